@@ -1,0 +1,439 @@
+"""Delivery channels, declared once by name under the watchlist's `channels:` mapping.
+
+Each kind is one small class registered in `CHANNEL_KINDS`: it validates its YAML fields
+(`from_config`, raising a one-line `WatchlistError` naming channel and field) and sends a list of
+alerts (`send`, raising `DeliveryError`). Secrets never live in the YAML: SMTP credentials come
+from `POLICY_MONITOR_SMTP_*` environment variables.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import smtplib
+import ssl
+from collections import deque
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import httpx
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
+from monitor.errors import WatchlistError
+
+SeverityName = Literal["low", "medium", "high"]
+
+
+class DeliveryError(Exception):
+    """A channel could not deliver; the outbox retries later."""
+
+
+class _ChannelConfig(BaseModel):
+    """Fields every channel accepts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    min_severity: SeverityName = "low"
+
+
+def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any]) -> Any:
+    """Validate a channel's mapping, turning pydantic's report into one line naming the field."""
+    try:
+        return model.model_validate(config)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]) or "?"
+        known = ", ".join(sorted(model.model_fields))
+        if error["type"] == "missing":
+            problem = "is required"
+        elif error["type"] == "extra_forbidden":
+            problem = f"is not a known field for kind '{config.get('kind')}' (known: {known})"
+        else:
+            problem = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+            problem = problem[0].lower() + problem[1:] if problem else "is invalid"
+        raise WatchlistError(f"channel '{name}': field '{field}' {problem}") from None
+
+
+class Channel:
+    """A named destination for alerts."""
+
+    kind: ClassVar[str] = ""
+    digest: bool = False
+
+    def __init__(self, name: str, min_severity: str = "low") -> None:
+        self.name = name
+        self.min_severity = min_severity
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> Channel:
+        raise NotImplementedError
+
+    def accepts(self, severity: str) -> bool:
+        """Whether an alert of this severity is worth sending here."""
+        return severity_rank(severity) >= severity_rank(self.min_severity)
+
+    def send(self, alerts: list[Alert]) -> None:
+        """Deliver the alerts (one, or a digest for channels with `digest`); raise DeliveryError."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+
+# --- file -------------------------------------------------------------------------------------
+
+
+class _FileConfig(_ChannelConfig):
+    path: str = "alerts"
+
+    @field_validator("path")
+    @classmethod
+    def _not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must be a folder path, not empty")
+        return value
+
+
+class FileChannel(Channel):
+    """Appends to `<path>/alerts.jsonl` (one JSON object a line) and `<path>/alerts.md` (readable).
+
+    Idempotent: an alert id already among the last lines of a file is not written again.
+    """
+
+    kind = "file"
+    RECENT_LINES = 5000
+
+    def __init__(self, name: str, folder: Path, min_severity: str = "low") -> None:
+        super().__init__(name, min_severity)
+        self.folder = folder
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> FileChannel:
+        parsed = _validate(name, _FileConfig, config)
+        folder = Path(parsed.path).expanduser()
+        return cls(name, folder if folder.is_absolute() else Path(base_dir) / folder, parsed.min_severity)
+
+    @property
+    def jsonl_path(self) -> Path:
+        return self.folder / "alerts.jsonl"
+
+    @property
+    def markdown_path(self) -> Path:
+        return self.folder / "alerts.md"
+
+    def _recent_lines(self, path: Path) -> deque[str]:
+        if not path.exists():
+            return deque()
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return deque(handle, maxlen=self.RECENT_LINES)
+
+    def _recent_jsonl_ids(self) -> set[str]:
+        ids = set()
+        for line in self._recent_lines(self.jsonl_path):
+            try:
+                ids.add(json.loads(line).get("id"))
+            except (ValueError, AttributeError):
+                continue
+        return ids
+
+    def _recent_markdown_ids(self) -> set[str]:
+        marker = "<!-- alert-id: "
+        return {
+            line.strip()[len(marker):-len(" -->")]
+            for line in self._recent_lines(self.markdown_path)
+            if line.startswith(marker)
+        }
+
+    def send(self, alerts: list[Alert]) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            in_jsonl, in_markdown = self._recent_jsonl_ids(), self._recent_markdown_ids()
+            with self.markdown_path.open("a", encoding="utf-8") as markdown:
+                for alert in alerts:
+                    if alert.id not in in_markdown:
+                        markdown.write(render_markdown(alert) + "\n")
+            with self.jsonl_path.open("a", encoding="utf-8") as jsonl:
+                for alert in alerts:
+                    if alert.id not in in_jsonl:
+                        jsonl.write(json.dumps(alert.to_json(), ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise DeliveryError(f"cannot write alerts to {self.folder}: {exc.strerror or exc}") from exc
+
+
+# --- e-mail -----------------------------------------------------------------------------------
+
+SMTP_ENV = "POLICY_MONITOR_SMTP_"
+_CREDENTIAL_FIELDS = ("user", "username", "password", "pass", "login", "secret", "token")
+
+
+class _EmailConfig(_ChannelConfig):
+    to: list[str]
+    host: str | None = None
+    port: int | None = None
+    digest: bool = False
+    subject_prefix: str = "[policy-monitor]"
+
+    @field_validator("to", mode="before")
+    @classmethod
+    def _addresses(cls, value: Any) -> list[str]:
+        addresses = [value] if isinstance(value, str) else value
+        if not isinstance(addresses, list) or not addresses:
+            raise ValueError("must be an e-mail address or a list of them")
+        for address in addresses:
+            if not isinstance(address, str) or "@" not in address or " " in address.strip():
+                raise ValueError(f"'{address}' is not an e-mail address")
+        return [address.strip() for address in addresses]
+
+    @field_validator("port")
+    @classmethod
+    def _port(cls, value: int | None) -> int | None:
+        if value is not None and not 0 < value < 65536:
+            raise ValueError("must be a TCP port (1-65535)")
+        return value
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+class EmailChannel(Channel):
+    """SMTP e-mail with a text and an HTML part; `digest: true` sends one message per delivery run.
+
+    Server and credentials come from the environment (`POLICY_MONITOR_SMTP_HOST`, `_PORT`, `_USER`,
+    `_PASSWORD`, `_STARTTLS`, `_FROM`); the channel may override `host`/`port`, never credentials.
+    Port 465 means implicit TLS; otherwise `_STARTTLS=1` upgrades the connection (default port 587).
+    """
+
+    kind = "email"
+    TIMEOUT_SECONDS = 30
+
+    def __init__(
+        self,
+        name: str,
+        to: list[str],
+        host: str | None = None,
+        port: int | None = None,
+        digest: bool = False,
+        subject_prefix: str = "[policy-monitor]",
+        min_severity: str = "low",
+    ) -> None:
+        super().__init__(name, min_severity)
+        self.to, self.host, self.port = to, host, port
+        self.digest, self.subject_prefix = digest, subject_prefix
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> EmailChannel:
+        for field in _CREDENTIAL_FIELDS:
+            if field in config:
+                raise WatchlistError(
+                    f"channel '{name}': field '{field}' is not allowed: SMTP credentials come from the "
+                    f"environment ({SMTP_ENV}USER, {SMTP_ENV}PASSWORD), never from the watchlist"
+                )
+        parsed = _validate(name, _EmailConfig, config)
+        return cls(
+            name, parsed.to, parsed.host, parsed.port, parsed.digest, parsed.subject_prefix, parsed.min_severity
+        )
+
+    def subject(self, alerts: list[Alert]) -> str:
+        if len(alerts) == 1:
+            return f"{self.subject_prefix} {alerts[0].headline}".strip()
+        policies = sorted({alert.policy for alert in alerts})
+        highest = max((alert.severity for alert in alerts), key=severity_rank)
+        return f"{self.subject_prefix} {len(alerts)} alerts ({highest}): {', '.join(policies)}".strip()
+
+    def build_message(self, alerts: list[Alert], sender: str) -> EmailMessage:
+        """The multipart/alternative message (text + HTML) for one alert or a digest."""
+        message = EmailMessage()
+        message["Subject"] = self.subject(alerts)
+        message["From"] = sender
+        message["To"] = ", ".join(self.to)
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = make_msgid(idstring=alerts[0].id, domain="policy-monitor")
+        message["X-Policy-Monitor-Alert-Ids"] = " ".join(alert.id for alert in alerts)
+        separator = "\n" + "-" * 72 + "\n\n"
+        message.set_content(separator.join(render_text(alert) for alert in alerts))
+        body = "\n<hr>\n".join(render_html(alert) for alert in alerts)
+        message.add_alternative(
+            f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{html.escape(message["Subject"])}</title>'
+            f"</head><body>\n{body}</body></html>\n",
+            subtype="html",
+        )
+        return message
+
+    def send(self, alerts: list[Alert]) -> None:
+        if not alerts:
+            return
+        starttls = _env_flag(f"{SMTP_ENV}STARTTLS")
+        host = self.host or os.environ.get(f"{SMTP_ENV}HOST") or "localhost"
+        port = self.port or int(os.environ.get(f"{SMTP_ENV}PORT") or (587 if starttls else 25))
+        user = os.environ.get(f"{SMTP_ENV}USER")
+        password = os.environ.get(f"{SMTP_ENV}PASSWORD")
+        sender = os.environ.get(f"{SMTP_ENV}FROM") or user or "policy-monitor@localhost"
+        message = self.build_message(alerts, sender)
+        try:
+            if port == 465:  # implicit TLS ("SMTPS")
+                connection = smtplib.SMTP_SSL(host, port, timeout=self.TIMEOUT_SECONDS,
+                                              context=ssl.create_default_context())
+            else:
+                connection = smtplib.SMTP(host, port, timeout=self.TIMEOUT_SECONDS)
+            with connection as smtp:
+                if starttls and port != 465:
+                    smtp.starttls(context=ssl.create_default_context())
+                if user and password:
+                    smtp.login(user, password)
+                smtp.send_message(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            raise DeliveryError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from exc
+
+
+# --- webhook ----------------------------------------------------------------------------------
+
+
+class _WebhookConfig(_ChannelConfig):
+    url: str
+    timeout: float = 10.0
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parsed = httpx.URL(value) if "://" in value else None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ValueError(f"must be an http(s) URL, got '{value}'")
+        return value
+
+    @field_validator("timeout")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return value
+
+
+class WebhookChannel(Channel):
+    """JSON POST per alert, with the alert id in the body and an `Idempotency-Key` header.
+
+    The body carries a Slack-compatible `text` field, so a Slack/Mattermost incoming webhook works
+    as is. Any non-2xx answer is a failure to retry.
+    """
+
+    kind = "webhook"
+
+    def __init__(self, name: str, url: str, timeout: float = 10.0, min_severity: str = "low") -> None:
+        super().__init__(name, min_severity)
+        self.url, self.timeout = url, timeout
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> WebhookChannel:
+        parsed = _validate(name, _WebhookConfig, config)
+        return cls(name, parsed.url, parsed.timeout, parsed.min_severity)
+
+    @staticmethod
+    def body(alert: Alert) -> dict[str, Any]:
+        return {
+            "id": alert.id,
+            "policy": alert.policy,
+            "kind": alert.kind,
+            "severity": alert.severity,
+            "title": alert.title,
+            "text": render_text(alert),
+            "summary": alert.summary,
+            "changes": alert.changes,
+            "diff_command": alert.diff_command,
+            "url": alert.url,
+            "version": alert.version,
+            "created_at": alert.created_at,
+            "details": alert.details,
+        }
+
+    def send(self, alerts: list[Alert]) -> None:
+        host = httpx.URL(self.url).host
+        with httpx.Client(timeout=self.timeout, headers={"User-Agent": "policy-monitor"}) as client:
+            for alert in alerts:
+                try:
+                    response = client.post(self.url, json=self.body(alert), headers={"Idempotency-Key": alert.id})
+                except httpx.HTTPError as exc:
+                    raise DeliveryError(f"webhook {host}: {type(exc).__name__}: {exc}") from exc
+                if not response.is_success:
+                    raise DeliveryError(f"webhook {host}: HTTP {response.status_code} {response.reason_phrase}")
+
+
+# --- apprise ----------------------------------------------------------------------------------
+
+
+class _AppriseConfig(_ChannelConfig):
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _apprise_url(cls, value: str) -> str:
+        import apprise
+
+        if apprise.Apprise.instantiate(value) is None:
+            scheme = value.split("://", 1)[0] if "://" in value else value[:20]
+            raise ValueError(f"is not an Apprise URL Apprise can use (service '{scheme}'; see https://github.com/caronc/apprise/wiki)")
+        return value
+
+
+class AppriseChannel(Channel):
+    """Any service Apprise reaches (Telegram, Matrix, Teams, ntfy...), given its Apprise URL."""
+
+    kind = "apprise"
+
+    def __init__(self, name: str, url: str, min_severity: str = "low") -> None:
+        super().__init__(name, min_severity)
+        self.url = url
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> AppriseChannel:
+        parsed = _validate(name, _AppriseConfig, config)
+        return cls(name, parsed.url, parsed.min_severity)
+
+    def send(self, alerts: list[Alert]) -> None:
+        import apprise
+
+        notifier = apprise.Apprise()
+        notifier.add(self.url)
+        service = self.url.split("://", 1)[0]
+        for alert in alerts:
+            notify_type = apprise.NotifyType.FAILURE if alert.kind == "failure" else (
+                apprise.NotifyType.WARNING if alert.severity == "high" or alert.kind == "warning"
+                else apprise.NotifyType.INFO
+            )
+            with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as captured:
+                delivered = notifier.notify(
+                    body=render_text(alert), title=alert.headline, notify_type=notify_type,
+                    body_format=apprise.NotifyFormat.TEXT,
+                )
+            if not delivered:
+                reasons = "; ".join(captured.getvalue().split("\n")).strip("; ") or "no detail"
+                raise DeliveryError(f"apprise {service}: {reasons}")
+
+
+# --- registry ---------------------------------------------------------------------------------
+
+CHANNEL_KINDS: dict[str, type[Channel]] = {
+    channel.kind: channel for channel in (FileChannel, EmailChannel, WebhookChannel, AppriseChannel)
+}
+
+
+def build_channels(config: dict[str, dict] | None, base_dir: Path) -> dict[str, Channel]:
+    """Channels from the watchlist's `channels:` mapping; relative paths are from `base_dir`."""
+    channels: dict[str, Channel] = {}
+    for name, settings in (config or {}).items():
+        if not isinstance(name, str) or not name.strip():
+            raise WatchlistError(f"channel name {name!r} must be a non-empty string")
+        if not isinstance(settings, dict):
+            raise WatchlistError(f"channel '{name}': must be a mapping with a 'kind' field")
+        kind = settings.get("kind")
+        if kind not in CHANNEL_KINDS:
+            choices = ", ".join(sorted(CHANNEL_KINDS))
+            problem = "is required" if kind is None else f"'{kind}' is unknown"
+            raise WatchlistError(f"channel '{name}': field 'kind' {problem} (one of: {choices})")
+        channels[name] = CHANNEL_KINDS[kind].from_config(name, settings, Path(base_dir))
+    return channels

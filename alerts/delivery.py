@@ -1,0 +1,70 @@
+"""Delivery of the outbox: claim due rows, send them through their channels, record the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+from alerts.channels import Channel, DeliveryError
+from alerts.model import Alert
+from alerts.outbox import claim_due, mark_delivered, mark_failed, normalise_time, release, utc_now
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    delivered: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"delivered": self.delivered, "failed": self.failed, "errors": list(self.errors)}
+
+
+def _error_text(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
+
+
+def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None = None) -> DeliveryReport:
+    """Send every due outbox row through its channel; failures are rescheduled with backoff.
+
+    Each row is marked delivered right after its send succeeds, so a crash re-sends at most the
+    alert in flight (and webhooks get the id as `Idempotency-Key`). Digest channels receive all
+    their due alerts in one `send`. After a channel fails once, its other rows wait for the next
+    run untried, so a dead server costs one timeout per run rather than one per alert, and a
+    single alert the server rejects cannot block the others (its own backoff moves it aside).
+    """
+    now = normalise_time(now) if now else utc_now()
+    report = DeliveryReport()
+    by_channel: dict[str, list[dict[str, Any]]] = {}
+    for row in claim_due(db, now):
+        by_channel.setdefault(row["channel"], []).append(row)
+
+    for channel_name, rows in by_channel.items():
+        channel = channels.get(channel_name)
+        if channel is None:
+            error = f"channel '{channel_name}' is not configured in the watchlist"
+            for row in rows:
+                mark_failed(db, row["id"], error, now, row["attempts"] + 1, permanent=True)
+            report.failed += len(rows)
+            report.errors.append(f"{error} ({len(rows)} alert(s) not sent; `alerts retry` after fixing it)")
+            continue
+        batches = [rows] if channel.digest else [[row] for row in rows]
+        for position, batch in enumerate(batches):
+            try:
+                channel.send([Alert.from_json(row["payload"]) for row in batch])
+            except Exception as exc:  # any failure must leave the rows retryable, never stuck
+                error = _error_text(exc)
+                for row in batch:
+                    mark_failed(db, row["id"], error, now, row["attempts"] + 1)
+                report.failed += len(batch)
+                report.errors.append(f"{channel_name}: {error}")
+                release(db, [row["id"] for later in batches[position + 1:] for row in later], now)
+                break
+            for row in batch:
+                mark_delivered(db, row["id"], now)
+            report.delivered += len(batch)
+    return report

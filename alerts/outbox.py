@@ -1,0 +1,176 @@
+"""The outbox: alerts waiting for delivery, in the same SQLite database as the changes they report.
+
+Rows are written inside the check's transaction (`enqueue` joins an open transaction), so an
+alert exists if and only if its change does. Delivery claims due rows under `BEGIN IMMEDIATE` by
+leasing them: `next_attempt_at` moves `LEASE_SECONDS` ahead, so another process does not see them
+as due while this one sends; if the sender dies, the lease runs out and the rows are due again.
+
+Status: `pending` (due at `next_attempt_at`), `delivered`, `failed` (gave up after `MAX_ATTEMPTS`
+or the channel no longer exists; `retry_now` makes it pending again).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlite_utils import Database
+
+BASE_DELAY_SECONDS = 30
+MAX_DELAY_SECONDS = 6 * 3600
+MAX_ATTEMPTS = 20
+LEASE_SECONDS = 300
+JITTER = 0.1
+
+OUTBOX_COLUMNS = (
+    "id", "created_at", "policy", "channel", "kind", "severity", "payload",
+    "status", "attempts", "next_attempt_at", "last_error", "delivered_at",
+)
+
+
+def utc_now() -> str:
+    return format_time(datetime.now(timezone.utc))
+
+
+def format_time(moment: datetime) -> str:
+    """The project's timestamp form (`2026-11-22T01:30:00Z`), which sorts as text."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def normalise_time(now: str) -> str:
+    """Any ISO 8601 time as the canonical `...Z` form, so stored times compare as text."""
+    return format_time(parse_time(now))
+
+
+def _rows(db: Database, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, values)) for values in cursor.fetchall()]
+
+
+def enqueue(db: Database, rows: list[dict[str, Any]]) -> int:
+    """Insert alert rows, ignoring ids already present; returns how many were new.
+
+    Joins the caller's transaction when one is open (the pipeline's check transaction),
+    otherwise commits on its own.
+    """
+    inserted = 0
+    with db.atomic():
+        for row in rows:
+            values = {column: row.get(column) for column in OUTBOX_COLUMNS}
+            values["status"] = values["status"] or "pending"
+            values["attempts"] = values["attempts"] or 0
+            values["next_attempt_at"] = values["next_attempt_at"] or values["created_at"] or utc_now()
+            cursor = db.execute(
+                f"INSERT OR IGNORE INTO outbox ({', '.join(OUTBOX_COLUMNS)}) "
+                f"VALUES ({', '.join(':' + c for c in OUTBOX_COLUMNS)})",
+                values,
+            )
+            inserted += cursor.rowcount
+    return inserted
+
+
+def due(db: Database, now: str) -> list[dict[str, Any]]:
+    """Pending rows whose time has come (a new alert, a retry, or a lease that ran out)."""
+    return _rows(
+        db,
+        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+        "ORDER BY created_at, id",
+        (normalise_time(now),),
+    )
+
+
+def claim_due(db: Database, now: str, lease_seconds: int = LEASE_SECONDS) -> list[dict[str, Any]]:
+    """Atomically take the due rows for this process: nobody else sees them due until the lease ends."""
+    if db.conn.in_transaction:
+        raise RuntimeError("deliver alerts outside a transaction: claiming needs its own BEGIN IMMEDIATE")
+    now = normalise_time(now)
+    lease_until = format_time(parse_time(now) + timedelta(seconds=lease_seconds))
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        rows = due(db, now)
+        for row in rows:
+            db.execute(
+                "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+                (lease_until, row["id"]),
+            )
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return rows
+
+
+def mark_delivered(db: Database, id: str, now: str) -> None:
+    """Record a successful delivery (counted as one more attempt)."""
+    db.execute(
+        "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, "
+        "last_error = NULL WHERE id = ?",
+        (normalise_time(now), id),
+    )
+
+
+def retry_delay(attempts: int, base: float = BASE_DELAY_SECONDS, max_delay: float = MAX_DELAY_SECONDS) -> float:
+    """Exponential backoff with ±10 % jitter, so a crowd of failed alerts does not retry in step."""
+    delay = min(base * 2 ** attempts, max_delay)
+    return delay * random.uniform(1 - JITTER, 1 + JITTER)
+
+
+def mark_failed(
+    db: Database,
+    id: str,
+    error: str,
+    now: str,
+    attempts: int,
+    *,
+    permanent: bool = False,
+    base: float = BASE_DELAY_SECONDS,
+    max_delay: float = MAX_DELAY_SECONDS,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> None:
+    """Record a failed attempt; `attempts` counts this one. Retry later, or give up (`failed`)."""
+    gave_up = permanent or attempts >= max_attempts
+    next_attempt = parse_time(now) + timedelta(seconds=retry_delay(attempts, base, max_delay))
+    db.execute(
+        "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+        ("failed" if gave_up else "pending", attempts, error, format_time(next_attempt), id),
+    )
+
+
+def list_alerts(db: Database, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Outbox rows, newest first, optionally only one status (`pending`, `delivered`, `failed`)."""
+    sql = "SELECT * FROM outbox"
+    params: list[Any] = []
+    if status:
+        sql += " WHERE status = ?"
+        params.append(status)
+    sql += " ORDER BY created_at DESC, id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(int(limit))
+    return _rows(db, sql, tuple(params))
+
+
+def retry_now(db: Database, now: str | None = None) -> int:
+    """Make every undelivered alert (pending or given up) due now; returns how many."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status IN ('pending', 'failed')",
+        (normalise_time(now or utc_now()),),
+    )
+    return cursor.rowcount
+
+
+def release(db: Database, ids: list[str], now: str) -> None:
+    """Give leased rows back untried (no attempt counted), due again at `now`."""
+    with db.atomic():
+        for id in ids:
+            db.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+                (normalise_time(now), id),
+            )

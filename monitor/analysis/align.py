@@ -1,0 +1,112 @@
+"""Pair each changed clause of the new version with its old self.
+
+Clauses present on both sides (by comparison key, as a multiset) are unchanged wherever they moved:
+a reordered list or a moved paragraph is not a change. What is left is paired by word overlap, so a
+modified sentence is compared with the sentence it replaced; the rest are additions and removals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from monitor.analysis.segment import Clause
+
+PAIR_THRESHOLD = 0.45
+CONTAINED_THRESHOLD = 0.9
+
+
+@dataclass
+class ClausePair:
+    """A modified (both), added (old is None) or removed (new is None) clause."""
+
+    old: Clause | None
+    new: Clause | None
+    similarity: float = 0.0
+    relocated: bool = False  # the text still exists on the other side, split or merged
+
+    @property
+    def kind(self) -> str:
+        if self.old is None:
+            return "added"
+        if self.new is None:
+            return "removed"
+        return "modified"
+
+
+def _words(clause: Clause) -> frozenset[str]:
+    return frozenset(clause.key.split())
+
+
+def _dice(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _unmatched(clauses: list[Clause], counts: Counter) -> list[Clause]:
+    left = Counter(counts)
+    rest = []
+    for clause in clauses:
+        if left[clause.key] > 0:
+            left[clause.key] -= 1
+        else:
+            rest.append(clause)
+    return rest
+
+
+def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
+    """The changed clauses between two versions, in the new version's order."""
+    old_keys = Counter(c.key for c in old)
+    new_keys = Counter(c.key for c in new)
+    common = old_keys & new_keys
+    old_rest = _unmatched(old, common)
+    new_rest = _unmatched(new, common)
+
+    old_words = [_words(c) for c in old_rest]
+    new_words = [_words(c) for c in new_rest]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, words in enumerate(old_words):
+        for word in words:
+            index[word].append(i)
+
+    candidates: list[tuple[float, int, int]] = []
+    for j, words in enumerate(new_words):
+        seen: set[int] = set()
+        for word in words:
+            for i in index.get(word, ()):
+                if i not in seen:
+                    seen.add(i)
+                    score = _dice(old_words[i], words)
+                    if score >= PAIR_THRESHOLD:
+                        candidates.append((score, i, j))
+    candidates.sort(key=lambda t: (-t[0], abs(t[1] - t[2])))
+
+    paired_old: dict[int, tuple[int, float]] = {}
+    paired_new: dict[int, tuple[int, float]] = {}
+    for score, i, j in candidates:
+        if i not in paired_old and j not in paired_new:
+            paired_old[i] = (j, score)
+            paired_new[j] = (i, score)
+
+    all_old_words = [_words(c) for c in old]
+    all_new_words = [_words(c) for c in new]
+    pairs: list[ClausePair] = []
+    for j, clause in enumerate(new_rest):
+        if j in paired_new:
+            i, score = paired_new[j]
+            pairs.append(ClausePair(old_rest[i], clause, score))
+        else:
+            pairs.append(ClausePair(None, clause, relocated=_contained(new_words[j], all_old_words)))
+    for i, clause in enumerate(old_rest):
+        if i not in paired_old:
+            pairs.append(ClausePair(clause, None, relocated=_contained(old_words[i], all_new_words)))
+    return pairs
+
+
+def _contained(words: frozenset[str], others: list[frozenset[str]]) -> bool:
+    """True when a clause's words all stand inside one clause of the other side (split or merge)."""
+    if len(words) < 3:
+        return False
+    return any(len(words & other) >= CONTAINED_THRESHOLD * len(words) and len(other) > len(words)
+               for other in others)

@@ -1,0 +1,81 @@
+"""Which practice a clause is about (retention, sharing, ...), explained by the cues that fired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from monitor.analysis.lexicon import Cue, Lexicon, lexicons_for
+
+STRONG_WEIGHT = 2.0
+WEAK_WEIGHT = 0.5
+SECTION_WEIGHT = 0.6
+MIN_SCORE = 1.0
+# When scores tie, the more specific practice wins.
+PRIORITY = ("children", "retention", "transfer", "sharing", "rights", "legal_basis", "security",
+            "tracking", "contact", "purpose", "collection", "policy_changes")
+
+
+@dataclass
+class Classification:
+    """The winning category (or None), its score and the cues that explain it."""
+
+    category: str | None
+    score: float = 0.0
+    cues: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        if not self.category:
+            return ""
+        return f"cue:{self.category}[{', '.join(self.cues[:4])}]"
+
+
+def _hits(cues: list[Cue], text: str) -> list[str]:
+    return [cue.phrase for cue in cues if cue.pattern.search(text)]
+
+
+def _score(lexicon: Lexicon, text: str, section: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+    scores: dict[str, float] = {}
+    fired: dict[str, list[str]] = {}
+    for category in lexicon.strong:
+        strong = _hits(lexicon.strong[category], text)
+        weak = _hits(lexicon.weak.get(category, []), text)
+        in_section = _hits(lexicon.strong[category], section) if section else []
+        score = STRONG_WEIGHT * len(strong) + WEAK_WEIGHT * len(weak) + SECTION_WEIGHT * min(len(in_section), 2)
+        if score:
+            scores[category] = score
+            fired[category] = strong + weak + [f"section:{c}" for c in in_section]
+    return scores, fired
+
+
+def classify_clause(text: str, section: str = "", language: str | None = None) -> Classification:
+    """The category a clause is mostly about; its section heading counts as context."""
+    folded, folded_section = text.casefold(), section.casefold()
+    best = Classification(None)
+    for lexicon in lexicons_for(language):
+        scores, fired = _score(lexicon, folded, folded_section)
+        if not scores:
+            continue
+        category = max(scores, key=lambda c: (scores[c], -PRIORITY.index(c)))
+        if scores[category] > best.score:
+            best = Classification(category, scores[category], fired[category], scores)
+    if best.score < MIN_SCORE:
+        return Classification(None, best.score, [], best.scores)
+    return best
+
+
+def high_risk_cues(text: str, category: str, language: str | None = None) -> list[str]:
+    """Cues that make a change in this category severe (selling data, AI training, ...)."""
+    folded = text.casefold()
+    found: list[str] = []
+    for lexicon in lexicons_for(language):
+        found += _hits(lexicon.high_risk.get(category, []), folded)
+    return found
+
+
+def section_category(section: str, language: str | None = None) -> str | None:
+    """The category a section heading announces, if any."""
+    if not section:
+        return None
+    return classify_clause(section, "", language).category

@@ -1,0 +1,406 @@
+"""Two versions of a policy → the changes that matter, with their evidence.
+
+Clauses are aligned (align.py); each changed clause is judged by the facts it states (retention
+periods, destinations, contacts, ages) and, failing a fact change, by the words that changed and
+the cues of its category. Dates, typos, reformatting, moves and duplicates are never material.
+When the two versions are in different languages, their facts are compared instead of their words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from monitor.analysis.facts import ages, contacts, dates, durations, places
+from monitor.analysis.align import ClausePair, align_clauses
+from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
+from monitor.analysis.describe import describe_duration, describe_place, duration_days, join_words
+from monitor.analysis.lang import detect_language, identify
+from monitor.analysis.lexicon import lexicons_for
+from monitor.analysis.model import SEVERITIES, Change, Comparison
+from monitor.analysis.segment import WORD, Clause, split_clauses
+
+CF_PLACEHOLDER = "[email protected]"
+CLAUSE_LANG_MIN_CHARS = 80
+TYPO_SIMILARITY = 0.8
+SMALL_CHANGE_WORDS = 2
+
+
+@dataclass
+class ClauseFacts:
+    """Facts one clause states, normalised across languages."""
+
+    retention: list[str] = field(default_factory=list)
+    criteria: list[str] = field(default_factory=list)
+    destinations: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    ages: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    """One judged clause change, before findings are grouped by category."""
+
+    category: str
+    material: bool
+    severity: str
+    summary: str
+    rule: str
+    pair: ClausePair
+    old_values: list[str] = field(default_factory=list)
+    new_values: list[str] = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+
+
+def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFacts:
+    return _clause_facts(text, language, section_category(section, language) or "")
+
+
+@lru_cache(maxsize=4096)
+def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseFacts:
+    durations = durations.find_durations(text, language)
+    retention = [d.iso for d in durations if d.role == "retention"]
+    if not retention and section_kind == "retention":
+        retention = [d.iso for d in durations if d.role == "other"]
+    return ClauseFacts(
+        retention=list(dict.fromkeys(retention)),
+        criteria=durations.retention_criteria(text, language),
+        destinations=places.transfer_destinations(text, language),
+        emails=[] if CF_PLACEHOLDER in text else contacts.find_emails(text),
+        ages=ages.minimum_ages(text, language),
+    )
+
+
+@lru_cache(maxsize=1)
+def _month_words() -> frozenset[str]:
+    from babel import Locale
+
+    words: set[str] = set()
+    for code in ("en", "de", "fr", "es", "ru", "cs", "nl", "it", "pt", "pl"):
+        months = Locale(code).months
+        for context in months.values():
+            for width in context.values():
+                for name in width.values():
+                    words.update(w.casefold().strip(".") for w in name.split())
+    return frozenset(words)
+
+
+def _tokens(text: str) -> list[str]:
+    return WORD.findall(text.casefold())
+
+
+def _similar(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
+    return SequenceMatcher(None, a, b).ratio() >= TYPO_SIMILARITY
+
+
+def _word_changes(old: str, new: str) -> tuple[list[str], list[str]]:
+    old_counts, new_counts = Counter(_tokens(old)), Counter(_tokens(new))
+    return list((old_counts - new_counts).elements()), list((new_counts - old_counts).elements())
+
+
+def _is_date_token(token: str) -> bool:
+    return token.isdigit() or token in _month_words() or token in {"st", "nd", "rd", "th", "er", "de", "г", "года"}
+
+
+def _substantive(removed: list[str], added: list[str], language: str | None) -> list[str]:
+    """Changed words that carry meaning: not function words, not typo fixes of each other."""
+    lexicons = lexicons_for(language)
+    function_words = frozenset().union(*(lx.function_words for lx in lexicons))
+    meaning = frozenset().union(*(lx.negations | lx.modals for lx in lexicons))
+    left_removed = list(removed)
+    out = []
+    for word in added:
+        twin = next((r for r in left_removed if not word.isdigit() and _similar(word, r)), None)
+        if twin is not None and word not in meaning and twin not in meaning:
+            left_removed.remove(twin)
+            continue
+        out.append(word)
+    out += left_removed
+    return [w for w in out if w in meaning or (w not in function_words and not _is_date_token(w) or w.isdigit())]
+
+
+def _clause_language(pair: ClausePair, default: str | None) -> str | None:
+    text = (pair.new or pair.old).text
+    if len(text) < CLAUSE_LANG_MIN_CHARS:
+        return default
+    language, confidence = identify(text)
+    return language if language and confidence >= 0.9 else default
+
+
+def _max_days(values: list[str]) -> float:
+    return max((duration_days(v) or 0.0 for v in values), default=0.0)
+
+
+def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list[Finding]:
+    found: list[Finding] = []
+    if set(old.retention) != set(new.retention) or (set(old.criteria) != set(new.criteria)
+                                                     and (old.retention or new.retention)):
+        found.append(_retention_finding(pair, old, new))
+    elif set(old.criteria) != set(new.criteria) and pair.old and pair.new:
+        found.append(Finding("retention", True, "medium",
+                             f"Retention criterion changed from {_criteria(old)} to {_criteria(new)}",
+                             "fact:retention_criteria", pair, extra={"old_criteria": old.criteria,
+                                                                     "new_criteria": new.criteria}))
+    if set(old.destinations) != set(new.destinations):
+        added = [c for c in new.destinations if c not in old.destinations]
+        removed = [c for c in old.destinations if c not in new.destinations]
+        if added:
+            summary = f"Data may now go to {join_words([describe_place(c) for c in added])}"
+            if removed:
+                summary += f"; no longer to {join_words([describe_place(c) for c in removed])}"
+            severity = "high"
+        else:
+            summary = f"{join_words([describe_place(c) for c in removed])} no longer named as a destination of data"
+            severity = "medium"
+        found.append(Finding("transfer", True, severity, summary, "fact:transfer_destinations", pair,
+                             old.destinations, new.destinations))
+    if set(old.emails) != set(new.emails) and (old.emails or new.emails):
+        if old.emails and new.emails:
+            summary = f"Contact e-mail changed from {join_words(old.emails)} to {join_words(new.emails)}"
+        elif new.emails:
+            summary = f"New contact e-mail: {join_words(new.emails)}"
+        else:
+            summary = f"Contact e-mail {join_words(old.emails)} removed"
+        found.append(Finding("contact", True, "medium", summary, "fact:contact_emails", pair,
+                             old.emails, new.emails))
+    if set(old.ages) != set(new.ages) and (old.ages or new.ages):
+        old_age, new_age = min(old.ages, default=None), min(new.ages, default=None)
+        lowered = old_age is not None and new_age is not None and new_age < old_age
+        if old_age is not None and new_age is not None:
+            summary = f"Minimum age changed from {old_age} to {new_age}"
+        elif new_age is not None:
+            summary = f"Minimum age now stated: {new_age}"
+        else:
+            summary = f"Minimum age {old_age} no longer stated"
+        found.append(Finding("children", True, "high" if lowered else "medium", summary, "fact:minimum_age",
+                             pair, [str(a) for a in old.ages], [str(a) for a in new.ages]))
+    return found
+
+
+def _criteria(facts: ClauseFacts) -> str:
+    return join_words([c.replace("-", " ") for c in facts.criteria]) if facts.criteria else "unstated"
+
+
+def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Finding:
+    old_words = join_words([describe_duration(v) for v in old.retention]) if old.retention else _criteria(old)
+    new_words = join_words([describe_duration(v) for v in new.retention]) if new.retention else _criteria(new)
+    if old.retention and new.retention:
+        longer = _max_days(new.retention) > _max_days(old.retention)
+        severity = "high" if longer else "medium"
+        verb = "extended" if longer else "changed"
+        if _max_days(new.retention) < _max_days(old.retention):
+            verb, severity = "shortened", "low"
+        summary = f"Retention period {verb} from {old_words} to {new_words}"
+    elif new.retention:
+        severity = "medium"
+        summary = f"Retention period now {new_words} (was: {old_words})"
+    else:
+        severity = "medium"
+        summary = f"Retention period of {old_words} removed (now: {new_words})"
+    return Finding("retention", True, severity, summary, "fact:retention_period", pair,
+                   old.retention, new.retention, {"old_criteria": old.criteria, "new_criteria": new.criteria})
+
+
+def _quote(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
+    old_text = pair.old.text if pair.old else ""
+    new_text = pair.new.text if pair.new else ""
+    clause = pair.new or pair.old
+    if pair.relocated:
+        return [Finding("editorial", False, "none", "Text split or merged without new wording", "align:relocated", pair)]
+    if clause.kind == "heading" and (pair.old is None or pair.new is None or pair.old.kind == "heading"):
+        return [Finding("editorial", False, "none", f"Heading changed: {_quote(new_text or old_text)}",
+                        "structure:heading", pair)]
+    if CF_PLACEHOLDER in old_text or CF_PLACEHOLDER in new_text:
+        removed, added = _word_changes(old_text.replace(CF_PLACEHOLDER, ""), new_text.replace(CF_PLACEHOLDER, ""))
+        if not [w for w in removed + added if "@" not in w and len(w) > 2 and not contacts.find_emails(w)] or pair.kind == "modified" and len(removed + added) <= 2:
+            return [Finding("editorial", False, "none", "Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
+
+    old_facts = clause_facts(old_text, language, pair.old.section) if pair.old else ClauseFacts()
+    new_facts = clause_facts(new_text, language, pair.new.section) if pair.new else ClauseFacts()
+    if pair.kind == "modified":
+        found = _fact_findings(pair, old_facts, new_facts)
+        if found:
+            return found
+        removed, added = _word_changes(old_text, new_text)
+        if not removed and not added:
+            return [Finding("editorial", False, "none", "Punctuation or formatting changed", "words:none", pair)]
+        if all(_is_date_token(w) for w in removed + added) and (dates.find_dates(old_text, language)
+                                                                  or dates.find_dates(new_text, language)):
+            return [Finding("date", False, "none", f"Date changed: {_quote(new_text)}", "words:date_only", pair)]
+        substantive = _substantive(removed, added, language)
+        if not substantive:
+            return [Finding("editorial", False, "none", f"Wording changed: {_quote(new_text)}", "words:editorial", pair)]
+    else:
+        found = _fact_findings(pair, old_facts, new_facts)
+        if found and pair.kind == "added":
+            return found
+        if dates.is_date_line(old_text or new_text, language):
+            return [Finding("date", False, "none", f"Date line {pair.kind}: {_quote(old_text or new_text)}",
+                            "fact:date_line", pair)]
+        if found:
+            return found
+        substantive = _tokens(clause.text)
+
+    classification = classify_clause(clause.text, clause.section, language)
+    if classification.category is None and pair.old and pair.new:
+        classification = classify_clause(old_text, pair.old.section, language)
+    category = classification.category or section_category(clause.section, language)
+    if category is None:
+        return [Finding("editorial", False, "none", f"Unclassified wording {pair.kind}: {_quote(clause.text)}",
+                        "cue:none", pair)]
+    rule = classification.rule or f"section:{category}"
+    return [_practice_finding(pair, category, rule, substantive, language)]
+
+
+def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: list[str],
+                      language: str | None) -> Finding:
+    label = category.replace("_", " ")
+    old_text = pair.old.text if pair.old else ""
+    new_text = pair.new.text if pair.new else ""
+    new_risks = [c for c in high_risk_cues(new_text, category, language)
+                 if c not in high_risk_cues(old_text, category, language)]
+    if pair.kind == "added":
+        severity = "high" if new_risks else "medium"
+        summary = f"New {label} clause: \"{_quote(new_text)}\""
+    elif pair.kind == "removed":
+        severity = "high" if category in ("rights", "security", "children") else "medium"
+        if category == "sharing":
+            severity = "low"
+        summary = f"{label.capitalize()} clause removed: \"{_quote(old_text)}\""
+    else:
+        negations = frozenset().union(*(lx.negations for lx in lexicons_for(language)))
+        flipped = any(w in negations for w in substantive)
+        if new_risks or flipped:
+            severity = "high"
+        else:
+            severity = "low" if len(substantive) <= SMALL_CHANGE_WORDS else "medium"
+        summary = f"{label.capitalize()} clause changed: \"{_quote(new_text)}\""
+    if new_risks:
+        rule += f" high_risk[{', '.join(new_risks[:3])}]"
+    return Finding(category, True, severity, summary, rule, pair)
+
+
+def _group(findings: list[Finding]) -> list[Change]:
+    by_category: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_category.setdefault(finding.category, []).append(finding)
+    changes = []
+    for category, group in by_category.items():
+        material = [f for f in group if f.material]
+        relevant = material or group
+        top = max(relevant, key=lambda f: SEVERITIES.index(f.severity))
+        old_values = list(dict.fromkeys(v for f in relevant for v in f.old_values))
+        new_values = list(dict.fromkeys(v for f in relevant for v in f.new_values))
+        summary = top.summary if len(relevant) == 1 else f"{top.summary} (and {len(relevant) - 1} more)"
+        changes.append(Change(
+            category=category, material=bool(material), severity=top.severity if material else "none",
+            summary=summary, old_values=old_values, new_values=new_values,
+            old_text=top.pair.old.text if top.pair.old else "", new_text=top.pair.new.text if top.pair.new else "",
+            rule=top.rule, section=(top.pair.new or top.pair.old).section,
+        ))
+    changes.sort(key=lambda c: (not c.material, -SEVERITIES.index(c.severity), c.category))
+    return changes
+
+
+def _date_notes(comparison: Comparison) -> None:
+    moved = comparison.old_date != comparison.new_date and comparison.new_date is not None
+    if moved and not comparison.material:
+        comparison.notes.append(f"The declared date moved from {comparison.old_date} to {comparison.new_date} "
+                                "with no material change.")
+    if comparison.material and not moved:
+        comparison.notes.append("Material change without a new 'last updated' date.")
+
+
+def _document_facts(clauses: list[Clause], language: str | None) -> dict[str, dict[str, str]]:
+    """Every fact value of a document, with the first clause stating it as evidence."""
+    found: dict[str, dict[str, str]] = {"retention": {}, "transfer": {}, "contact": {}, "children": {}}
+    for clause in clauses:
+        facts = clause_facts(clause.text, language, clause.section)
+        for kind, values in (("retention", facts.retention), ("transfer", facts.destinations),
+                             ("contact", facts.emails), ("children", [str(a) for a in facts.ages])):
+            for value in values:
+                found[kind].setdefault(value, clause.text)
+    return found
+
+
+FACT_WORDS = {
+    "retention": ("retention", describe_duration),
+    "transfer": ("data destinations", describe_place),
+    "contact": ("contact e-mails", str),
+    "children": ("minimum age", str),
+}
+
+
+def _compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str, new_lang: str,
+                              comparison: Comparison) -> None:
+    old_facts, new_facts = _document_facts(old, old_lang), _document_facts(new, new_lang)
+    for kind, (label, describe) in FACT_WORDS.items():
+        before, after = list(old_facts[kind]), list(new_facts[kind])
+        if set(before) == set(after):
+            if before:
+                comparison.notes.append(f"Both language versions agree on {label}: "
+                                        f"{join_words([describe(v) for v in before])}.")
+            continue
+        summary = (f"Language versions disagree on {label}: {old_lang} says "
+                   f"{join_words([describe(v) for v in before])}, {new_lang} says "
+                   f"{join_words([describe(v) for v in after])}")
+        severity = "high" if kind in ("retention", "transfer") else "medium"
+        comparison.changes.append(Change(
+            category=kind, material=True, severity=severity, summary=summary,
+            old_values=before, new_values=after,
+            old_text=next(iter(old_facts[kind].values()), ""), new_text=next(iter(new_facts[kind].values()), ""),
+            rule="facts:across_languages",
+        ))
+    comparison.material = any(c.material for c in comparison.changes)
+
+
+def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) -> Comparison:
+    """What changed that matters between two clean texts (the output of `normalize`)."""
+    old_lang = detect_language(old_text, lang_hint)
+    new_lang = detect_language(new_text, lang_hint)
+    comparison = Comparison(material=False, language={"old": old_lang or "", "new": new_lang or ""})
+    old_date = dates.declared_date(old_text, old_lang)
+    new_date = dates.declared_date(new_text, new_lang)
+    comparison.old_date = old_date.isoformat() if old_date else None
+    comparison.new_date = new_date.isoformat() if new_date else None
+    old_clauses, new_clauses = split_clauses(old_text), split_clauses(new_text)
+    if old_lang and new_lang and old_lang != new_lang:
+        comparison.notes.append(f"The versions are in different languages ({old_lang}, {new_lang}): "
+                                "their facts are compared.")
+        _compare_across_languages(old_clauses, new_clauses, old_lang, new_lang, comparison)
+        return comparison
+    findings: list[Finding] = []
+    for pair in align_clauses(old_clauses, new_clauses):
+        findings += _judge(pair, _clause_language(pair, new_lang or old_lang))
+    comparison.changes = _group(findings)
+    comparison.material = any(c.material for c in comparison.changes)
+    _date_notes(comparison)
+    return comparison
+
+
+def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str]]:
+    """The facts a version states, normalised: what `policy-monitor facts` shows and stores."""
+    language = detect_language(text, lang_hint)
+    clauses = split_clauses(text)
+    found = _document_facts(clauses, language)
+    criteria: list[str] = []
+    for clause in clauses:
+        criteria += clause_facts(clause.text, language, clause.section).criteria
+    declared = dates.declared_date(text, language)
+    return {
+        "language": [language] if language else [],
+        "declared_date": [declared.isoformat()] if declared else [],
+        "retention": list(found["retention"]),
+        "retention_criteria": list(dict.fromkeys(criteria)),
+        "transfer": list(found["transfer"]),
+        "contact": list(found["contact"]),
+        "children_min_age": list(found["children"]),
+    }

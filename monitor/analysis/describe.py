@@ -1,0 +1,60 @@
+"""Plain-words rendering of normalised facts: ISO durations and country codes for people."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ISO_DURATION = re.compile(
+    r"^P(?:(?P<Y>\d+(?:\.\d+)?)Y)?(?:(?P<M>\d+(?:\.\d+)?)M)?(?:(?P<W>\d+(?:\.\d+)?)W)?(?:(?P<D>\d+(?:\.\d+)?)D)?"
+    r"(?:T(?:(?P<H>\d+(?:\.\d+)?)H)?(?:(?P<MIN>\d+(?:\.\d+)?)M)?)?$"
+)
+UNIT_DAYS = {"Y": 365.0, "M": 30.4, "W": 7.0, "D": 1.0, "H": 1 / 24, "MIN": 1 / 1440}
+UNIT_NAMES = {"Y": "year", "M": "month", "W": "week", "D": "day", "H": "hour", "MIN": "minute"}
+REGIONS = {"EU": "the EU", "EEA": "the EEA"}
+
+
+def duration_days(iso: str) -> float | None:
+    """Days in an ISO 8601 duration (a month counts 30.4 days), None if it is not one."""
+    match = ISO_DURATION.match(iso or "")
+    if not match or iso == "P":
+        return None
+    return sum(float(v) * UNIT_DAYS[k] for k, v in match.groupdict().items() if v)
+
+
+def describe_duration(iso: str) -> str:
+    """`P3Y` → "3 years", `P1Y6M` → "1 year 6 months"."""
+    match = ISO_DURATION.match(iso or "")
+    if not match:
+        return iso
+    parts = []
+    for unit, value in match.groupdict().items():
+        if value:
+            number = float(value)
+            shown = f"{number:g}"
+            parts.append(f"{shown} {UNIT_NAMES[unit]}{'' if number == 1 else 's'}")
+    return " ".join(parts) or iso
+
+
+@lru_cache(maxsize=None)
+def _territories() -> dict[str, str]:
+    from babel import Locale
+
+    return dict(Locale("en").territories)
+
+
+def describe_place(code: str) -> str:
+    """`US` → "United States", `EEA` → "the EEA"."""
+    if code in REGIONS:
+        return REGIONS[code]
+    return _territories().get(code, code)
+
+
+def join_words(items: list[str]) -> str:
+    """["a", "b", "c"] → "a, b and c"."""
+    items = [i for i in items if i]
+    if not items:
+        return "none"
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,88 @@
+"""Clean text → clauses (sentences and list items) with their section heading as context."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+LIST_ITEM = re.compile(r"^(?:[-*+•·]|\d{1,3}[.)])\s+")
+TABLE_ROW = re.compile(r"^\|.*\|$")
+# A sentence ends at . ! ? ; or a closing quote after them, followed by a space and an
+# upper-case letter, a digit, a quote or an opening bracket.
+SENTENCE_END = re.compile(r"(?<=[.!?;。])[\"')\]»]*\s+(?=[\"'«(\[]?[\w(])")
+ABBREVIATION = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|inc|ltd|co|corp|no|nr|art|arts|sec|vs|mr|mrs|ms|dr|st|z\.b|d\.h|u\.a|bzw|ca|vgl|"
+    r"p\.ej|ej|núm|sr|sra|s\.a|s\.l|cf|env|p\.ex|т\.е|т\.д|т\.п|г|ул|д|см|tj|tzn|např|č|odst|písm|bv|o\.a|m\.b\.t|"
+    r"incl|approx|u\.s|u\.k|e\.u|a\.m|p\.m)\.|\b[A-ZА-Я]\.)$",
+    re.IGNORECASE,
+)
+WORD = re.compile(r"\w+", re.UNICODE)
+MIN_CLAUSE_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A sentence or list item of a document, with where it stands."""
+
+    text: str
+    section: str
+    block: int
+    kind: str  # heading | item | row | sentence
+
+    @property
+    def key(self) -> str:
+        return clause_key(self.text)
+
+
+def clause_key(text: str) -> str:
+    """Comparison key: case, punctuation and spacing do not matter."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(WORD.findall(folded))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences, keeping abbreviations like "e.g." and "U.S." whole."""
+    parts: list[str] = []
+    start = 0
+    for match in SENTENCE_END.finditer(text):
+        candidate = text[start:match.start()].rstrip()
+        last_word = candidate.rsplit(None, 1)[-1] if candidate.split() else ""
+        if ABBREVIATION.search(last_word) or re.search(r"\d\.$", candidate) and len(last_word) <= 3:
+            continue
+        if candidate:
+            parts.append(candidate)
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        parts.append(tail)
+    return parts
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """Every sentence, list item, table row and heading of a clean text, in order."""
+    clauses: list[Clause] = []
+    section = ""
+    for index, raw in enumerate(text.split("\n")):
+        line = raw.strip()
+        if not line:
+            continue
+        heading = HEADING.match(line)
+        if heading:
+            section = heading.group(2).strip()
+            clauses.append(Clause(section, section, index, "heading"))
+            continue
+        if TABLE_ROW.match(line):
+            cells = " | ".join(c.strip() for c in line.strip("|").split("|") if c.strip())
+            if cells and set(cells) - set("-: |"):
+                clauses.append(Clause(cells, section, index, "row"))
+            continue
+        kind = "sentence"
+        if LIST_ITEM.match(line):
+            line = LIST_ITEM.sub("", line, count=1)
+            kind = "item"
+        for sentence in split_sentences(line):
+            if len(sentence) >= MIN_CLAUSE_CHARS and WORD.search(sentence):
+                clauses.append(Clause(sentence, section, index, kind))
+    return clauses

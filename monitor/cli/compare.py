@@ -1,0 +1,92 @@
+"""`policy-monitor compare OLD NEW`: what changed that matters between two files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from monitor.errors import NormalizeError, UsageError
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "dim"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "compare", help="compare two versions of a policy given as files",
+        description="Compare two versions (HTML, Markdown or text files) and print what changed that matters.",
+    )
+    parser.add_argument("old", help="the older version (file)")
+    parser.add_argument("new", help="the newer version (file)")
+    parser.add_argument("--lang", help="language hint (ISO 639-1) when detection is unsure")
+    parser.add_argument("--json", action="store_true", help="print the JSON of ../CONTRACT.md")
+    parser.add_argument("--all", action="store_true", help="also list non-material changes")
+    parser.set_defaults(func=run_compare)
+
+
+def read_version(path_text: str) -> str:
+    """A file → clean text, by its suffix or, failing that, by whether it looks like HTML."""
+    from monitor.normalize import normalize_document
+
+    path = Path(path_text)
+    if not path.is_file():
+        raise UsageError(f"{path_text}: no such file")
+    body = path.read_bytes()
+    if not body.strip():
+        raise NormalizeError(f"{path_text}: file is empty")
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        content_type = "text/html"
+    elif suffix in MARKDOWN_SUFFIXES:
+        content_type = "text/markdown"
+    elif suffix == ".pdf":
+        content_type = "application/pdf"
+    else:
+        head = body[:1024].lstrip().lower()
+        looks_html = head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
+        content_type = "text/html" if looks_html else "text/plain"
+    try:
+        return normalize_document(body, content_type)
+    except NormalizeError as exc:
+        raise NormalizeError(f"{path_text}: {exc}") from None
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from monitor.analysis import compare_texts
+
+    old_text, new_text = read_version(args.old), read_version(args.new)
+    comparison = compare_texts(old_text, new_text, lang_hint=args.lang)
+    if args.json:
+        sys.stdout.write(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n")
+        return 0
+    print_comparison(comparison, show_all=args.all)
+    return 0
+
+
+def print_comparison(comparison, show_all: bool = False) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console()
+    languages = comparison.language
+    verdict = "[bold red]material change[/]" if comparison.material else "[green]no material change[/]"
+    console.print(f"{verdict}  (language {languages.get('old') or '?'} → {languages.get('new') or '?'})")
+    shown = [c for c in comparison.changes if c.material or show_all]
+    for change in shown:
+        style = SEVERITY_STYLE.get(change.severity, "")
+        console.print(f"\n[{style}]{change.severity.upper():6}[/] [bold]{change.category}[/]: {escape(change.summary)}")
+        if change.old_values or change.new_values:
+            console.print(f"        values: {', '.join(change.old_values) or '—'} → {', '.join(change.new_values) or '—'}")
+        if change.old_text:
+            console.print(f"        [red]- {escape(change.old_text)}[/]")
+        if change.new_text:
+            console.print(f"        [green]+ {escape(change.new_text)}[/]")
+        console.print(f"        [dim]why: {escape(change.rule)}[/]")
+    hidden = len(comparison.changes) - len(shown)
+    if hidden:
+        console.print(f"\n[dim]{hidden} non-material change(s) hidden (dates, wording); --all shows them[/]")
+    for note in comparison.notes:
+        console.print(f"[dim]note: {escape(note)}[/]")

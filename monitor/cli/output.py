@@ -1,0 +1,152 @@
+"""Helpers shared by the CLI commands: JSON output, rich tables, times and durations, and finding
+the watchlist and its database from the parsed arguments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from rich.console import Console
+from rich.table import Table
+
+from monitor.errors import UsageError
+from monitor.watchlist import Watchlist, database_path, load_watchlist, parse_interval
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+# -- printing ---------------------------------------------------------------------------------
+
+
+def print_json(data: Any) -> None:
+    """Exactly the data, as pretty JSON (non-ASCII kept readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console on the current stdout/stderr (colour only on a terminal)."""
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+    return Console(stderr=stderr, width=width, highlight=False, soft_wrap=True)
+
+
+def table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
+    """A plain rich table; None cells print as an empty cell."""
+    result = Table(title=title, title_justify="left", header_style="bold", show_edge=False, pad_edge=False)
+    for column in columns:
+        result.add_column(column, overflow="fold")
+    for row in rows:
+        result.add_row(*("" if cell is None else str(cell) for cell in row))
+    return result
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the data as JSON")
+
+
+# -- times ------------------------------------------------------------------------------------
+
+
+def format_timestamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def parse_since(text: str, now: datetime | None = None) -> str:
+    """`--since`: a duration back from now (`7d`, `12h`) or a date/time (`2026-05-01`) → timestamp."""
+    try:
+        return format_timestamp((now or utc_now()) - parse_interval(text))
+    except UsageError:
+        pass
+    try:
+        return parse_moment(text, end_of_day=False)
+    except UsageError:
+        raise UsageError(f"invalid --since {text!r} (use a duration like 7d or 12h, or a date like 2026-05-01)") from None
+
+
+def parse_moment(text: str, end_of_day: bool = True) -> str:
+    """A date (`2026-05-01`, meaning the end of that day by default) or ISO date-time → timestamp."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = date.fromisoformat(raw)
+            clock = datetime.max.time().replace(microsecond=0) if end_of_day else datetime.min.time()
+            return format_timestamp(datetime.combine(day, clock, tzinfo=timezone.utc))
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"invalid date {text!r} (use 2026-05-01 or 2026-05-01T12:00:00Z)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return format_timestamp(moment)
+
+
+def short_time(timestamp: str | None) -> str:
+    """`2026-11-22T01:30:00Z` → `2026-11-22 01:30` for tables."""
+    if not timestamp:
+        return ""
+    return timestamp.replace("T", " ")[:16]
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size} {unit}" if unit == "B" else f"{size / 1024:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+# -- watchlist and store ----------------------------------------------------------------------
+
+
+def open_watchlist(args: argparse.Namespace) -> Watchlist:
+    """The watchlist named by the global `--watchlist` option."""
+    return load_watchlist(Path(args.watchlist))
+
+
+def open_store(watchlist: Watchlist) -> Any:
+    """The watchlist's database (created on first use)."""
+    from store import Store
+
+    return Store(database_path(watchlist))
+
+
+def existing_store(watchlist: Watchlist) -> Any | None:
+    """The watchlist's database if it exists yet (read-only commands do not create one)."""
+    path = database_path(watchlist)
+    if not path.exists():
+        return None
+    from store import Store
+
+    return Store(path)
+
+
+def policy_id(store: Any, watchlist: Watchlist, name: str) -> int:
+    """The database id of a policy known to the watchlist or the history, or a clear error."""
+    found = store.policy_id(name) if store is not None else None
+    if found is not None:
+        return found
+    if any(entry.name == name for entry in watchlist.policies):
+        raise UsageError(f"policy {name!r} has not been checked yet (run: policy-monitor check {name})")
+    watchlist.get(name)  # raises the "unknown policy (known: ...)" error
+    raise UsageError(f"unknown policy {name!r}")

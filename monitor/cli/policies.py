@@ -1,0 +1,147 @@
+"""Sub-commands `add`, `list` and `remove`: editing the watchlist from the command line.
+
+Edits go through `monitor.watchlist` (ruamel round-trip), so hand-written comments and the order
+of entries survive. Removing an entry keeps its history in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from monitor.cli.output import (
+    add_json_flag, console, existing_store, open_watchlist, print_json, short_time, table,
+)
+from monitor.errors import UsageError
+from monitor.watchlist import add_policy, check_url, database_path, load_watchlist, parse_interval, remove_policy
+
+SEVERITY_CHOICES = ("none", "low", "medium", "high")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    add = subparsers.add_parser(
+        "add", help="watch a new policy (creates the watchlist if needed)",
+        description="Add a policy to the watchlist; comments and order of the file are kept.",
+    )
+    add.add_argument("url", help="the policy page (http or https)")
+    add.add_argument("--name", help="short unique name (default: from the URL's host)")
+    add.add_argument("--lang", dest="language", help="ISO 639-1 language of the page (en, de, fr...)")
+    add.add_argument("--every", help="check interval: 30m, 6h, 1d, 2w (default: the watchlist's defaults)")
+    add.add_argument("--select", action="append", metavar="CSS", help="CSS selector of the policy text (repeatable)")
+    add.add_argument("--remove", action="append", metavar="CSS", help="CSS selector of parts to ignore (repeatable)")
+    add.add_argument("--tag", action="append", dest="tags", metavar="TAG", help="a label (repeatable)")
+    add.add_argument("--alerts", metavar="CHANNELS", help="comma-separated channel names (default: the defaults)")
+    add.add_argument("--min-severity", choices=SEVERITY_CHOICES, help="smallest material change worth an alert")
+    add_json_flag(add)
+    add.set_defaults(func=cmd_add)
+
+    listing = subparsers.add_parser("list", help="the watched policies with their last check")
+    add_json_flag(listing)
+    listing.set_defaults(func=cmd_list)
+
+    remove = subparsers.add_parser("remove", help="stop watching a policy (its history is kept)")
+    remove.add_argument("name", help="the policy's name")
+    add_json_flag(remove)
+    remove.set_defaults(func=cmd_remove)
+
+
+def name_from_url(url: str) -> str:
+    """A slug from the URL's host: https://www.example.co.uk/privacy → example-co-uk."""
+    host = (urlsplit(url).hostname or "").lower()
+    host = re.sub(r"^www\d*\.", "", host)
+    return re.sub(r"[^a-z0-9]+", "-", host).strip("-") or "policy"
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    try:
+        url = check_url(args.url)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.every is not None:
+        parse_interval(args.every)
+    entry = {
+        "name": args.name or name_from_url(url),
+        "url": url,
+        "language": args.language,
+        "select": args.select,
+        "remove": args.remove,
+        "every": args.every,
+        "tags": args.tags,
+        "alerts": [name.strip() for name in args.alerts.split(",") if name.strip()] if args.alerts else None,
+        "min_severity": args.min_severity,
+    }
+    added = add_policy(Path(args.watchlist), entry)
+    if args.json:
+        print_json(added.model_dump())
+    else:
+        console().print(f"added {added.name} ({added.url}), checked every {added.every}; "
+                        f"run `policy-monitor check {added.name}` to take its first version")
+    return 0
+
+
+def _last_checks(store: object | None, names: list[str]) -> dict[str, dict]:
+    """Per policy name: last check time/outcome/error and the number of versions."""
+    if store is None:
+        return {}
+    info = {}
+    for name in names:
+        pid = store.policy_id(name)
+        if pid is None:
+            continue
+        last = store.last_check(pid)
+        count = store.db.execute("SELECT count(*) FROM versions WHERE policy_id = ?", (pid,)).fetchone()[0]
+        info[name] = {
+            "last_check": last["started_at"] if last else None,
+            "last_outcome": last["outcome"] if last else None,
+            "last_error": last["error"] if last else None,
+            "versions": count,
+        }
+    return info
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    watchlist = open_watchlist(args)
+    store = existing_store(watchlist)
+    try:
+        status = _last_checks(store, [entry.name for entry in watchlist.policies])
+    finally:
+        if store is not None:
+            store.close()
+    rows = []
+    for entry in watchlist.policies:
+        state = status.get(entry.name, {})
+        rows.append({
+            "name": entry.name, "url": entry.url, "language": entry.language, "every": entry.every,
+            "tags": entry.tags, "alerts": entry.alerts,
+            "last_check": state.get("last_check"), "last_outcome": state.get("last_outcome"),
+            "last_error": state.get("last_error"), "versions": state.get("versions", 0),
+        })
+    if args.json:
+        print_json(rows)
+        return 0
+    if not rows:
+        console().print(f"{watchlist.path} watches nothing yet; add a policy with `policy-monitor add URL --name NAME`")
+        return 0
+    console().print(table(
+        f"{len(rows)} policies in {watchlist.path} (database {database_path(watchlist)})",
+        ("name", "url", "lang", "every", "last check", "outcome", "versions"),
+        ([r["name"], r["url"], r["language"] or "", r["every"], short_time(r["last_check"]),
+          r["last_outcome"] or "never", r["versions"]] for r in rows),
+    ))
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    path = Path(args.watchlist)
+    removed = remove_policy(path, args.name)
+    store = existing_store(load_watchlist(path))
+    if store is not None:
+        with store:
+            store.mark_policy_removed(removed.name)
+    if args.json:
+        print_json({"removed": removed.name, "url": removed.url, "history_kept": store is not None})
+    else:
+        console().print(f"removed {removed.name} from {path} (its history stays in the database)")
+    return 0

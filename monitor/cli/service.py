@@ -1,0 +1,201 @@
+"""Sub-commands `run`, `alerts`, `alerts retry` and `demo`: the service and its outbox."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from monitor.errors import UsageError
+
+ALERT_STATUSES = ("pending", "sending", "delivered", "failed")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    run = subparsers.add_parser(
+        "run",
+        help="watch every policy on its interval and deliver alerts (Ctrl-C / SIGTERM to stop)",
+        description="Check each watchlist entry on its own interval, deliver alerts, reload the "
+        "watchlist when it changes (or on SIGHUP). With --once: check what is due, deliver, exit.",
+    )
+    run.add_argument("--once", action="store_true", help="check what is due, deliver alerts and exit (for cron)")
+    run.add_argument("--json", action="store_true", help="with --once: print what was done as JSON")
+    run.set_defaults(func=cmd_run)
+
+    alerts = subparsers.add_parser(
+        "alerts",
+        help="list the alert outbox (pending, delivered, failed); `alerts retry` re-sends now",
+        description="List alerts in the outbox, newest first.",
+    )
+    alerts.add_argument("--status", choices=ALERT_STATUSES, help="only alerts with this status")
+    alerts.add_argument("--limit", type=int, default=50, help="show at most N alerts (default 50, 0 = all)")
+    alerts.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    alerts.set_defaults(func=cmd_alerts)
+    actions = alerts.add_subparsers(dest="alerts_action", metavar="ACTION")
+    retry = actions.add_parser("retry", help="make every undelivered alert due now and deliver it")
+    retry.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+    retry.set_defaults(func=cmd_alerts_retry)
+
+    demo = subparsers.add_parser(
+        "demo",
+        help="run the whole product offline on bundled sample policies (about 20 s)",
+        description="Serve sample policies on 127.0.0.1, change them a few times, check them through "
+        "the real pipeline and show the alerts, the history and a diff.",
+    )
+    demo.add_argument("--dir", type=Path, help="folder for the demo's watchlist and database (default: a new temp folder)")
+    demo.add_argument("--json", action="store_true", help="print a JSON summary instead of the guided tour")
+    demo.set_defaults(func=cmd_demo)
+
+
+# ---------------------------------------------------------------------------------------------
+# run
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from monitor.scheduler import Service, configure_logging, describe_outcome, run_once
+    from monitor.watchlist import load_watchlist
+
+    configure_logging(args.verbose)
+    watchlist = load_watchlist(args.watchlist)
+    if args.once:
+        summary = asyncio.run(run_once(watchlist))
+        if args.json:
+            print(json.dumps({
+                "checked": summary.checked,
+                "skipped": summary.skipped,
+                "outcomes": [describe_outcome(outcome) for outcome in summary.outcomes],
+                "delivered": summary.delivered,
+                "failed": summary.failed,
+            }, indent=2, ensure_ascii=False))
+        else:
+            _print_once(summary)
+        return 0
+    if args.json:
+        raise UsageError("--json only applies to `run --once` (the service logs key=value lines)")
+
+    async def serve() -> None:
+        await Service(watchlist).serve(show_status=sys.stdout.isatty())
+
+    asyncio.run(serve())
+    return 0
+
+
+def _print_once(summary: Any) -> None:
+    from rich.console import Console
+
+    from monitor.scheduler import describe_outcome
+
+    console = Console()
+    if not summary.checked:
+        console.print(f"nothing due ({len(summary.skipped)} policies checked recently)")
+    for outcome in summary.outcomes:
+        data = describe_outcome(outcome)
+        label = data.get("outcome", "done")
+        extra = " [bold red]material change[/]" if data.get("material") else ""
+        console.print(f"{data.get('policy', '?')}: {label}{extra}", highlight=False)
+    if summary.delivered or summary.failed:
+        console.print(f"alerts: {summary.delivered} delivered, {summary.failed} failed")
+
+
+# ---------------------------------------------------------------------------------------------
+# alerts
+
+
+def _open_store(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """(watchlist, store) or None when there is no database yet (nothing checked, no alerts)."""
+    from monitor.watchlist import database_path, load_watchlist
+    from store import Store
+
+    watchlist = load_watchlist(args.watchlist)
+    database = database_path(watchlist)
+    if not database.exists():
+        return None
+    return watchlist, Store(database)
+
+
+def _alert_json(row: dict[str, Any]) -> dict[str, Any]:
+    data = dict(row)
+    try:
+        data["payload"] = json.loads(row["payload"]) if row.get("payload") else None
+    except ValueError:
+        pass
+    return data
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from alerts.outbox import list_alerts
+
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    opened = _open_store(args)
+    rows: list[dict[str, Any]] = []
+    if opened:
+        _, store = opened
+        with store:
+            rows = list_alerts(store.db, status=args.status, limit=args.limit or None)
+    if args.json:
+        print(json.dumps([_alert_json(row) for row in rows], indent=2, ensure_ascii=False))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not rows:
+        which = f"{args.status} " if args.status else ""
+        console.print(f"no {which}alerts")
+        return 0
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for column in ("id", "created", "policy", "channel", "kind", "severity", "status", "attempts", "last error"):
+        table.add_column(column, overflow="fold" if column == "last error" else "ellipsis",
+                         justify="right" if column == "attempts" else "left")
+    status_style = {"delivered": "green", "pending": "yellow", "sending": "yellow", "failed": "red"}
+    severity_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+    for row in rows:
+        table.add_row(
+            row["id"][:8], row["created_at"] or "", row["policy"] or "", row["channel"] or "",
+            row["kind"] or "", f"[{severity_style.get(row['severity'], '')}]{row['severity'] or ''}[/]",
+            f"[{status_style.get(row['status'], '')}]{row['status']}[/]", str(row["attempts"] or 0),
+            row["last_error"] or "",
+        )
+    console.print(table)
+    return 0
+
+
+def cmd_alerts_retry(args: argparse.Namespace) -> int:
+    from alerts import build_channels
+    from alerts.outbox import retry_now
+    from monitor.scheduler import deliver_now
+
+    as_json = getattr(args, "json", False)
+    opened = _open_store(args)
+    made_due, delivered, failed, errors = 0, 0, 0, []
+    if opened:
+        watchlist, store = opened
+        channels = build_channels(watchlist.channels, watchlist.base_dir)
+        with store:
+            made_due = retry_now(store.db)
+            database = store.path
+        if made_due:
+            report = deliver_now(database, channels)
+            delivered, failed, errors = report.delivered, report.failed, list(report.errors)
+    if as_json:
+        print(json.dumps({"retried": made_due, "delivered": delivered, "failed": failed, "errors": errors}, indent=2))
+    else:
+        print(f"retried {made_due} alert(s): {delivered} delivered, {failed} failed")
+        for error in errors:
+            print(f"  {error}")
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from monitor.demo import run_demo
+
+    return run_demo(folder=args.dir, as_json=args.json)

@@ -1,0 +1,303 @@
+"""Polite, bounded HTTP fetching of policy pages.
+
+One shared httpx client; a global and a per-host concurrency limit; retries with exponential
+backoff and jitter on network errors, timeouts, 5xx and 429 (honouring Retry-After); conditional
+requests; a cap on body size. `Fetcher.fetch` never raises for network or HTTP problems: the
+outcome, including every attempt, is described by the returned `FetchResult`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+DEFAULT_USER_AGENT = (
+    "policy-monitor/0.1 (+https://github.com/policy-monitor; privacy policy change monitor)"
+)
+ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
+
+TEXT_TYPES = ("application/xhtml+xml", "application/xml", "application/pdf", "application/json")
+BINARY_PREFIXES = ("image/", "video/", "audio/", "font/", "model/")
+BINARY_TYPES = (
+    "application/zip", "application/gzip", "application/x-gzip", "application/x-tar",
+    "application/x-7z-compressed", "application/vnd.rar", "application/x-rar-compressed",
+    "application/x-bzip2", "application/java-archive", "application/wasm",
+    "application/x-msdownload", "application/vnd.ms-fontobject",
+)
+SNIFF_BYTES = 4096
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class FetchSettings:
+    """Limits and politeness of fetching; tests shrink the timings."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    timeout: float = 30.0
+    """Seconds allowed to connect, and between two reads of the response."""
+    total_timeout: float = 120.0
+    """Seconds allowed for one whole attempt (stops servers that drip bytes forever)."""
+    max_redirects: int = 10
+    max_bytes: int = 10 * 1024 * 1024
+    retries: int = 3
+    """Extra attempts after the first one fails in a retryable way."""
+    backoff_base: float = 1.0
+    max_retry_after: float = 60.0
+    concurrency: int = 10
+    per_host: int = 2
+
+
+@dataclass
+class Attempt:
+    """One HTTP request made while fetching a URL."""
+
+    started_at: str
+    status: int | None
+    duration_ms: int
+    error: str | None
+
+
+@dataclass
+class FetchResult:
+    """What fetching a URL produced; `error` says why it failed (None when it worked)."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: dict[str, str]
+    body: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    attempts: list[Attempt] = field(default_factory=list)
+    error: str | None = None
+    duration_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """A usable answer: a body, or a 304 confirming the previous one."""
+        return self.error is None and (self.not_modified or (self.status is not None and 200 <= self.status < 300))
+
+
+class _Retryable(Exception):
+    """An attempt failed in a way another attempt may fix; `delay` overrides the backoff."""
+
+    def __init__(self, message: str, status: int | None = None, delay: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.delay = delay
+
+
+def _media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def _unsupported_type(content_type: str | None) -> bool:
+    media = _media_type(content_type)
+    return media is not None and (media.startswith(BINARY_PREFIXES) or media in BINARY_TYPES)
+
+
+def _needs_sniffing(content_type: str | None) -> bool:
+    """Declared types we cannot trust to be text (octet-stream, unknown application/*, none)."""
+    media = _media_type(content_type)
+    if media is None:
+        return True
+    if media.startswith("text/") or media in TEXT_TYPES:
+        return False
+    return not (media.endswith("+xml") or media.endswith("+json"))
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:SNIFF_BYTES]
+    return not head.startswith(b"%PDF-") and b"\x00" in head
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds from now; it is either a number of seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _describe(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out waiting for the server"
+    if isinstance(exc, httpx.ConnectError):
+        return f"connection failed: {exc or type(exc).__name__}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class Fetcher:
+    """Async HTTP fetcher shared by all checks of a run (`async with Fetcher(...) as f`)."""
+
+    def __init__(self, settings: FetchSettings | None = None) -> None:
+        self.settings = settings or FetchSettings()
+        self._client: httpx.AsyncClient | None = None
+        self._global: asyncio.Semaphore | None = None
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            http1=True,
+            http2=False,
+            follow_redirects=True,
+            max_redirects=s.max_redirects,
+            timeout=httpx.Timeout(s.timeout),
+            limits=httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency),
+            headers={"User-Agent": s.user_agent, "Accept": ACCEPT},
+        )
+        self._global = asyncio.Semaphore(s.concurrency)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _host_limit(self, host: str) -> asyncio.Semaphore:
+        if host not in self._hosts:
+            self._hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return self._hosts[host]
+
+    def _backoff(self, retry_number: int) -> float:
+        base = self.settings.backoff_base
+        return base * 2 ** (retry_number - 1) + random.uniform(0, base)
+
+    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """GET `url` (conditionally when validators are given), retrying transient failures."""
+        if self._client is None or self._global is None:
+            raise RuntimeError("Fetcher must be used as an async context manager")
+        started = time.monotonic()
+        result = FetchResult(
+            url=url, final_url=url, status=None, headers={}, body=b"", content_type=None,
+            etag=None, last_modified=None, not_modified=False,
+        )
+        try:
+            parsed = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError) as exc:
+            result.error = f"invalid URL {url!r}: {exc}"
+            return result
+        if parsed.scheme not in ("http", "https") or not parsed.host:
+            result.error = f"unsupported URL {url!r}: only http and https URLs can be fetched"
+            return result
+
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+
+        async with self._host_limit(parsed.host):
+            for attempt_number in range(self.settings.retries + 1):
+                attempt_started = time.monotonic()
+                attempt = Attempt(started_at=_utc_now(), status=None, duration_ms=0, error=None)
+                result.attempts.append(attempt)
+                delay: float | None = None
+                try:
+                    async with self._global:
+                        await asyncio.wait_for(
+                            self._attempt(url, headers, result), self.settings.total_timeout
+                        )
+                except _Retryable as exc:
+                    attempt.error, result.error = str(exc), str(exc)
+                    attempt.status = result.status = exc.status
+                    delay = exc.delay
+                except asyncio.TimeoutError:
+                    attempt.error = result.error = (
+                        f"response took longer than {self.settings.total_timeout:g} s"
+                    )
+                    result.status = None
+                except httpx.TransportError as exc:
+                    attempt.error = result.error = _describe(exc)
+                    result.status = None
+                    if isinstance(exc, httpx.UnsupportedProtocol):
+                        attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                        break
+                except httpx.TooManyRedirects:
+                    attempt.error = result.error = (
+                        f"too many redirects (more than {self.settings.max_redirects})"
+                    )
+                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                    break
+                except httpx.HTTPError as exc:
+                    attempt.error = result.error = _describe(exc)
+                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                    break
+                else:
+                    attempt.status, attempt.error = result.status, result.error
+                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                    break
+                attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                if attempt_number == self.settings.retries:
+                    break
+                wait = self._backoff(attempt_number + 1) if delay is None else delay
+                await asyncio.sleep(min(wait, self.settings.max_retry_after))
+        result.duration_ms = int((time.monotonic() - started) * 1000)
+        return result
+
+    async def _attempt(self, url: str, headers: dict[str, str], result: FetchResult) -> None:
+        """One request; fills `result` or raises `_Retryable` / an httpx error."""
+        assert self._client is not None
+        result.body, result.not_modified, result.error = b"", False, None
+        async with self._client.stream("GET", url, headers=headers) as response:
+            result.status = response.status_code
+            result.final_url = str(response.url)
+            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            result.content_type = response.headers.get("content-type")
+            result.etag = response.headers.get("etag")
+            result.last_modified = response.headers.get("last-modified")
+            status = response.status_code
+            if status == 429 or status >= 500:
+                raise _Retryable(
+                    f"HTTP {status}", status, _retry_after_seconds(response.headers.get("retry-after"))
+                )
+            if status == 304:
+                result.not_modified = True
+                return
+            if not 200 <= status < 300:
+                result.error = f"HTTP {status}"
+                return
+            if _unsupported_type(result.content_type):
+                result.error = f"unsupported content type {_media_type(result.content_type)}"
+                return
+            limit = self.settings.max_bytes
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                result.error = f"response larger than {limit} bytes"
+                return
+            chunks, received = [], 0
+            async for chunk in response.aiter_bytes():
+                received += len(chunk)
+                if received > limit:
+                    result.error = f"response larger than {limit} bytes"
+                    return
+                chunks.append(chunk)
+            result.body = b"".join(chunks)
+            if _needs_sniffing(result.content_type) and _looks_binary(result.body):
+                media = _media_type(result.content_type) or "(none declared)"
+                result.body = b""
+                result.error = f"unsupported content type {media}: the body is binary"

@@ -1,0 +1,139 @@
+"""Noise guards: pure predicates that keep false alarms out of a policy's history.
+
+Web pages misbehave in ways that look like policy changes: an error or captcha page served with
+status 200, a page that suddenly lost most of its text, a page that flips between two versions
+(A/B tests, load-balanced servers out of sync), a page served in another language. The pipeline
+asks these predicates before it believes a fetched text; the phrase lists are data
+(`guards_phrases.json`), so teaching a new language is an edit of that file.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+PHRASES_FILE = Path(__file__).with_name("guards_phrases.json")
+MIN_TEXT_FOR_LANGUAGE = 200
+"""Characters of text below which language detection is too unreliable to act on."""
+HEAD_LINE_CHARS = 120
+"""Only short first lines (titles, headings) are searched for phrases on a long page."""
+
+
+@dataclass(frozen=True)
+class PhraseKind:
+    name: str
+    reason: str
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class PhraseBook:
+    kinds: tuple[PhraseKind, ...]
+    short_page_chars: int
+    head_lines: int
+
+
+def _fold(text: str) -> str:
+    """Case-, quote- and width-insensitive form for phrase matching."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
+@functools.lru_cache(maxsize=1)
+def phrase_book() -> PhraseBook:
+    """The phrase lists of guards_phrases.json, compiled once."""
+    data = json.loads(PHRASES_FILE.read_text(encoding="utf-8"))
+    kinds = []
+    for name, spec in data["kinds"].items():
+        phrases = sorted({_fold(p) for items in spec["phrases"].values() for p in items}, key=len, reverse=True)
+        alternatives = "|".join(re.escape(p) for p in phrases)
+        kinds.append(PhraseKind(name, spec["reason"], re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")))
+    return PhraseBook(tuple(kinds), int(data["short_page_chars"]), int(data["head_lines"]))
+
+
+def html_title(body: str) -> str | None:
+    """The <title> of an HTML document, whitespace collapsed (None when there is none)."""
+    match = re.search(r"<title[^>]*>(.*?)</title\s*>", body, flags=re.IGNORECASE | re.DOTALL)
+    if not match:
+        return None
+    from html import unescape
+
+    title = " ".join(unescape(match.group(1)).split())
+    return title or None
+
+
+def _phrase_hit(text: str) -> PhraseKind | None:
+    folded = _fold(text)
+    for kind in phrase_book().kinds:
+        if kind.pattern.search(folded):
+            return kind
+    return None
+
+
+def suspect_reason(
+    text: str,
+    previous_text: str | None = None,
+    title: str | None = None,
+    min_length_ratio: float = 0.4,
+) -> str | None:
+    """Why a fetched page should not be believed as the new policy, or None when it looks fine.
+
+    Error/captcha/maintenance/login phrases count in the title, in the first lines of the text, or
+    anywhere on a short page (a long policy may well mention "captcha" or "access denied" in its
+    body). A page that shrank below `min_length_ratio` of the previous version lost its content.
+    """
+    book = phrase_book()
+    if title:
+        kind = _phrase_hit(title)
+        if kind:
+            return f"{kind.reason} (title {title!r})"
+    head = "\n".join(line for line in text.splitlines()[: book.head_lines] if len(line) <= HEAD_LINE_CHARS)
+    kind = _phrase_hit(text if len(text) <= book.short_page_chars else head)
+    if kind:
+        sample = head if len(head) <= 80 else head[:77] + "..."
+        return f"{kind.reason} ({sample!r})"
+    if previous_text and len(text) < min_length_ratio * len(previous_text):
+        return f"lost most of its text ({len(previous_text)} -> {len(text)} characters)"
+    return None
+
+
+def flapping_match(text_hash: str, recent: list[tuple[int, str]]) -> int | None:
+    """The seq of a recent version with the same text (a page flipping back), else None.
+
+    `recent` is [(seq, text_hash)] of the last few versions, newest first, excluding nothing: the
+    caller has already ruled out "same as the latest" (that is simply unchanged).
+    """
+    for seq, recent_hash in recent:
+        if recent_hash == text_hash:
+            return seq
+    return None
+
+
+def needs_confirmation(confirm_changes: bool, has_previous_version: bool, flapping: bool) -> bool:
+    """A changed text is re-fetched before it may raise an alert; a first version or a flap raise none."""
+    return confirm_changes and has_previous_version and not flapping
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when too short to tell."""
+    if len(text) < MIN_TEXT_FOR_LANGUAGE:
+        return None
+    try:
+        from monitor.analysis import detect_language as analysis_detect_language  # type: ignore[attr-defined]
+    except ImportError:
+        analysis_detect_language = None
+    if analysis_detect_language is not None:
+        return analysis_detect_language(text)
+    import py3langid
+
+    code, _score = py3langid.classify(text)
+    return code or None
+
+
+def language_flip(expected: str | None, detected: str | None) -> bool:
+    """True when the page is served in a language other than the one the entry says."""
+    return bool(expected and detected and expected.lower() != detected.lower())

@@ -1,0 +1,746 @@
+"""Turn fetched bytes (HTML, Markdown, plain text, PDF) into clean text.
+
+Clean text is one block per line: `#`-prefixed headings, `- ` list items, `| a | b |` table rows and
+plain paragraphs, with Unicode noise (odd spaces, curly quotes, dashes) flattened. Everything a page
+changes on every request (session tokens, sidebars, cookie banners, nav order, tracking URLs) is
+dropped here, so that two fetches of an unchanged policy give byte-identical text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import charset_normalizer
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import CData
+from markdown_it import MarkdownIt
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PyPdfError
+import soupsieve
+from soupsieve import SelectorSyntaxError
+
+from monitor.errors import NormalizeError
+
+NORMALIZER_VERSION: int = 1
+
+# --------------------------------------------------------------------------------------------
+# Unicode clean-up shared by every format
+# --------------------------------------------------------------------------------------------
+
+_SPACE_CHARS = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_DROPPED_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_ODD_CHAR_REPLACEMENTS = {
+    **{ch: " " for ch in _SPACE_CHARS},
+    **{ch: "" for ch in _DROPPED_CHARS},
+    **{ch: "'" for ch in "\u2018\u2019\u201a\u201b"},
+    **{ch: '"' for ch in "\u201c\u201d\u201e\u201f"},
+    **{ch: "-" for ch in "\u2010\u2011\u2012\u2013\u2014\u2015"},
+}
+_ODD_CHARS = re.compile("[" + "".join(_ODD_CHAR_REPLACEMENTS) + "]")
+_HAS_WORD_CHAR = re.compile(r"[^\W_]")
+# Cloudflare hides a protected address behind "[email protected]"; scrapers sometimes keep a
+# fragment of the real address glued in front of it ("dataprotectio[email protected]").
+_CF_PLACEHOLDER_WITH_FRAGMENT = re.compile(r"[\w.+-]+(?=\[email protected\])")
+
+
+def _replace_odd_char(match: re.Match[str]) -> str:
+    return _ODD_CHAR_REPLACEMENTS[match.group()]
+
+
+def _clean_text(text: str) -> str:
+    """Apply the Unicode clean-up of ARCHITECTURE.md ("Clean text") to one block."""
+    if not text.isascii():
+        text = _ODD_CHARS.sub(_replace_odd_char, text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
+    if "[email" in text:
+        text = _CF_PLACEHOLDER_WITH_FRAGMENT.sub("", text)
+    return text
+
+
+def _has_content(text: str) -> bool:
+    """A block made only of punctuation or symbols (`|  |`, `---`, `*`) carries no policy text."""
+    return _HAS_WORD_CHAR.search(text) is not None
+
+
+class _Blocks:
+    """Collects (prefix, text) blocks and renders the final clean text."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []
+
+    def add(self, prefix: str, text: str) -> bool:
+        text = _clean_text(text)
+        if not _has_content(text):
+            return False
+        if prefix.startswith("#") and self.items:
+            previous_prefix, previous_text = self.items[-1]
+            # Scraped pages often repeat the title as two headings in a row; keep one.
+            if previous_prefix.startswith("#") and previous_text == text:
+                return True
+        self.items.append((prefix, text))
+        return True
+
+    def render(self) -> str:
+        return "\n".join(prefix + text for prefix, text in self.items)
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding bytes to str
+# --------------------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Labels browsers treat as a wider legacy encoding (WHATWG Encoding Standard).
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "l1": "cp1252",
+    "ascii": "cp1252",
+    "us-ascii": "cp1252",
+    "x-cp1251": "cp1251",
+    "iso-8859-9": "cp1254",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "tis-620": "cp874",
+    "euc-kr": "cp949",
+}
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml\b[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
+    re.IGNORECASE,
+)
+
+
+def _codec_name(label: str | None) -> str | None:
+    """Map a charset label to a Python codec name, or None when Python does not know it."""
+    if not label:
+        return None
+    label = label.strip().lower()
+    label = _CHARSET_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _is_single_byte(codec: str) -> bool:
+    return not codec.startswith(("utf", "gb", "big5", "shift", "euc", "cp932", "cp949", "cp950", "iso2022"))
+
+
+def _decode_strict(body: bytes, codec: str) -> str | None:
+    try:
+        return body.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_utf8(body: bytes) -> str | None:
+    """UTF-8, tolerating only a multi-byte character cut off by a truncated download."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        head = body[: error.start]
+        # Only a body already proven UTF-8 by earlier multi-byte characters counts as truncated.
+        if error.reason == "unexpected end of data" and error.start >= len(body) - 3 and not head.isascii():
+            return head.decode("utf-8")
+        return None
+
+
+def _looks_like_utf8(body: bytes) -> bool:
+    return not body.isascii() and _decode_utf8(body) is not None
+
+
+def decode_body(body: bytes, content_type: str | None) -> str:
+    """Decode a response body: BOM, Content-Type charset, `<meta>` charset, then detection.
+
+    A declared charset is trusted only if the bytes decode cleanly with it; pages that declare
+    utf-8 but are really windows-1251 or koi8-r are common, and fall through to detection.
+    A single-byte declaration (latin-1...) on bytes that are valid multi-byte UTF-8 is a
+    mislabelled UTF-8 page.
+    """
+    for bom, codec in _BOMS:
+        if body.startswith(bom):
+            decoded = _decode_strict(body, codec)
+            if decoded is not None:
+                return decoded.lstrip("\ufeff")
+    header_match = _HEADER_CHARSET.search(content_type or "")
+    meta_match = _META_CHARSET.search(body[:4096])
+    declared = [
+        _codec_name(header_match.group(1)) if header_match else None,
+        _codec_name((meta_match.group(1) or meta_match.group(2)).decode("ascii")) if meta_match else None,
+    ]
+    for codec in declared:
+        if codec is None:
+            continue
+        if codec.startswith("utf-16") or codec.startswith("utf-32"):
+            # A BOM-less ASCII-compatible document cannot really be UTF-16.
+            codec = "utf-8"
+        if codec == "utf-8":
+            decoded = _decode_utf8(body)
+        elif _is_single_byte(codec) and _looks_like_utf8(body):
+            decoded = _decode_utf8(body)
+        else:
+            decoded = _decode_strict(body, codec)
+        if decoded is not None:
+            return decoded
+    decoded = _decode_utf8(body)
+    if decoded is not None:
+        return decoded
+    best = charset_normalizer.from_bytes(body).best()
+    if best is not None:
+        return str(best)
+    return body.decode("utf-8", errors="replace")
+
+
+# --------------------------------------------------------------------------------------------
+# HTML → blocks
+# --------------------------------------------------------------------------------------------
+
+_HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details",
+        "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+        "header", "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "p", "pre",
+        "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+    | set(_HEADING_LEVELS)
+)
+# Never content, wherever they are.
+_ALWAYS_DROPPED = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "iframe", "frame", "frameset",
+        "object", "embed", "canvas", "audio", "video", "map", "nav", "button", "input", "select",
+        "textarea", "option", "datalist", "dialog", "head", "title", "meta", "link", "base",
+    }
+)
+# Site chrome, unless they sit inside the document's own content (an <article>'s header holds
+# its title and "last updated" line).
+_CHROME_TAGS = {"header": ("article", "main"), "footer": ("article", "main"), "aside": ("article",)}
+_CHROME_ROLES = frozenset(
+    {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alertdialog"}
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_BOILERPLATE_CLASS = re.compile(
+    r"""
+    (?:^|[-_])(?:
+        (?:cookie|cookies|consent|gdpr|cmp)[-_]?(?:banner|bar|notice|popup|modal|wall|dialog|overlay|layer|consent|alert|message|prompt|box)
+      | cookie[-_]?consent | cookiebanner | cookiebar | cc[-_](?:window|banner) | onetrust\w* | cookiebot\w* | cybotcookiebot\w*
+      | side[-_]?bar | breadcrumbs? | menu | nav | navbar | navigation | skip[-_]?(?:link|links|to[-_]?content|nav)
+      | share | social[-_]?share | share[-_]?(?:buttons|bar|links|tools) | social[-_]?(?:links|icons|buttons)
+      | newsletter | related | related[-_]?(?:posts|articles|links|content)
+      | ads? | advert\w* | ad[-_]?(?:slot|unit|banner|container|wrapper) | sponsored | promo[-_]?banner
+    )(?:$|[-_])
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Ids name sections of the policy itself ("sharing", "related-parties"), so only unambiguous
+# chrome ids count.
+_BOILERPLATE_ID = re.compile(
+    r"""^(?:
+        (?:cookie|cookies|consent|gdpr|cmp)[-_]?(?:banner|bar|notice|popup|modal|wall|dialog|overlay|layer|consent|message|prompt|box)
+      | onetrust[\w-]* | cybotcookiebot[\w-]* | cookiebot[\w-]* | cookie[-_]?law[\w-]*
+      | side[-_]?bar | breadcrumbs? | (?:main[-_]?)?menu | (?:main[-_]?|site[-_]?)?nav(?:bar|igation)?
+      | skip[-_]?(?:link|links|to[-_]?content|nav)
+      | newsletter\w* | share[-_]?(?:buttons|bar|links|tools)?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CONTENT_CONTAINERS = ("main", "article")
+
+
+def _is_content_container(tag: Tag) -> bool:
+    return tag.name in _CONTENT_CONTAINERS or tag.get("role") == "main"
+
+
+def _holds_main_content(tag: Tag) -> bool:
+    """Whether removing `tag` would take the document's main content with it."""
+    if tag.name in ("html", "body") or _is_content_container(tag):
+        return True
+    return tag.find(lambda t: t.name in ("main", "article", "h1") or t.get("role") == "main") is not None
+
+
+def _is_hidden(tag: Tag) -> bool:
+    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
+        return True
+    style = tag.get("style")
+    return bool(style) and _HIDDEN_STYLE.search(style) is not None
+
+
+def _is_boilerplate(tag: Tag) -> bool:
+    role = tag.get("role")
+    if role and role.lower() in _CHROME_ROLES:
+        return True
+    classes = tag.get("class")
+    if classes and any(_BOILERPLATE_CLASS.search(name) for name in classes):
+        return True
+    element_id = tag.get("id")
+    return bool(element_id) and _BOILERPLATE_ID.match(element_id) is not None
+
+
+def _chrome_outside_content(tag: Tag) -> bool:
+    keep_inside = _CHROME_TAGS[tag.name]
+    return tag.find_parent(keep_inside) is None
+
+
+def _strip_noise(root: Tag) -> None:
+    """Drop everything that is not policy text: code, forms, hidden parts, site chrome.
+
+    Hidden or boilerplate-looking elements are kept when they wrap the main content (an
+    ASP.NET page wraps the whole body in a <form>, a `page-with-sidebar` wrapper holds <main>,
+    a `cookie-notice` div may be the cookie policy itself): when they contain <main>, <article>
+    or <h1>, or hold half of the page's text.
+    """
+    page_size: int | None = None
+
+    def wraps_content(tag: Tag) -> bool:
+        nonlocal page_size
+        if _holds_main_content(tag):
+            return True
+        if page_size is None:
+            page_size = _text_size(root)
+        return _text_size(tag) >= 0.5 * page_size > 0
+
+    for tag in root.find_all(_ALWAYS_DROPPED):
+        if tag is not root and not tag.decomposed:
+            tag.decompose()
+    doomed: list[Tag] = []
+    for tag in root.find_all(True):
+        name = tag.name
+        if name in _CHROME_TAGS:
+            if _chrome_outside_content(tag) and not _holds_main_content(tag):
+                doomed.append(tag)
+        elif (name == "form" or _is_hidden(tag) or _is_boilerplate(tag)) and not wraps_content(tag):
+            doomed.append(tag)
+    for tag in doomed:
+        if tag is not root and not tag.decomposed:
+            tag.decompose()
+
+
+def _decode_cf_hex(hex_text: str) -> str | None:
+    try:
+        data = bytes.fromhex(hex_text)
+    except ValueError:
+        return None
+    if len(data) < 2:
+        return None
+    key = data[0]
+    try:
+        return bytes(byte ^ key for byte in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_cloudflare_emails(soup: BeautifulSoup) -> None:
+    """Replace Cloudflare-protected addresses with the address itself (first byte = XOR key)."""
+    for tag in soup.find_all(attrs={"data-cfemail": True}):
+        if tag.decomposed:
+            continue
+        address = _decode_cf_hex(tag["data-cfemail"])
+        if address is not None:
+            tag.replace_with(NavigableString(address))
+    for link in soup.find_all("a", href=re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")):
+        if link.decomposed:
+            continue
+        address = _decode_cf_hex(link["href"].rsplit("#", 1)[1])
+        if address is None:
+            continue
+        text = link.get_text().strip()
+        # A link whose text is the placeholder (or empty) shows the address; otherwise it is a
+        # mailto link with its own text, and links keep their text only.
+        if not text or ("email" in text and "protected" in text):
+            link.replace_with(NavigableString(address))
+        else:
+            link.unwrap()
+
+
+def _text_size(tag: Tag) -> int:
+    return len("".join(tag.get_text().split()))
+
+
+def _outermost(tags: Iterable[Tag]) -> list[Tag]:
+    """Drop tags nested inside another tag of the list (keeping document order)."""
+    tags = list(tags)
+    chosen = {id(tag) for tag in tags}
+    return [tag for tag in tags if not any(id(parent) in chosen for parent in tag.parents)]
+
+
+def _main_content(soup: BeautifulSoup) -> list[Tag]:
+    """<main>/<article>/[role=main] when they hold most of the page's text, else <body>.
+
+    Several outermost candidates (a policy split into <article> sections) are all kept when they
+    are of comparable size; a small <article> (a teaser card) next to the policy is not.
+    """
+    body = soup.body or soup
+    candidates = _outermost(body.find_all(_is_content_container))
+    if not candidates:
+        return [body]
+    sized = [(tag, _text_size(tag)) for tag in candidates]
+    largest = max(size for _, size in sized)
+    chosen = [(tag, size) for tag, size in sized if size >= largest * 0.25]
+    chosen_size = sum(size for _, size in chosen)
+    if chosen_size < 200 or chosen_size < 0.5 * _text_size(body):
+        return [body]
+    return [tag for tag, _ in chosen]
+
+
+def _select(soup: BeautifulSoup, selectors: list[str], purpose: str) -> list[Tag]:
+    """Elements matching any of the selectors, in document order."""
+    for selector in selectors:
+        try:
+            soupsieve.compile(selector)
+        except SelectorSyntaxError as error:
+            message = str(error).splitlines()[0]
+            raise NormalizeError(f"invalid CSS selector {selector!r} in {purpose}: {message}") from None
+    return soup.select(", ".join(selectors))
+
+
+def _is_layout_table(table: Tag) -> bool:
+    """A table holding headings or other tables lays out a page; it is not tabular data."""
+    return table.find(lambda t: t.name == "table" or t.name in _HEADING_LEVELS) is not None
+
+
+class _HtmlWalker:
+    """Iterative document-order walk that turns an element tree into blocks.
+
+    Inline content accumulates until a block boundary; the pending prefix (`## `, `- `) is
+    attached to the first non-empty block of the heading or list item that set it.
+    """
+
+    def __init__(self, blocks: _Blocks) -> None:
+        self.blocks = blocks
+        self.parts: list[str] = []
+        self.prefix = ""
+        self.heading_depth = 0
+
+    def flush(self) -> None:
+        if not self.parts:
+            return
+        text = "".join(self.parts)
+        self.parts = []
+        if self.blocks.add(self.prefix, text):
+            self.prefix = ""
+
+    def walk(self, root: Tag) -> None:
+        stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            if isinstance(node, NavigableString):
+                if type(node) is NavigableString or isinstance(node, CData):
+                    self.parts.append(node)
+                continue
+            name = node.name
+            if leaving:
+                self._leave(name)
+                continue
+            if name == "br":
+                if self.heading_depth:
+                    self.parts.append(" ")
+                else:
+                    self.flush()
+                continue
+            if name == "table" and not _is_layout_table(node):
+                self.flush()
+                self._table(node)
+                continue
+            if name == "pre":
+                self.flush()
+                for line in node.get_text().splitlines():
+                    self.blocks.add("", line)
+                continue
+            self._enter(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.contents))
+        self.flush()
+
+    def _enter(self, node: Tag) -> None:
+        name = node.name
+        if name in _HEADING_LEVELS:
+            self.flush()
+            self.prefix = "#" * _HEADING_LEVELS[name] + " "
+            self.heading_depth += 1
+        elif name == "li":
+            self.flush()
+            self.prefix = "- "
+        elif name in _BLOCK_TAGS:
+            self.flush()
+
+    def _leave(self, name: str) -> None:
+        if name in _BLOCK_TAGS:
+            self.flush()
+        if name in _HEADING_LEVELS:
+            self.heading_depth -= 1
+            self.prefix = ""
+        elif name == "li":
+            self.prefix = ""
+
+    def _table(self, table: Tag) -> None:
+        for caption in table.find_all("caption"):
+            self.blocks.add("", caption.get_text(" "))
+        for row in table.find_all("tr"):
+            cells = [_cell_text(cell) for cell in row.find_all(("td", "th"))]
+            if cells:
+                self.blocks.add("", "| " + " | ".join(cells) + " |")
+
+
+def _cell_text(cell: Tag) -> str:
+    """A table cell's blocks joined by spaces: a row must stay on one line."""
+    blocks = _Blocks()
+    _HtmlWalker(blocks).walk(cell)
+    return " ".join(prefix + text for prefix, text in blocks.items)
+
+
+def _parse_html(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def normalize_html(html: str, select: list[str] | None = None, remove: list[str] | None = None) -> str:
+    """Main content of an HTML page as clean text.
+
+    `remove` selectors are dropped first; `select` keeps only the matched elements (in document
+    order). Without `select`, <main>/<article> is preferred when it holds the policy, else <body>.
+    Returns "" when nothing is left; `normalize_document` turns that into an error.
+    """
+    soup = _parse_html(html)
+    _decode_cloudflare_emails(soup)
+    if remove:
+        for tag in _select(soup, remove, "remove"):
+            if not tag.decomposed:
+                tag.decompose()
+    if select:
+        roots = _outermost(_select(soup, select, "select"))
+        if not roots:
+            raise NormalizeError(f"CSS selector(s) {', '.join(select)!r} matched nothing on the page")
+        for root in roots:
+            _strip_noise(root)
+    else:
+        _strip_noise(soup)
+        roots = _main_content(soup)
+    blocks = _Blocks()
+    walker = _HtmlWalker(blocks)
+    for root in roots:
+        walker.walk(root)
+    return blocks.render()
+
+
+# --------------------------------------------------------------------------------------------
+# Markdown → blocks
+# --------------------------------------------------------------------------------------------
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+# Inline links and images, with link text that may span lines (scrapers wrap card links around
+# blank lines) and one level of nested brackets; the URL part tolerates balanced parentheses.
+# The text length is bounded so that a stray "[" does not make every attempt scan to the end.
+_MD_LINK = re.compile(
+    r"""(!?)\[((?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\]){0,500}\]){0,2000})\]"""
+    r"""\(\s*(?:<[^>\n]*>|(?:[^\s()\\]|\\.|\([^\s()]*\))*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"""
+)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    return "" if match.group(1) else match.group(2)
+
+
+def normalize_markdown(text: str) -> str:
+    """Markdown (as scraped policies come) as clean text.
+
+    Links keep their text and images go before parsing, so that a link wrapped around blank
+    lines does not leak its URL; markdown-it then handles headings, lists, emphasis, escapes,
+    tables and inline HTML, and the result goes through the same block walk as HTML.
+    """
+    for _ in range(3):
+        if "](" not in text:
+            break
+        replaced = _MD_LINK.sub(_link_text, text)
+        if replaced == text:
+            break
+        text = replaced
+    html = _MARKDOWN.render(text)
+    soup = _parse_html(html)
+    _decode_cloudflare_emails(soup)
+    for tag in soup.find_all(("script", "style", "noscript", "template", "svg", "iframe", "head")):
+        if not tag.decomposed:
+            tag.decompose()
+    blocks = _Blocks()
+    _HtmlWalker(blocks).walk(soup.body or soup)
+    return blocks.render()
+
+
+# --------------------------------------------------------------------------------------------
+# Plain text and PDF → blocks
+# --------------------------------------------------------------------------------------------
+
+_PLAIN_BULLET = re.compile(r"^\s*(?:[\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u25a0\u25a1\u2043]\s*|[-*+]\s+)")
+
+
+def normalize_plain(text: str) -> str:
+    """Plain text as clean text: every non-empty line is a block; bullet glyphs become `- `."""
+    blocks = _Blocks()
+    for line in text.splitlines():
+        bullet = _PLAIN_BULLET.match(line)
+        if bullet:
+            blocks.add("- ", line[bullet.end():])
+        else:
+            blocks.add("", line)
+    return blocks.render()
+
+
+_SENTENCE_END = re.compile(r"[.:;!?)\]»\"']\s*$")
+
+
+def _reflow_pdf_lines(text: str) -> str:
+    """Join lines that a PDF wrapped mid-sentence (next line starts in lower case)."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if (
+            lines
+            and stripped
+            and stripped[0].islower()
+            and lines[-1].strip()
+            and not _SENTENCE_END.search(lines[-1])
+        ):
+            separator = "" if lines[-1].endswith("-") else " "
+            lines[-1] = lines[-1].rstrip() + separator + stripped
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _normalize_pdf(body: bytes) -> str:
+    """Text of every page; wrapped lines rejoined, then the plain-text rules."""
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise NormalizeError("the PDF is encrypted and cannot be read")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except NormalizeError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise NormalizeError(f"unreadable PDF: {reason}") from None
+    text = normalize_plain("\n".join(_reflow_pdf_lines(page) for page in pages))
+    if not text:
+        raise NormalizeError("the PDF has no extractable text (a scanned document?)")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Dispatch
+# --------------------------------------------------------------------------------------------
+
+_MAGIC_NUMBERS = (
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive (docx/xlsx?)"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x7fELF", "an executable"),
+    (b"OggS", "an audio file"),
+    (b"ID3", "an MP3 file"),
+    (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document"),
+)
+_BINARY_MEDIA_PREFIXES = ("image/", "audio/", "video/", "font/")
+_HTML_MEDIA = ("text/html", "application/xhtml+xml", "text/xml", "application/xml")
+_MARKDOWN_MEDIA = ("text/markdown", "text/x-markdown", "text/x-web-markdown")
+_HTML_START = re.compile(r"^\s*(?:<!doctype\s+html|<html\b|<head\b|<body\b|<\?xml\b[^>]*>\s*<(?:!doctype|html))", re.IGNORECASE)
+_HTML_TAGS = re.compile(r"<(?:p|div|h[1-6]|ul|ol|li|table|br|span|a\s)[\s>/]", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_MD_SETEXT = re.compile(r"^[^\n]*\S[^\n]*\n(?:=+|-{3,})[ \t]*$", re.MULTILINE)
+_MD_INLINE_LINK = re.compile(r"\]\([^)\s]+\)")
+_MD_TABLE_DELIMITER = re.compile(r"^\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+
+
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _reject_binary(body: bytes, media: str, content_type: str | None) -> None:
+    """Refuse images, archives and other non-text bodies before trying to read them as text."""
+    if media.startswith(_BINARY_MEDIA_PREFIXES):
+        raise NormalizeError(f"unsupported content type {media!r}: not a text document")
+    head = body[:8192]
+    for magic, description in _MAGIC_NUMBERS:
+        if head.startswith(magic):
+            raise NormalizeError(f"the document is binary ({description}), not text")
+    wide = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or re.search(
+        r"utf-?(?:16|32)", content_type or "", re.IGNORECASE
+    )
+    if b"\x00" in head and not wide:
+        raise NormalizeError("the document is binary (it contains NUL bytes), not text")
+
+
+def _looks_like_markdown(text: str) -> bool:
+    sample = text[:20000]
+    signals = (
+        len(_MD_HEADING.findall(sample))
+        + len(_MD_SETEXT.findall(sample))
+        + len(_MD_INLINE_LINK.findall(sample))
+        + len(_MD_TABLE_DELIMITER.findall(sample))
+    )
+    return signals >= 3
+
+
+def _text_kind(media: str, text: str) -> str:
+    if media in _HTML_MEDIA:
+        return "html"
+    if media in _MARKDOWN_MEDIA:
+        return "markdown"
+    if _HTML_START.match(text):
+        return "html"
+    # Markdown first: scraped Markdown often carries inline HTML (<br>, <a>), which markdown-it
+    # handles, whereas reading Markdown as HTML would leak its link URLs.
+    if _looks_like_markdown(text):
+        return "markdown"
+    if len(_HTML_TAGS.findall(text[:5000])) >= 3:
+        return "html"
+    return "plain"
+
+
+def normalize_document(
+    body: bytes,
+    content_type: str | None,
+    select: list[str] | None = None,
+    remove: list[str] | None = None,
+) -> str:
+    """Fetched bytes → clean text, whatever the format (HTML, Markdown, plain text, PDF).
+
+    `select`/`remove` CSS selectors apply to HTML only. Raises NormalizeError for an empty body,
+    binary content, or a document with no text left after normalisation.
+    """
+    if not body or not body.strip():
+        raise NormalizeError("the document is empty")
+    media = _media_type(content_type)
+    if media == "application/pdf" or body.lstrip()[:5] == b"%PDF-":
+        return _normalize_pdf(body)
+    _reject_binary(body, media, content_type)
+    text = decode_body(body, content_type)
+    if len(_CONTROL_CHARS.findall(text[:20000])) > 0.02 * min(len(text), 20000):
+        raise NormalizeError("the document is binary or garbled (too many control characters), not text")
+    kind = _text_kind(media, text)
+    if kind == "html":
+        clean = normalize_html(text, select=select, remove=remove)
+    elif kind == "markdown":
+        clean = normalize_markdown(text)
+    else:
+        clean = normalize_plain(text)
+    if not clean:
+        raise NormalizeError(f"no text left after normalising the {kind} document")
+    return clean

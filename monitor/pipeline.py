@@ -1,0 +1,499 @@
+"""One check of one watched policy: fetch → normalise → guards → compare → store, atomically.
+
+The middle is pure (normalisation, guards, comparison, fact extraction); I/O sits at the edges:
+the fetch at the start and one store transaction at the end. That transaction writes the check
+row, the raw snapshot, the new version with its changes and facts, and the outbox rows of its
+alerts, so an alert exists if and only if the change it reports does.
+
+Every fetched body is kept as a raw snapshot (content-addressed, compressed), even when the check
+ends in an error or a suspect page, so nothing is lost and `reprocess` can re-derive the history
+with a better normaliser later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from monitor import guards
+from monitor.errors import NormalizeError
+from monitor.watchlist import PolicyEntry, Settings, Watchlist
+
+ACCEPTED = ("new_version", "unchanged", "not_modified")
+"""Outcomes that mean the page works (they end a failure streak)."""
+FAILED = ("error", "suspect")
+"""Outcomes that extend a failure streak; `pending_confirmation` neither ends nor extends one."""
+REPROCESS_RULE = "reprocess"
+FLAPPING_RULE = "flapping"
+
+
+@dataclass
+class CheckOutcome:
+    """What one check did, for the CLI summary, the service log and tests."""
+
+    policy: str
+    outcome: str
+    started_at: str
+    finished_at: str
+    url: str
+    status: int | None = None
+    error: str | None = None
+    check_id: int | None = None
+    version_seq: int | None = None
+    new_version: bool = False
+    material: bool = False
+    severity: str = "none"
+    flapping: bool = False
+    changes: list[dict] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    """Kinds of the alerts enqueued (one entry per outbox row)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class ReprocessReport:
+    """What `reprocess` added: per policy, the seqs of new versions, and snapshots it could not read."""
+
+    added: dict[str, list[int]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class _Page:
+    """A fetched body turned into clean text (or the reason it could not be)."""
+
+    text: str | None
+    title: str | None
+    error: str | None
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def _utc_now() -> str:
+    from store import utc_now
+
+    return utc_now()
+
+
+def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> _Page:
+    """Normalise a body with the entry's selectors; keep the HTML title for the suspect guard."""
+    from monitor.normalize import decode_body, normalize_document
+
+    title = None
+    try:
+        title = guards.html_title(decode_body(body, content_type)[:200_000])
+    except (NormalizeError, UnicodeError, ValueError):
+        title = None
+    try:
+        text = normalize_document(body, content_type, entry.select or None, entry.remove or None)
+    except NormalizeError as exc:
+        return _Page(None, title, str(exc))
+    return _Page(text, title, None)
+
+
+def _language_name(code: str | None) -> str:
+    if not code:
+        return "an unknown language"
+    try:
+        from babel import Locale
+
+        return f"{Locale.parse(code).get_display_name('en')} ({code})"
+    except Exception:  # babel raises several types for odd codes; the code itself is fine then
+        return code
+
+
+def _version_summary(comparison: Any, flapped_to: int | None) -> tuple[bool, str]:
+    """(material, one-line summary) of a new version."""
+    if flapped_to is not None:
+        return False, f"returned to the text of version {flapped_to} (flapping page)"
+    if comparison is None:
+        return False, "first version"
+    material = [c for c in comparison.changes if c.material]
+    if material:
+        return True, "; ".join(c.summary for c in material)
+    if comparison.changes:
+        return False, "no material change: " + ", ".join(dict.fromkeys(c.category for c in comparison.changes))
+    return False, "no material change (wording or layout)"
+
+
+def _stored_changes(comparison: Any, rule_override: str | None = None) -> list[dict]:
+    """The comparison's changes as store rows; an override marks them non-material (flap, reprocess)."""
+    if comparison is None:
+        return []
+    rows = []
+    for change in comparison.changes:
+        row = change.to_json()
+        if rule_override:
+            row.update(material=False, severity="none", rule=rule_override)
+        rows.append(row)
+    return rows
+
+
+def _change_digest(rows: list[dict]) -> list[dict]:
+    return [
+        {"category": r["category"], "material": r["material"], "severity": r["severity"], "summary": r["summary"]}
+        for r in rows
+    ]
+
+
+def _declared_date(comparison: Any, facts: dict[str, list]) -> str | None:
+    if comparison is not None and getattr(comparison, "new_date", None):
+        return comparison.new_date
+    for kind in ("date", "dates", "effective_date", "updated"):
+        values = facts.get(kind) or []
+        if values:
+            first = values[0]
+            return first.get("value") if isinstance(first, dict) else str(first)
+    return None
+
+
+def _analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Any, dict[str, list]]:
+    """(Comparison with the previous text or None, facts of the new text)."""
+    from monitor.analysis import compare_texts, extract_facts
+
+    comparison = compare_texts(old_text, new_text, lang_hint=language) if old_text is not None else None
+    return comparison, extract_facts(new_text, lang_hint=language)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alerts and failure streaks
+
+
+def _entry_dict(entry: PolicyEntry) -> dict[str, Any]:
+    return entry.model_dump()
+
+
+def _alerts_for(
+    store: Any,
+    entry: PolicyEntry,
+    kind: str,
+    channels: dict[str, Any],
+    now: str,
+    comparison: Any = None,
+    version: int | None = None,
+    prev_version: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> list[str]:
+    """Build and enqueue (inside the caller's transaction) the outbox rows of one event."""
+    from alerts import build_alerts
+    from alerts.outbox import enqueue
+
+    rows = build_alerts(_entry_dict(entry), kind, comparison, channels, version, prev_version, now, details)
+    enqueue(store.db, rows)
+    return [row["kind"] for row in rows]
+
+
+def _failure_streak(store: Any, policy_id: int) -> tuple[int, int | None]:
+    """(number of failed/suspect checks since the last good one, id of the first of them)."""
+    placeholders = ", ".join("?" for _ in ACCEPTED)
+    last_good = store.db.execute(
+        f"SELECT coalesce(max(id), 0) FROM checks WHERE policy_id = ? AND outcome IN ({placeholders})",
+        (policy_id, *ACCEPTED),
+    ).fetchone()[0]
+    fail_marks = ", ".join("?" for _ in FAILED)
+    count, first = store.db.execute(
+        f"SELECT count(*), min(id) FROM checks WHERE policy_id = ? AND id > ? AND outcome IN ({fail_marks})",
+        (policy_id, last_good, *FAILED),
+    ).fetchone()
+    return count, first
+
+
+# ---------------------------------------------------------------------------------------------
+# One check
+
+
+class _Check:
+    """The state of one check while it runs; `finish_*` methods write it in one transaction."""
+
+    def __init__(self, entry: PolicyEntry, store: Any, settings: Settings, channels: dict[str, Any], now: str | None):
+        self.entry, self.store, self.settings, self.channels = entry, store, settings, channels
+        self.fixed_now = now
+        self.started_at = now or _utc_now()
+        self.policy_id = store.ensure_policy(entry.name, entry.url, entry.language)
+        self.latest = store.latest_version(self.policy_id)
+        self.fetch_result: Any = None
+
+    def now(self) -> str:
+        return self.fixed_now or _utc_now()
+
+    def _record(self, outcome: str, error: str | None, snapshot_hash: str | None, version_id: int | None) -> int:
+        result = self.fetch_result
+        return self.store.record_check(
+            self.policy_id,
+            started_at=self.started_at,
+            finished_at=self.now(),
+            url=self.entry.url,
+            final_url=getattr(result, "final_url", None),
+            status=getattr(result, "status", None),
+            duration_ms=getattr(result, "duration_ms", None),
+            outcome=outcome,
+            error=error,
+            attempts=list(getattr(result, "attempts", []) or []),
+            snapshot_hash=snapshot_hash,
+            version_id=version_id,
+            etag=getattr(result, "etag", None) if outcome in ACCEPTED else None,
+            last_modified=getattr(result, "last_modified", None) if outcome in ACCEPTED else None,
+        )
+
+    def _snapshot(self) -> str | None:
+        result = self.fetch_result
+        if result is None or not result.body:
+            return None
+        return self.store.put_snapshot(result.body, result.content_type, self.now())
+
+    def _outcome(self, outcome: str, check_id: int, **values: Any) -> CheckOutcome:
+        return CheckOutcome(
+            policy=self.entry.name, outcome=outcome, started_at=self.started_at, finished_at=self.now(),
+            url=self.entry.url, status=getattr(self.fetch_result, "status", None), check_id=check_id, **values,
+        )
+
+    def finish_failed(self, outcome: str, reason: str, failure_reason: str, warning: str | None = None) -> CheckOutcome:
+        """An error or suspect check; a failure alert once the streak reaches the threshold."""
+        now = self.now()
+        kinds: list[str] = []
+        with self.store.transaction():
+            snapshot_hash = self._snapshot()
+            check_id = self._record(outcome, reason, snapshot_hash, None)
+            if warning:
+                kinds += _alerts_for(self.store, self.entry, "warning", self.channels, now,
+                                     details={"key": f"warning:{snapshot_hash or check_id}", "message": warning,
+                                              "reason": reason})
+            streak, first_id = _failure_streak(self.store, self.policy_id)
+            if streak >= self.settings.failure_threshold:
+                kinds += _alerts_for(
+                    self.store, self.entry, "failure", self.channels, now,
+                    version=self.latest.seq if self.latest else None,
+                    details={"key": f"failure:{first_id}", "reason": failure_reason, "error": reason,
+                             "consecutive_failures": streak, "message": f"{reason} ({streak} checks in a row)"},
+                )
+        return self._outcome(outcome, check_id, error=reason, alerts=kinds,
+                             version_seq=self.latest.seq if self.latest else None)
+
+    def _recovery(self, now: str) -> list[str]:
+        """Inside a transaction, before the good check is recorded: a `recovered` alert if needed."""
+        streak, first_id = _failure_streak(self.store, self.policy_id)
+        if streak < self.settings.failure_threshold:
+            return []
+        return _alerts_for(self.store, self.entry, "recovered", self.channels, now,
+                           version=self.latest.seq if self.latest else None,
+                           details={"key": f"recovered:{first_id}", "consecutive_failures": streak})
+
+    def finish_same(self, outcome: str) -> CheckOutcome:
+        """The page still holds the latest version (304 or the same clean text)."""
+        assert self.latest is not None
+        now = self.now()
+        with self.store.transaction():
+            kinds = self._recovery(now)
+            snapshot_hash = self._snapshot() if outcome == "unchanged" else None
+            self.store.touch_version(self.latest.id, now)
+            check_id = self._record(outcome, None, snapshot_hash, self.latest.id)
+        return self._outcome(outcome, check_id, version_seq=self.latest.seq, alerts=kinds)
+
+    def finish_pending(self, reason: str) -> CheckOutcome:
+        with self.store.transaction():
+            check_id = self._record("pending_confirmation", reason, self._snapshot(), None)
+        return self._outcome("pending_confirmation", check_id, error=reason,
+                             version_seq=self.latest.seq if self.latest else None)
+
+    def finish_new_version(self, text: str, language: str | None, flapped_to: int | None) -> CheckOutcome:
+        """Store the new version with its changes, facts and alerts."""
+        from monitor.normalize import NORMALIZER_VERSION
+
+        now = self.now()
+        comparison, facts = _analyse(self.latest.text if self.latest else None, text, self.entry.language)
+        material, summary = _version_summary(comparison, flapped_to)
+        change_rows = _stored_changes(comparison, FLAPPING_RULE if flapped_to is not None else None)
+        kinds: list[str] = []
+        with self.store.transaction():
+            kinds += self._recovery(now)
+            snapshot_hash = self._snapshot()
+            version = self.store.add_version(
+                self.policy_id, text, snapshot_hash, now, language=language,
+                declared_date=_declared_date(comparison, facts), origin="fetch",
+                normalizer_version=NORMALIZER_VERSION, material=material if comparison is not None else None,
+                summary=summary,
+            )
+            if change_rows:
+                self.store.add_changes(self.policy_id, version.id, self.latest.id if self.latest else None,
+                                       change_rows, now)
+            self.store.add_facts(version.id, facts)
+            check_id = self._record("new_version", None, snapshot_hash, version.id)
+            if comparison is not None and flapped_to is None and comparison.material:
+                kinds += _alerts_for(self.store, self.entry, "change", self.channels, now,
+                                     comparison=comparison, version=version.seq,
+                                     prev_version=self.latest.seq if self.latest else None)
+        return self._outcome(
+            "new_version", check_id, version_seq=version.seq, new_version=True,
+            material=bool(material), severity=comparison.severity if comparison is not None and material else "none",
+            flapping=flapped_to is not None, changes=_change_digest(change_rows), alerts=kinds,
+        )
+
+
+def _fetch_failure_reason(error: str) -> str:
+    return "selector_empty" if "matched nothing" in error else "unreachable"
+
+
+async def check_policy(
+    entry: PolicyEntry,
+    store: Any,
+    fetcher: Any,
+    settings: Settings | None = None,
+    now: str | None = None,
+    channels: dict[str, Any] | None = None,
+) -> CheckOutcome:
+    """Check one entry now and record what was found (see the module docstring)."""
+    settings = settings or Settings()
+    check = _Check(entry, store, settings, channels or {}, now)
+    latest = check.latest
+    etag, last_modified = store.last_validators(check.policy_id) if latest else (None, None)
+    result = check.fetch_result = await fetcher.fetch(entry.url, etag=etag, last_modified=last_modified)
+
+    if result.error or not result.ok:
+        return check.finish_failed("error", result.error or f"HTTP {result.status}", "unreachable")
+    if result.not_modified:
+        if latest is None:
+            return check.finish_failed("error", "server answered 304 Not Modified to an unconditional request",
+                                       "unreachable")
+        return check.finish_same("not_modified")
+
+    page = _read_page(result.body, result.content_type, entry)
+    if page.text is None:
+        suspect = guards.suspect_reason("", title=page.title) if page.title else None
+        if suspect:
+            return check.finish_failed("suspect", suspect, "suspect")
+        error = page.error or "no text"
+        return check.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
+    text = page.text
+
+    from store import sha256_hex
+
+    if latest is not None and sha256_hex(text) == latest.text_hash:
+        return check.finish_same("unchanged")
+
+    suspect = guards.suspect_reason(text, latest.text if latest else None, page.title, settings.min_length_ratio)
+    if suspect:
+        reason = "login_wall" if "login" in suspect else "suspect"
+        return check.finish_failed("suspect", f"suspect page held back: {suspect}", reason)
+
+    detected = guards.detect_language(text)
+    if guards.language_flip(entry.language, detected):
+        message = f"page served in {_language_name(detected)} instead of {_language_name(entry.language)}"
+        return check.finish_failed("suspect", message, "suspect", warning=message)
+
+    recent = [(v.seq, v.text_hash) for v in store.versions(check.policy_id)[-settings.flap_window - 1:-1]][::-1] \
+        if latest is not None and settings.flap_window else []
+    flapped_to = guards.flapping_match(sha256_hex(text), recent)
+
+    if guards.needs_confirmation(settings.confirm_changes, latest is not None, flapped_to is not None):
+        if settings.confirm_delay:
+            await asyncio.sleep(settings.confirm_delay)
+        second = await fetcher.fetch(entry.url)
+        second_text = None
+        if second.ok and not second.not_modified:
+            second_text = _read_page(second.body, second.content_type, entry).text
+        if second_text != text:
+            return check.finish_pending("changed text not confirmed by a second fetch (will check again)")
+
+    return check.finish_new_version(text, detected or entry.language, flapped_to)
+
+
+def fetch_settings(settings: Settings) -> Any:
+    """The fetch part of the watchlist settings as a `monitor.fetch.FetchSettings`."""
+    from monitor.fetch import FetchSettings
+
+    names = {f.name for f in dataclasses.fields(FetchSettings)}
+    return FetchSettings(**{name: getattr(settings, name) for name in names if hasattr(settings, name)})
+
+
+async def check_all(
+    watchlist: Watchlist,
+    store: Any,
+    names: list[str] | None = None,
+    progress: Callable[[CheckOutcome], None] | None = None,
+) -> list[CheckOutcome]:
+    """Check the named entries (all when None) concurrently with one shared Fetcher.
+
+    Results are in watchlist order; `progress` is called as each check finishes.
+    """
+    from alerts import build_channels
+    from monitor.fetch import Fetcher
+
+    entries = watchlist.select(names)
+    channels = build_channels(watchlist.channels, watchlist.base_dir)
+    async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
+
+        async def one(entry: PolicyEntry) -> CheckOutcome:
+            outcome = await check_policy(entry, store, fetcher, watchlist.settings, channels=channels)
+            if progress is not None:
+                progress(outcome)
+            return outcome
+
+        return list(await asyncio.gather(*(one(entry) for entry in entries)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reprocessing
+
+
+def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, now: str | None = None) -> ReprocessReport:
+    """Re-derive each policy's current text from its stored raw snapshots with today's normaliser.
+
+    Walks the bodies that were accepted as the page (checks with a new or unchanged version),
+    oldest first, re-normalising each; the last one is what the page currently holds. When its
+    re-derived text differs from the latest version's, one version with origin 'reprocess' is
+    added. Its changes carry rule 'reprocess', are never material and raise no alert: a better
+    normaliser is not a policy change. Nothing old is modified or deleted (history is append-only).
+    """
+    from monitor.normalize import NORMALIZER_VERSION
+    from store import sha256_hex
+
+    report = ReprocessReport()
+    for entry in watchlist.select(names):
+        policy_id = store.policy_id(entry.name)
+        latest = store.latest_version(policy_id) if policy_id is not None else None
+        if latest is None:
+            report.unchanged.append(entry.name)
+            continue
+        current: tuple[str, str] | None = None  # (snapshot hash, derived text) of the newest readable body
+        derived: dict[str, str | None] = {}
+        for row in store.raw_history(policy_id):
+            snapshot_hash = row["snapshot_hash"]
+            if row["outcome"] not in ("new_version", "unchanged"):
+                continue
+            if snapshot_hash not in derived:
+                body, content_type = store.get_snapshot(snapshot_hash)
+                page = _read_page(body, content_type, entry)
+                derived[snapshot_hash] = page.text
+                if page.text is None:
+                    report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {page.error}")
+            if derived[snapshot_hash] is not None:
+                current = (snapshot_hash, derived[snapshot_hash])
+        if current is None or sha256_hex(current[1]) == latest.text_hash:
+            report.unchanged.append(entry.name)
+            continue
+        snapshot_hash, text = current
+        stamp = now or _utc_now()
+        comparison, facts = _analyse(latest.text, text, entry.language)
+        with store.transaction():
+            version = store.add_version(
+                policy_id, text, snapshot_hash, stamp, language=latest.language,
+                declared_date=_declared_date(comparison, facts), origin="reprocess",
+                normalizer_version=NORMALIZER_VERSION, material=False,
+                summary=f"re-derived with normaliser v{NORMALIZER_VERSION} (technical, not a policy change)",
+            )
+            rows = _stored_changes(comparison, REPROCESS_RULE)
+            if rows:
+                store.add_changes(policy_id, version.id, latest.id, rows, stamp)
+            store.add_facts(version.id, facts)
+        report.added.setdefault(entry.name, []).append(version.seq)
+    return report

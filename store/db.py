@@ -1,0 +1,567 @@
+"""SQLite persistence of policies, raw snapshots, versions, checks, changes and facts.
+
+Everything goes through one `sqlite_utils.Database` in WAL mode. History is append-only: the
+schema's triggers refuse to rewrite or delete a version or a snapshot, and `transaction()` lets a
+whole check (check row, snapshot, version, changes, facts, outbox rows) land atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from monitor.errors import StoreError, UsageError
+from store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+CHECK_OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "suspect", "pending_confirmation")
+ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
+"""Outcomes whose body became (or confirmed) the current version; only they yield validators."""
+
+_VERSION_SUMMARY_COLUMNS = (
+    "v.id, v.seq, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
+    "v.material, v.summary"
+)
+
+
+def utc_now() -> str:
+    """Current time in the project's timestamp format (`2026-11-22T01:30:00Z`)."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sha256_hex(data: bytes | str) -> str:
+    """Content address used for snapshots (raw bytes) and versions (UTF-8 text)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _as_bool(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _as_int(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+@dataclass(slots=True)
+class VersionSummary:
+    """One row of a policy's history, without its text: cheap enough to list 100,000 of them."""
+
+    id: int
+    seq: int
+    first_seen: str
+    last_seen: str
+    size: int
+    language: str | None
+    declared_date: str | None
+    origin: str
+    material: bool | None
+    summary: str | None
+    changes: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "seq": self.seq, "first_seen": self.first_seen,
+            "last_seen": self.last_seen, "size": self.size, "language": self.language,
+            "declared_date": self.declared_date, "origin": self.origin,
+            "material": self.material, "summary": self.summary, "changes": self.changes,
+        }
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored version of a policy's clean text."""
+
+    id: int
+    policy_id: int
+    seq: int
+    text_hash: str
+    text: str
+    snapshot_hash: str | None
+    first_seen: str
+    last_seen: str
+    size: int
+    language: str | None
+    declared_date: str | None
+    origin: str
+    normalizer_version: int
+    material: bool | None
+    summary: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class Store:
+    """The policy-monitor database; opening it creates or migrates the schema."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._depth = 0
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a database file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the directory of {self.path}: {exc.strerror}") from None
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+        self.db = sqlite_utils.Database(conn)
+        try:
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            message = str(exc)
+            if "not a database" in message or "malformed" in message:
+                raise StoreError(f"{self.path} is not a SQLite database") from None
+            raise StoreError(f"cannot open database {self.path}: {message}") from None
+        except StoreError:
+            conn.close()
+            raise
+
+    # -- connection, schema, transactions -------------------------------------------------
+
+    def _configure(self) -> None:
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if not self.db.memory:
+            self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this policy-monitor "
+                f"supports ({SCHEMA_VERSION}); upgrade policy-monitor"
+            )
+        for target in range(current + 1, SCHEMA_VERSION + 1):
+            with self.transaction():
+                # Another process may have migrated while we waited for the write lock.
+                if self.schema_version >= target:
+                    continue
+                self.db.executescript(MIGRATIONS[target - 1])
+                self.db.execute(f"PRAGMA user_version = {target}")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """One atomic write transaction (BEGIN IMMEDIATE); a nested use joins the outer one."""
+        if self._depth > 0 or self.db.conn.in_transaction:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except BaseException:
+            if self.db.conn.in_transaction:
+                self.db.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.db.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _one(self, sql: str, params: tuple | dict = ()) -> dict | None:
+        return next(self.db.query(sql, params), None)
+
+    # -- policies ---------------------------------------------------------------------------
+
+    def ensure_policy(self, name: str, url: str, language: str | None) -> int:
+        """Register a watched policy (or update its URL/language and un-remove it); returns its id."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO policies (name, url, language, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET url = excluded.url, language = excluded.language, "
+                "removed_at = NULL",
+                (name, url, language, utc_now()),
+            )
+            return self.db.execute("SELECT id FROM policies WHERE name = ?", (name,)).fetchone()[0]
+
+    def mark_policy_removed(self, name: str) -> None:
+        """Stop treating a policy as watched while keeping all of its history."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE policies SET removed_at = ? WHERE name = ? AND removed_at IS NULL",
+                (utc_now(), name),
+            )
+
+    def policy_id(self, name: str) -> int | None:
+        row = self.db.execute("SELECT id FROM policies WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def policy_name(self, policy_id: int) -> str | None:
+        row = self.db.execute("SELECT name FROM policies WHERE id = ?", (policy_id,)).fetchone()
+        return row[0] if row else None
+
+    def policies(self) -> list[dict]:
+        """Every policy ever registered (removed ones have `removed_at` set), by name."""
+        return list(self.db.query("SELECT * FROM policies ORDER BY name"))
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    def put_snapshot(self, body: bytes, content_type: str | None, now: str) -> str:
+        """Keep a raw response body (zlib, stored once per distinct body); returns its sha256."""
+        digest = sha256_hex(body)
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (digest, content_type, len(body), now, zlib.compress(body, 6)),
+            )
+        return digest
+
+    def get_snapshot(self, snapshot_hash: str) -> tuple[bytes, str | None]:
+        """The raw body and content type of a stored snapshot."""
+        row = self.db.execute(
+            "SELECT body, content_type FROM snapshots WHERE hash = ?", (snapshot_hash,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no snapshot {snapshot_hash} in {self.path}")
+        return zlib.decompress(row[0]), row[1]
+
+    # -- versions ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _version(row: dict) -> Version:
+        return Version(
+            id=row["id"], policy_id=row["policy_id"], seq=row["seq"], text_hash=row["text_hash"],
+            text=row["text"], snapshot_hash=row["snapshot_hash"], first_seen=row["first_seen"],
+            last_seen=row["last_seen"], size=row["size"], language=row["language"],
+            declared_date=row["declared_date"], origin=row["origin"],
+            normalizer_version=row["normalizer_version"], material=_as_bool(row["material"]),
+            summary=row["summary"],
+        )
+
+    def latest_version(self, policy_id: int) -> Version | None:
+        row = self._one(
+            "SELECT * FROM versions WHERE policy_id = ? ORDER BY seq DESC LIMIT 1", (policy_id,)
+        )
+        return self._version(row) if row else None
+
+    def get_version(self, policy_id: int, seq: int) -> Version:
+        row = self._one("SELECT * FROM versions WHERE policy_id = ? AND seq = ?", (policy_id, seq))
+        if row is None:
+            name = self.policy_name(policy_id) or f"#{policy_id}"
+            raise UsageError(f"policy {name} has no version {seq}")
+        return self._version(row)
+
+    def get_version_by_id(self, version_id: int) -> Version:
+        row = self._one("SELECT * FROM versions WHERE id = ?", (version_id,))
+        if row is None:
+            raise StoreError(f"no version with id {version_id} in {self.path}")
+        return self._version(row)
+
+    def version_at(self, policy_id: int, when: str) -> Version | None:
+        """The version that was current at `when` (latest first_seen <= when; ties by seq)."""
+        row = self._one(
+            "SELECT * FROM versions WHERE policy_id = ? AND first_seen <= ? "
+            "ORDER BY first_seen DESC, seq DESC LIMIT 1",
+            (policy_id, when),
+        )
+        return self._version(row) if row else None
+
+    def versions(self, policy_id: int, limit: int | None = None) -> list[VersionSummary]:
+        """A policy's history (oldest first; only the newest `limit` if given), without texts."""
+        sql = (
+            f"SELECT {_VERSION_SUMMARY_COLUMNS}, coalesce(c.n, 0) "
+            "FROM versions v LEFT JOIN ("
+            "  SELECT version_id, count(*) AS n FROM changes WHERE policy_id = ? GROUP BY version_id"
+            ") c ON c.version_id = v.id WHERE v.policy_id = ?"
+        )
+        params: tuple = (policy_id, policy_id)
+        if limit is not None:
+            sql += " AND v.seq > (SELECT coalesce(max(seq), 0) FROM versions WHERE policy_id = ?) - ?"
+            params += (policy_id, limit)
+        rows = self.db.conn.execute(sql + " ORDER BY v.seq", params)
+        return [
+            VersionSummary(i, seq, first, last, size, lang, date, origin,
+                           None if material is None else material == 1, summary, changes)
+            for i, seq, first, last, size, lang, date, origin, material, summary, changes in rows
+        ]
+
+    def recent_version_hashes(self, policy_id: int, limit: int) -> list[str]:
+        """text_hash of the last `limit` versions, newest first (for flapping detection)."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT text_hash FROM versions WHERE policy_id = ? ORDER BY seq DESC LIMIT ?",
+                (policy_id, limit),
+            )
+        ]
+
+    def add_version(
+        self,
+        policy_id: int,
+        text: str,
+        snapshot_hash: str | None,
+        now: str,
+        language: str | None = None,
+        declared_date: str | None = None,
+        origin: str = "fetch",
+        normalizer_version: int = 1,
+        material: bool | None = None,
+        summary: str | None = None,
+    ) -> Version:
+        """Append a version to a policy's history (seq = previous + 1)."""
+        with self.transaction():
+            seq = self.db.execute(
+                "SELECT coalesce(max(seq), 0) + 1 FROM versions WHERE policy_id = ?", (policy_id,)
+            ).fetchone()[0]
+            cursor = self.db.execute(
+                "INSERT INTO versions (policy_id, seq, text_hash, snapshot_hash, first_seen, "
+                "last_seen, size, language, declared_date, origin, normalizer_version, material, "
+                "summary, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    policy_id, seq, sha256_hex(text), snapshot_hash, now, now,
+                    len(text.encode("utf-8")), language, declared_date, origin, normalizer_version,
+                    _as_int(material), summary, text,
+                ),
+            )
+            return self.get_version_by_id(cursor.lastrowid)
+
+    def touch_version(self, version_id: int, now: str) -> None:
+        """Record that a version was seen again (only `last_seen` moves)."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE versions SET last_seen = max(last_seen, ?) WHERE id = ?", (now, version_id)
+            )
+
+    # -- checks -----------------------------------------------------------------------------
+
+    def record_check(
+        self,
+        policy_id: int,
+        *,
+        started_at: str,
+        finished_at: str | None,
+        url: str,
+        final_url: str | None,
+        status: int | None,
+        duration_ms: int | None,
+        outcome: str,
+        error: str | None,
+        attempts: list[dict],
+        snapshot_hash: str | None,
+        version_id: int | None,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> int:
+        """Store one check of one policy; `attempts` may be dicts or dataclasses (fetch.Attempt)."""
+        if outcome not in CHECK_OUTCOMES:
+            raise ValueError(f"unknown check outcome {outcome!r}")
+        attempt_rows = [
+            dataclasses.asdict(a) if dataclasses.is_dataclass(a) else dict(a) for a in attempts
+        ]
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO checks (policy_id, started_at, finished_at, url, final_url, status, "
+                "duration_ms, outcome, error, attempts, snapshot_hash, version_id, etag, "
+                "last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    policy_id, started_at, finished_at, url, final_url, status, duration_ms,
+                    outcome, error, json.dumps(attempt_rows, ensure_ascii=False), snapshot_hash,
+                    version_id, etag, last_modified,
+                ),
+            )
+            return cursor.lastrowid
+
+    @staticmethod
+    def _check(row: dict) -> dict:
+        row["attempts"] = json.loads(row["attempts"] or "[]")
+        return row
+
+    def last_check(self, policy_id: int) -> dict | None:
+        row = self._one(
+            "SELECT * FROM checks WHERE policy_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            (policy_id,),
+        )
+        return self._check(row) if row else None
+
+    def checks(self, policy_id: int, limit: int = 50) -> list[dict]:
+        """The most recent checks of a policy, newest first, attempts decoded."""
+        return [
+            self._check(row)
+            for row in self.db.query(
+                "SELECT * FROM checks WHERE policy_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                (policy_id, limit),
+            )
+        ]
+
+    def consecutive_failures(self, policy_id: int) -> int:
+        """How many of the latest checks in a row ended with outcome 'error'."""
+        return self.db.execute(
+            "SELECT count(*) FROM checks WHERE policy_id = :p AND outcome = 'error' AND id > "
+            "coalesce((SELECT max(id) FROM checks WHERE policy_id = :p AND outcome != 'error'), 0)",
+            {"p": policy_id},
+        ).fetchone()[0]
+
+    def last_validators(self, policy_id: int) -> tuple[str | None, str | None]:
+        """(etag, last_modified) of the latest check whose body was accepted as current."""
+        placeholders = ", ".join("?" for _ in ACCEPTED_OUTCOMES)
+        row = self.db.execute(
+            f"SELECT etag, last_modified FROM checks WHERE policy_id = ? "
+            f"AND outcome IN ({placeholders}) ORDER BY started_at DESC, id DESC LIMIT 1",
+            (policy_id, *ACCEPTED_OUTCOMES),
+        ).fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
+    def raw_history(self, policy_id: int) -> list[dict]:
+        """Every check that kept a snapshot, oldest first (the input of reprocessing)."""
+        return list(
+            self.db.query(
+                "SELECT c.id AS check_id, c.snapshot_hash, c.started_at, c.version_id, c.outcome, "
+                "s.content_type FROM checks c JOIN snapshots s ON s.hash = c.snapshot_hash "
+                "WHERE c.policy_id = ? ORDER BY c.started_at, c.id",
+                (policy_id,),
+            )
+        )
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def add_changes(
+        self, policy_id: int, version_id: int, prev_version_id: int | None, changes: list, now: str
+    ) -> None:
+        """Store the analysed changes that led to `version_id` (dicts or analysis `Change`s)."""
+        rows = [c.to_json() if hasattr(c, "to_json") else dict(c) for c in changes]
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT INTO changes (policy_id, version_id, prev_version_id, category, material, "
+                "severity, summary, old_values, new_values, old_text, new_text, rule, section, "
+                "detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        policy_id, version_id, prev_version_id, c["category"],
+                        int(bool(c.get("material"))), c.get("severity", "none"),
+                        c.get("summary", ""),
+                        json.dumps(list(c.get("old_values") or []), ensure_ascii=False),
+                        json.dumps(list(c.get("new_values") or []), ensure_ascii=False),
+                        c.get("old_text") or "", c.get("new_text") or "", c.get("rule") or "",
+                        c.get("section") or "", now,
+                    )
+                    for c in rows
+                ],
+            )
+
+    def changes(
+        self,
+        since: str | None = None,
+        policy: str | None = None,
+        category: str | None = None,
+        material: bool | None = None,
+        limit: int | None = None,
+    ) -> list[dict]:
+        """Stored changes, newest first, with policy name and the seq of both versions."""
+        where, params = [], []
+        if since is not None:
+            where.append("c.detected_at >= ?")
+            params.append(since)
+        if policy is not None:
+            where.append("p.name = ?")
+            params.append(policy)
+        if category is not None:
+            where.append("c.category = ?")
+            params.append(category)
+        if material is not None:
+            where.append("c.material = ?")
+            params.append(int(material))
+        sql = (
+            "SELECT c.*, p.name AS policy, v.seq AS seq, pv.seq AS prev_seq "
+            "FROM changes c JOIN policies p ON p.id = c.policy_id "
+            "JOIN versions v ON v.id = c.version_id "
+            "LEFT JOIN versions pv ON pv.id = c.prev_version_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY c.detected_at DESC, c.version_id DESC, c.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        result = []
+        for row in self.db.query(sql, params):
+            row["material"] = bool(row["material"])
+            row["old_values"] = json.loads(row["old_values"])
+            row["new_values"] = json.loads(row["new_values"])
+            result.append(row)
+        return result
+
+    # -- facts ------------------------------------------------------------------------------
+
+    def add_facts(self, version_id: int, facts: dict[str, list]) -> None:
+        """Store the facts extracted from a version; items are strings or dicts (kept as given)."""
+        rows = []
+        for kind, items in facts.items():
+            for item in items:
+                if isinstance(item, dict):
+                    value = item.get("value")
+                    rows.append((
+                        version_id, kind,
+                        value if isinstance(value, str) else json.dumps(item, ensure_ascii=False),
+                        item.get("evidence"), json.dumps(item, ensure_ascii=False),
+                    ))
+                else:
+                    rows.append((version_id, kind, str(item), None, None))
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT INTO facts (version_id, kind, value, evidence, data) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def facts(self, version_id: int) -> dict[str, list]:
+        """The facts of one version, by kind, in the order they were stored."""
+        result: dict[str, list] = {}
+        for kind, value, data in self.db.execute(
+            "SELECT kind, value, data FROM facts WHERE version_id = ? ORDER BY id", (version_id,)
+        ):
+            result.setdefault(kind, []).append(json.loads(data) if data is not None else value)
+        return result
+
+    def fact_history(self, policy_id: int) -> list[dict]:
+        """Per version (oldest first): seq, version id, first_seen and its facts."""
+        history = [
+            {"seq": seq, "version_id": vid, "first_seen": first_seen, "facts": {}}
+            for vid, seq, first_seen in self.db.execute(
+                "SELECT id, seq, first_seen FROM versions WHERE policy_id = ? ORDER BY seq",
+                (policy_id,),
+            )
+        ]
+        by_id = {entry["version_id"]: entry["facts"] for entry in history}
+        for vid, kind, value, data in self.db.execute(
+            "SELECT f.version_id, f.kind, f.value, f.data FROM facts f "
+            "JOIN versions v ON v.id = f.version_id WHERE v.policy_id = ? ORDER BY f.id",
+            (policy_id,),
+        ):
+            by_id[vid].setdefault(kind, []).append(json.loads(data) if data is not None else value)
+        return history

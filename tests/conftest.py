@@ -1,0 +1,222 @@
+"""Shared test fixtures: a real HTTP server on 127.0.0.1 whose pages can change between checks,
+and a throw-away watchlist pointing at it.
+
+`policy_server` (function scope) is a `PolicyServer`:
+
+    policy_server.set("/privacy", "<html>...</html>")               # 200, text/html; charset=utf-8
+    policy_server.set("/gone", "nope", status=404)
+    policy_server.set("/p", body, content_type="application/pdf", headers={"X-Foo": "1"})
+    policy_server.set("/p", body, etag='"v1"')                        # answers 304 to If-None-Match: "v1"
+    policy_server.set("/slow", body, delay=2.0)                       # waits before answering
+    policy_server.queue("/p", "first", "second")                      # served once each, then the set page
+    policy_server.url("/privacy")                                     # http://127.0.0.1:PORT/privacy
+    policy_server.requests("/privacy")                                # request headers seen, oldest first
+
+`tmp_watchlist(policies=[...], settings={...}, channels={...})` writes a watchlist.yaml in tmp_path
+(database next to it, confirmation delay 0, one `file` channel `archive`) and returns its Path.
+`seed_html(index)` turns tests/fixtures/seeds/*.txt (real policies) into an HTML page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from ruamel.yaml import YAML
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+
+
+@dataclass
+class Page:
+    """What the server answers for one path."""
+
+    body: bytes
+    status: int = 200
+    content_type: str | None = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    delay: float = 0.0
+
+
+def _as_bytes(body: str | bytes) -> bytes:
+    return body.encode("utf-8") if isinstance(body, str) else body
+
+
+class PolicyServer:
+    """A threaded HTTP server on 127.0.0.1; pages are changed with `set` between checks."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, Page] = {}
+        self._queued: dict[str, list[Page]] = {}
+        self._requests: dict[str, list[dict[str, str]]] = {}
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def _page(self, body: str | bytes, **options: Any) -> Page:
+        return Page(body=_as_bytes(body), **options)
+
+    def set(
+        self,
+        path: str,
+        body: str | bytes,
+        content_type: str | None = "text/html; charset=utf-8",
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        """Serve `body` at `path` from now on (until the next `set`)."""
+        page = self._page(body, status=status, content_type=content_type, headers=dict(headers or {}),
+                          etag=etag, last_modified=last_modified, delay=delay)
+        with self._lock:
+            self._pages[path] = page
+
+    def queue(self, path: str, *bodies: str | bytes, content_type: str = "text/html; charset=utf-8") -> None:
+        """Serve each of `bodies` once, in order, before falling back to the `set` page."""
+        with self._lock:
+            self._queued.setdefault(path, []).extend(
+                self._page(body, content_type=content_type) for body in bodies
+            )
+
+    def requests(self, path: str) -> list[dict[str, str]]:
+        """Headers of every request made for `path` (lower-case names), oldest first."""
+        with self._lock:
+            return list(self._requests.get(path, []))
+
+    def _next_page(self, path: str, headers: dict[str, str]) -> Page | None:
+        with self._lock:
+            self._requests.setdefault(path, []).append(headers)
+            queued = self._queued.get(path)
+            if queued:
+                return queued.pop(0)
+            return self._pages.get(path)
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+                path = self.path.split("?", 1)[0]
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                page = server._next_page(path, headers)
+                if page is None:
+                    page = Page(body=b"<html><body><h1>404 Not Found</h1></body></html>", status=404)
+                if page.delay:
+                    time.sleep(page.delay)
+                not_modified = (
+                    page.status == 200
+                    and ((page.etag and headers.get("if-none-match") == page.etag)
+                         or (page.last_modified and not page.etag
+                             and headers.get("if-modified-since") == page.last_modified))
+                )
+                body = b"" if not_modified else page.body
+                self.send_response(304 if not_modified else page.status)
+                if page.content_type and not not_modified:
+                    self.send_header("Content-Type", page.content_type)
+                if page.etag:
+                    self.send_header("ETag", page.etag)
+                if page.last_modified:
+                    self.send_header("Last-Modified", page.last_modified)
+                for name, value in page.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        return Handler
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def policy_server() -> Callable[..., Any]:
+    server = PolicyServer()
+    yield server
+    server.close()
+
+
+def seed_text(index: int) -> str:
+    """The text of one real scraped policy from tests/fixtures/seeds (0-4: fr, ?, ?, cs, ?)."""
+    return SEEDS[index].read_text(encoding="utf-8")
+
+
+def seed_html(index: int, title: str = "Privacy policy", extra: str = "") -> str:
+    """A seed policy as an HTML page: paragraphs in <main>, with a nav and footer around it."""
+    paragraphs = [line.strip() for line in seed_text(index).splitlines() if line.strip()]
+    body = "\n".join(f"<p>{escape(line)}</p>" for line in paragraphs)
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
+        f"<body><nav><a href='/'>Home</a></nav><main>{body}{extra}</main>"
+        f"<footer>Footer</footer></body></html>"
+    )
+
+
+def policy_page(*paragraphs: str, title: str = "Privacy policy", lang: str = "en") -> str:
+    """A small HTML policy page from paragraphs (a `# ` prefix makes a heading)."""
+    blocks = []
+    for text in paragraphs:
+        if text.startswith("# "):
+            blocks.append(f"<h2>{escape(text[2:])}</h2>")
+        else:
+            blocks.append(f"<p>{escape(text)}</p>")
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{escape(title)}</title></head>"
+        f"<body><main><h1>{escape(title)}</h1>{''.join(blocks)}</main></body></html>"
+    )
+
+
+@pytest.fixture
+def tmp_watchlist(tmp_path: Path) -> Callable[..., Path]:
+    """Factory writing `tmp_path/watchlist.yaml`; settings default to fast, test-friendly values."""
+
+    def write(
+        policies: list[dict[str, Any]] | None = None,
+        settings: dict[str, Any] | None = None,
+        channels: dict[str, dict[str, Any]] | None = None,
+        defaults: dict[str, Any] | None = None,
+    ) -> Path:
+        document = {
+            "settings": {"database": "policy-monitor.db", "confirm_delay": 0, "timeout": 5, "retries": 0,
+                         **(settings or {})},
+            "defaults": {"every": "1d", "alerts": ["archive"], **(defaults or {})},
+            "channels": channels if channels is not None else {"archive": {"kind": "file", "path": "alerts"}},
+            "policies": list(policies or []),
+        }
+        path = tmp_path / "watchlist.yaml"
+        yaml = YAML()
+        with path.open("w", encoding="utf-8") as handle:
+            yaml.dump(document, handle)
+        return path
+
+    return write

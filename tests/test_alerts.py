@@ -1,0 +1,420 @@
+"""Alerts: what they say, where they go, and that each one arrives once, however often delivery fails.
+
+Every channel is exercised against a real server on 127.0.0.1: an SMTP server (aiosmtpd), an HTTP
+receiver for webhooks and Apprise's `json://` service, and the file system for the file channel.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from alerts import Alert, CHANNEL_KINDS, build_alerts, build_channels, deliver_pending
+from alerts.channels import FileChannel
+from alerts.model import render_html, render_markdown, render_text
+from alerts.outbox import claim_due, enqueue, list_alerts, retry_now
+from monitor.analysis.model import Change, Comparison
+from monitor.errors import WatchlistError
+from store import Store
+
+T0 = "2026-11-22T01:30:00Z"
+EXAMPLE = {"name": "example", "url": "https://example.com/privacy", "alerts": ["archive"], "min_severity": "low"}
+
+
+# --- fixtures: a database, a comparison, and real local servers ------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    store = Store(tmp_path / "db.sqlite")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def db(store: Store):
+    return store.db
+
+
+def retention_comparison(severity: str = "high") -> Comparison:
+    return Comparison(
+        material=True,
+        language={"old": "en", "new": "en"},
+        changes=[
+            Change(
+                category="date", material=False, severity="none", summary="Effective date updated",
+                old_values=["2025-01-01"], new_values=["2026-11-01"],
+            ),
+            Change(
+                category="retention", material=True, severity=severity,
+                summary="Retention period changed from 1 year to 3 years",
+                old_values=["1 year"], new_values=["3 years"],
+                old_text="We keep your data for 1 year after your last login.",
+                new_text="We keep your data for 3 years after your last login.",
+                rule="retention.period",
+            ),
+        ],
+    )
+
+
+class Receiver:
+    """An HTTP server on 127.0.0.1 that records every POST and answers 500 to the first `failures`."""
+
+    def __init__(self, failures: int = 0) -> None:
+        self.failures = failures
+        self.requests: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body)})
+                status = 500 if len(receiver.requests) <= receiver.failures else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/policy"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    @property
+    def accepted(self) -> list[dict]:
+        return self.requests[self.failures:]
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+def flaky_receiver():
+    server = Receiver(failures=2)
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+class Mailbox:
+    """aiosmtpd handler keeping every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setenv("POLICY_MONITOR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("POLICY_MONITOR_SMTP_PORT", str(controller.port))
+    monkeypatch.setenv("POLICY_MONITOR_SMTP_FROM", "monitor@example.org")
+    for name in ("USER", "PASSWORD", "STARTTLS"):
+        monkeypatch.delenv(f"POLICY_MONITOR_SMTP_{name}", raising=False)
+    yield mailbox
+    controller.stop()
+
+
+def only_row(db) -> dict:
+    rows = list_alerts(db)
+    assert len(rows) == 1
+    return rows[0]
+
+
+# --- what an alert says -----------------------------------------------------------------------
+
+
+def test_a_change_alert_says_what_changed_in_plain_words(tmp_path):
+    channels = build_channels({"archive": {"kind": "file", "path": "alerts"}}, tmp_path)
+    [row] = build_alerts(EXAMPLE, "change", retention_comparison(), channels, version=3, prev_version=2, now=T0)
+    alert = Alert.from_json(row["payload"])
+
+    assert (alert.policy, alert.kind, alert.severity, alert.version) == ("example", "change", "high", 3)
+    assert [change["category"] for change in alert.changes] == ["retention"]  # the date bump is not material
+    text = render_text(alert)
+    assert text.startswith("[high] example: Retention period changed from 1 year to 3 years\n")
+    assert "1 year -> 3 years" in text
+    assert 'Before: "We keep your data for 1 year after your last login."' in text
+    assert 'After:  "We keep your data for 3 years after your last login."' in text
+    assert text.rstrip().endswith("See the diff: policy-monitor diff example 2 3")
+
+    markdown = render_markdown(alert)
+    assert markdown.startswith("## [high] example: Retention period changed from 1 year to 3 years")
+    assert "> We keep your data for 3 years after your last login." in markdown
+    html = render_html(alert)
+    assert "<blockquote>We keep your data for 1 year after your last login.</blockquote>" in html
+    assert "<code>policy-monitor diff example 2 3</code>" in html
+
+
+def test_failures_and_recoveries_are_alerts_too(tmp_path):
+    channels = build_channels({"archive": {"kind": "file"}}, tmp_path)
+    details = {"reason": "unreachable", "consecutive_failures": 3, "error": "connection refused", "key": "check-17"}
+    [failure] = build_alerts(EXAMPLE, "failure", None, channels, None, None, T0, details)
+    [recovered] = build_alerts(EXAMPLE, "recovered", None, channels, None, None, T0, {"key": "check-18"})
+
+    failure_alert = Alert.from_json(failure["payload"])
+    assert failure_alert.severity == "high"
+    assert failure_alert.title == "Monitoring failure: unreachable for 3 consecutive checks"
+    assert "Last error: connection refused" in render_text(failure_alert)
+    assert Alert.from_json(recovered["payload"]).severity == "low"
+    assert failure["id"] != recovered["id"]
+
+
+# --- the outbox: never lost, never doubled ----------------------------------------------------
+
+
+def test_enqueuing_the_same_alert_twice_keeps_one_row(db, tmp_path):
+    channels = build_channels({"archive": {"kind": "file"}}, tmp_path)
+    first = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, T0)
+    again = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, "2026-11-22T02:00:00Z")
+
+    assert [row["id"] for row in first] == [row["id"] for row in again]
+    assert len(first[0]["id"]) == 32
+    assert enqueue(db, first) == 1
+    assert enqueue(db, again) == 0
+    assert only_row(db)["status"] == "pending"
+
+
+def test_an_alert_is_written_in_the_transaction_of_the_change_it_reports(store, tmp_path):
+    channels = build_channels({"archive": {"kind": "file"}}, tmp_path)
+    rows = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, T0)
+
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            enqueue(store.db, rows)
+            raise RuntimeError("the check failed before commit")
+    assert list_alerts(store.db) == []
+
+    with store.transaction():
+        assert enqueue(store.db, rows) == 1
+    assert len(list_alerts(store.db)) == 1
+
+
+def test_alerts_go_only_to_channels_whose_minimum_severity_they_meet(tmp_path):
+    channels = build_channels(
+        {"team": {"kind": "file", "path": "team"}, "legal": {"kind": "file", "path": "legal", "min_severity": "high"}},
+        tmp_path,
+    )
+    policy = {**EXAMPLE, "alerts": ["team", "legal"]}
+
+    def routed(kind, comparison=None, entry=policy):
+        rows = build_alerts(entry, kind, comparison, channels, 3, 2, T0, {"key": "k"})
+        return sorted(row["channel"] for row in rows)
+
+    assert routed("change", retention_comparison("high")) == ["legal", "team"]
+    assert routed("change", retention_comparison("medium")) == ["team"]
+    assert routed("change", retention_comparison("medium"), {**policy, "min_severity": "high"}) == []
+    assert routed("failure") == ["legal", "team"]
+    assert routed("recovered") == ["legal", "team"]  # whoever heard of the outage hears it is over
+    assert routed("warning") == ["team"]
+
+
+# --- webhook ----------------------------------------------------------------------------------
+
+
+def test_a_webhook_that_fails_twice_gets_the_alert_exactly_once_with_its_stable_id(db, flaky_receiver, tmp_path):
+    channels = build_channels({"team": {"kind": "webhook", "url": flaky_receiver.url}}, tmp_path)
+    [row] = build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels, 3, 2, T0)
+    enqueue(db, [row])
+
+    now = T0
+    for attempt in (1, 2):
+        report = deliver_pending(db, channels, now=now)
+        assert (report.delivered, report.failed) == (0, 1)
+        assert "HTTP 500" in report.errors[0]
+        pending = only_row(db)
+        assert (pending["status"], pending["attempts"]) == ("pending", attempt)
+        assert pending["next_attempt_at"] > now  # backoff: not due again right away
+        assert deliver_pending(db, channels, now=now).delivered == 0
+        now = pending["next_attempt_at"]
+
+    assert deliver_pending(db, channels, now=now).delivered == 1
+    assert deliver_pending(db, channels, now="2026-12-31T00:00:00Z").delivered == 0
+
+    delivered = only_row(db)
+    assert (delivered["status"], delivered["attempts"], delivered["last_error"]) == ("delivered", 3, None)
+    assert len(flaky_receiver.requests) == 3
+    [arrived] = flaky_receiver.accepted
+    assert arrived["body"]["id"] == row["id"]
+    assert {request["headers"]["Idempotency-Key"] for request in flaky_receiver.requests} == {row["id"]}
+    assert arrived["body"]["text"].startswith("[high] example: Retention period changed")  # Slack-compatible
+    assert arrived["body"]["diff_command"] == "policy-monitor diff example 2 3"
+    assert arrived["body"]["changes"][0]["new_values"] == ["3 years"]
+
+
+def test_a_dead_server_costs_one_attempt_per_run_not_one_per_alert(db, tmp_path):
+    channels = build_channels({"team": {"kind": "webhook", "url": f"http://127.0.0.1:{free_port()}/"}}, tmp_path)
+    for version in (3, 4, 5):
+        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
+                                 version, version - 1, T0))
+
+    report = deliver_pending(db, channels, now=T0)
+
+    assert (report.delivered, report.failed) == (0, 1)
+    assert sorted(row["attempts"] for row in list_alerts(db)) == [0, 0, 1]
+    assert all(row["status"] == "pending" for row in list_alerts(db))
+
+
+def test_a_row_being_sent_by_one_process_is_not_sent_by_another_until_its_lease_runs_out(db, receiver, tmp_path):
+    channels = build_channels({"team": {"kind": "webhook", "url": receiver.url}}, tmp_path)
+    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels, 3, 2, T0))
+
+    assert len(claim_due(db, T0)) == 1  # another process took it, then died
+    assert deliver_pending(db, channels, now=T0).delivered == 0
+    assert deliver_pending(db, channels, now="2026-11-22T01:36:00Z").delivered == 1
+    assert len(receiver.requests) == 1
+
+
+# --- e-mail -----------------------------------------------------------------------------------
+
+
+def test_an_email_alert_has_a_text_and_an_html_part(db, smtp, tmp_path):
+    channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com", "min_severity": "high"}}, tmp_path)
+    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
+
+    assert deliver_pending(db, channels, now=T0).delivered == 1
+
+    [message] = smtp.messages
+    assert smtp.recipients == [["legal@example.com"]]
+    assert message["Subject"] == "[policy-monitor] [high] example: Retention period changed from 1 year to 3 years"
+    assert message["From"] == "monitor@example.org"
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert "See the diff: policy-monitor diff example 2 3" in text
+    assert "<h2>[high] example: Retention period changed from 1 year to 3 years</h2>" in html
+
+
+def test_a_digest_email_groups_one_delivery_run_into_one_message(db, smtp, tmp_path):
+    channels = build_channels({"legal": {"kind": "email", "to": ["a@example.com", "b@example.com"], "digest": True}},
+                              tmp_path)
+    for name in ("alpha", "beta", "gamma"):
+        enqueue(db, build_alerts({**EXAMPLE, "name": name, "alerts": ["legal"]}, "change", retention_comparison(),
+                                 channels, 3, 2, T0))
+
+    report = deliver_pending(db, channels, now=T0)
+
+    assert report.delivered == 3
+    [message] = smtp.messages
+    assert sorted(smtp.recipients[0]) == ["a@example.com", "b@example.com"]
+    assert message["Subject"] == "[policy-monitor] 3 alerts (high): alpha, beta, gamma"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    for name in ("alpha", "beta", "gamma"):
+        assert f"policy-monitor diff {name} 2 3" in text
+    assert {row["status"] for row in list_alerts(db)} == {"delivered"}
+
+
+def test_an_unreachable_smtp_server_leaves_the_alert_pending(db, tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICY_MONITOR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("POLICY_MONITOR_SMTP_PORT", str(free_port()))
+    channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
+    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
+
+    report = deliver_pending(db, channels, now=T0)
+
+    assert report.failed == 1 and "SMTP 127.0.0.1" in report.errors[0]
+    assert (only_row(db)["status"], only_row(db)["attempts"]) == ("pending", 1)
+
+
+# --- file and apprise ---------------------------------------------------------------------------
+
+
+def test_the_file_channel_writes_json_lines_and_markdown_without_duplicates(db, tmp_path):
+    channels = build_channels({"archive": {"kind": "file", "path": "alerts"}}, tmp_path)
+    [row] = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, T0)
+    enqueue(db, [row])
+
+    assert deliver_pending(db, channels, now=T0).delivered == 1
+    channels["archive"].send([Alert.from_json(row["payload"])])  # a re-delivery after a crash
+
+    lines = (tmp_path / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [row["id"]]
+    markdown = (tmp_path / "alerts" / "alerts.md").read_text(encoding="utf-8")
+    assert markdown.count("## [high] example: Retention period changed from 1 year to 3 years") == 1
+
+
+def test_an_apprise_url_delivers_through_apprise(db, receiver, tmp_path):
+    url = f"json://127.0.0.1:{receiver.port}/apprise"
+    channels = build_channels({"chat": {"kind": "apprise", "url": url}}, tmp_path)
+    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["chat"]}, "change", retention_comparison(), channels, 3, 2, T0))
+
+    assert deliver_pending(db, channels, now=T0).delivered == 1
+
+    [request] = receiver.requests
+    assert request["path"] == "/apprise"
+    assert request["body"]["title"] == "[high] example: Retention period changed from 1 year to 3 years"
+    assert "See the diff: policy-monitor diff example 2 3" in request["body"]["message"]
+
+
+# --- configuration mistakes and orphans -------------------------------------------------------
+
+
+def test_an_alert_for_a_channel_that_no_longer_exists_fails_with_a_clear_error(db, tmp_path):
+    old_channels = build_channels({"gone": {"kind": "file"}}, tmp_path)
+    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["gone"]}, "change", retention_comparison(), old_channels, 3, 2, T0))
+
+    report = deliver_pending(db, build_channels({"archive": {"kind": "file"}}, tmp_path), now=T0)
+
+    assert report.failed == 1
+    row = only_row(db)
+    assert row["status"] == "failed"
+    assert row["last_error"] == "channel 'gone' is not configured in the watchlist"
+    assert retry_now(db, T0) == 1
+    assert only_row(db)["status"] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"legal": {"kind": "email"}}, "channel 'legal': field 'to' is required"),
+        ({"legal": {"kind": "email", "to": "nobody"}}, "channel 'legal': field 'to' 'nobody' is not an e-mail address"),
+        ({"legal": {"kind": "email", "to": "a@b.c", "password": "x"}}, "channel 'legal': field 'password' is not allowed"),
+        ({"team": {"kind": "webhook", "url": "ftp://x"}}, "channel 'team': field 'url' must be an http(s) URL"),
+        ({"team": {"kind": "webhook", "uri": "https://x"}}, "channel 'team': field 'url' is required"),
+        ({"team": {"kind": "webhook", "url": "https://x", "secret": 1}}, "channel 'team': field 'secret' is not a known field"),
+        ({"team": {"kind": "file", "min_severity": "urgent"}}, "channel 'team': field 'min_severity' must be 'low', 'medium' or 'high'"),
+        ({"chat": {"kind": "apprise", "url": "nosuchservice://x"}}, "channel 'chat': field 'url' is not an Apprise URL"),
+        ({"chat": {"url": "https://x"}}, "channel 'chat': field 'kind' is required"),
+        ({"chat": {"kind": "pigeon"}}, "channel 'chat': field 'kind' 'pigeon' is unknown"),
+    ],
+)
+def test_channel_mistakes_are_one_line_errors_naming_channel_and_field(config, message, tmp_path):
+    with pytest.raises(WatchlistError) as error:
+        build_channels(config, tmp_path)
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+
+
+def test_every_kind_is_registered():
+    assert sorted(CHANNEL_KINDS) == ["apprise", "email", "file", "webhook"]
+    assert isinstance(build_channels({"a": {"kind": "file", "path": "out"}}, Path("/srv/wl"))["a"], FileChannel)
+    assert build_channels({"a": {"kind": "file", "path": "out"}}, Path("/srv/wl"))["a"].folder == Path("/srv/wl/out")

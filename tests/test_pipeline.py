@@ -1,0 +1,316 @@
+"""The check pipeline against a real HTTP server on 127.0.0.1 whose pages change between checks:
+versions, changes, facts and alerts are stored together; failures and noisy pages never pose as
+policy changes, and nothing fetched is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, policy_page, seed_html, seed_text
+from monitor.pipeline import check_all, reprocess
+from monitor.watchlist import database_path, load_watchlist
+from store import Store
+
+BENCH = FIXTURES / "bench" / "cases"
+RETENTION_OLD = (BENCH / "en-retention-period" / "old.html").read_text(encoding="utf-8")
+RETENTION_NEW = (BENCH / "en-retention-period" / "new.html").read_text(encoding="utf-8")
+NOISE_OLD = (BENCH / "en-noise" / "old.html").read_text(encoding="utf-8")
+NOISE_NEW = (BENCH / "en-noise" / "new.html").read_text(encoding="utf-8")
+
+
+def run_checks(path: Path, *names: str):
+    watchlist = load_watchlist(path)
+    with Store(database_path(watchlist)) as store:
+        return asyncio.run(check_all(watchlist, store, names=list(names) or None))
+
+
+def check_one(path: Path):
+    (outcome,) = run_checks(path)
+    return outcome
+
+
+def open_store(path: Path) -> Store:
+    return Store(database_path(load_watchlist(path)))
+
+
+def versions(path: Path, name: str = "example"):
+    with open_store(path) as store:
+        return store.versions(store.policy_id(name))
+
+
+def outbox_kinds(path: Path) -> list[str]:
+    with open_store(path) as store:
+        return [row[0] for row in store.db.execute("SELECT kind FROM outbox ORDER BY created_at, id")]
+
+
+@pytest.fixture
+def watch(policy_server, tmp_watchlist):
+    """A watchlist with one entry `example` at policy_server /privacy (language en)."""
+
+    def make(language: str | None = "en", settings: dict | None = None, **fields) -> Path:
+        entry = {"name": "example", "url": policy_server.url("/privacy"), **fields}
+        if language:
+            entry["language"] = language
+        return tmp_watchlist([entry], settings={"failure_threshold": 2, **(settings or {})})
+
+    return make
+
+
+def test_first_check_stores_version_one_with_its_facts_and_no_alert(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    outcome = check_one(path)
+    assert outcome.outcome == "new_version" and outcome.version_seq == 1 and not outcome.material
+    with open_store(path) as store:
+        pid = store.policy_id("example")
+        latest = store.latest_version(pid)
+        assert latest.seq == 1 and latest.origin == "fetch" and latest.language == "en"
+        assert "Privacy" in latest.text
+        assert store.last_check(pid)["outcome"] == "new_version"
+        assert store.get_snapshot(latest.snapshot_hash)[0] == RETENTION_OLD.encode("utf-8")
+        assert isinstance(store.facts(latest.id), dict)
+    assert outbox_kinds(path) == []
+
+
+def test_an_unchanged_page_adds_a_check_but_no_version(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    outcome = check_one(path)
+    assert outcome.outcome == "unchanged" and outcome.version_seq == 1 and not outcome.new_version
+    assert len(versions(path)) == 1
+    with open_store(path) as store:
+        assert [c["outcome"] for c in store.checks(store.policy_id("example"))] == ["unchanged", "new_version"]
+
+
+def test_a_material_change_stores_version_two_its_changes_and_one_alert(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", RETENTION_NEW)
+    outcome = check_one(path)
+    assert outcome.outcome == "new_version" and outcome.version_seq == 2
+    assert outcome.material and outcome.severity != "none"
+    assert any(c["category"] == "retention" and c["material"] for c in outcome.changes)
+    assert outcome.alerts == ["change"]
+    with open_store(path) as store:
+        stored = store.changes(policy="example")
+        assert any(c["category"] == "retention" and c["material"] and c["seq"] == 2 and c["prev_seq"] == 1
+                   for c in stored)
+        assert store.latest_version(store.policy_id("example")).material is True
+    assert outbox_kinds(path) == ["change"]
+
+
+def test_a_noise_only_change_is_a_version_without_alert(policy_server, watch):
+    policy_server.set("/privacy", NOISE_OLD)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", NOISE_NEW)
+    outcome = check_one(path)
+    assert outcome.outcome in ("new_version", "unchanged")
+    assert not outcome.material
+    assert outbox_kinds(path) == []
+
+
+def test_304_not_modified_uses_the_stored_validators(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD, etag='"v1"')
+    path = watch()
+    check_one(path)
+    outcome = check_one(path)
+    assert outcome.outcome == "not_modified" and outcome.version_seq == 1
+    assert policy_server.requests("/privacy")[-1].get("if-none-match") == '"v1"'
+    assert len(versions(path)) == 1
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+BROKEN_PAGES = {
+    "404": dict(body="<h1>gone</h1>", status=404),
+    "500": dict(body="<h1>oops</h1>", status=500),
+    "timeout": dict(body=RETENTION_NEW, delay=1.5),
+    "huge": dict(body="<p>" + "lorem ipsum " * 30_000 + "</p>"),
+    "binary": dict(body=b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, content_type="image/png"),
+    "empty": dict(body=b""),
+    "selector matches nothing": dict(body=policy_page("No article element here at all.")),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_PAGES))
+def test_a_broken_fetch_is_an_error_check_and_the_history_is_untouched(policy_server, watch, case):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch(settings={"timeout": 0.5, "max_bytes": 200_000},
+                 select="article" if case == "selector matches nothing" else None)
+    assert check_one(path).outcome == "new_version"
+    policy_server.set("/privacy", **BROKEN_PAGES[case])
+    outcome = check_one(path)
+    assert outcome.outcome == "error", outcome
+    assert outcome.error
+    if case == "selector matches nothing":
+        assert "matched nothing" in outcome.error
+    with open_store(path) as store:
+        pid = store.policy_id("example")
+        assert [v.seq for v in store.versions(pid)] == [1]
+        assert store.get_snapshot(store.latest_version(pid).snapshot_hash)[0] == RETENTION_OLD.encode("utf-8")
+        last = store.last_check(pid)
+        assert last["outcome"] == "error" and last["error"] == outcome.error
+    assert outbox_kinds(path) == []  # one failure is below the threshold (2)
+
+
+def test_repeated_failures_alert_once_and_recovery_is_announced(policy_server, tmp_watchlist):
+    entry = {"name": "example", "url": f"http://127.0.0.1:{_closed_port()}/privacy", "language": "en"}
+    path = tmp_watchlist([entry], settings={"failure_threshold": 2})
+    outcomes = [check_one(path) for _ in range(3)]
+    assert [o.outcome for o in outcomes] == ["error"] * 3
+    assert "connection" in outcomes[0].error
+    assert outcomes[0].alerts == [] and outcomes[1].alerts == ["failure"]
+    assert outbox_kinds(path) == ["failure"]  # enqueued once for the whole streak
+    assert versions(path) == []
+
+    policy_server.set("/privacy", RETENTION_OLD)
+    tmp_watchlist([{**entry, "url": policy_server.url("/privacy")}], settings={"failure_threshold": 2})
+    recovered = check_one(path)
+    assert recovered.outcome == "new_version" and recovered.alerts == ["recovered"]
+    assert outbox_kinds(path) == ["failure", "recovered"]
+
+
+def test_a_server_that_lies_about_the_charset_still_gives_the_right_text(policy_server, watch):
+    russian = seed_html(1)
+    policy_server.set("/privacy", russian.encode("cp1251"), content_type="text/html; charset=utf-8")
+    path = watch(language="ru")
+    assert check_one(path).outcome == "new_version"
+    with open_store(path) as store:
+        text = store.latest_version(store.policy_id("example")).text
+    assert "Политика конфиденциальности" in text
+
+
+SUSPECT_PAGES = {
+    "error page served with 200": policy_page("Sorry, the page you requested could not be found.",
+                                              title="Page not found"),
+    "german error page": policy_page("Die Seite existiert nicht.", title="Seite nicht gefunden", lang="de"),
+    "bot check": "<html><head><title>Just a moment...</title></head><body><p>Checking your browser before "
+                 "accessing the site.</p></body></html>",
+    "maintenance": policy_page("We are down for maintenance. We'll be back soon.", title="Maintenance"),
+    "lost most of its text": policy_page("Privacy policy", "We care about your privacy."),
+}
+
+
+@pytest.mark.parametrize("case", list(SUSPECT_PAGES))
+def test_a_suspect_page_is_held_back_not_stored_as_the_policy(policy_server, watch, case):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", SUSPECT_PAGES[case])
+    outcome = check_one(path)
+    assert outcome.outcome == "suspect", outcome
+    assert outcome.error
+    assert [v.seq for v in versions(path)] == [1]
+    assert outbox_kinds(path) == []
+    second = check_one(path)  # a second suspect check in a row reaches the threshold (2)
+    assert second.outcome == "suspect" and second.alerts == ["failure"]
+
+
+def test_a_page_served_in_another_language_is_a_warning_not_a_change(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch(language="en")
+    check_one(path)
+    policy_server.set("/privacy", seed_html(2))  # the Dutch policy
+    outcome = check_one(path)
+    assert outcome.outcome == "suspect"
+    assert "instead of English (en)" in outcome.error
+    assert outcome.alerts == ["warning"]
+    assert [v.seq for v in versions(path)] == [1]
+
+
+def test_a_page_flipping_back_is_recorded_but_raises_no_alert(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", RETENTION_NEW)
+    assert check_one(path).alerts == ["change"]
+    policy_server.set("/privacy", RETENTION_OLD)
+    flap = check_one(path)
+    assert flap.outcome == "new_version" and flap.version_seq == 3
+    assert flap.flapping and not flap.material and flap.alerts == []
+    assert outbox_kinds(path) == ["change"]
+    history = versions(path)
+    assert "flapping" in history[-1].summary and history[-1].material is False
+    with open_store(path) as store:
+        assert all(not c["material"] and c["rule"] == "flapping" for c in store.changes(policy="example")
+                   if c["seq"] == 3)
+
+
+def test_a_change_is_believed_only_when_a_second_fetch_confirms_it(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch(settings={"confirm_changes": True, "confirm_delay": 0})
+    check_one(path)
+    # The check's fetch sees the new text; the immediate re-fetch sees something else again.
+    policy_server.queue("/privacy", RETENTION_NEW, NOISE_OLD)
+    before = len(policy_server.requests("/privacy"))
+    pending = check_one(path)
+    assert pending.outcome == "pending_confirmation"
+    assert len(policy_server.requests("/privacy")) == before + 2
+    assert [v.seq for v in versions(path)] == [1] and outbox_kinds(path) == []
+
+    policy_server.set("/privacy", RETENTION_NEW)
+    confirmed = check_one(path)
+    assert confirmed.outcome == "new_version" and confirmed.alerts == ["change"]
+
+
+def test_reprocess_adds_no_false_change(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", RETENTION_NEW)
+    check_one(path)
+    check_one(path)
+    watchlist = load_watchlist(path)
+    with Store(database_path(watchlist)) as store:
+        report = reprocess(store, watchlist)
+    assert report.added == {} and report.unchanged == ["example"]
+    assert [v.seq for v in versions(path)] == [1, 2]
+
+
+def test_reprocess_rederives_from_raw_snapshots_as_a_technical_version(policy_server, watch, tmp_watchlist):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    alerts_before = outbox_kinds(path)
+    # The user now drops the page's <h1> (a normalisation choice): history is re-derived, not re-fetched.
+    tmp_watchlist([{"name": "example", "url": policy_server.url("/privacy"), "language": "en", "remove": "h1"}])
+    watchlist = load_watchlist(path)
+    with Store(database_path(watchlist)) as store:
+        report = reprocess(store, watchlist)
+        pid = store.policy_id("example")
+        latest = store.latest_version(pid)
+        first = store.get_version(pid, 1)
+        new_changes = [c for c in store.changes(policy="example") if c["seq"] == latest.seq]
+    assert report.added == {"example": [2]}
+    assert latest.origin == "reprocess" and latest.material is False
+    assert latest.snapshot_hash == first.snapshot_hash and latest.text != first.text
+    assert all(c["rule"] == "reprocess" and not c["material"] for c in new_changes)
+    assert outbox_kinds(path) == alerts_before
+    assert check_one(path).outcome == "unchanged"  # the next fetch agrees with the re-derived text
+
+
+def test_real_seed_policies_in_five_languages_are_watched_side_by_side(policy_server, tmp_watchlist):
+    languages = ["fr", "ru", "nl", "cs", "es"]
+    entries = []
+    for index, language in enumerate(languages):
+        policy_server.set(f"/{language}", seed_html(index))
+        entries.append({"name": f"seed-{language}", "url": policy_server.url(f"/{language}"), "language": language})
+    path = tmp_watchlist(entries)
+    outcomes = run_checks(path)
+    assert [o.outcome for o in outcomes] == ["new_version"] * 5, [o.error for o in outcomes]
+    with open_store(path) as store:
+        for index, language in enumerate(languages):
+            text = store.latest_version(store.policy_id(f"seed-{language}")).text
+            first_line = next(line for line in seed_text(index).splitlines() if line.strip())
+            assert first_line.strip().split()[0] in text

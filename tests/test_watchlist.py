@@ -1,0 +1,227 @@
+"""The watchlist file: strict validation with one-line errors, defaults, and round-trip edits."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from monitor.errors import UsageError, WatchlistError
+from monitor.watchlist import add_policy, database_path, load_watchlist, parse_interval, remove_policy
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+HAND_WRITTEN = """\
+# My watchlist (hand-written; this comment must survive CLI edits)
+settings:
+  database: data/monitor.db   # next to this file
+  failure_threshold: 2
+
+defaults:
+  every: 1d
+  alerts: [archive]
+
+channels:
+  archive: {kind: file, path: alerts}
+  team: {kind: webhook, url: "http://127.0.0.1:9/hook"}
+
+policies:
+  # the first one
+  - name: zeta
+    url: https://zeta.example/privacy
+    language: de
+    every: 6h
+  # the second one
+  - name: alpha
+    url: https://alpha.example/privacy
+    select: "main article"
+    remove: [".cookie-banner", "#toc"]
+    alerts: archive,team
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("30m", timedelta(minutes=30)),
+    ("6h", timedelta(hours=6)),
+    ("1d", timedelta(days=1)),
+    ("2w", timedelta(weeks=2)),
+    ("1h30m", timedelta(hours=1, minutes=30)),
+    (" 12H ", timedelta(hours=12)),
+])
+def test_intervals_are_short_durations(text, expected):
+    assert parse_interval(text) == expected
+
+
+@pytest.mark.parametrize("text", ["soon", "", "0h", "5", "1 day", "-1d", "1x"])
+def test_bad_intervals_are_usage_errors(text):
+    with pytest.raises(UsageError, match="interval"):
+        parse_interval(text)
+
+
+def test_entries_inherit_defaults_and_settings_resolve_relative_to_the_file(tmp_path):
+    watchlist = load_watchlist(write(tmp_path, HAND_WRITTEN))
+    zeta, alpha = watchlist.policies
+    assert [zeta.name, alpha.name] == ["zeta", "alpha"]
+    assert zeta.every == "6h" and zeta.interval == timedelta(hours=6)
+    assert zeta.alerts == ["archive"]  # from defaults
+    assert alpha.every == "1d"
+    assert alpha.select == ["main article"] and alpha.remove == [".cookie-banner", "#toc"]
+    assert alpha.alerts == ["archive", "team"]  # a comma-separated string is a list
+    assert watchlist.settings.failure_threshold == 2
+    assert watchlist.settings.confirm_changes is True  # default
+    assert watchlist.channels["team"] == {"kind": "webhook", "url": "http://127.0.0.1:9/hook"}
+    assert database_path(watchlist) == tmp_path / "data" / "monitor.db"
+    assert watchlist.get("alpha") is alpha
+    with pytest.raises(UsageError, match="unknown policy 'beta' \\(known: zeta, alpha\\)"):
+        watchlist.get("beta")
+
+
+def test_an_empty_file_is_an_empty_watchlist_with_default_settings(tmp_path):
+    watchlist = load_watchlist(write(tmp_path, ""))
+    assert watchlist.policies == []
+    assert database_path(watchlist) == tmp_path / "policy-monitor.db"
+
+
+def test_the_shipped_example_watchlist_is_valid():
+    watchlist = load_watchlist(REPO_ROOT / "watchlist.yaml")
+    assert len(watchlist.policies) >= 5
+    assert {entry.language for entry in watchlist.policies} >= {"en", "fr", "de"}
+    assert all(entry.url.startswith("https://") for entry in watchlist.policies)
+    assert not Path(watchlist.settings.database).is_absolute()
+
+
+BROKEN = {
+    "bad interval": (
+        "policies:\n  - name: example\n    url: https://example.com/p\n    every: soon\n",
+        "watchlist.yaml:4: policy 'example': field 'every': invalid interval 'soon' (use 30m, 6h, 1d)",
+    ),
+    "unknown key (typo)": (
+        "policies:\n  - name: example\n    url: https://example.com/p\n    evry: 1d\n",
+        "watchlist.yaml:4: policy 'example': field 'evry': unknown field 'evry'",
+    ),
+    "bad URL scheme": (
+        "policies:\n  - name: example\n    url: ftp://example.com/p\n",
+        "watchlist.yaml:3: policy 'example': field 'url': invalid URL 'ftp://example.com/p'",
+    ),
+    "missing url": (
+        "policies:\n  - name: example\n    language: en\n",
+        "watchlist.yaml:2: policy 'example': field 'url' is required",
+    ),
+    "duplicate names": (
+        "policies:\n  - name: a\n    url: https://a.example/\n  - name: a\n    url: https://b.example/\n",
+        "watchlist.yaml:4: policy 'a': field 'name': duplicate name 'a' (also at line 2)",
+    ),
+    "unknown channel": (
+        "channels:\n  archive: {kind: file, path: x}\npolicies:\n  - name: a\n    url: https://a.example/\n"
+        "    alerts: [archive, slack]\n",
+        "watchlist.yaml:6: policy 'a': field 'alerts': unknown channel 'slack' (channels: archive)",
+    ),
+    "bad CSS selector": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    select: 'div['\n",
+        "watchlist.yaml:4: policy 'a': field 'select': invalid CSS selector 'div['",
+    ),
+    "bad language": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    language: english\n",
+        "watchlist.yaml:4: policy 'a': field 'language': invalid language 'english'",
+    ),
+    "bad name": (
+        "policies:\n  - name: my policy!\n    url: https://a.example/\n",
+        "watchlist.yaml:2: policy 'my policy!': field 'name': invalid name",
+    ),
+    "bad setting": (
+        "settings:\n  concurrency: lots\n",
+        "watchlist.yaml:2: settings: field 'concurrency':",
+    ),
+    "unknown setting": (
+        "settings:\n  databse: x.db\n",
+        "watchlist.yaml:2: settings: field 'databse': unknown field",
+    ),
+    "unknown section": (
+        "polices:\n  - name: a\n",
+        "watchlist.yaml:1: unknown section 'polices'",
+    ),
+    "bad defaults": (
+        "defaults:\n  every: whenever\n",
+        "watchlist.yaml:2: defaults: field 'every': invalid interval 'whenever'",
+    ),
+    "invalid YAML": (
+        "policies:\n  - name: a\n    url: [unclosed\n",
+        "watchlist.yaml:4: invalid YAML:",
+    ),
+    "channel without kind": (
+        "channels:\n  archive: {path: x}\n",
+        "watchlist.yaml:2: channel 'archive': field 'kind' is required",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_a_mistake_is_one_line_naming_line_entry_and_field(tmp_path, monkeypatch, case):
+    text, expected = BROKEN[case]
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, text)
+    with pytest.raises(WatchlistError) as caught:
+        load_watchlist("watchlist.yaml")
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(expected), message
+
+
+def test_a_missing_file_says_how_to_create_one(tmp_path):
+    with pytest.raises(WatchlistError, match="not found.*policy-monitor add"):
+        load_watchlist(tmp_path / "nope.yaml")
+
+
+def test_add_and_remove_keep_comments_and_order(tmp_path):
+    path = write(tmp_path, HAND_WRITTEN)
+    added = add_policy(path, {"name": "mid", "url": "https://mid.example/privacy", "language": "fr",
+                              "every": "12h", "tags": ["eu"], "select": None})
+    assert added.alerts == ["archive"] and added.every == "12h"
+    text = path.read_text(encoding="utf-8")
+    assert "# My watchlist (hand-written; this comment must survive CLI edits)" in text
+    assert "# next to this file" in text and "# the second one" in text
+    assert "tags: [eu]" in text and "select:" not in text.split("name: mid")[1]
+    assert [p.name for p in load_watchlist(path).policies] == ["zeta", "alpha", "mid"]
+
+    removed = remove_policy(path, "zeta")
+    assert removed.name == "zeta"
+    text = path.read_text(encoding="utf-8")
+    assert "zeta" not in text
+    assert "# My watchlist" in text and "# the second one" in text
+    assert [p.name for p in load_watchlist(path).policies] == ["alpha", "mid"]
+
+
+def test_add_creates_a_ready_to_use_watchlist(tmp_path):
+    path = tmp_path / "sub" / "watchlist.yaml"
+    add_policy(path, {"name": "first", "url": "https://first.example/"})
+    watchlist = load_watchlist(path)
+    assert [p.name for p in watchlist.policies] == ["first"]
+    assert watchlist.policies[0].alerts == ["archive"] and "archive" in watchlist.channels
+
+
+def test_edits_are_validated_before_anything_is_written(tmp_path):
+    path = write(tmp_path, HAND_WRITTEN)
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(UsageError, match="already"):
+        add_policy(path, {"name": "alpha", "url": "https://other.example/"})
+    with pytest.raises(WatchlistError, match="field 'every'"):
+        add_policy(path, {"name": "new", "url": "https://new.example/", "every": "often"})
+    with pytest.raises(WatchlistError, match="unknown channel 'nowhere'"):
+        add_policy(path, {"name": "new", "url": "https://new.example/", "alerts": ["nowhere"]})
+    with pytest.raises(UsageError, match="unknown policy 'ghost'"):
+        remove_policy(path, "ghost")
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_a_broken_file_is_not_edited(tmp_path):
+    path = write(tmp_path, "policies:\n  - name: a\n    url: https://a.example/\n    every: soon\n")
+    with pytest.raises(WatchlistError, match="every"):
+        add_policy(path, {"name": "b", "url": "https://b.example/"})
