@@ -245,6 +245,7 @@ def _change_rows(store: Any, name: str, since: str) -> list[dict[str, Any]]:
 def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = None) -> int:
     """Run the guided demo; returns the exit code. Prints with rich (or one JSON document)."""
     from rich.console import Console
+    from rich.text import Text
 
     from monitor.scheduler import check_and_deliver, describe_outcome, format_timestamp, utc_now
     from monitor.watchlist import database_path, load_watchlist
@@ -281,10 +282,10 @@ def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = N
                     described["changes"] = [row["summary"] for row in changes]
                     step_summary["outcomes"].append(described)
                     label = described.get("outcome", "?")
-                    style = "red" if changes else ("green" if label in ("unchanged", "not_modified") else "")
-                    say(f"   {described.get('policy', '?'):<10} [{style}]{label}[/]", highlight=False)
+                    style = "bold red" if changes else ("green" if label in ("unchanged", "not_modified") else "default")
+                    say(Text.assemble(f"   {described.get('policy', '?'):<10} ", (label, style)))
                     for row in changes:
-                        say(f"      [{row['severity']}] {row['category']}: {row['summary']}", highlight=False)
+                        say(Text(f"      [{row['severity']}] {row['category']}: {row['summary']}"))
             if report.delivered:
                 say(f"   → {report.delivered} alert(s) delivered to the file channel")
             say("")
@@ -305,6 +306,7 @@ def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = N
 def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], folder: Path) -> None:
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     from monitor.textdiff import diff_texts, render_rich
     from monitor.watchlist import database_path
@@ -314,13 +316,13 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
     if not alerts:
         console.print("no alerts were delivered")
     for alert in alerts:
-        lines = [f"[bold]{html.unescape(alert['title'])}[/]"]
+        body = Text(alert["title"], style="bold")
         for change in alert.get("changes", []):
             values = ""
             if change.get("old_values") or change.get("new_values"):
-                values = f"  ({', '.join(change.get('old_values') or ['—'])} → {', '.join(change.get('new_values') or ['—'])})"
-            lines.append(f"• {change.get('summary', change.get('category', ''))}{values}")
-        console.print(Panel("\n".join(lines), title=f"{alert['policy']} · {alert['severity']}", title_align="left",
+                values = f"  ({', '.join(change.get('old_values') or ['-'])} → {', '.join(change.get('new_values') or ['-'])})"
+            body.append(f"\n• {change.get('summary') or change.get('category', '')}{values}", style="default")
+        console.print(Panel(body, title=Text(f"{alert['policy']} · {alert['severity']}"), title_align="left",
                             border_style="red" if alert["severity"] == "high" else "yellow"))
 
     with Store(database_path(watchlist)) as store:
@@ -332,8 +334,8 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
             table.add_column(column)
         for version in versions:
             table.add_row(str(version.seq), version.first_seen, version.last_seen,
-                          "yes" if version.material else ("no" if version.material is False else "—"),
-                          version.summary or "")
+                          "yes" if version.material else ("no" if version.material is False else "-"),
+                          Text(version.summary or ""))
         console.print(table)
         if len(versions) >= 2:
             first, last = store.get_version(policy_id, versions[0].seq), store.get_version(policy_id, versions[-1].seq)

@@ -118,8 +118,12 @@ def needs_confirmation(confirm_changes: bool, has_previous_version: bool, flappi
     return confirm_changes and has_previous_version and not flapping
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language, or None when too short to tell."""
+def detect_language(text: str, hint: str | None = None) -> str | None:
+    """ISO 639-1 code of the text's language (None when too short to tell).
+
+    When detection is unsure, the hint (the watchlist's language) wins, so an uncertain guess
+    never passes for a language flip.
+    """
     if len(text) < MIN_TEXT_FOR_LANGUAGE:
         return None
     try:
@@ -127,11 +131,11 @@ def detect_language(text: str) -> str | None:
     except ImportError:
         analysis_detect_language = None
     if analysis_detect_language is not None:
-        return analysis_detect_language(text)
+        return analysis_detect_language(text, hint=hint)
     import py3langid
 
     code, _score = py3langid.classify(text)
-    return code or None
+    return code or hint
 
 
 def language_flip(expected: str | None, detected: str | None) -> bool:

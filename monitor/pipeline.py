@@ -385,7 +385,7 @@ async def check_policy(
         reason = "login_wall" if "login" in suspect else "suspect"
         return check.finish_failed("suspect", f"suspect page held back: {suspect}", reason)
 
-    detected = guards.detect_language(text)
+    detected = guards.detect_language(text, hint=entry.language)
     if guards.language_flip(entry.language, detected):
         message = f"page served in {_language_name(detected)} instead of {_language_name(entry.language)}"
         return check.finish_failed("suspect", message, "suspect", warning=message)

@@ -30,7 +30,7 @@ ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
 """Outcomes whose body became (or confirmed) the current version; only they yield validators."""
 
 _VERSION_SUMMARY_COLUMNS = (
-    "v.id, v.seq, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
+    "v.id, v.seq, v.text_hash, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
     "v.material, v.summary"
 )
 
@@ -61,6 +61,7 @@ class VersionSummary:
 
     id: int
     seq: int
+    text_hash: str
     first_seen: str
     last_seen: str
     size: int
@@ -73,7 +74,7 @@ class VersionSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "seq": self.seq, "first_seen": self.first_seen,
+            "id": self.id, "seq": self.seq, "text_hash": self.text_hash, "first_seen": self.first_seen,
             "last_seen": self.last_seen, "size": self.size, "language": self.language,
             "declared_date": self.declared_date, "origin": self.origin,
             "material": self.material, "summary": self.summary, "changes": self.changes,
@@ -307,9 +308,9 @@ class Store:
             params += (policy_id, limit)
         rows = self.db.conn.execute(sql + " ORDER BY v.seq", params)
         return [
-            VersionSummary(i, seq, first, last, size, lang, date, origin,
+            VersionSummary(i, seq, text_hash, first, last, size, lang, date, origin,
                            None if material is None else material == 1, summary, changes)
-            for i, seq, first, last, size, lang, date, origin, material, summary, changes in rows
+            for i, seq, text_hash, first, last, size, lang, date, origin, material, summary, changes in rows
         ]
 
     def recent_version_hashes(self, policy_id: int, limit: int) -> list[str]:

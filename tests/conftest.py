@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 from ruamel.yaml import YAML
@@ -61,7 +61,7 @@ class PolicyServer:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
 
     @property
@@ -160,7 +160,7 @@ class PolicyServer:
 
 
 @pytest.fixture
-def policy_server() -> Callable[..., Any]:
+def policy_server() -> Iterator[PolicyServer]:
     server = PolicyServer()
     yield server
     server.close()

@@ -44,7 +44,7 @@ def versions(path: Path, name: str = "example"):
 
 def outbox_kinds(path: Path) -> list[str]:
     with open_store(path) as store:
-        return [row[0] for row in store.db.execute("SELECT kind FROM outbox ORDER BY created_at, id")]
+        return [row[0] for row in store.db.execute("SELECT kind FROM outbox ORDER BY rowid")]
 
 
 @pytest.fixture
@@ -183,7 +183,7 @@ def test_repeated_failures_alert_once_and_recovery_is_announced(policy_server, t
 
 def test_a_server_that_lies_about_the_charset_still_gives_the_right_text(policy_server, watch):
     russian = seed_html(1)
-    policy_server.set("/privacy", russian.encode("cp1251"), content_type="text/html; charset=utf-8")
+    policy_server.set("/privacy", russian.encode("cp1251", errors="replace"), content_type="text/html; charset=utf-8")
     path = watch(language="ru")
     assert check_one(path).outcome == "new_version"
     with open_store(path) as store:
@@ -314,3 +314,41 @@ def test_real_seed_policies_in_five_languages_are_watched_side_by_side(policy_se
             text = store.latest_version(store.policy_id(f"seed-{language}")).text
             first_line = next(line for line in seed_text(index).splitlines() if line.strip())
             assert first_line.strip().split()[0] in text
+
+
+# -- the guards themselves (pure functions) ---------------------------------------------------
+
+
+@pytest.mark.parametrize("title, text", [
+    ("404 Not Found", "The requested URL was not found on this server."),
+    ("Seite nicht gefunden", "Leider existiert diese Seite nicht."),
+    ("Page introuvable", "Désolé."),
+    ("Страница не найдена", "Извините."),
+    ("Stránka nenalezena", "Omlouváme se."),
+    ("Pagina niet gevonden", "Sorry."),
+    ("Página no encontrada", "Lo sentimos."),
+    (None, "# Just a moment...\nChecking your browser before accessing example.com."),
+    (None, "Access denied\nYou don't have permission to access this server."),
+    (None, "# Wartungsarbeiten\nWir sind bald wieder da."),
+    (None, "Please log in\nSign in to continue to your account."),
+])
+def test_error_captcha_maintenance_and_login_pages_are_suspect(title, text):
+    from monitor.guards import suspect_reason
+
+    assert suspect_reason(text, title=title)
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_real_policies_are_not_suspect(index):
+    from monitor.guards import suspect_reason
+
+    text = seed_text(index)
+    assert suspect_reason(text, previous_text=text) is None
+
+
+def test_a_long_policy_may_mention_captcha_and_access_denied_in_its_body():
+    from monitor.guards import suspect_reason
+
+    body = "We use reCAPTCHA to block spam; access denied requests are logged. " * 40
+    assert suspect_reason("# Privacy policy\n" + body) is None
+    assert suspect_reason("# Privacy policy\n" + body, previous_text="x" * 10 * len(body)).startswith("lost most")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -241,6 +243,23 @@ def test_a_failed_transaction_leaves_nothing_behind(store, policy):
               for t in ("snapshots", "versions", "checks")]
     assert counts == [0, 0, 0]
     assert not store.db.conn.in_transaction
+
+
+def test_a_process_killed_in_the_middle_of_a_check_leaves_no_trace(store, policy):
+    writer = f"""
+import os
+from store import Store
+store = Store({str(store.path)!r})
+with store.transaction():
+    digest = store.put_snapshot(b"<p>half</p>", "text/html", "{T1}")
+    store.add_version({policy}, "half written", digest, "{T1}")
+    os.kill(os.getpid(), 9)
+"""
+    killed = subprocess.run([sys.executable, "-c", writer], capture_output=True)
+    assert killed.returncode == -9
+    with Store(store.path) as reopened:
+        assert reopened.latest_version(policy) is None
+        assert reopened.db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
 
 
 def test_a_transaction_is_visible_to_other_connections_only_after_commit(store, policy, tmp_path):

@@ -23,7 +23,7 @@ class ClausePair:
     old: Clause | None
     new: Clause | None
     similarity: float = 0.0
-    relocated: bool = False  # the text still exists on the other side, split or merged
+    relocated: bool = False  # the text still exists on the other side: duplicated, split or merged
 
     @property
     def kind(self) -> str:
@@ -62,6 +62,10 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
     common = old_keys & new_keys
     old_rest = _unmatched(old, common)
     new_rest = _unmatched(new, common)
+    duplicates = [ClausePair(None, c, relocated=True) for c in new_rest if c.key in old_keys]
+    duplicates += [ClausePair(c, None, relocated=True) for c in old_rest if c.key in new_keys]
+    old_rest = [c for c in old_rest if c.key not in new_keys]
+    new_rest = [c for c in new_rest if c.key not in old_keys]
 
     old_words = [_words(c) for c in old_rest]
     new_words = [_words(c) for c in new_rest]
@@ -101,7 +105,7 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
     for i, clause in enumerate(old_rest):
         if i not in paired_old:
             pairs.append(ClausePair(clause, None, relocated=_contained(old_words[i], all_new_words)))
-    return pairs
+    return pairs + duplicates
 
 
 def _contained(words: frozenset[str], others: list[frozenset[str]]) -> bool:

@@ -8,7 +8,7 @@ from monitor.analysis.lexicon import Cue, Lexicon, lexicons_for
 
 STRONG_WEIGHT = 2.0
 WEAK_WEIGHT = 0.5
-SECTION_WEIGHT = 0.6
+SECTION_WEIGHT = 1.0
 MIN_SCORE = 1.0
 # When scores tie, the more specific practice wins.
 PRIORITY = ("children", "retention", "transfer", "sharing", "rights", "legal_basis", "security",

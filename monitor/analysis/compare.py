@@ -59,10 +59,10 @@ def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFa
 
 @lru_cache(maxsize=4096)
 def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseFacts:
-    durations = durations.find_durations(text, language)
-    retention = [d.iso for d in durations if d.role == "retention"]
+    mentions = durations.find_durations(text, language)
+    retention = [d.iso for d in mentions if d.role == "retention"]
     if not retention and section_kind == "retention":
-        retention = [d.iso for d in durations if d.role == "other"]
+        retention = [d.iso for d in mentions if d.role == "other"]
     return ClauseFacts(
         retention=list(dict.fromkeys(retention)),
         criteria=durations.retention_criteria(text, language),
@@ -214,10 +214,7 @@ def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
     new_text = pair.new.text if pair.new else ""
     clause = pair.new or pair.old
     if pair.relocated:
-        return [Finding("editorial", False, "none", "Text split or merged without new wording", "align:relocated", pair)]
-    if clause.kind == "heading" and (pair.old is None or pair.new is None or pair.old.kind == "heading"):
-        return [Finding("editorial", False, "none", f"Heading changed: {_quote(new_text or old_text)}",
-                        "structure:heading", pair)]
+        return [Finding("editorial", False, "none", "Text duplicated, split or merged without new wording", "align:relocated", pair)]
     if CF_PLACEHOLDER in old_text or CF_PLACEHOLDER in new_text:
         removed, added = _word_changes(old_text.replace(CF_PLACEHOLDER, ""), new_text.replace(CF_PLACEHOLDER, ""))
         if not [w for w in removed + added if "@" not in w and len(w) > 2 and not contacts.find_emails(w)] or pair.kind == "modified" and len(removed + added) <= 2:
@@ -225,6 +222,10 @@ def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
 
     old_facts = clause_facts(old_text, language, pair.old.section) if pair.old else ClauseFacts()
     new_facts = clause_facts(new_text, language, pair.new.section) if pair.new else ClauseFacts()
+    if clause.kind == "heading" and (pair.old is None or pair.new is None or pair.old.kind == "heading"):
+        return _fact_findings(pair, old_facts, new_facts) or [
+            Finding("editorial", False, "none", f"Heading changed: {_quote(new_text or old_text)}",
+                    "structure:heading", pair)]
     if pair.kind == "modified":
         found = _fact_findings(pair, old_facts, new_facts)
         if found:

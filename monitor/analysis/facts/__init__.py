@@ -4,12 +4,13 @@ Each runs on one sentence or clause (or a whole document for `declared_date`). `
 code, or None to try every language that has lexicons in ``monitor/analysis/lexicons/facts/``.
 """
 
-from monitor.analysis.facts import ages, contacts, dates, durations, numbers
+from monitor.analysis.facts import ages, contacts, dates, durations, numbers, places
 from monitor.analysis.facts.ages import minimum_ages
 from monitor.analysis.facts.contacts import decode_cfemail, find_emails, find_phone_numbers
 from monitor.analysis.facts.dates import declared_date, find_dates, is_date_line
 from monitor.analysis.facts.durations import Duration, find_durations, retention_criteria, retention_periods
 from monitor.analysis.facts.numbers import parse_number
+from monitor.analysis.facts.places import Place, find_places, transfer_destinations
 
 __all__ = [
     "Duration",

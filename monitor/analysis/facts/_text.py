@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 # One character in, one character out, so match offsets stay valid in the original text.
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "ё": "е", "Ё": "Е", "\u00a0": " ", "\u202f": " ", "–": "-", "—": "-"})
+_FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("ё", "е"), ("Ё", "Е"), ("\u00a0", " "), ("\u202f", " "), ("–", "-"), ("—", "-"))
 
 _SENTENCE_END = re.compile(r"[.!?;]+[\"')\]]*\s+|\n+")
 _LAST_TOKEN = re.compile(r"(\S+)$")
@@ -16,7 +16,10 @@ _ABBREVIATIONS = frozenset(
 
 def fold(text: str) -> str:
     """Quotes, NBSPs, dashes and ё folded so patterns can stay simple; same length as `text`."""
-    return text.translate(_FOLD)
+    for original, replacement in _FOLD:
+        if original in text:
+            text = text.replace(original, replacement)
+    return text
 
 
 def _is_abbreviation(text: str, dot_position: int) -> bool:

@@ -24,6 +24,7 @@ class _AgeCues:
     weak_before: re.Pattern[str] | None
     after: re.Pattern[str] | None
     context: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
     low: int
     high: int
 
@@ -50,6 +51,7 @@ def _cues(langs: tuple[str, ...]) -> _AgeCues:
         weak_before=_join(lists["before_weak"], r"(?<!\w)(?:{})\s*$"),
         after=_join(lists["after"], r"^\s*(?:{})(?!\w)"),
         context=_join(lists["context"], r"(?<!\w)(?:{})"),
+        anywhere=_join(lists["before_strong"] + lists["after"] + lists["context"], r"(?<!\w)(?:{})"),
         low=low if low <= high else 0,
         high=high if low <= high else 200,
     )
@@ -76,6 +78,8 @@ def minimum_ages(text: str, lang: str | None) -> list[int]:
     langs = languages_for(lang)
     cues = _cues(langs)
     folded = fold(text)
+    if cues.anywhere is None or not cues.anywhere.search(folded):
+        return []
     candidates: dict[int, int] = {}
     for duration in find_durations(text, lang):
         if duration.role == "age" and duration.iso.endswith("Y"):

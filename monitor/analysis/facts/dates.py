@@ -21,6 +21,7 @@ from monitor.analysis.facts._text import fold
 _DAY = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|e|º|°|\.)?"
 _YEAR = r"(?P<y>(?:19|20)\d\d)(?!\d)"
 _YEAR_ONLY = re.compile(r"^[\s:.\-|*#]*((?:19|20)\d\d)[\s.]*(?:г\.?|года|год)?[\s.]*$")
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 _WORD = re.compile(r"[^\W\d_]+")
 _MARKUP = re.compile(r"^[#\-|*>\s]+")
 
@@ -117,6 +118,8 @@ def _to_date(kind: str, match: re.Match[str], grammar: _DateGrammar) -> datetime
 
 
 def _date_spans(text: str, lang: str | None) -> list[tuple[int, int, datetime.date]]:
+    if not _ANY_YEAR.search(text):
+        return []
     grammar = _grammar(languages_for(lang))
     folded = fold(text)
     found: list[tuple[int, int, datetime.date]] = []
@@ -157,7 +160,7 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
         year_only = _YEAR_ONLY.match(rest)
         if year_only:
             return datetime.date(int(year_only.group(1)), 1, 1)
-        if not rest.strip(" :.-|*"):
+        if not any(character.isdigit() for character in rest):
             next_end = folded.find("\n", line_end + 1)
             next_line = folded[line_end + 1 : len(folded) if next_end < 0 else next_end]
             dates = _date_spans(next_line, lang)

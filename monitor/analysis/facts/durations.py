@@ -18,7 +18,11 @@ from monitor.analysis.facts.numbers import not_before_article, one_before_unit, 
 
 _UNIT_DAYS = {"Y": 365.0, "M": 30.0, "W": 7.0, "D": 1.0, "H": 1 / 24}
 _ROLES = ("retention", "response", "notice")
+# A cue after the mention governs it only when it is much closer than any cue before it, or
+# when it is the very next word (verb-final clauses: "binnen 7 werkdagen antwoord").
 _AFTER_CUE_PENALTY = 3
+_AFTER_CUE_OFFSET = 30
+_ADJACENT = 2
 _MAX_NUMBER_WORDS = 4
 _LOOKBACK = 60
 
@@ -45,7 +49,9 @@ class _Grammar:
     unit_pattern: re.Pattern[str]
     unit_of: dict[str, str]
     cue_pattern: re.Pattern[str] | None
-    criteria: tuple[tuple[str, re.Pattern[str]], ...]
+    retention_cue: re.Pattern[str] | None
+    criteria: re.Pattern[str] | None
+    criteria_labels: dict[str, str]
     langs: tuple[str, ...]
 
 
@@ -69,10 +75,11 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
     unit_pattern = re.compile(rf"(?<![^\W\d_]){qualifier}(?P<unit>{alternation(sorted(unit_of))})(?![^\W\d_])", re.I)
     groups = [f"(?P<{role}>{'|'.join(cues[role])})" for role in _ROLES if cues[role]]
     cue_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})", re.I) if groups else None
-    compiled_criteria = tuple(
-        (label, re.compile(rf"(?<!\w)(?:{'|'.join(patterns)})", re.I)) for label, patterns in criteria.items()
-    )
-    return _Grammar(unit_pattern, unit_of, cue_pattern, compiled_criteria, langs)
+    retention_cue = re.compile(rf"(?<!\w)(?:{'|'.join(cues['retention'])})", re.I) if cues["retention"] else None
+    labels = {f"c{number}": label for number, label in enumerate(criteria)}
+    alternatives = [f"(?P<{group}>{'|'.join(criteria[label])})" for group, label in labels.items()]
+    criteria_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})", re.I) if alternatives else None
+    return _Grammar(unit_pattern, unit_of, cue_pattern, retention_cue, criteria_pattern, labels, langs)
 
 
 def _number_before(folded: str, position: int, langs: tuple[str, ...], lang: str | None) -> tuple[int, int] | None:
@@ -89,26 +96,32 @@ def _number_before(folded: str, position: int, langs: tuple[str, ...], lang: str
     digits = _DIGITS_BEFORE.search(window)
     if digits:
         return int(digits.group(1)), window_start + digits.start()
-    words: list[tuple[str, int]] = []
-    end = len(window)
+    last = _WORD_BEFORE.search(window)
+    if not last:
+        return None
+    last_word = last.group(1)
+    if parse_number(last_word, lang) is None:
+        lowered = last_word.lower()
+        if not any(lowered in one_before_unit(code) for code in langs):
+            return None
+        previous = _WORD_BEFORE.search(window, 0, last.start())
+        previous_word = previous.group(1).lower() if previous else ""
+        if any(previous_word in not_before_article(code) for code in langs):
+            return None
+        return 1, window_start + last.start(1)
+    words = [(last_word, window_start + last.start(1))]
+    end = last.start()
     while len(words) < _MAX_NUMBER_WORDS:
         match = _WORD_BEFORE.search(window, 0, end)
         if not match:
             break
         words.insert(0, (match.group(1), window_start + match.start(1)))
         end = match.start()
-    if not words:
-        return None
     for count in range(len(words), 0, -1):
         chosen = words[-count:]
         value = parse_number(" ".join(word for word, _ in chosen), lang)
         if value is not None:
             return value, chosen[0][1]
-    article = words[-1][0].lower()
-    if any(article in one_before_unit(code) for code in langs):
-        previous = words[-2][0].lower() if len(words) > 1 else ""
-        if not any(previous in not_before_article(code) for code in langs):
-            return 1, words[-1][1]
     return None
 
 
@@ -123,7 +136,8 @@ def _role(folded: str, duration_start: int, duration_end: int, unit: str, cues: 
         if cue_end <= duration_start:
             distance = duration_start - cue_end
         elif cue_start >= duration_end:
-            distance = (cue_start - duration_end) * _AFTER_CUE_PENALTY
+            gap = cue_start - duration_end
+            distance = gap if gap <= _ADJACENT else gap * _AFTER_CUE_PENALTY + _AFTER_CUE_OFFSET
         else:
             continue
         if best_distance is None or distance < best_distance:
@@ -172,20 +186,19 @@ def retention_criteria(text: str, lang: str | None) -> list[str]:
     Only sentences that speak about keeping or deleting data count, so "as required by law" in a
     sharing clause is not a retention rule.
     """
-    langs = languages_for(lang)
-    grammar = _grammar(langs)
+    grammar = _grammar(languages_for(lang))
     folded = fold(text)
-    if grammar.cue_pattern is None:
+    if grammar.criteria is None or grammar.retention_cue is None or not grammar.retention_cue.search(folded):
         return []
-    retention_sentences = []
-    for start, end in sentence_spans(folded):
-        if any(cue.group("retention") for cue in grammar.cue_pattern.finditer(folded, start, end)):
-            retention_sentences.append((start, end))
-    found: list[tuple[int, str]] = []
-    for label, pattern in grammar.criteria:
-        for start, end in retention_sentences:
-            match = pattern.search(folded, start, end)
-            if match:
-                found.append((match.start(), label))
-                break
-    return list(dict.fromkeys(label for _, label in sorted(found)))
+    sentences: list[tuple[int, int]] | None = None
+    found: dict[str, int] = {}
+    for match in grammar.criteria.finditer(folded):
+        label = next(label for group, label in grammar.criteria_labels.items() if match.group(group) is not None)
+        if label in found:
+            continue
+        if sentences is None:
+            sentences = sentence_spans(folded)
+        start, end = span_containing(sentences, match.start())
+        if grammar.retention_cue.search(folded, start, end):
+            found[label] = match.start()
+    return sorted(found, key=found.__getitem__)

@@ -1,0 +1,167 @@
+"""What `compare` must understand: material changes in any language, and the noise that is not one."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.analysis import compare_texts, extract_facts
+from monitor.analysis.align import align_clauses
+from monitor.analysis.classify import classify_clause
+from monitor.analysis.segment import split_clauses, split_sentences
+
+
+def material(old: str, new: str) -> dict[str, object]:
+    result = compare_texts(old, new)
+    return {c.category: c for c in result.changes if c.material}
+
+
+@pytest.mark.parametrize("old, new, category", [
+    ("# Speicherdauer\nWir speichern Ihre Daten für zwei Jahre.",
+     "# Speicherdauer\nWir speichern Ihre Daten für fünf Jahre.", "retention"),
+    ("# Übermittlung\nIhre Daten werden auf Servern in Deutschland und Irland gespeichert.",
+     "# Übermittlung\nIhre Daten werden auf Servern in Deutschland, Irland und den Vereinigten Staaten gespeichert.",
+     "transfer"),
+    ("# Weitergabe\nWir geben Ihre Daten nicht an Dritte weiter.",
+     "# Weitergabe\nWir verkaufen Ihre Daten an Werbepartner.", "sharing"),
+    ("# Bewaartermijn\nWij bewaren uw gegevens gedurende zes maanden.",
+     "# Bewaartermijn\nWij bewaren uw gegevens gedurende achttien maanden.", "retention"),
+    ("# Kinderen\nOnze diensten zijn niet bedoeld voor kinderen jonger dan 16 jaar.",
+     "# Kinderen\nOnze diensten zijn niet bedoeld voor kinderen jonger dan 13 jaar.", "children"),
+    ("# Uchovávání\nVaše údaje uchováváme po dobu pěti let.",
+     "# Uchovávání\nVaše údaje uchováváme po dobu deseti let.", "retention"),
+    ("# Předávání\nVaše údaje mohou být předány do Spojených států.",
+     "# Předávání\nVaše údaje mohou být předány do Spojených států a do Indie.", "transfer"),
+    ("# Contact\nÉcrivez-nous à dpo@exemple.fr.", "# Contact\nÉcrivez-nous à privacy@exemple.fr.", "contact"),
+    ("# Finalités\nNous utilisons vos données pour fournir le service.",
+     "# Finalités\nNous utilisons vos données pour fournir le service et pour entraîner nos modèles "
+     "d'intelligence artificielle.", "purpose"),
+    ("# Your rights\nYou have the right to access your data.\nYou have the right to request deletion of your data.",
+     "# Your rights\nYou have the right to access your data.", "rights"),
+    ("# Data\nWe collect your name and email address.",
+     "# Data\nWe collect your name, email address and precise location.", "collection"),
+    ("# Cookies\nWe use cookies to remember your preferences.",
+     "# Cookies\nWe use cookies and third-party tracking pixels for targeted advertising.", "tracking"),
+    ("# Sharing\nWe do not sell your personal information.", "# Sharing\nWe sell your personal information.",
+     "sharing"),
+    ("# Seguridad\nUtilizamos cifrado para proteger sus datos.",
+     "# Seguridad\nUtilizamos medidas razonables para proteger sus datos.", "security"),
+    ("# Хранение\nМы храним ваши данные в течение шести месяцев.",
+     "# Хранение\nМы храним ваши данные в течение двух лет.", "retention"),
+])
+def test_a_material_change_is_reported_in_its_category_in_every_language(old, new, category):
+    assert set(material(old, new)) == {category}
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Last updated: May 1, 2025\n# Data\nWe collect your name.", "Last updated: June 3, 2025\n# Data\nWe collect your name."),
+    ("# Data\nWe colect your name.", "# Data\nWe collect your name."),
+    ("- We share data with partners.\n- We use cookies.", "- We use cookies.\n- We share data with partners."),
+    ("# Data\nWe collect your name.\nWe collect your name.", "# Data\nWe collect your name."),
+    ("# Data\nWe collect your name, e.g. your nickname.", "# Data\nWe collect your name, e.g. your nickname. "),
+    ("Contact: [email protected]", "Contact: dataprotectio[email protected]"),
+])
+def test_dates_typos_reordering_and_duplicates_are_not_material(old, new):
+    result = compare_texts(old, new)
+    assert not result.material, [c.summary for c in result.changes]
+
+
+def test_a_longer_retention_is_high_severity_with_iso_values():
+    result = compare_texts("# Retención\nEn general, conservaremos tu información durante 1 año.",
+                           "# Retención\nEn general, conservaremos tu información durante 3 años.")
+    change = material(
+        "# Retención\nEn general, conservaremos tu información durante 1 año.",
+        "# Retención\nEn general, conservaremos tu información durante 3 años.")["retention"]
+    assert (change.old_values, change.new_values, change.severity) == (["P1Y"], ["P3Y"], "high")
+    assert change.summary == "Retention period extended from 1 year to 3 years"
+    assert result.language == {"old": "es", "new": "es"}
+
+
+def test_a_new_destination_country_is_high_and_named_in_plain_words():
+    change = material("Servers in the United States and Canada store your data.",
+                      "Servers in the United States, Canada and India store your data.")["transfer"]
+    assert set(change.new_values) - set(change.old_values) == {"IN"}
+    assert change.severity == "high" and "India" in change.summary
+
+
+def test_selling_data_is_high_severity_and_explained_by_its_cue():
+    change = material("# Compartir\nUtilizamos proveedores de servicios.",
+                      "# Compartir\nUtilizamos proveedores de servicios. Además, podemos vender su información "
+                      "personal a socios publicitarios y corredores de datos.")["sharing"]
+    assert change.severity == "high"
+    assert "high_risk" in change.rule and change.old_text == ""
+
+
+def test_a_lower_minimum_age_is_high_severity():
+    change = material("Users must be at least 16 years old.", "Users must be at least 13 years old.")["children"]
+    assert (change.old_values, change.new_values, change.severity) == (["16"], ["13"], "high")
+
+
+def test_a_date_moved_alone_is_noted_and_a_material_change_without_new_date_too():
+    quiet = compare_texts("Last updated: 30 May 2026\nWe keep data for 1 year.",
+                          "Last updated: 2 November 2026\nWe keep data for 1 year.")
+    assert not quiet.material and quiet.new_date == "2026-11-02"
+    assert any("no material change" in n for n in quiet.notes)
+    loud = compare_texts("Last updated: 30 May 2026\nWe keep data for 1 year.",
+                         "Last updated: 30 May 2026\nWe keep data for 5 years.")
+    assert loud.material and any("without a new" in n for n in loud.notes)
+
+
+def _seed(prefix: str, fixtures) -> str:
+    return next(fixtures.joinpath("seeds").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def fixtures():
+    from pathlib import Path
+
+    return Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("old, new, periods", [
+    ("001", "003", (["P3Y"], ["P2Y"])),
+    ("003", "004", (["P2Y"], ["P1Y"])),
+    ("001", "004", (["P3Y"], ["P1Y"])),
+])
+def test_language_versions_of_one_template_disagree_on_retention_and_agree_on_destinations(
+        fixtures, old, new, periods):
+    from monitor.normalize import normalize_plain
+
+    result = compare_texts(normalize_plain(_seed(old, fixtures)), normalize_plain(_seed(new, fixtures)))
+    changes = {c.category: c for c in result.changes}
+    assert (changes["retention"].old_values, changes["retention"].new_values) == periods
+    assert "transfer" not in changes
+    assert any("China and Singapore" in note for note in result.notes)
+
+
+def test_facts_of_a_version_are_normalised(fixtures):
+    from monitor.normalize import normalize_plain
+
+    facts = extract_facts(normalize_plain(_seed("003", fixtures)))
+    assert facts["language"] == ["cs"]
+    assert facts["retention"] == ["P2Y"]
+    assert set(facts["transfer"]) == {"CN", "SG"}
+
+
+def test_sentences_split_but_abbreviations_stay_whole():
+    assert split_sentences("We use data, e.g. your name. We keep it in the U.S. for a year.") == [
+        "We use data, e.g. your name.", "We keep it in the U.S. for a year."]
+
+
+def test_clauses_carry_their_section_heading():
+    clauses = split_clauses("# Retention\nWe keep data. We delete it later.\n- a list item")
+    assert [(c.text, c.section, c.kind) for c in clauses] == [
+        ("Retention", "Retention", "heading"), ("We keep data.", "Retention", "sentence"),
+        ("We delete it later.", "Retention", "sentence"), ("a list item", "Retention", "item")]
+
+
+def test_a_moved_clause_is_aligned_with_itself_and_a_modified_one_with_its_old_self():
+    old = split_clauses("A first clause about cookies.\nWe keep your data for one year.\nLast clause here.")
+    new = split_clauses("Last clause here.\nA first clause about cookies.\nWe keep your data for two years.")
+    pairs = align_clauses(old, new)
+    assert [(p.kind, p.old.text, p.new.text) for p in pairs] == [
+        ("modified", "We keep your data for one year.", "We keep your data for two years.")]
+
+
+def test_classification_says_which_cues_fired():
+    result = classify_clause("We may share your data with third parties.", "", "en")
+    assert result.category == "sharing" and "third part*" in result.rule

@@ -1,0 +1,469 @@
+"""Fact extractors: what a privacy policy sentence says about durations, places, contacts, ages, dates.
+
+Every extractor is checked in the seven first-class languages, on the traps that matter (response
+times are not retention, a company's own address is not a transfer, "china" the adjective is not
+China, "may" the verb is not May) and on the real seed policies and benchmark cases.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from monitor.analysis.facts import (
+    decode_cfemail,
+    declared_date,
+    find_dates,
+    find_durations,
+    find_emails,
+    find_phone_numbers,
+    find_places,
+    is_date_line,
+    minimum_ages,
+    parse_number,
+    retention_criteria,
+    retention_periods,
+    transfer_destinations,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEEDS = FIXTURES / "seeds"
+CASES = FIXTURES / "bench" / "cases"
+
+
+def seed_text(prefix: str) -> str:
+    return next(SEEDS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+def visible_text(html_path: Path) -> str:
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "lxml")
+    for hidden in soup(["script", "style", "nav", "header", "footer"]):
+        hidden.decompose()
+    return "\n".join(line.strip() for line in soup.get_text("\n").splitlines() if line.strip())
+
+
+def over_blocks(extract, text: str, lang: str | None) -> list:
+    """Run a per-sentence extractor over every block of a document, keeping order and first occurrence."""
+    found: list = []
+    for block in text.splitlines():
+        for value in extract(block, lang):
+            if value not in found:
+                found.append(value)
+    return found
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("written", "lang", "value"),
+    [
+        ("3", None, 3),
+        ("three", "en", 3),
+        ("trois", "fr", 3),
+        ("tres", "es", 3),
+        ("drei", "de", 3),
+        ("drie", "nl", 3),
+        ("три", "ru", 3),
+        ("tři", "cs", 3),
+        ("dieciocho", None, 18),
+        ("vierundzwanzig", None, 24),
+        ("vingt-quatre", "fr", 24),
+        ("двадцати четырёх", None, 24),
+        ("двадцать четыре", "ru", 24),
+        ("трёх", "ru", 3),
+        ("трех", "ru", 3),
+        ("пяти", "ru", 5),
+        ("двенадцати", "ru", 12),
+        ("dvacet čtyři", None, 24),
+        ("Dva", "cs", 2),
+        ("pěti", "cs", 5),
+        ("dvanácti", "cs", 12),
+        ("data", None, None),
+        ("a", "en", None),
+        ("четыре двадцать", "ru", None),
+    ],
+)
+def test_parse_number_reads_digits_and_inflected_number_words(written, lang, value):
+    assert parse_number(written, lang) == value
+
+
+# --- durations -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "expected"),
+    [
+        ("We keep your data for 3 years.", "en", [("P3Y", "retention")]),
+        ("We will retain personal information for 24 months after your last login.", "en", [("P24M", "retention")]),
+        ("Les données sont conservées pendant 5 ans après la clôture de votre compte.", "fr", [("P5Y", "retention")]),
+        ("Les données sont conservées 13 mois.", "fr", [("P13M", "retention")]),
+        ("En general, conservaremos tu información durante 1 año.", "es", [("P1Y", "retention")]),
+        ("Conservaremos los datos durante dieciocho meses.", "es", [("P18M", "retention")]),
+        ("Wir speichern Ihre Daten zwei Jahre lang.", "de", [("P2Y", "retention")]),
+        ("We bewaren uw gegevens gedurende een periode van drie jaar.", "nl", [("P3Y", "retention")]),
+        ("Как правило, мы будем хранить вашу информацию дляк 3 годы.", "ru", [("P3Y", "retention")]),
+        ("Мы храним данные в течение шести месяцев.", "ru", [("P6M", "retention")]),
+        ("Мы храним данные 5 лет.", "ru", [("P5Y", "retention")]),
+        ("Obecně platí, že vaše údaje budeme uchovávatpro Dva roky.", "cs", [("P2Y", "retention")]),
+        ("Data uchováváme po dobu pěti let.", "cs", [("P5Y", "retention")]),
+    ],
+)
+def test_retention_durations_in_every_language(sentence, lang, expected):
+    assert [(d.iso, d.role) for d in find_durations(sentence, lang)] == expected
+    assert retention_periods(sentence, lang) == [iso for iso, _ in expected]
+    assert retention_periods(sentence, None) == [iso for iso, _ in expected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "expected"),
+    [
+        ("We store your data securely and will respond to requests within 30 days.", "en", [("P30D", "response")]),
+        ("We keep your data for 3 years and respond within 30 days.", "en",
+         [("P3Y", "retention"), ("P30D", "response")]),
+        ("Nous conservons vos données et nous vous répondrons dans un délai de 30 jours.", "fr", [("P30D", "response")]),
+        ("Conservamos sus datos y responderemos en un plazo de 15 días.", "es", [("P15D", "response")]),
+        ("Wir speichern Daten und antworten innerhalb von vierundzwanzig Stunden.", "de", [("PT24H", "response")]),
+        ("Wij bewaren gegevens en geven binnen 7 werkdagen antwoord.", "nl", [("P7D", "response")]),
+        ("Мы храним данные в течение двадцати четырёх месяцев и ответим в течение 30 дней.", "ru",
+         [("P24M", "retention"), ("P30D", "response")]),
+        ("Údaje uchováváme, na žádost odpovíme do 30 dnů.", "cs", [("P30D", "response")]),
+        ("We will notify you 30 days before the change takes effect.", "en", [("P30D", "notice")]),
+    ],
+)
+def test_response_and_notice_times_are_not_retention(sentence, lang, expected):
+    assert [(d.iso, d.role) for d in find_durations(sentence, lang)] == expected
+
+
+def test_duration_forms_keep_the_unit_as_written():
+    found = find_durations("a three (3) year term and a 12-month period, 2 weeks, 30 days", "en")
+    assert [(d.iso, d.text) for d in found] == [
+        ("P3Y", "three (3) year"), ("P12M", "12-month"), ("P2W", "2 weeks"), ("P30D", "30 days"),
+    ]
+    assert found[0].days == 3 * 365
+    assert find_durations("conservées un an", "fr")[0].iso == "P1Y"
+    assert find_durations("We keep logs for a year.", "en")[0].iso == "P1Y"
+
+
+def test_frequencies_and_fractions_are_no_durations():
+    assert find_durations("We review access once a year.", "en") == []
+    assert find_durations("about 1.5 years", "en") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "label"),
+    [
+        ("We retain your data until you delete your account.", "en", "until-account-deletion"),
+        ("Les informations sont conservées jusqu'à ce que l'utilisateur se déconnecte de son compte.", "fr",
+         "until-account-deletion"),
+        ("Conservamos tus datos hasta que elimines tu cuenta.", "es", "until-account-deletion"),
+        ("Wir speichern Ihre Daten, bis Sie Ihr Konto löschen.", "de", "until-account-deletion"),
+        ("Мы храним данные до удаления учетной записи.", "ru", "until-account-deletion"),
+        ("Údaje uchováváme, dokud nezrušíte účet.", "cs", "until-account-deletion"),
+        ("Wij bewaren gegevens totdat u uw account verwijdert.", "nl", "until-account-deletion"),
+        ("We retain data for as long as it is reasonably necessary for the purposes.", "en", "as-long-as-necessary"),
+        ("Nous conservons vos données aussi longtemps que nécessaire.", "fr", "as-long-as-necessary"),
+        ("Conservamos los datos durante el tiempo necesario.", "es", "as-long-as-necessary"),
+        ("Wir speichern Daten so lange wie erforderlich.", "de", "as-long-as-necessary"),
+        ("Мы храним данные столько, сколько необходимо.", "ru", "as-long-as-necessary"),
+        ("Údaje uchováváme po dobu nezbytně nutnou.", "cs", "as-long-as-necessary"),
+        ("Wij bewaren gegevens zolang als nodig.", "nl", "as-long-as-necessary"),
+        ("We keep invoices as required by law.", "en", "legal-obligation"),
+        ("We keep your data until you withdraw your consent.", "en", "consent-withdrawal"),
+        ("Backups are stored indefinitely.", "en", "indefinitely"),
+    ],
+)
+def test_retention_criteria_in_every_language(sentence, lang, label):
+    assert label in retention_criteria(sentence, lang)
+    assert label in retention_criteria(sentence, None)
+
+
+def test_retention_criteria_need_a_retention_sentence():
+    assert retention_criteria("We share data with the police if required by law.", "en") == []
+    assert retention_criteria("Les cookies permanents restent sur votre appareil.", None) == []
+
+
+# --- ages ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "ages"),
+    [
+        ("Users must be at least 13 years old to sign up.", "en", [13]),
+        ("We do not collect data from children under 16 years of age.", "en", [16]),
+        ("If we learn that data from a user under 16 was collected, we delete it.", "en", [16]),
+        ("We do not knowingly collect data of anyone under the age of 13.", "en", [13]),
+        ("Nous ne collectons pas les données des enfants de moins de 15 ans.", "fr", [15]),
+        ("No recopilamos datos de menores de 14 años.", "es", [14]),
+        ("Personen unter 16 Jahren dürfen den Dienst nicht nutzen.", "de", [16]),
+        ("Kinderen jonger dan 16 jaar mogen de dienst niet gebruiken.", "nl", [16]),
+        ("Мы не собираем данные детей младше 14 лет.", "ru", [14]),
+        ("Nezpracováváme údaje osob mladším 15 let.", "cs", [15]),
+        ("We keep data for at least 5 years.", "en", []),
+        ("We respond within 30 days.", "en", []),
+    ],
+)
+def test_minimum_ages_are_ages_not_other_durations(sentence, lang, ages):
+    assert minimum_ages(sentence, lang) == ages
+    assert all(d.role == "age" for d in find_durations(sentence, lang) if ages)
+
+
+# --- places ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "destinations"),
+    [
+        ("Somos una empresa china; para operar nuestro negocio, podemos enviar tu información personal fuera de tu "
+         "estado, provincia o país, incluyendo la transmisión a servidores desplegados por nuestros proveedores de "
+         "servicios en China, Singapur o Estados Unidos.", "es", ["CN", "SG", "US"]),
+        ("Мы китайская компания(7/F, здание 3, промышленный парк Чжоутэн, подрайон Наньвань, район Лунган, "
+         "Шэньчжэнь, Китай), для ведения нашего бизнеса мы можем отправлять ваши персональные данные за пределы "
+         "вашего штата, провинции или страны, включая передачу на серверы, развернутые нашими поставщиками услуг "
+         "в Китае или Сингапуре.", "ru", ["CN", "SG"]),
+        ("By using the Services, you consent that we may transfer to, and store the data we collect about you, in "
+         "countries other than the country in which the data was originally collected, including the United States, "
+         "Canada, India, or other jurisdictions outside the EEA and the UK.", "en", ["US", "CA", "IN"]),
+        ("Jsme čínská společnost, včetně přenosu na servery nasazené našimi poskytovateli služeb v Číně nebo "
+         "Singapuru.", "cs", ["CN", "SG"]),
+        ("Data jsou uložena ve Spojených státech.", "cs", ["US"]),
+        ("Les données sont hébergées en Chine et aux États-Unis.", "fr", ["CN", "US"]),
+        ("Wir übermitteln Daten nach Deutschland und in die USA.", "de", ["DE", "US"]),
+        ("Wij zijn een Chinees bedrijf; gegevens worden opgeslagen in de Verenigde Staten.", "nl", ["US"]),
+        ("Данные хранятся на серверах в Германии, Сингапуре и США.", "ru", ["DE", "SG", "US"]),
+        ("Datos alojados en la Unión Europea, EE.UU. y Reino Unido.", "es", ["EU", "US", "GB"]),
+        ("Údaje předáváme do Evropské unie a do Spojeného království.", "cs", ["EU", "GB"]),
+    ],
+)
+def test_transfer_destinations_in_every_language(sentence, lang, destinations):
+    assert transfer_destinations(sentence, lang) == destinations
+    assert transfer_destinations(sentence, None) == destinations
+
+
+def test_the_company_address_is_not_a_destination():
+    sentence = ("Мы китайская компания(7/F, здание 3, район Лунган, Шэньчжэнь, Китай), включая передачу на серверы "
+                "в Китае или Сингапуре.")
+    roles = [(p.code, p.text, p.role) for p in find_places(sentence, "ru")]
+    assert roles == [("CN", "Китай", "address"), ("CN", "Китае", "destination"), ("SG", "Сингапуре", "destination")]
+    assert [p.role for p in find_places("Acme SAS, siège social : 1 rue de la Paix, 75002 Paris, France.", "fr")] == [
+        "address"]
+    assert [p.role for p in find_places("UpScrolled is headquartered in the Netherlands.", "en")] == ["address"]
+
+
+def test_places_outside_the_destinations_are_other():
+    places = find_places("we store it in the United States or other jurisdictions outside the EEA and the UK", "en")
+    assert [(p.code, p.role) for p in places] == [("US", "destination"), ("EEA", "other"), ("GB", "other")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "adjective_code"),
+    [
+        ("We are a Chinese company.", "en", "CN"),
+        ("Nous sommes une société chinoise.", "fr", "CN"),
+        ("Somos una empresa china.", "es", "CN"),
+        ("Wir sind eine chinesische Firma.", "de", "CN"),
+        ("Wij zijn een Chinees bedrijf.", "nl", "CN"),
+        ("Мы китайская компания.", "ru", "CN"),
+        ("Jsme čínská společnost.", "cs", "CN"),
+    ],
+)
+def test_nationality_adjectives_are_not_countries(sentence, lang, adjective_code):
+    assert find_places(sentence, lang) == []
+    assert find_places(sentence, None) == []
+    adjectives = find_places(sentence, lang, include_adjectives=True)
+    assert [(p.code, p.role) for p in adjectives] == [(adjective_code, "adjective")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "codes"),
+    [
+        ("The data is stored in Denmark. Danish data laws apply.", "en", ["DK"]),
+        ("Put the turkey and the jersey in the guinea pig's chad.", "en", []),
+        ("The Indian Ocean is large; Indian users are welcome.", "en", []),
+        ("Servers in Oman and Peru; omani romance.", "en", ["OM", "PE"]),
+        ("Deutschlands und Chinas Regeln.", "de", ["DE", "CN"]),
+        ("в Китае, из Китая, Германии, Сингапуре", "ru", ["CN", "CN", "DE", "SG"]),
+        ("v Číně, Singapuru, Nizozemsku, ve Spojených státech", "cs", ["CN", "SG", "NL", "US"]),
+    ],
+)
+def test_country_names_match_inflections_but_not_lookalike_words(sentence, lang, codes):
+    assert [p.code for p in find_places(sentence, lang)] == codes
+
+
+# --- contacts --------------------------------------------------------------------------------
+
+def test_cloudflare_emails_decode():
+    assert decode_cfemail("c2a6b2ad82aab7a3b6b7adefa5b0adb7b2eca7baa3afb2aea7") == "dpo@huatuo-group.example"
+
+
+def test_emails_are_lower_cased_and_placeholders_ignored():
+    text = ("Write to Privacy@Example.com, dataprotectio[email protected] or [email protected]. "
+            "Also dpo@huatuo-group.example and privacy@example.com.")
+    assert find_emails(text) == ["privacy@example.com", "dpo@huatuo-group.example"]
+    assert find_emails("veuillez nous contacter par courriel: it@cccme.org.cn.") == ["it@cccme.org.cn"]
+
+
+def test_international_phone_numbers():
+    assert find_phone_numbers("Tel +49 30 1234567 or +7 (495) 123-45-67.") == ["+49301234567", "+74951234567"]
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "lang", "date"),
+    [
+        ("March 15, 2026", "en", datetime.date(2026, 3, 15)),
+        ("15 March 2026", "en", datetime.date(2026, 3, 15)),
+        ("2 November 2026", None, datetime.date(2026, 11, 2)),
+        ("3 de marzo de 2024", "es", datetime.date(2024, 3, 3)),
+        ("9 de octubre de 2025", None, datetime.date(2025, 10, 9)),
+        ("28 juli 2022", "nl", datetime.date(2022, 7, 28)),
+        ("4 aug 2022", "nl", datetime.date(2022, 8, 4)),
+        ("1er janvier 2025", "fr", datetime.date(2025, 1, 1)),
+        ("avril 2025", "fr", datetime.date(2025, 4, 1)),
+        ("15. März 2026", "de", datetime.date(2026, 3, 15)),
+        ("1. ledna 2024", "cs", datetime.date(2024, 1, 1)),
+        ("15 марта 2026 г.", "ru", datetime.date(2026, 3, 15)),
+        ("2026-03-15", None, datetime.date(2026, 3, 15)),
+        ("15/03/2026", "fr", datetime.date(2026, 3, 15)),
+        ("15.03.2026", "de", datetime.date(2026, 3, 15)),
+    ],
+)
+def test_dates_in_every_language(text, lang, date):
+    assert find_dates(text, lang) == [date]
+
+
+def test_may_the_verb_is_not_may_the_month():
+    assert find_dates("We may 2026 share nothing; it changed in May 2026.", "en") == [datetime.date(2026, 5, 1)]
+
+
+@pytest.mark.parametrize(
+    ("document", "lang", "date"),
+    [
+        ("# Privacy\nLast updated: 30 May 2026\nWe collect data.", "en", datetime.date(2026, 5, 30)),
+        ("Última actualización: 9 de octubre de 2025\nTexto", "es", datetime.date(2025, 10, 9)),
+        ("Dernière mise à jour : 1er janvier 2025", "fr", datetime.date(2025, 1, 1)),
+        ("Stand: 15. März 2026", "de", datetime.date(2026, 3, 15)),
+        ("Laatst bijgewerkt op 4 aug 2022", "nl", datetime.date(2022, 8, 4)),
+        ("Дата обновления: 15 марта 2026 г.", "ru", datetime.date(2026, 3, 15)),
+        ("Poslední aktualizace: 1. ledna 2024", "cs", datetime.date(2024, 1, 1)),
+        ("Effective date\nMarch 1, 2024\nText", "en", datetime.date(2024, 3, 1)),
+        ("We changed things on 3 May 2024.", "en", None),
+    ],
+)
+def test_declared_date_of_a_document(document, lang, date):
+    assert declared_date(document, lang) == date
+
+
+def test_declared_dates_of_the_seed_policies():
+    assert declared_date(seed_text("001"), None) == datetime.date(2024, 1, 1)
+    assert declared_date(seed_text("002"), None) == datetime.date(2022, 7, 28)
+    assert declared_date(seed_text("003"), None) == datetime.date(2023, 12, 29)
+
+
+@pytest.mark.parametrize(
+    ("block", "lang", "only_a_date"),
+    [
+        ("Last updated: 2 November 2026", "en", True),
+        ("## Effective as of March 1, 2024", "en", True),
+        ("Última actualización: 3 de marzo de 2024", "es", True),
+        ("Время обновления: 2024", "ru", True),
+        ("Čas účinnosti: 29. prosince 2023", "cs", True),
+        ("We updated this policy on 3 May 2024 to add sharing with partners.", "en", False),
+        ("We keep data for 3 years.", "en", False),
+    ],
+)
+def test_is_date_line(block, lang, only_a_date):
+    assert is_date_line(block, lang) is only_a_date
+
+
+# --- the seed template in three languages ------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "period"),
+    [("001", "ru", "P3Y"), ("003", "cs", "P2Y"), ("004", "es", "P1Y")],
+)
+@pytest.mark.parametrize("hint", ["given", "unknown"])
+def test_seed_template_retention_and_destinations(prefix, lang, period, hint):
+    text = seed_text(prefix)
+    code = lang if hint == "given" else None
+    assert over_blocks(retention_periods, text, code) == [period]
+    assert set(over_blocks(transfer_destinations, text, code)) == {"CN", "SG"}
+
+
+# --- benchmark cases -------------------------------------------------------------------------
+
+def case_facts(case: str, extract) -> tuple[list, list]:
+    lang = json.loads((CASES / case / "expected.json").read_text())["language"]
+    old = over_blocks(extract, visible_text(CASES / case / "old.html"), lang)
+    new = over_blocks(extract, visible_text(CASES / case / "new.html"), lang)
+    return old, new
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new"),
+    [
+        ("es-retention-years", ["P1Y"], ["P3Y"]),
+        ("ru-retention-years", ["P3Y"], ["P5Y"]),
+        ("en-retention-period", [], ["P24M"]),
+        ("fr-retention-added", [], ["P5Y"]),
+    ],
+)
+def test_bench_retention_periods(case, old, new):
+    assert case_facts(case, retention_periods) == (old, new)
+
+
+@pytest.mark.parametrize(
+    ("case", "added", "removed"),
+    [
+        ("en-transfer-add", {"IN"}, set()),
+        ("es-transfer-add", {"US"}, set()),
+        ("ru-transfer-remove", set(), {"SG"}),
+    ],
+)
+def test_bench_transfer_destinations(case, added, removed):
+    old, new = case_facts(case, transfer_destinations)
+    assert set(new) - set(old) == added
+    assert set(old) - set(new) == removed
+
+
+def test_bench_children_age_and_dates():
+    old, new = case_facts("en-children-age", minimum_ages)
+    assert 13 not in old and 13 in new
+    for case, old_date, new_date in (
+        ("en-date", datetime.date(2026, 5, 30), datetime.date(2026, 11, 2)),
+        ("es-date", datetime.date(2024, 3, 3), datetime.date(2025, 10, 9)),
+    ):
+        assert declared_date(visible_text(CASES / case / "old.html"), None) == old_date
+        assert declared_date(visible_text(CASES / case / "new.html"), None) == new_date
+
+
+def test_bench_protected_contact_decodes():
+    html = (CASES / "ru-contact-protected" / "new.html").read_text(encoding="utf-8")
+    code = BeautifulSoup(html, "lxml").select_one("[data-cfemail]")["data-cfemail"]
+    assert decode_cfemail(code) == "dpo@huatuo-group.example"
+
+
+# --- speed -----------------------------------------------------------------------------------
+
+def test_a_whole_policy_is_fast_sentence_by_sentence():
+    text = seed_text("000") + "\n" + seed_text("002")[:5000]
+    blocks = [block for block in text.splitlines() if block.strip()]
+
+    def run_all(lang):
+        for block in blocks:
+            find_durations(block, lang)
+            retention_criteria(block, lang)
+            find_places(block, lang)
+            minimum_ages(block, lang)
+            find_emails(block)
+        declared_date(text, lang)
+
+    run_all(None)
+    run_all("fr")
+    started = time.perf_counter()
+    run_all("fr")
+    elapsed = time.perf_counter() - started
+    assert len(text) > 40_000
+    assert elapsed < 0.1, f"{elapsed * 1000:.1f} ms for {len(text)} characters"
