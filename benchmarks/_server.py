@@ -125,6 +125,16 @@ def page_blocks(index: int, seed: Seed, edited: bool) -> list[str]:
     return blocks
 
 
+def _letters(number: int) -> str:
+    """A number spelt in letters ('Bc'), so that company names never look like HTTP status codes."""
+    word = ""
+    while True:
+        number, digit = divmod(number, 26)
+        word = "abcdefghijklmnopqrstuvwxyz"[digit] + word
+        if not number:
+            return word.capitalize()
+
+
 def _links(rng: random.Random, count: int, prefix: str) -> str:
     return "".join(
         f'<li><a href="/{prefix}/{rng.choice(NAV_ITEMS).lower().replace(" ", "-")}-{n}?utm_source=site">'
@@ -142,7 +152,7 @@ def policy_page(
     """
     seed = seeds[index % len(seeds)]
     rng = random.Random(index * 7919 + 17)
-    company = f"{rng.choice(BRANDS)} {index}"
+    company = f"{rng.choice(BRANDS)} {_letters(index)}"
     blocks = page_blocks(index, seed, edited)
     title = html.escape(blocks[0])
     article: list[str] = [f"<h1>{title} - {html.escape(company)}</h1>"]

@@ -13,8 +13,8 @@ Then, in subprocesses, the median wall time of 5 runs of `policy-monitor --help`
 
     python benchmarks/bench_compare.py [--runs 20] [--json]
 
-Targets: compare (total) < 100 ms median for inputs up to 64 KB (larger real-world cases are
-shown for information); CLI start-up < 1 s.
+Targets: compare (total) < 100 ms median for policies of up to 50 KB of clean text (larger
+real-world cases are shown for information); CLI start-up < 1 s.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "tests" / "fixtures" / "bench" / "cases"
 COMPARE_TARGET_MS = 100.0
 CLI_TARGET_S = 1.0
-TARGET_MAX_BYTES = 64 * 1024
+TARGET_MAX_TEXT_BYTES = 50 * 1024
+"""The targets are about ~40 KB policies: pairs whose clean text is larger are shown for information."""
 CLI_RUNS = 5
 
 
@@ -67,7 +68,7 @@ def seed_pairs(folder: Path) -> list[tuple[str, Path, Path]]:
         old, new = folder / f"seed-{seed.language}-old.html", folder / f"seed-{seed.language}-new.html"
         old.write_bytes(policy_page(index, seeds, article_bytes=60_000, size=70_000))
         new.write_bytes(policy_page(index, seeds, edited=True, article_bytes=60_000, size=70_000))
-        pairs.append((f"seed-{seed.language} (40 KB text)", old, new))
+        pairs.append((f"seed-{seed.language} (HTML page)", old, new))
     return pairs
 
 
@@ -89,7 +90,7 @@ def time_pair(old: Path, new: Path, runs: int) -> dict[str, Any]:
     assert comparison is not None
     return {
         "old_bytes": old.stat().st_size, "new_bytes": new.stat().st_size,
-        "text_bytes": len(new_text.encode("utf-8")),
+        "text_bytes": max(len(old_text.encode("utf-8")), len(new_text.encode("utf-8"))),
         "normalize_ms": statistics.median(normalize_ms), "analysis_ms": statistics.median(analysis_ms),
         "total_ms": statistics.median(total_ms), "material": comparison.material,
         "changes": len(comparison.changes),
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for name, old, new in [*seeds, *case_pairs()]:
             row = {"case": name, **time_pair(old, new, args.runs)}
-            row["targeted"] = max(row["old_bytes"], row["new_bytes"]) <= TARGET_MAX_BYTES
+            row["targeted"] = row["text_bytes"] <= TARGET_MAX_TEXT_BYTES
             row["pass"] = row["total_ms"] < COMPARE_TARGET_MS if row["targeted"] else None
             rows.append(row)
         _, seed_old, seed_new = seeds[0]
@@ -153,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     for r in rows:
-        verdict = ("PASS" if r["pass"] else "FAIL") if r["targeted"] else "info (> 64 KB)"
+        verdict = ("PASS" if r["pass"] else "FAIL") if r["targeted"] else "info (text > 50 KB)"
         share = 100 * r["normalize_ms"] / r["total_ms"] if r["total_ms"] else 0
         print(f"{r['case']:<28} {r['old_bytes'] / 1024:>7.1f} {r['text_bytes'] / 1024:>8.1f} "
               f"{r['normalize_ms']:>10.1f} {r['analysis_ms']:>9.1f} {r['total_ms']:>8.1f} {share:>6.0f}%  {verdict}")

@@ -91,8 +91,12 @@ STEPS = (
     ),
     Step(
         "Retention extended",
-        "tienda now keeps data 3 years instead of 1; northwind keeps usage data 36 months instead of 12.",
+        "tienda keeps data 3 years instead of 1, magazin 5 years instead of 3, northwind keeps usage "
+        "data 36 months instead of 12.",
         {
+            "magazin": [
+                ("мы будем хранить вашу информацию дляк 3\u00a0годы.", "мы будем хранить вашу информацию в течение 5 лет."),
+            ],
             "tienda": [
                 ("conservaremos tu información durante 1 año.", "conservaremos tu información durante 3 años."),
                 ("Última actualización: 3 de marzo de 2024", "Última actualización: 9 de septiembre de 2025"),
@@ -238,16 +242,12 @@ def _prepare_folder(folder: Path | None) -> Path:
     return folder
 
 
-def _change_rows(store: Any, name: str, since: str) -> list[dict[str, Any]]:
-    return [row for row in store.changes(since=since, policy=name) if row["material"]]
-
-
 def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = None) -> int:
     """Run the guided demo; returns the exit code. Prints with rich (or one JSON document)."""
     from rich.console import Console
     from rich.text import Text
 
-    from monitor.scheduler import check_and_deliver, describe_outcome, format_timestamp, utc_now
+    from monitor.scheduler import check_and_deliver, describe_outcome
     from monitor.watchlist import database_path, load_watchlist
     from store import Store
 
@@ -271,21 +271,18 @@ def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = N
                 for old, new in edits:
                     site.edit(name, old, new)
             site.noise_round = step.noise_round
-            step_started = format_timestamp(utc_now())
             outcomes, report = asyncio.run(check_and_deliver(watchlist))
             say(f"[bold]{number}. {step.title}[/] — {step.explanation}")
             step_summary: dict[str, Any] = {"title": step.title, "outcomes": [], "delivered": report.delivered}
-            with Store(database_path(watchlist)) as store:
-                for outcome in outcomes:
-                    described = describe_outcome(outcome)
-                    changes = _change_rows(store, described.get("policy", ""), step_started)
-                    described["changes"] = [row["summary"] for row in changes]
-                    step_summary["outcomes"].append(described)
-                    label = described.get("outcome", "?")
-                    style = "bold red" if changes else ("green" if label in ("unchanged", "not_modified") else "default")
-                    say(Text.assemble(f"   {described.get('policy', '?'):<10} ", (label, style)))
-                    for row in changes:
-                        say(Text(f"      [{row['severity']}] {row['category']}: {row['summary']}"))
+            for outcome in outcomes:
+                described = describe_outcome(outcome)
+                step_summary["outcomes"].append(described)
+                material = [change for change in described.get("changes", []) if change.get("material")]
+                label = described.get("outcome", "?")
+                style = "bold red" if material else ("green" if label in ("unchanged", "not_modified") else "default")
+                say(Text.assemble(f"   {described.get('policy', '?'):<10} ", (label, style)))
+                for change in material:
+                    say(Text(f"      [{change['severity']}] {change['category']}: {change['summary']}"))
             if report.delivered:
                 say(f"   → {report.delivered} alert(s) delivered to the file channel")
             say("")
@@ -318,10 +315,13 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
     for alert in alerts:
         body = Text(alert["title"], style="bold")
         for change in alert.get("changes", []):
-            values = ""
+            body.append(f"\n• {change.get('summary') or change.get('category', '')}", style="default")
             if change.get("old_values") or change.get("new_values"):
-                values = f"  ({', '.join(change.get('old_values') or ['-'])} → {', '.join(change.get('new_values') or ['-'])})"
-            body.append(f"\n• {change.get('summary') or change.get('category', '')}{values}", style="default")
+                old_values = ", ".join(change.get("old_values") or ["-"])
+                new_values = ", ".join(change.get("new_values") or ["-"])
+                body.append(f"  ({change.get('category')}: {old_values} → {new_values})", style="dim")
+        if alert.get("diff_command"):
+            body.append(f"\nSee the diff: {alert['diff_command']}", style="dim")
         console.print(Panel(body, title=Text(f"{alert['policy']} · {alert['severity']}"), title_align="left",
                             border_style="red" if alert["severity"] == "high" else "yellow"))
 
@@ -330,10 +330,12 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
         versions = store.versions(policy_id) if policy_id is not None else []
         console.rule("History of tienda")
         table = Table(box=None, header_style="bold")
-        for column in ("version", "first seen", "last seen", "material", "summary"):
-            table.add_column(column)
+        table.add_column("version", justify="right")
+        table.add_column("first seen", no_wrap=True)
+        table.add_column("material")
+        table.add_column("summary", ratio=1)
         for version in versions:
-            table.add_row(str(version.seq), version.first_seen, version.last_seen,
+            table.add_row(str(version.seq), version.first_seen,
                           "yes" if version.material else ("no" if version.material is False else "-"),
                           Text(version.summary or ""))
         console.print(table)

@@ -19,6 +19,8 @@ from pathlib import Path
 PHRASES_FILE = Path(__file__).with_name("guards_phrases.json")
 MIN_TEXT_FOR_LANGUAGE = 200
 """Characters of text below which language detection is too unreliable to act on."""
+SHRINK_REASON = "lost most of its text"
+"""Start of the reason given for a page that shrank (see `shrink_is_stable`)."""
 HEAD_LINE_CHARS = 120
 """Only short first lines (titles, headings) are searched for phrases on a long page."""
 
@@ -97,8 +99,21 @@ def suspect_reason(
         sample = head if len(head) <= 80 else head[:77] + "..."
         return f"{kind.reason} ({sample!r})"
     if previous_text and len(text) < min_length_ratio * len(previous_text):
-        return f"lost most of its text ({len(previous_text)} -> {len(text)} characters)"
+        return f"{SHRINK_REASON} ({len(previous_text)} -> {len(text)} characters)"
     return None
+
+
+def shrink_is_stable(reason: str, earlier_texts: list[str | None], text: str, checks_needed: int) -> bool:
+    """A shrunk page seen identical in `checks_needed` checks in a row is the real, shorter policy.
+
+    Only a shrink can be believed this way (an error or captcha page never is). `earlier_texts`
+    are the clean texts of the immediately preceding suspect checks, newest first (None when a
+    check was not a suspect shrink).
+    """
+    if not reason.startswith(SHRINK_REASON) or checks_needed < 2:
+        return False
+    needed = earlier_texts[: checks_needed - 1]
+    return len(needed) == checks_needed - 1 and all(earlier == text for earlier in needed)
 
 
 def flapping_match(text_hash: str, recent: list[tuple[int, str]]) -> int | None:

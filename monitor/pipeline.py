@@ -26,6 +26,7 @@ ACCEPTED = ("new_version", "unchanged", "not_modified")
 FAILED = ("error", "suspect")
 """Outcomes that extend a failure streak; `pending_confirmation` neither ends nor extends one."""
 REPROCESS_RULE = "reprocess"
+SUSPECT_PREFIX = "suspect page held back: "
 FLAPPING_RULE = "flapping"
 
 
@@ -149,7 +150,7 @@ def _change_digest(rows: list[dict]) -> list[dict]:
 def _declared_date(comparison: Any, facts: dict[str, list]) -> str | None:
     if comparison is not None and getattr(comparison, "new_date", None):
         return comparison.new_date
-    for kind in ("date", "dates", "effective_date", "updated"):
+    for kind in ("declared_date", "effective_date", "date"):
         values = facts.get(kind) or []
         if values:
             first = values[0]
@@ -206,6 +207,27 @@ def _failure_streak(store: Any, policy_id: int) -> tuple[int, int | None]:
         (policy_id, last_good, *FAILED),
     ).fetchone()
     return count, first
+
+
+def _versions_before_latest(store: Any, policy_id: int, window: int) -> list[tuple[int, str]]:
+    """(seq, text_hash) of up to `window` versions before the latest one, newest first."""
+    if window <= 0:
+        return []
+    earlier = store.versions(policy_id)[:-1]
+    return [(v.seq, v.text_hash) for v in reversed(earlier[-window:])]
+
+
+def _recent_suspect_texts(store: Any, policy_id: int, entry: PolicyEntry, limit: int) -> list[str | None]:
+    """Clean texts of the latest checks (newest first) that held back a shrunk page; None for others."""
+    texts: list[str | None] = []
+    for row in store.checks(policy_id, limit=limit):
+        shrunk = row["outcome"] == "suspect" and (row["error"] or "").startswith(SUSPECT_PREFIX + guards.SHRINK_REASON)
+        if not shrunk or not row["snapshot_hash"]:
+            texts.append(None)
+            continue
+        body, content_type = store.get_snapshot(row["snapshot_hash"])
+        texts.append(_read_page(body, content_type, entry).text)
+    return texts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +392,7 @@ async def check_policy(
     if page.text is None:
         suspect = guards.suspect_reason("", title=page.title) if page.title else None
         if suspect:
-            return check.finish_failed("suspect", suspect, "suspect")
+            return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", "suspect")
         error = page.error or "no text"
         return check.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
     text = page.text
@@ -381,18 +403,20 @@ async def check_policy(
         return check.finish_same("unchanged")
 
     suspect = guards.suspect_reason(text, latest.text if latest else None, page.title, settings.min_length_ratio)
-    if suspect:
+    if suspect and not guards.shrink_is_stable(
+        suspect, _recent_suspect_texts(store, check.policy_id, entry, settings.failure_threshold), text,
+        settings.failure_threshold,
+    ):
         reason = "login_wall" if "login" in suspect else "suspect"
-        return check.finish_failed("suspect", f"suspect page held back: {suspect}", reason)
+        return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", reason)
 
     detected = guards.detect_language(text, hint=entry.language)
     if guards.language_flip(entry.language, detected):
         message = f"page served in {_language_name(detected)} instead of {_language_name(entry.language)}"
         return check.finish_failed("suspect", message, "suspect", warning=message)
 
-    recent = [(v.seq, v.text_hash) for v in store.versions(check.policy_id)[-settings.flap_window - 1:-1]][::-1] \
-        if latest is not None and settings.flap_window else []
-    flapped_to = guards.flapping_match(sha256_hex(text), recent)
+    flapped_to = guards.flapping_match(sha256_hex(text), _versions_before_latest(store, check.policy_id,
+                                                                             settings.flap_window))
 
     if guards.needs_confirmation(settings.confirm_changes, latest is not None, flapped_to is not None):
         if settings.confirm_delay:

@@ -438,9 +438,9 @@ defaults:
   alerts: [archive]  # channels that receive alerts
 
 channels:
-  archive:           # alerts as JSON + Markdown files in ./alerts
+  archive:           # alerts as JSON + Markdown files in ./alert-archive
     kind: file
-    path: alerts
+    path: alert-archive
 
 policies: []
 """

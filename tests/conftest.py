@@ -210,7 +210,7 @@ def tmp_watchlist(tmp_path: Path) -> Callable[..., Path]:
             "settings": {"database": "policy-monitor.db", "confirm_delay": 0, "timeout": 5, "retries": 0,
                          **(settings or {})},
             "defaults": {"every": "1d", "alerts": ["archive"], **(defaults or {})},
-            "channels": channels if channels is not None else {"archive": {"kind": "file", "path": "alerts"}},
+            "channels": channels if channels is not None else {"archive": {"kind": "file", "path": "alert-archive"}},
             "policies": list(policies or []),
         }
         path = tmp_path / "watchlist.yaml"

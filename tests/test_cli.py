@@ -175,7 +175,7 @@ def test_check_delivers_alerts_and_reports_json(cli, policy_server, tmp_path):
     policy_server.set("/privacy", NEW)
     second = cli.json("check", "example")
     assert second["checks"][0]["alerts"] == ["change"] and second["delivery"]["delivered"] == 1
-    assert list((tmp_path / "alerts").iterdir())  # the `archive` file channel received it
+    assert list((tmp_path / "alert-archive").iterdir())  # the `archive` file channel received it
     assert cli.json("check")["checks"][0]["outcome"] == "unchanged"
 
 

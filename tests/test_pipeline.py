@@ -213,8 +213,9 @@ def test_a_suspect_page_is_held_back_not_stored_as_the_policy(policy_server, wat
     assert outcome.error
     assert [v.seq for v in versions(path)] == [1]
     assert outbox_kinds(path) == []
-    second = check_one(path)  # a second suspect check in a row reaches the threshold (2)
-    assert second.outcome == "suspect" and second.alerts == ["failure"]
+    if case != "lost most of its text":  # a stable shrink is eventually believed (test below)
+        second = check_one(path)  # a second suspect check in a row reaches the threshold (2)
+        assert second.outcome == "suspect" and second.alerts == ["failure"]
 
 
 def test_a_page_served_in_another_language_is_a_warning_not_a_change(policy_server, watch):
@@ -352,3 +353,16 @@ def test_a_long_policy_may_mention_captcha_and_access_denied_in_its_body():
     body = "We use reCAPTCHA to block spam; access denied requests are logged. " * 40
     assert suspect_reason("# Privacy policy\n" + body) is None
     assert suspect_reason("# Privacy policy\n" + body, previous_text="x" * 10 * len(body)).startswith("lost most")
+
+
+def test_a_policy_that_really_got_shorter_is_believed_once_it_stays_that_way(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch(settings={"failure_threshold": 3})
+    check_one(path)
+    shorter = policy_page("Privacy policy", "We keep your data for 24 months after your last login.",
+                          "We do not share it with anyone. Write to privacy@example.com.")
+    policy_server.set("/privacy", shorter)
+    assert [check_one(path).outcome for _ in range(2)] == ["suspect", "suspect"]
+    accepted = check_one(path)  # seen identical three times in a row: this is the policy now
+    assert accepted.outcome == "new_version" and accepted.version_seq == 2
+    assert "failure" not in outbox_kinds(path)

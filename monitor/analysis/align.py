@@ -35,7 +35,9 @@ class ClausePair:
 
 
 def _words(clause: Clause) -> frozenset[str]:
-    return frozenset(clause.key.split())
+    """Words that identify a clause; numbers are what changes, not who the clause is."""
+    words = clause.key.split()
+    return frozenset(w for w in words if not w.isdigit()) or frozenset(words)
 
 
 def _dice(a: frozenset[str], b: frozenset[str]) -> float:

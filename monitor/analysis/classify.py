@@ -42,7 +42,7 @@ def _score(lexicon: Lexicon, text: str, section: str) -> tuple[dict[str, float],
         strong = _hits(lexicon.strong[category], text)
         weak = _hits(lexicon.weak.get(category, []), text)
         in_section = _hits(lexicon.strong[category], section) if section else []
-        score = STRONG_WEIGHT * len(strong) + WEAK_WEIGHT * len(weak) + SECTION_WEIGHT * min(len(in_section), 2)
+        score = STRONG_WEIGHT * len(strong) + WEAK_WEIGHT * len(weak) + SECTION_WEIGHT * min(len(in_section), 1)
         if score:
             scores[category] = score
             fired[category] = strong + weak + [f"section:{c}" for c in in_section]

@@ -8,6 +8,7 @@ When the two versions are in different languages, their facts are compared inste
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -101,8 +102,41 @@ def _word_changes(old: str, new: str) -> tuple[list[str], list[str]]:
     return list((old_counts - new_counts).elements()), list((new_counts - old_counts).elements())
 
 
+def _changed_words(old: str, new: str, context: int = 2) -> str:
+    """The words a modification touched, with a little context: what to classify it by."""
+    from difflib import SequenceMatcher
+
+    old_words, new_words = old.split(), new.split()
+    spans: list[str] = []
+    matcher = SequenceMatcher(None, [w.casefold() for w in old_words], [w.casefold() for w in new_words],
+                              autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if j2 > j1:
+            spans.append(" ".join(new_words[max(0, j1 - context):j2 + context]))
+        if i2 > i1:
+            spans.append(" ".join(old_words[max(0, i1 - context):i2 + context]))
+    return " … ".join(spans)
+
+
+ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th|er|re|e|ème|o|a|º|ª)?$")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+SHORT_DATE_CLAUSE_WORDS = 12
+
+
 def _is_date_token(token: str) -> bool:
-    return token.isdigit() or token in _month_words() or token in {"st", "nd", "rd", "th", "er", "de", "г", "года"}
+    return bool(ORDINAL.match(token)) or token in _month_words() or token in {"de", "del", "of", "г", "года"}
+
+
+def _is_date_change(old: str, new: str, changed: list[str], language: str | None) -> bool:
+    """Only date words changed, in a clause that states a date."""
+    if not changed or not all(_is_date_token(w) for w in changed):
+        return False
+    if dates.find_dates(old, language) or dates.find_dates(new, language):
+        return True
+    short = max(len(old.split()), len(new.split())) <= SHORT_DATE_CLAUSE_WORDS
+    return short and bool(YEAR.search(old)) and bool(YEAR.search(new))
 
 
 def _substantive(removed: list[str], added: list[str], language: str | None) -> list[str]:
@@ -233,8 +267,7 @@ def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
         removed, added = _word_changes(old_text, new_text)
         if not removed and not added:
             return [Finding("editorial", False, "none", "Punctuation or formatting changed", "words:none", pair)]
-        if all(_is_date_token(w) for w in removed + added) and (dates.find_dates(old_text, language)
-                                                                  or dates.find_dates(new_text, language)):
+        if _is_date_change(old_text, new_text, removed + added, language):
             return [Finding("date", False, "none", f"Date changed: {_quote(new_text)}", "words:date_only", pair)]
         substantive = _substantive(removed, added, language)
         if not substantive:
@@ -251,6 +284,10 @@ def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
         substantive = _tokens(clause.text)
 
     classification = classify_clause(clause.text, clause.section, language)
+    if pair.kind == "modified":
+        focused = classify_clause(_changed_words(old_text, new_text), clause.section, language)
+        if focused.category is not None:
+            classification = focused
     if classification.category is None and pair.old and pair.new:
         classification = classify_clause(old_text, pair.old.section, language)
     category = classification.category or section_category(clause.section, language)

@@ -14,7 +14,7 @@ from typing import Any
 
 from monitor.cli.output import (
     add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since, policy_id,
-    print_json, short_time, table,
+    plural, print_json, short_time, table,
 )
 from monitor.errors import UsageError
 
@@ -159,7 +159,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         console().print(f"{args.name}: no version yet (every check so far failed; see `policy-monitor list`)")
         return 0
     console().print(table(
-        f"{args.name}: {len(versions)} versions",
+        f"{args.name}: {plural(len(versions), 'version')}",
         ("#", "first seen", "last seen", "size", "lang", "declared", "origin", "material", "summary"),
         ([v.seq, short_time(v.first_seen), short_time(v.last_seen), human_size(v.size), v.language or "",
           v.declared_date or "", v.origin, "yes" if v.material else "", v.summary or ""] for v in versions),

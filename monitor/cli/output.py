@@ -107,13 +107,19 @@ def short_time(timestamp: str | None) -> str:
 
 
 def human_size(size: int | None) -> str:
+    """Bytes as `850 B`, `12.7 KB`, `3.1 MB`."""
     if size is None:
         return ""
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size} {unit}" if unit == "B" else f"{size / 1024:.1f} {unit}"
-        size /= 1024
-    return str(size)
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`1 policy`, `2 policies`."""
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 
 
 # -- watchlist and store ----------------------------------------------------------------------

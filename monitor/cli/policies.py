@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from monitor.cli.output import (
-    add_json_flag, console, existing_store, open_watchlist, print_json, short_time, table,
+    add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
 )
 from monitor.errors import UsageError
 from monitor.watchlist import add_policy, check_url, database_path, load_watchlist, parse_interval, remove_policy
@@ -125,7 +125,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         console().print(f"{watchlist.path} watches nothing yet; add a policy with `policy-monitor add URL --name NAME`")
         return 0
     console().print(table(
-        f"{len(rows)} policies in {watchlist.path} (database {database_path(watchlist)})",
+        f"{plural(len(rows), 'policy', 'policies')} in {watchlist.path} (database {database_path(watchlist)})",
         ("name", "url", "lang", "every", "last check", "outcome", "versions"),
         ([r["name"], r["url"], r["language"] or "", r["every"], short_time(r["last_check"]),
           r["last_outcome"] or "never", r["versions"]] for r in rows),

@@ -149,14 +149,15 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         console.print(f"no {which}alerts")
         return 0
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("id", "created", "policy", "channel", "kind", "severity", "status", "attempts", "last error"):
-        table.add_column(column, overflow="fold" if column == "last error" else "ellipsis",
-                         justify="right" if column == "attempts" else "left")
+    for column in ("id", "created", "policy", "channel", "kind", "severity", "status", "tries"):
+        table.add_column(column, no_wrap=column not in ("policy", "channel"),
+                         justify="right" if column == "tries" else "left")
+    table.add_column("last error", overflow="fold", ratio=1)
     status_style = {"delivered": "green", "pending": "yellow", "sending": "yellow", "failed": "red"}
     severity_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     for row in rows:
         table.add_row(
-            row["id"][:8], row["created_at"] or "", row["policy"] or "", row["channel"] or "",
+            row["id"][:8], (row["created_at"] or "").replace("T", " ")[:16], row["policy"] or "", row["channel"] or "",
             row["kind"] or "", f"[{severity_style.get(row['severity'], '')}]{row['severity'] or ''}[/]",
             f"[{status_style.get(row['status'], '')}]{row['status']}[/]", str(row["attempts"] or 0),
             row["last_error"] or "",

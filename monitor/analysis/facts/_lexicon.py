@@ -47,15 +47,6 @@ def languages_for(lang: str | None) -> tuple[str, ...]:
     return known_languages()
 
 
-def merged_list(kind: str, key: str, langs: tuple[str, ...]) -> list[Any]:
-    """One list key of a lexicon kind, concatenated over languages, first occurrence kept."""
-    seen: dict[Any, None] = {}
-    for code in langs:
-        for item in load(kind, code).get(key, []):
-            seen.setdefault(item if not isinstance(item, list) else tuple(item), None)
-    return list(seen)
-
-
 @lru_cache(maxsize=None)
 def _stem_function(lang: str) -> Callable[[str], str]:
     data = load("stemmer", lang)

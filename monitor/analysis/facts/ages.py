@@ -73,7 +73,7 @@ def is_age_mention(folded: str, start: int, end: int, sentence: tuple[int, int],
 
 def minimum_ages(text: str, lang: str | None) -> list[int]:
     """Ages `text` sets as the line between children and users ("under 16", "mladším 15 let"), in order."""
-    from monitor.analysis.facts.durations import find_durations
+    from monitor.analysis.facts.durations import find_durations  # durations imports this module for its roles
 
     langs = languages_for(lang)
     cues = _cues(langs)

@@ -170,20 +170,16 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
 
 
 def is_date_line(text: str, lang: str | None) -> bool:
-    """Whether a block says nothing but a date ("Last updated: 2 November 2026")."""
+    """Whether a block says nothing but a date ("Last updated: 2 November 2026", "Время обновления: 2024")."""
     grammar = _grammar(languages_for(lang))
     folded = _MARKUP.sub("", fold(text))
-    spans = [(start, end) for start, end, _ in _date_spans(folded, lang)]
-    has_cue = False
-    if grammar.cues is not None:
-        for cue in grammar.cues.finditer(folded):
-            spans.append((cue.start(), cue.end()))
-            has_cue = True
-    if len(spans) == int(has_cue) and not (has_cue and _YEAR_ONLY.match(folded[spans[0][1]:] if spans else "")):
-        return False
+    date_spans = [(start, end) for start, end, _ in _date_spans(folded, lang)]
+    cue_spans = [(cue.start(), cue.end()) for cue in grammar.cues.finditer(folded)] if grammar.cues else []
+    if not date_spans:
+        return bool(cue_spans) and bool(_YEAR_ONLY.match(folded[cue_spans[0][1] :]))
     remainder = list(folded)
-    for start, end in spans:
+    for start, end in date_spans + cue_spans:
         remainder[start:end] = [" "] * (end - start)
     words = [word.lower() for word in _WORD.findall("".join(remainder))]
-    leftovers = [word for word in words if word not in grammar.fillers and word not in ("г",)]
-    return len(leftovers) <= (1 if has_cue else 0)
+    leftovers = [word for word in words if word not in grammar.fillers]
+    return len(leftovers) <= (1 if cue_spans else 0)
