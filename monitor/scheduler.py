@@ -178,6 +178,20 @@ def _outcome_fields(outcome: Any) -> dict[str, Any]:
     return fields
 
 
+def log_check(name: str, outcome: Any, seconds: float | None = None) -> dict[str, Any]:
+    """One `check_done` line: at info for new versions, warning for failures, debug otherwise."""
+    fields = _outcome_fields(outcome)
+    kind = fields.get("outcome")
+    level = logging.DEBUG
+    if kind in ("error", "suspect"):
+        level = logging.WARNING
+    elif kind == "new_version" or fields.get("material"):
+        level = logging.INFO
+    duration = f"{seconds:.2f}" if seconds is not None else None
+    log_event(level, "check_done", policy=name, duration_s=duration, **fields)
+    return fields
+
+
 # ---------------------------------------------------------------------------------------------
 # Alert delivery in a worker thread (channels block: SMTP, webhooks)
 
@@ -398,15 +412,9 @@ class Service:
             self.delivery.request()
 
     def _report(self, name: str, outcome: Any, seconds: float) -> None:
-        fields = _outcome_fields(outcome)
+        fields = log_check(name, outcome, seconds)
         kind = fields.get("outcome", "done")
         material = fields.get("material")
-        level = logging.DEBUG
-        if kind == "error":
-            level = logging.WARNING
-        elif kind in ("new_version", "suspect") or material:
-            level = logging.INFO
-        log_event(level, "check_done", policy=name, duration_s=f"{seconds:.2f}", **fields)
         self.status.checks_done += 1
         label = f"{kind}, material" if material else kind
         self.status.last = f"{name}: {label} ({datetime.now(timezone.utc):%H:%M:%S}Z)"
@@ -673,12 +681,10 @@ async def run_once(watchlist: Watchlist, now: datetime | None = None) -> OnceSum
         due = due_entries(watchlist, store, now)
     due_names = [entry.name for entry in due]
     skipped = [entry.name for entry in watchlist.policies if entry.name not in set(due_names)]
-    log_event(logging.INFO, "run_once", due=len(due_names), skipped=len(skipped))
+    log_event(logging.DEBUG, "run_once", due=len(due_names), skipped=len(skipped))
     outcomes, report = await check_and_deliver(watchlist, due_names)
     for name, outcome in zip(due_names, outcomes):
-        fields = _outcome_fields(outcome)
-        level = logging.WARNING if fields.get("outcome") == "error" else logging.INFO
-        log_event(level, "check_done", policy=getattr(outcome, "policy", name), **fields)
+        log_check(getattr(outcome, "policy", name), outcome)
     delivered, failed = _count(getattr(report, "delivered", 0)), _count(getattr(report, "failed", 0))
     if delivered or failed:
         log_event(logging.WARNING if failed else logging.INFO, "alerts_delivered", delivered=delivered,

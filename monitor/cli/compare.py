@@ -32,6 +32,8 @@ def read_version(path_text: str) -> str:
     from monitor.normalize import normalize_document
 
     path = Path(path_text)
+    if path.is_dir():
+        raise UsageError(f"{path_text}: is a directory, not a file")
     if not path.is_file():
         raise UsageError(f"{path_text}: no such file")
     body = path.read_bytes()

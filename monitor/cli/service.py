@@ -71,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 "delivered": summary.delivered,
                 "failed": summary.failed,
             }, indent=2, ensure_ascii=False))
-        else:
+        elif sys.stdout.isatty():  # under cron: silent unless something is logged
             _print_once(summary)
         return 0
     if args.json:
