@@ -81,7 +81,7 @@ def test_overdue_entries_run_at_once_the_others_one_interval_after_their_last_ch
         service.store = Store(database_path(service.watchlist))
         service.scheduler.start(paused=True)
         try:
-            service.schedule_all(service._last_checked)
+            service.schedule_all()
             return _scheduled(service)
         finally:
             service.scheduler.shutdown(wait=False)
@@ -108,7 +108,7 @@ def test_reload_adds_removes_and_reschedules_jobs(three_policies, tmp_watchlist)
         service.store = Store(database_path(service.watchlist))
         service.scheduler.start(paused=True)
         try:
-            service.schedule_all(service._last_checked)
+            service.schedule_all()
             tmp_watchlist(policies=[
                 {"name": "hourly", "url": "http://127.0.0.1:9/a", "every": "30m"},   # rescheduled
                 {"name": "daily", "url": "http://127.0.0.1:9/b2", "every": "1d"},    # url edited
@@ -134,7 +134,7 @@ def test_a_broken_edit_keeps_the_previous_watchlist_and_is_reported_once(three_p
         service.store = Store(database_path(service.watchlist))
         service.scheduler.start(paused=True)
         try:
-            service.schedule_all(service._last_checked)
+            service.schedule_all()
             three_policies.write_text("policies:\n  - name: [broken\n", encoding="utf-8")
             results = [service.reload("file changed"), service.reload("file changed")]
             return results, service

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from monitor.analysis.lexicon import Cue, Lexicon, lexicons_for
+from monitor.analysis.lexicon import Lexicon, lexicons_for
 
 STRONG_WEIGHT = 2.0
 WEAK_WEIGHT = 0.5
@@ -31,30 +31,27 @@ class Classification:
         return f"cue:{self.category}[{', '.join(self.cues[:4])}]"
 
 
-def _hits(cues: list[Cue], text: str) -> list[str]:
-    return [cue.phrase for cue in cues if cue.pattern.search(text)]
-
-
 def _score(lexicon: Lexicon, text: str, section: str) -> tuple[dict[str, float], dict[str, list[str]]]:
+    found = lexicon.scan(text)
+    in_section = lexicon.scan(section) if section else {}
     scores: dict[str, float] = {}
     fired: dict[str, list[str]] = {}
-    for category in lexicon.strong:
-        strong = _hits(lexicon.strong[category], text)
-        weak = _hits(lexicon.weak.get(category, []), text)
-        in_section = _hits(lexicon.strong[category], section) if section else []
-        score = STRONG_WEIGHT * len(strong) + WEAK_WEIGHT * len(weak) + SECTION_WEIGHT * min(len(in_section), 1)
+    for category in lexicon.categories:
+        strong = found.get(("strong", category), [])
+        weak = found.get(("weak", category), [])
+        heading = in_section.get(("strong", category), [])[:1]
+        score = STRONG_WEIGHT * len(strong) + WEAK_WEIGHT * len(weak) + SECTION_WEIGHT * len(heading)
         if score:
             scores[category] = score
-            fired[category] = strong + weak + [f"section:{c}" for c in in_section]
+            fired[category] = strong + weak + [f"section:{c}" for c in heading]
     return scores, fired
 
 
 def classify_clause(text: str, section: str = "", language: str | None = None) -> Classification:
     """The category a clause is mostly about; its section heading counts as context."""
-    folded, folded_section = text.casefold(), section.casefold()
     best = Classification(None)
     for lexicon in lexicons_for(language):
-        scores, fired = _score(lexicon, folded, folded_section)
+        scores, fired = _score(lexicon, text, section)
         if not scores:
             continue
         category = max(scores, key=lambda c: (scores[c], -PRIORITY.index(c)))
@@ -67,10 +64,9 @@ def classify_clause(text: str, section: str = "", language: str | None = None) -
 
 def high_risk_cues(text: str, category: str, language: str | None = None) -> list[str]:
     """Cues that make a change in this category severe (selling data, AI training, ...)."""
-    folded = text.casefold()
     found: list[str] = []
     for lexicon in lexicons_for(language):
-        found += _hits(lexicon.high_risk.get(category, []), folded)
+        found += lexicon.scan(text).get(("risk", category), [])
     return found
 
 

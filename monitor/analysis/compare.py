@@ -18,7 +18,7 @@ from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
 from monitor.analysis.describe import describe_duration, describe_place, duration_days, join_words
 from monitor.analysis.lang import detect_language, identify
-from monitor.analysis.lexicon import lexicons_for
+from monitor.analysis.lexicon import find_labels, lexicons_for
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.segment import WORD, Clause, split_clauses
 
@@ -26,6 +26,8 @@ CF_PLACEHOLDER = "[email protected]"
 CLAUSE_LANG_MIN_CHARS = 80
 TYPO_SIMILARITY = 0.8
 SMALL_CHANGE_WORDS = 2
+# Categories whose clauses name things worth listing as values: who receives data, why, what data.
+LABELLED_CATEGORIES = {"sharing": "recipients", "purpose": "purposes", "collection": "data"}
 
 
 @dataclass
@@ -243,7 +245,7 @@ def _quote(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
+def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = frozenset()) -> list[Finding]:
     old_text = pair.old.text if pair.old else ""
     new_text = pair.new.text if pair.new else ""
     clause = pair.new or pair.old
@@ -256,7 +258,7 @@ def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
 
     old_facts = clause_facts(old_text, language, pair.old.section) if pair.old else ClauseFacts()
     new_facts = clause_facts(new_text, language, pair.new.section) if pair.new else ClauseFacts()
-    if clause.kind == "heading" and (pair.old is None or pair.new is None or pair.old.kind == "heading"):
+    if _is_heading(pair, headings):
         return _fact_findings(pair, old_facts, new_facts) or [
             Finding("editorial", False, "none", f"Heading changed: {_quote(new_text or old_text)}",
                     "structure:heading", pair)]
@@ -298,6 +300,12 @@ def _judge(pair: ClausePair, language: str | None) -> list[Finding]:
     return [_practice_finding(pair, category, rule, substantive, language)]
 
 
+def _is_heading(pair: ClausePair, headings: frozenset[str]) -> bool:
+    """A heading, or a table-of-contents entry that repeats one: structure, not practice."""
+    sides = [c for c in (pair.old, pair.new) if c is not None]
+    return all(c.kind == "heading" or c.key in headings for c in sides)
+
+
 def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: list[str],
                       language: str | None) -> Finding:
     label = category.replace("_", " ")
@@ -323,7 +331,10 @@ def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: l
         summary = f"{label.capitalize()} clause changed: \"{_quote(new_text)}\""
     if new_risks:
         rule += f" high_risk[{', '.join(new_risks[:3])}]"
-    return Finding(category, True, severity, summary, rule, pair)
+    kind = LABELLED_CATEGORIES.get(category)
+    old_values = find_labels(old_text, kind, language) if kind and old_text else []
+    new_values = find_labels(new_text, kind, language) if kind and new_text else []
+    return Finding(category, True, severity, summary, rule, pair, old_values, new_values)
 
 
 def _group(findings: list[Finding]) -> list[Change]:
@@ -415,9 +426,10 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
                                 "their facts are compared.")
         _compare_across_languages(old_clauses, new_clauses, old_lang, new_lang, comparison)
         return comparison
+    headings = frozenset(c.key for c in old_clauses + new_clauses if c.kind == "heading")
     findings: list[Finding] = []
     for pair in align_clauses(old_clauses, new_clauses):
-        findings += _judge(pair, _clause_language(pair, new_lang or old_lang))
+        findings += _judge(pair, _clause_language(pair, new_lang or old_lang), headings)
     comparison.changes = _group(findings)
     comparison.material = any(c.material for c in comparison.changes)
     _date_notes(comparison)
@@ -430,8 +442,12 @@ def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str
     clauses = split_clauses(text)
     found = _document_facts(clauses, language)
     criteria: list[str] = []
+    labelled: dict[str, list[str]] = {kind: [] for kind in LABELLED_CATEGORIES.values()}
     for clause in clauses:
         criteria += clause_facts(clause.text, language, clause.section).criteria
+        kind = LABELLED_CATEGORIES.get(classify_clause(clause.text, clause.section, language).category or "")
+        if kind:
+            labelled[kind] += find_labels(clause.text, kind, language)
     declared = dates.declared_date(text, language)
     return {
         "language": [language] if language else [],
@@ -441,4 +457,7 @@ def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str
         "transfer": list(found["transfer"]),
         "contact": list(found["contact"]),
         "children_min_age": list(found["children"]),
+        "recipients": list(dict.fromkeys(labelled["recipients"])),
+        "purposes": list(dict.fromkeys(labelled["purposes"])),
+        "data_collected": list(dict.fromkeys(labelled["data"])),
     }

@@ -1,7 +1,11 @@
 """Per-language cue lexicons (data in lexicons/categories/<lang>.json), compiled once.
 
 A cue is a phrase of words; a word ending in `*` matches any ending (inflections, `retain*`),
-`?` is any one letter and a lone `*` is any one word. Adding a language means adding a JSON file.
+`?` is any one letter and a lone `*` is any one word. Words of a phrase may be separated by spaces
+and light punctuation. Adding a language means adding a JSON file.
+
+Every cue of a language sits in one index keyed by its first word, so a text is read once and
+all its cues (category cues, high-risk cues, labels) come out of that single pass.
 """
 
 from __future__ import annotations
@@ -16,46 +20,114 @@ from monitor.analysis.model import CATEGORIES
 
 LEXICON_PACKAGE = "monitor.analysis"
 LEXICON_DIR = ("lexicons", "categories")
+LABEL_KINDS = ("recipients", "purposes", "data")
+TOKEN = re.compile(r"\w[\w'-]*")
+GAP = re.compile(r"[\s,.:;]*\Z")
+STAR, ONE = "\x01", "\x02"
+
+Group = tuple[str, ...]  # ("strong", category) | ("weak", category) | ("risk", category) | ("label", kind, label)
+Scan = dict[Group, list[str]]
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One compiled cue phrase and the label it explains a decision with."""
+def _word_matcher(word: str) -> tuple[str, object]:
+    """How one cue word matches a text word: exactly, by prefix, any word, or a pattern with `?`."""
+    if word == STAR:
+        return "any", None
+    if ONE in word or STAR in word[:-1]:
+        body = re.escape(word).replace(ONE, r"\w").replace(STAR, r"[\w'-]*")
+        return "pattern", re.compile(body + r"\Z")
+    if word.endswith(STAR):
+        return "prefix", word[:-1]
+    return "exact", word
 
-    phrase: str
-    pattern: re.Pattern
+
+def _word_matches(kind: str, value, token: str) -> bool:
+    if kind == "exact":
+        return token == value
+    if kind == "prefix":
+        return token.startswith(value)
+    if kind == "any":
+        return True
+    return bool(value.match(token))
+
+
+def _cue_words(phrase: str) -> list[tuple[str, object]]:
+    marked = phrase.casefold().replace("*", STAR).replace("?", ONE)
+    return [_word_matcher(w) for w in re.findall(r"[\w'\x01\x02-]+", marked)]
+
+
+class CueIndex:
+    """Many (group, phrase) cues, found in a text with one pass over its words."""
+
+    def __init__(self, cues: list[tuple[Group, str]]) -> None:
+        self.cues = cues
+        self._words = [_cue_words(phrase) for _, phrase in cues]
+        self._exact: dict[str, list[int]] = {}
+        self._prefix: dict[str, list[tuple[str, int]]] = {}
+        self._anywhere: list[int] = []
+        for index, words in enumerate(self._words):
+            kind, value = words[0]
+            if kind == "exact":
+                self._exact.setdefault(value, []).append(index)
+            elif kind == "prefix" and len(value) >= 2:
+                self._prefix.setdefault(value[:2], []).append((value, index))
+            else:
+                self._anywhere.append(index)
+
+    def scan(self, folded_text: str) -> Scan:
+        """Group → the phrases of that group found in a case-folded text, each once."""
+        matches = list(TOKEN.finditer(folded_text))
+        tokens = [m.group() for m in matches]
+        found: dict[int, None] = {}
+        for i, token in enumerate(tokens):
+            candidates = self._exact.get(token, [])
+            prefixed = self._prefix.get(token[:2])
+            if prefixed:
+                candidates = candidates + [idx for prefix, idx in prefixed if token.startswith(prefix)]
+            if self._anywhere:
+                candidates = candidates + self._anywhere
+            for idx in candidates:
+                if idx not in found and self._matches_at(idx, i, tokens, matches, folded_text):
+                    found[idx] = None
+        result: Scan = {}
+        for idx in found:
+            group, phrase = self.cues[idx]
+            result.setdefault(group, []).append(phrase)
+        return result
+
+    def _matches_at(self, idx: int, start: int, tokens: list[str], matches: list[re.Match], text: str) -> bool:
+        words = self._words[idx]
+        if start + len(words) > len(tokens):
+            return False
+        for offset, (kind, value) in enumerate(words):
+            position = start + offset
+            if offset and not GAP.match(text, matches[position - 1].end(), matches[position].start()):
+                return False
+            if not _word_matches(kind, value, tokens[position]):
+                return False
+        return True
 
 
 @dataclass
 class Lexicon:
+    """A language's cues and word lists; `scan` reads a text against all of its cues at once."""
+
     language: str
-    strong: dict[str, list[Cue]] = field(default_factory=dict)
-    weak: dict[str, list[Cue]] = field(default_factory=dict)
-    high_risk: dict[str, list[Cue]] = field(default_factory=dict)
+    index: CueIndex
+    categories: tuple[str, ...] = ()
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negations: frozenset[str] = frozenset()
     modals: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
 
-
-def _word_pattern(word: str) -> str:
-    if word == "*":
-        return r"[\w'-]+"
-    out = []
-    for ch in word:
-        if ch == "*":
-            out.append(r"[\w-]*")
-        elif ch == "?":
-            out.append(r"\w")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
+    def scan(self, text: str) -> Scan:
+        return _scan(self.language, text.casefold())
 
 
-def compile_cue(phrase: str) -> Cue:
-    """`third part*` → a regex matching "third party", "third parties" at word boundaries."""
-    words = phrase.casefold().split()
-    body = r"[\s,]+".join(_word_pattern(w) for w in words)
-    return Cue(phrase, re.compile(r"(?<![\w-])" + body + r"(?![\w])"))
+@lru_cache(maxsize=8192)
+def _scan(language: str, folded_text: str) -> Scan:
+    lexicon = load_lexicon(language)
+    return lexicon.index.scan(folded_text) if lexicon else {}
 
 
 def available_languages() -> list[str]:
@@ -70,18 +142,28 @@ def load_lexicon(language: str) -> Lexicon | None:
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    lexicon = Lexicon(language=language)
-    for category, cues in data.get("categories", {}).items():
+    cues: list[tuple[Group, str]] = []
+    for category, entry in data.get("categories", {}).items():
         if category not in CATEGORIES:
             raise ValueError(f"lexicon {language}: unknown category {category!r}")
-        lexicon.strong[category] = [compile_cue(p) for p in cues.get("strong", [])]
-        lexicon.weak[category] = [compile_cue(p) for p in cues.get("weak", [])]
-    for category, cues in data.get("high_risk", {}).items():
-        lexicon.high_risk[category] = [compile_cue(p) for p in cues]
-    lexicon.negations = frozenset(w.casefold() for w in data.get("negations", []))
-    lexicon.modals = frozenset(w.casefold() for w in data.get("modals", []))
-    lexicon.function_words = frozenset(w.casefold() for w in data.get("function_words", []))
-    return lexicon
+        cues += [(("strong", category), p) for p in entry.get("strong", [])]
+        cues += [(("weak", category), p) for p in entry.get("weak", [])]
+    for category, phrases in data.get("high_risk", {}).items():
+        cues += [(("risk", category), p) for p in phrases]
+    labels: dict[str, tuple[str, ...]] = {}
+    for kind in LABEL_KINDS:
+        labels[kind] = tuple(data.get(kind, {}))
+        for label, phrases in data.get(kind, {}).items():
+            cues += [(("label", kind, label), p) for p in phrases]
+    return Lexicon(
+        language=language,
+        index=CueIndex(cues),
+        categories=tuple(data.get("categories", {})),
+        labels=labels,
+        negations=frozenset(w.casefold() for w in data.get("negations", [])),
+        modals=frozenset(w.casefold() for w in data.get("modals", [])),
+        function_words=frozenset(w.casefold() for w in data.get("function_words", [])),
+    )
 
 
 def lexicons_for(language: str | None) -> list[Lexicon]:
@@ -90,3 +172,13 @@ def lexicons_for(language: str | None) -> list[Lexicon]:
     if lexicon is not None:
         return [lexicon]
     return [lx for lang in available_languages() if (lx := load_lexicon(lang)) is not None]
+
+
+def find_labels(text: str, kind: str, language: str | None) -> list[str]:
+    """Normalised names of the recipients, purposes or data a clause mentions (`data-brokers`)."""
+    found: list[str] = []
+    for lexicon in lexicons_for(language):
+        scan = lexicon.scan(text)
+        found += [label for label in lexicon.labels.get(kind, ())
+                  if label not in found and ("label", kind, label) in scan]
+    return found
