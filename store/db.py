@@ -313,6 +313,11 @@ class Store:
             for i, seq, text_hash, first, last, size, lang, date, origin, material, summary, changes in rows
         ]
 
+    def version_count(self, policy_id: int) -> int:
+        """How many versions a policy has (versions are numbered 1..n without gaps)."""
+        row = self.db.execute("SELECT coalesce(max(seq), 0) FROM versions WHERE policy_id = ?", (policy_id,))
+        return int(row.fetchone()[0])
+
     def recent_version_hashes(self, policy_id: int, limit: int) -> list[str]:
         """text_hash of the last `limit` versions, newest first (for flapping detection)."""
         return [

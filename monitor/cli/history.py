@@ -19,6 +19,7 @@ from monitor.cli.output import (
 from monitor.errors import UsageError
 
 DIFF_FORMATS = ("rich", "unified", "html", "json")
+HISTORY_LIMIT = 50
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     history = subparsers.add_parser("history", help="the versions of a policy: when seen, size, what changed")
     history.add_argument("name")
+    history.add_argument("--limit", type=int, default=HISTORY_LIMIT, metavar="N",
+                         help=f"only the newest N versions (default {HISTORY_LIMIT}, 0 = all)")
     add_json_flag(history)
     history.set_defaults(func=cmd_history)
 
@@ -151,7 +154,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_history(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
     with open_store(watchlist) as store:
-        versions = store.versions(policy_id(store, watchlist, args.name))
+        pid = policy_id(store, watchlist, args.name)
+        versions = store.versions(pid, limit=args.limit if args.limit > 0 else None)
+        total = store.version_count(pid)
     if args.json:
         print_json([v.to_json() for v in versions])
         return 0
@@ -164,6 +169,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         ([v.seq, short_time(v.first_seen), short_time(v.last_seen), human_size(v.size), v.language or "",
           v.declared_date or "", v.origin, "yes" if v.material else "", v.summary or ""] for v in versions),
     ))
+    if total > len(versions):
+        console().print(f"(the newest {len(versions)} of {total} versions; --limit 0 shows all)")
     return 0
 
 
