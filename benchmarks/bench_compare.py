@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
 
     print(f"compare in-process, median of {args.runs} runs after one warm-up (ms); "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}\n")
     header = (f"{'case':<28} {'old KB':>7} {'text KB':>8} {'normalize':>10} {'analysis':>9} {'total':>8} "
               f"{'norm %':>7}  verdict")
     print(header)

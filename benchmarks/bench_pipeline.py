@@ -414,11 +414,11 @@ def main(argv: list[str] | None = None) -> int:
 
     checks = verdicts(rows, args.urls)
     if args.json:
-        print(json.dumps({"urls": args.urls, "concurrency": args.concurrency, "latency_ms": args.latency, "page_bytes": 40_000,
+        print(json.dumps({"load_average": os.getloadavg()[0], "urls": args.urls, "concurrency": args.concurrency, "latency_ms": args.latency, "page_bytes": 40_000,
                           "results": rows, "targets": [{"target": t, "pass": ok} for t, ok in checks]}, indent=2))
     else:
         print(f"\n{args.urls} URLs of ~40 KB on 127.0.0.1 (+{args.latency:g} ms latency), concurrency {args.concurrency}, "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end\n")
         print_table(rows, args.urls)
         print_stages([row for row in rows if row["variant"].startswith("pipeline")])
         print()

@@ -109,7 +109,7 @@ def _restore_logging():
         logging.getLogger(name).setLevel(value)
 
 
-def wait_for(condition: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
+def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
@@ -236,9 +236,9 @@ def test_run_checks_on_the_interval_alerts_on_a_material_change_and_stops_on_sig
     wait_for(lambda: policy_server.requests("/p"), what="the first check")
     policy_server.set("/p", policy(RETENTION_5_YEARS))
 
-    [alert] = wait_for(lambda: alert_lines(path), timeout=15, what="the alert")
+    [alert] = wait_for(lambda: alert_lines(path), timeout=20, what="the alert")
     assert alert["policy"] == "shop" and "5 years" in alert["title"]
-    assert service.stop(signal.SIGTERM) == 0
+    assert service.stop(signal.SIGTERM) == 0, service.log
     assert service.events("service_started") and service.events("service_stopped")
     assert any("outcome=new_version" in line and "material=True" in line for line in service.events("check_done"))
     assert checks_of(path.parent, "shop")[:1] == ["new_version"]
@@ -249,8 +249,8 @@ def test_sigterm_lets_the_check_in_flight_finish(policy_server, tmp_watchlist, s
     path = tmp_watchlist(policies=[{"name": "slow", "url": policy_server.url("/slow"), "every": "1h"}])
     service = services(path)
     wait_for(lambda: policy_server.requests("/slow"), what="the check to start")
-    assert service.stop(signal.SIGTERM) == 0
-    assert checks_of(path.parent, "slow") == ["new_version"]  # finished and recorded, not cut off
+    assert service.stop(signal.SIGTERM) == 0, service.log
+    assert checks_of(path.parent, "slow") == ["new_version"], service.log  # finished and recorded, not cut off
     assert service.events("stopping") and not service.events("checks_abandoned")
 
 
@@ -271,11 +271,11 @@ def test_a_run_killed_mid_check_loses_and_doubles_no_alert(policy_server, tmp_wa
 
     policy_server.set("/p", policy(RETENTION_5_YEARS))
     second = services(path)
-    wait_for(lambda: hook.delivered, timeout=15, what="the retention alert")
+    wait_for(lambda: hook.delivered, timeout=20, what="the retention alert")
     policy_server.set("/p", policy(RETENTION_5_YEARS, "Ireland, Germany and the United States"))
-    wait_for(lambda: len(hook.delivered) >= 2, timeout=15, what="the transfer alert")
+    wait_for(lambda: len(hook.delivered) >= 2, timeout=20, what="the transfer alert")
     time.sleep(1.5)  # a few more (unchanged) checks: nothing may be sent again
-    assert second.stop(signal.SIGTERM) == 0
+    assert second.stop(signal.SIGTERM) == 0, second.log
 
     assert len(hook.delivered) == 2 and set(Counter(hook.delivered).values()) == {1}
     assert [row["status"] for row in outbox(path.parent)] == ["delivered", "delivered"]
@@ -324,14 +324,14 @@ def test_the_watchlist_is_reloaded_when_the_file_changes(policy_server, tmp_watc
     wait_for(lambda: policy_server.requests("/a"), what="the first check")
 
     add_policy(path, {"name": "b", "url": policy_server.url("/b"), "every": "1h"})
-    wait_for(lambda: policy_server.requests("/b"), timeout=10, what="the added policy to be checked")
+    wait_for(lambda: policy_server.requests("/b"), timeout=20, what="the added policy to be checked")
     assert service.events("watchlist_reloaded")
 
     good = path.read_text()
     path.write_text(good + "  - name: [broken\n")
-    wait_for(lambda: service.events("watchlist_invalid"), timeout=10, what="the broken edit to be reported")
+    wait_for(lambda: service.events("watchlist_invalid"), timeout=20, what="the broken edit to be reported")
     service.process.send_signal(signal.SIGHUP)  # the same broken file: not reported again
     time.sleep(1.0)
     assert len(service.events("watchlist_invalid")) == 1
     assert service.process.poll() is None  # still running, on the previous watchlist
-    assert service.stop(signal.SIGTERM) == 0
+    assert service.stop(signal.SIGTERM) == 0, service.log

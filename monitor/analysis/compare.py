@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.analysis.facts import ages, contacts, dates, durations, places
+from monitor.analysis.facts._lexicon import known_languages
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
 from monitor.analysis.describe import describe_duration, describe_place, duration_days, join_words
@@ -80,7 +81,7 @@ def _month_words() -> frozenset[str]:
     from babel import Locale
 
     words: set[str] = set()
-    for code in ("en", "de", "fr", "es", "ru", "cs", "nl", "it", "pt", "pl"):
+    for code in known_languages():
         months = Locale(code).months
         for context in months.values():
             for width in context.values():
@@ -166,16 +167,22 @@ def _clause_language(pair: ClausePair, default: str | None) -> str | None:
     return language if language and confidence >= 0.9 else default
 
 
+def _same_periods(old: list[str], new: list[str]) -> bool:
+    """Equal durations however written: 24 months is 2 years."""
+    return sorted(round(duration_days(v) or 0) for v in old) == sorted(round(duration_days(v) or 0) for v in new)
+
+
 def _max_days(values: list[str]) -> float:
     return max((duration_days(v) or 0.0 for v in values), default=0.0)
 
 
 def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list[Finding]:
     found: list[Finding] = []
-    if set(old.retention) != set(new.retention) or (set(old.criteria) != set(new.criteria)
-                                                     and (old.retention or new.retention)):
+    periods_moved = not _same_periods(old.retention, new.retention)
+    criteria_moved = set(old.criteria) != set(new.criteria)
+    if periods_moved or (criteria_moved and (old.retention or new.retention)):
         found.append(_retention_finding(pair, old, new))
-    elif set(old.criteria) != set(new.criteria) and pair.old and pair.new:
+    elif criteria_moved and pair.old and pair.new:
         found.append(Finding("retention", True, "medium",
                              f"Retention criterion changed from {_criteria(old)} to {_criteria(new)}",
                              "fact:retention_criteria", pair, extra={"old_criteria": old.criteria,

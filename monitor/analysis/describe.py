@@ -9,13 +9,13 @@ ISO_DURATION = re.compile(
     r"^P(?:(?P<Y>\d+(?:\.\d+)?)Y)?(?:(?P<M>\d+(?:\.\d+)?)M)?(?:(?P<W>\d+(?:\.\d+)?)W)?(?:(?P<D>\d+(?:\.\d+)?)D)?"
     r"(?:T(?:(?P<H>\d+(?:\.\d+)?)H)?(?:(?P<MIN>\d+(?:\.\d+)?)M)?)?$"
 )
-UNIT_DAYS = {"Y": 365.0, "M": 30.4, "W": 7.0, "D": 1.0, "H": 1 / 24, "MIN": 1 / 1440}
+UNIT_DAYS = {"Y": 365.0, "M": 365 / 12, "W": 7.0, "D": 1.0, "H": 1 / 24, "MIN": 1 / 1440}
 UNIT_NAMES = {"Y": "year", "M": "month", "W": "week", "D": "day", "H": "hour", "MIN": "minute"}
 REGIONS = {"EU": "the EU", "EEA": "the EEA"}
 
 
 def duration_days(iso: str) -> float | None:
-    """Days in an ISO 8601 duration (a month counts 30.4 days), None if it is not one."""
+    """Days in an ISO 8601 duration (a month is a twelfth of a year), None if it is not one."""
     match = ISO_DURATION.match(iso or "")
     if not match or iso == "P":
         return None

@@ -12,12 +12,24 @@ TABLE_ROW = re.compile(r"^\|.*\|$")
 # A sentence ends at . ! ? ; or a closing quote after them, followed by a space and an
 # upper-case letter, a digit, a quote or an opening bracket.
 SENTENCE_END = re.compile(r"(?<=[.!?;。])[\"')\]»]*\s+(?=[\"'«(\[]?[\w(])")
-ABBREVIATION = re.compile(
-    r"(?:\b(?:e\.g|i\.e|etc|inc|ltd|co|corp|no|nr|art|arts|sec|vs|mr|mrs|ms|dr|st|z\.b|d\.h|u\.a|bzw|ca|vgl|"
-    r"p\.ej|ej|núm|sr|sra|s\.a|s\.l|cf|env|p\.ex|т\.е|т\.д|т\.п|г|ул|д|см|tj|tzn|např|č|odst|písm|bv|o\.a|m\.b\.t|"
-    r"incl|approx|u\.s|u\.k|e\.u|a\.m|p\.m)\.|\b[A-ZА-Я]\.)$",
-    re.IGNORECASE,
-)
+# Words a dot follows without ending the sentence, in every language (legal references included).
+ABBREVIATIONS = frozenset("""
+e.g i.e etc inc ltd co corp no nr art arts sec vs mr mrs ms dr st approx incl u.s u.k e.u a.m p.m cf
+z.b d.h u.a bzw ca vgl abs ggf p.ej ej núm sr sra s.a s.l env p.ex т.е т.д т.п г ул д см
+tj tzn např atd č odst písm bv o.a m.b.t ust pkt lit poz zm dz itp np tzw ecc pag art.o n.º nº
+""".split())
+ABBREVIATION = re.compile(r"(?:\b[A-ZА-Я]\.|(?<![\w.])(?P<word>[\w.]+)\.)$")
+
+
+def is_abbreviation(word: str) -> bool:
+    """True for "e.g.", "U.S.", "Art." or an initial: a dot that does not end a sentence."""
+    match = ABBREVIATION.search(word)
+    if not match:
+        return False
+    token = (match.group("word") or "").lower()
+    return not token or token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
 WORD = re.compile(r"\w+", re.UNICODE)
 MIN_CLAUSE_CHARS = 2
 
@@ -49,7 +61,7 @@ def split_sentences(text: str) -> list[str]:
     for match in SENTENCE_END.finditer(text):
         candidate = text[start:match.start()].rstrip()
         last_word = candidate.rsplit(None, 1)[-1] if candidate.split() else ""
-        if ABBREVIATION.search(last_word) or re.search(r"\d\.$", candidate) and len(last_word) <= 3:
+        if is_abbreviation(last_word.lstrip("(\"'")) or re.search(r"\d\.$", candidate) and len(last_word) <= 3:
             continue
         if candidate:
             parts.append(candidate)

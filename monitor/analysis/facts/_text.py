@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 
+from monitor.analysis.segment import ABBREVIATIONS
+
 # One character in, one character out, so match offsets stay valid in the original text.
 _FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("ё", "е"), ("Ё", "Е"), ("\u00a0", " "), ("\u202f", " "), ("–", "-"), ("—", "-"))
 
 _SENTENCE_END = re.compile(r"[.!?;]+[\"')\]]*\s+|\n+")
 _LAST_TOKEN = re.compile(r"(\S+)$")
-_ABBREVIATIONS = frozenset(
-    "e.g i.e etc inc ltd co no nr st dr mr mrs ms vs ca bzw z.b т.е т.д г ул д č tj atd např art nº approx".split()
-)
 
 
 def fold(text: str) -> str:
@@ -27,7 +26,7 @@ def _is_abbreviation(text: str, dot_position: int) -> bool:
     if not match:
         return False
     token = match.group(1).lstrip("(\"'")
-    return len(token) == 1 or "." in token or token.lower() in _ABBREVIATIONS
+    return len(token) == 1 or "." in token or token.lower() in ABBREVIATIONS
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
