@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -100,6 +101,15 @@ def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> _Pa
     except NormalizeError as exc:
         return _Page(None, title, str(exc))
     return _Page(text, title, None)
+
+
+def derivation(entry: PolicyEntry) -> str:
+    """How a body becomes this entry's text: the normaliser version and the entry's selectors."""
+    from monitor.normalize import NORMALIZER_VERSION
+    from store import sha256_hex
+
+    recipe = json.dumps([NORMALIZER_VERSION, entry.select or [], entry.remove or []])
+    return sha256_hex(recipe)[:16]
 
 
 def _language_name(code: str | None) -> str:
@@ -265,6 +275,7 @@ class _Check:
             version_id=version_id,
             etag=getattr(result, "etag", None) if outcome in ACCEPTED else None,
             last_modified=getattr(result, "last_modified", None) if outcome in ACCEPTED else None,
+            derivation=derivation(self.entry) if outcome in ACCEPTED else None,
         )
 
     def _snapshot(self) -> str | None:
@@ -361,6 +372,15 @@ class _Check:
         )
 
 
+def _same_body_as_latest(store: Any, policy_id: int, latest_id: int, body: bytes, entry: PolicyEntry) -> bool:
+    """The very bytes last accepted as the latest version, read the same way: nothing to redo."""
+    from store import sha256_hex
+
+    snapshot_hash, derived_with, version_id = store.last_accepted_body(policy_id)
+    return (version_id == latest_id and derived_with == derivation(entry)
+            and snapshot_hash == sha256_hex(body))
+
+
 def _fetch_failure_reason(error: str) -> str:
     return "selector_empty" if "matched nothing" in error else "unreachable"
 
@@ -388,6 +408,11 @@ async def check_policy(
                                        "unreachable")
         return check.finish_same("not_modified")
 
+    from store import sha256_hex
+
+    if latest is not None and _same_body_as_latest(store, check.policy_id, latest.id, result.body, entry):
+        return check.finish_same("unchanged")
+
     page = _read_page(result.body, result.content_type, entry)
     if page.text is None:
         suspect = guards.suspect_reason("", title=page.title) if page.title else None
@@ -396,8 +421,6 @@ async def check_policy(
         error = page.error or "no text"
         return check.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
     text = page.text
-
-    from store import sha256_hex
 
     if latest is not None and sha256_hex(text) == latest.text_hash:
         return check.finish_same("unchanged")

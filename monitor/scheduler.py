@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -296,8 +296,6 @@ class ServiceStatus:
     running: set[str] = field(default_factory=set)
     last: str = ""
     checks_done: int = 0
-    next_name: str = ""
-    next_at: datetime | None = None
 
 
 class Service:

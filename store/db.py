@@ -236,6 +236,8 @@ class Store:
     def put_snapshot(self, body: bytes, content_type: str | None, now: str) -> str:
         """Keep a raw response body (zlib, stored once per distinct body); returns its sha256."""
         digest = sha256_hex(body)
+        if self.db.execute("SELECT 1 FROM snapshots WHERE hash = ?", (digest,)).fetchone():
+            return digest
         with self.transaction():
             self.db.execute(
                 "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body) "
@@ -384,6 +386,7 @@ class Store:
         version_id: int | None,
         etag: str | None,
         last_modified: str | None,
+        derivation: str | None = None,
     ) -> int:
         """Store one check of one policy; `attempts` may be dicts or dataclasses (fetch.Attempt)."""
         if outcome not in CHECK_OUTCOMES:
@@ -395,11 +398,11 @@ class Store:
             cursor = self.db.execute(
                 "INSERT INTO checks (policy_id, started_at, finished_at, url, final_url, status, "
                 "duration_ms, outcome, error, attempts, snapshot_hash, version_id, etag, "
-                "last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "last_modified, derivation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     policy_id, started_at, finished_at, url, final_url, status, duration_ms,
                     outcome, error, json.dumps(attempt_rows, ensure_ascii=False), snapshot_hash,
-                    version_id, etag, last_modified,
+                    version_id, etag, last_modified, derivation,
                 ),
             )
             return cursor.lastrowid
@@ -443,6 +446,15 @@ class Store:
             (policy_id, *ACCEPTED_OUTCOMES),
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
+
+    def last_accepted_body(self, policy_id: int) -> tuple[str | None, str | None, int | None]:
+        """(snapshot hash, derivation, version id) of the latest check whose body was the current page."""
+        row = self.db.execute(
+            "SELECT snapshot_hash, derivation, version_id FROM checks WHERE policy_id = ? "
+            "AND outcome IN ('new_version', 'unchanged') ORDER BY started_at DESC, id DESC LIMIT 1",
+            (policy_id,),
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else (None, None, None)
 
     def raw_history(self, policy_id: int) -> list[dict]:
         """Every check that kept a snapshot, oldest first (the input of reprocessing)."""

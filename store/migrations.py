@@ -137,7 +137,13 @@ BEGIN
 END;
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1]
+# `derivation` names how a check's body was turned into text (normaliser version and selectors):
+# a body already seen with the same derivation holds the same text and need not be normalised again.
+SCHEMA_V2 = """
+ALTER TABLE checks ADD COLUMN derivation TEXT;
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
 """Migration N (1-based) brings a database from `user_version` N-1 to N."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -366,3 +366,13 @@ def test_a_policy_that_really_got_shorter_is_believed_once_it_stays_that_way(pol
     accepted = check_one(path)  # seen identical three times in a row: this is the policy now
     assert accepted.outcome == "new_version" and accepted.version_seq == 2
     assert "failure" not in outbox_kinds(path)
+
+
+def test_the_same_bytes_read_with_new_selectors_are_read_again(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    assert check_one(path).outcome == "new_version"
+    assert check_one(path).outcome == "unchanged"
+    path = watch(remove=["#main ul"])
+    outcome = check_one(path)
+    assert outcome.outcome == "new_version" and outcome.version_seq == 2

@@ -318,3 +318,18 @@ def test_facts_round_trip_per_version_and_over_history(store, policy):
     assert [(h["seq"], h["facts"]["countries"]) for h in history] == [
         (1, ["Germany", "France"]), (2, ["Germany"]),
     ]
+
+
+def test_a_database_of_an_older_schema_is_migrated_in_place(tmp_path):
+    path = tmp_path / "old.db"
+    connection = sqlite3.connect(path)
+    connection.executescript(MIGRATIONS[0])
+    connection.execute("PRAGMA user_version = 1")
+    connection.execute("INSERT INTO policies (name, url, added_at) VALUES ('kept', 'https://a.example/p', 'then')")
+    connection.commit()
+    connection.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.policy_id("kept") is not None
+        columns = {row[1] for row in store.db.execute("PRAGMA table_info(checks)")}
+        assert "derivation" in columns

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from monitor.analysis.lexicon import Lexicon, lexicons_for
 
@@ -70,6 +71,7 @@ def high_risk_cues(text: str, category: str, language: str | None = None) -> lis
     return found
 
 
+@lru_cache(maxsize=4096)
 def section_category(section: str, language: str | None = None) -> str | None:
     """The category a section heading announces, if any."""
     if not section:

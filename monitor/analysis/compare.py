@@ -159,6 +159,17 @@ def _substantive(removed: list[str], added: list[str], language: str | None) -> 
     return [w for w in out if w in meaning or (w not in function_words and not _is_date_token(w) or w.isdigit())]
 
 
+def _minor_edit(substantive: list[str], old: str, new: str, language: str | None) -> bool:
+    """A word or two changed, none of them a number, a negation, a modal or a cue of any practice."""
+    if len(substantive) > SMALL_CHANGE_WORDS or any(w.isdigit() for w in substantive):
+        return False
+    lexicons = lexicons_for(language)
+    if any(w in lx.negations or w in lx.modals for lx in lexicons for w in substantive):
+        return False
+    changed = _changed_words(old, new, context=0)
+    return not any(lx.scan(changed) for lx in lexicons)
+
+
 def _clause_language(pair: ClausePair, default: str | None) -> str | None:
     text = (pair.new or pair.old).text
     if len(text) < CLAUSE_LANG_MIN_CHARS:
@@ -281,6 +292,9 @@ def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = fr
         substantive = _substantive(removed, added, language)
         if not substantive:
             return [Finding("editorial", False, "none", f"Wording changed: {_quote(new_text)}", "words:editorial", pair)]
+        if _minor_edit(substantive, old_text, new_text, language):
+            return [Finding("editorial", False, "none", f"Minor wording change: {_quote(new_text)}",
+                            "words:minor_edit", pair)]
     else:
         found = _fact_findings(pair, old_facts, new_facts)
         if found and pair.kind == "added":
@@ -341,6 +355,8 @@ def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: l
     kind = LABELLED_CATEGORIES.get(category)
     old_values = find_labels(old_text, kind, language) if kind and old_text else []
     new_values = find_labels(new_text, kind, language) if kind and new_text else []
+    if pair.kind == "modified" and set(new_values) - set(old_values) and severity == "low":
+        severity = "medium"  # a new kind of recipient, purpose or data is more than rewording
     return Finding(category, True, severity, summary, rule, pair, old_values, new_values)
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.6
+SLICE_CHARS = 2000
 _MARKUP = re.compile(r"^(#{1,6}|-|\|)\s*|\s\|\s|[\d\W_]+(?=\s)", re.MULTILINE)
 
 
@@ -17,14 +18,19 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=256)
 def identify(text: str) -> tuple[str | None, float]:
-    """(ISO 639-1 code, confidence) of a text; (None, 0) when too short to tell."""
+    """(ISO 639-1 code, confidence) of a text; (None, 0) when too short to tell.
+
+    A long text is judged on three slices (start, middle, end): enough for a confident answer,
+    and a page whose languages are mixed is still seen whole.
+    """
+    if len(text) > 3 * SLICE_CHARS:
+        middle = len(text) // 2
+        text = " ".join((text[:SLICE_CHARS], text[middle:middle + SLICE_CHARS], text[-SLICE_CHARS:]))
     sample = _MARKUP.sub(" ", text)
     if len(sample.strip()) < MIN_CHARS:
         return None, 0.0
-    if len(sample) > 20000:
-        third = len(sample) // 3
-        sample = sample[:6000] + " " + sample[third:third + 6000] + " " + sample[-6000:]
     language, confidence = _identifier().classify(sample)
     return language, float(confidence)
 

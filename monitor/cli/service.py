@@ -56,31 +56,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from monitor.scheduler import Service, configure_logging, describe_outcome, run_once
+    from monitor.scheduler import configure_logging, describe_outcome, run_once, run_service
     from monitor.watchlist import load_watchlist
 
-    configure_logging(args.verbose)
-    watchlist = load_watchlist(args.watchlist)
-    if args.once:
-        summary = asyncio.run(run_once(watchlist))
-        if args.json:
-            print(json.dumps({
-                "checked": summary.checked,
-                "skipped": summary.skipped,
-                "outcomes": [describe_outcome(outcome) for outcome in summary.outcomes],
-                "delivered": summary.delivered,
-                "failed": summary.failed,
-            }, indent=2, ensure_ascii=False))
-        elif sys.stdout.isatty():  # under cron: silent unless something is logged
-            _print_once(summary)
-        return 0
-    if args.json:
+    if args.json and not args.once:
         raise UsageError("--json only applies to `run --once` (the service logs key=value lines)")
-
-    async def serve() -> None:
-        await Service(watchlist).serve(show_status=sys.stdout.isatty())
-
-    asyncio.run(serve())
+    configure_logging(args.verbose)
+    if not args.once:
+        return run_service(args.watchlist)
+    summary = asyncio.run(run_once(load_watchlist(args.watchlist)))
+    if args.json:
+        print(json.dumps({
+            "checked": summary.checked,
+            "skipped": summary.skipped,
+            "outcomes": [describe_outcome(outcome) for outcome in summary.outcomes],
+            "delivered": summary.delivered,
+            "failed": summary.failed,
+        }, indent=2, ensure_ascii=False))
+    elif sys.stdout.isatty():  # under cron: silent unless something is logged
+        _print_once(summary)
     return 0
 
 
@@ -142,25 +136,27 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     if not rows:
         which = f"{args.status} " if args.status else ""
         console.print(f"no {which}alerts")
         return 0
-    table = Table(box=None, header_style="bold", pad_edge=False)
+    table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
     for column in ("id", "created", "policy", "channel", "kind", "severity", "status", "tries"):
-        table.add_column(column, no_wrap=column not in ("policy", "channel"),
-                         justify="right" if column == "tries" else "left")
-    table.add_column("last error", overflow="fold", ratio=1)
+        table.add_column(column, no_wrap=True, justify="right" if column == "tries" else "left")
+    with_errors = any(row["last_error"] for row in rows)
+    if with_errors:
+        table.add_column("last error", overflow="fold", min_width=20)
     status_style = {"delivered": "green", "pending": "yellow", "sending": "yellow", "failed": "red"}
     severity_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     for row in rows:
         table.add_row(
             row["id"][:8], (row["created_at"] or "").replace("T", " ")[:16], row["policy"] or "", row["channel"] or "",
-            row["kind"] or "", f"[{severity_style.get(row['severity'], '')}]{row['severity'] or ''}[/]",
-            f"[{status_style.get(row['status'], '')}]{row['status']}[/]", str(row["attempts"] or 0),
-            row["last_error"] or "",
+            row["kind"] or "", Text(row["severity"] or "", style=severity_style.get(row["severity"], "")),
+            Text(row["status"] or "", style=status_style.get(row["status"], "")), str(row["attempts"] or 0),
+            *([Text(row["last_error"] or "")] if with_errors else []),
         )
     console.print(table)
     return 0
