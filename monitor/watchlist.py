@@ -115,6 +115,8 @@ class Settings(BaseModel):
     flap_window: int = Field(5, ge=0)
     failure_threshold: int = Field(3, ge=1)
     min_length_ratio: float = Field(0.4, ge=0, le=1)
+    jitter: float | None = Field(None, ge=0, le=1)
+    """Random delay added to each scheduled check, as a fraction of its interval (default 10%, at most 5 min)."""
 
 
 class _EntryFields(BaseModel):
@@ -319,7 +321,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _read_document(path: Path, text: str) -> Any:
+def _fast_load(text: str) -> Any:
+    """Plain data through libyaml: a large watchlist loads in milliseconds instead of seconds."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def _read_document(path: Path, text: str, fast: bool = False) -> Any:
+    """The YAML document: plain data when `fast`, else ruamel nodes that know their line numbers."""
+    if fast:
+        import yaml
+
+        try:
+            return _fast_load(text)
+        except yaml.YAMLError:
+            pass  # the round-trip parser below says where and why
     try:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
@@ -420,7 +437,12 @@ def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
         raise WatchlistError(f"{path}: not found (create it with `policy-monitor add URL --name NAME`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise WatchlistError(f"{path}: cannot read: {exc}") from None
-    return _build(path, _read_document(path, text))
+    try:
+        return _build(path, _read_document(path, text, fast=True))
+    except WatchlistError:
+        # Read again with the round-trip parser: its nodes name the line of the mistake, and it
+        # is the YAML 1.2 reading (`no` is a string) that CLI edits keep.
+        return _build(path, _read_document(path, text))
 
 
 # ---------------------------------------------------------------------------------------------
