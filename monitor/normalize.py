@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Iterable
 
 import charset_normalizer
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import CData
+from bs4 import BeautifulSoup
+from lxml import etree
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
@@ -208,6 +208,15 @@ def decode_body(body: bytes, content_type: str | None) -> str:
 # --------------------------------------------------------------------------------------------
 # HTML → blocks
 # --------------------------------------------------------------------------------------------
+#
+# The page is parsed once by lxml (libxml2's HTML parser, the same one BeautifulSoup's "lxml"
+# builder drives) and every decision below is made on that element tree. BeautifulSoup is only
+# brought in for user CSS selectors, which soupsieve evaluates.
+#
+# In lxml, text lives in `.text` (before the first child) and `.tail` (after an element, inside
+# its parent). Elements taken out of the tree leave an empty comment behind that carries their
+# tail, so that the text on either side stays two separate strings (as in a DOM), which matters
+# where strings are joined with a separator (table captions).
 
 _HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _BLOCK_TAGS = frozenset(
@@ -227,6 +236,13 @@ _ALWAYS_DROPPED = frozenset(
         "textarea", "option", "datalist", "dialog", "head", "title", "meta", "link", "base",
     }
 )
+# Text inside these is code or a ruby annotation, never read as part of the sentence around it.
+_INVISIBLE_TEXT_TAGS = frozenset({"script", "style", "template", "rt", "rp"})
+_VISIBLE_STRINGS = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::rt or ancestor::rp)]",
+    smart_strings=False,
+)
+_ALL_STRINGS = etree.XPath(".//text()", smart_strings=False)
 # Site chrome, unless they sit inside the document's own content (an <article>'s header holds
 # its title and "last updated" line).
 _CHROME_TAGS = {"header": ("article", "main"), "footer": ("article", "main"), "aside": ("article",)}
@@ -259,44 +275,130 @@ _BOILERPLATE_ID = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_CONTENT_CONTAINERS = ("main", "article")
+_CONTENT_CONTAINERS = etree.XPath(".//*[self::main or self::article or @role='main']")
+_HOLDS_MAIN_CONTENT = etree.XPath("boolean(.//*[self::main or self::article or self::h1 or @role='main'])")
+_CLOUDFLARE_EMAILS = etree.XPath(".//*[@data-cfemail]")
+_LINKS = etree.XPath(".//a[@href]")
+_CLOUDFLARE_LINK = re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")
+_TABLE_LAYOUT_CONTENT = ("table", *_HEADING_LEVELS)
+_INDEX_ATTRIBUTE = "data-policy-monitor-index"
+_HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
+_DOCUMENT = "document"
+"""Tag of the element the parsed page's top-level elements are gathered under."""
+
+_Element = etree._Element
 
 
-def _is_content_container(tag: Tag) -> bool:
-    return tag.name in _CONTENT_CONTAINERS or tag.get("role") == "main"
+def _strings(element: _Element) -> list[str]:
+    """The text nodes under `element` that a reader sees, in document order."""
+    if element.tag in _INVISIBLE_TEXT_TAGS:
+        return _ALL_STRINGS(element)
+    return _VISIBLE_STRINGS(element)
 
 
-def _holds_main_content(tag: Tag) -> bool:
-    """Whether removing `tag` would take the document's main content with it."""
-    if tag.name in ("html", "body") or _is_content_container(tag):
+def _text(element: _Element) -> str:
+    return "".join(_strings(element))
+
+
+def _text_size(element: _Element) -> int:
+    return len("".join(_text(element).split()))
+
+
+def _placeholder(tail: str | None) -> _Element:
+    """An empty comment standing where something was, carrying the text that followed it."""
+    marker = etree.Comment()
+    marker.tail = tail
+    return marker
+
+
+def _remove(element: _Element) -> None:
+    """Take `element` and its subtree out of the tree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        parent.replace(element, _placeholder(element.tail))
+    else:
+        parent.remove(element)
+
+
+def _replace_with_text(element: _Element, text: str) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    marker = _placeholder(text)
+    parent.replace(element, marker)
+    if element.tail:
+        marker.addnext(_placeholder(element.tail))
+
+
+def _unwrap(element: _Element) -> None:
+    """Replace `element` by its content."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    marker = _placeholder(element.text)
+    children = list(element)
+    parent.replace(element, marker)
+    position = parent.index(marker) + 1
+    parent[position:position] = [*children, _placeholder(element.tail)]
+
+
+def _parse_html(html: str) -> _Element:
+    """Parse a page; the returned element holds the page's top-level elements, as a document would.
+
+    Whatever a page puts after `</html>` becomes a second top-level <html>, as browsers and
+    BeautifulSoup also keep it.
+    """
+    document = etree.Element(_DOCUMENT)
+    if html.startswith("\ufeff"):
+        html = html[1:]
+    try:
+        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), _HTML_PARSER)
+    except etree.XMLSyntaxError:
+        return document
+    if root is None:
+        return document
+    top_level = [root, *(node for node in root.itersiblings() if isinstance(node.tag, str))]
+    document.extend(top_level)
+    return document
+
+
+def _is_content_container(element: _Element) -> bool:
+    return element.tag in ("main", "article") or element.get("role") == "main"
+
+
+def _holds_main_content(element: _Element) -> bool:
+    """Whether removing `element` would take the document's main content with it."""
+    if element.tag in ("html", "body") or _is_content_container(element):
         return True
-    return tag.find(lambda t: t.name in ("main", "article", "h1") or t.get("role") == "main") is not None
+    return _HOLDS_MAIN_CONTENT(element)
 
 
-def _is_hidden(tag: Tag) -> bool:
-    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
+def _is_hidden(element: _Element) -> bool:
+    if element.get("hidden") is not None or element.get("aria-hidden", "").lower() == "true":
         return True
-    style = tag.get("style")
+    style = element.get("style")
     return bool(style) and _HIDDEN_STYLE.search(style) is not None
 
 
-def _is_boilerplate(tag: Tag) -> bool:
-    role = tag.get("role")
+def _is_boilerplate(element: _Element) -> bool:
+    role = element.get("role")
     if role and role.lower() in _CHROME_ROLES:
         return True
-    classes = tag.get("class")
-    if classes and any(_BOILERPLATE_CLASS.search(name) for name in classes):
+    classes = element.get("class")
+    if classes and any(_BOILERPLATE_CLASS.search(name) for name in classes.split()):
         return True
-    element_id = tag.get("id")
+    element_id = element.get("id")
     return bool(element_id) and _BOILERPLATE_ID.match(element_id) is not None
 
 
-def _chrome_outside_content(tag: Tag) -> bool:
-    keep_inside = _CHROME_TAGS[tag.name]
-    return tag.find_parent(keep_inside) is None
+def _chrome_outside_content(element: _Element) -> bool:
+    keep_inside = _CHROME_TAGS[element.tag]
+    return next(element.iterancestors(*keep_inside), None) is None
 
 
-def _strip_noise(root: Tag) -> None:
+def _strip_noise(root: _Element) -> None:
     """Drop everything that is not policy text: code, forms, hidden parts, site chrome.
 
     Hidden or boilerplate-looking elements are kept when they wrap the main content (an
@@ -304,30 +406,37 @@ def _strip_noise(root: Tag) -> None:
     a `cookie-notice` div may be the cookie policy itself): when they contain <main>, <article>
     or <h1>, or hold half of the page's text.
     """
+    for element in list(root.iterdescendants(*_ALWAYS_DROPPED)):
+        _remove(element)
     page_size: int | None = None
 
-    def wraps_content(tag: Tag) -> bool:
+    def wraps_content(element: _Element) -> bool:
         nonlocal page_size
-        if _holds_main_content(tag):
+        if _holds_main_content(element):
             return True
         if page_size is None:
             page_size = _text_size(root)
-        return _text_size(tag) >= 0.5 * page_size > 0
+        return _text_size(element) >= 0.5 * page_size > 0
 
-    for tag in root.find_all(_ALWAYS_DROPPED):
-        if tag is not root and not tag.decomposed:
-            tag.decompose()
-    doomed: list[Tag] = []
-    for tag in root.find_all(True):
-        name = tag.name
+    doomed: list[_Element] = []
+    walk = etree.iterwalk(root, events=("start",), tag=etree.Element)
+    for _, element in walk:
+        if element is root:
+            continue
+        name = element.tag
         if name in _CHROME_TAGS:
-            if _chrome_outside_content(tag) and not _holds_main_content(tag):
-                doomed.append(tag)
-        elif (name == "form" or _is_hidden(tag) or _is_boilerplate(tag)) and not wraps_content(tag):
-            doomed.append(tag)
-    for tag in doomed:
-        if tag is not root and not tag.decomposed:
-            tag.decompose()
+            if not (_chrome_outside_content(element) and not _holds_main_content(element)):
+                continue
+        elif not element.attrib:
+            if name != "form" or wraps_content(element):
+                continue
+        elif not (name == "form" or _is_hidden(element) or _is_boilerplate(element)) or wraps_content(element):
+            continue
+        doomed.append(element)
+        # Whatever is inside goes with it.
+        walk.skip_subtree()
+    for element in doomed:
+        _remove(element)
 
 
 def _decode_cf_hex(hex_text: str) -> str | None:
@@ -344,73 +453,108 @@ def _decode_cf_hex(hex_text: str) -> str | None:
         return None
 
 
-def _decode_cloudflare_emails(soup: BeautifulSoup) -> None:
+def _decode_cloudflare_emails(document: _Element) -> None:
     """Replace Cloudflare-protected addresses with the address itself (first byte = XOR key)."""
-    for tag in soup.find_all(attrs={"data-cfemail": True}):
-        if tag.decomposed:
-            continue
-        address = _decode_cf_hex(tag["data-cfemail"])
+    for element in _CLOUDFLARE_EMAILS(document):
+        address = _decode_cf_hex(element.get("data-cfemail"))
         if address is not None:
-            tag.replace_with(NavigableString(address))
-    for link in soup.find_all("a", href=re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")):
-        if link.decomposed:
+            _replace_with_text(element, address)
+    for link in _LINKS(document):
+        href = link.get("href")
+        if _CLOUDFLARE_LINK.search(href) is None:
             continue
-        address = _decode_cf_hex(link["href"].rsplit("#", 1)[1])
+        address = _decode_cf_hex(href.rsplit("#", 1)[1])
         if address is None:
             continue
-        text = link.get_text().strip()
+        text = _text(link).strip()
         # A link whose text is the placeholder (or empty) shows the address; otherwise it is a
         # mailto link with its own text, and links keep their text only.
         if not text or ("email" in text and "protected" in text):
-            link.replace_with(NavigableString(address))
+            _replace_with_text(link, address)
         else:
-            link.unwrap()
+            _unwrap(link)
 
 
-def _text_size(tag: Tag) -> int:
-    return len("".join(tag.get_text().split()))
+def _outermost(elements: Iterable[_Element]) -> list[_Element]:
+    """Drop elements nested inside another element of the list (keeping document order)."""
+    elements = list(elements)
+    chosen = set(elements)
+    return [element for element in elements if not any(parent in chosen for parent in element.iterancestors())]
 
 
-def _outermost(tags: Iterable[Tag]) -> list[Tag]:
-    """Drop tags nested inside another tag of the list (keeping document order)."""
-    tags = list(tags)
-    chosen = {id(tag) for tag in tags}
-    return [tag for tag in tags if not any(id(parent) in chosen for parent in tag.parents)]
-
-
-def _main_content(soup: BeautifulSoup) -> list[Tag]:
+def _main_content(document: _Element) -> list[_Element]:
     """<main>/<article>/[role=main] when they hold most of the page's text, else <body>.
 
     Several outermost candidates (a policy split into <article> sections) are all kept when they
     are of comparable size; a small <article> (a teaser card) next to the policy is not.
     """
-    body = soup.body or soup
-    candidates = _outermost(body.find_all(_is_content_container))
+    body = next(document.iter("body"), None)
+    if body is None:
+        body = document
+    candidates = _outermost(_CONTENT_CONTAINERS(body))
     if not candidates:
         return [body]
-    sized = [(tag, _text_size(tag)) for tag in candidates]
+    sized = [(element, _text_size(element)) for element in candidates]
     largest = max(size for _, size in sized)
-    chosen = [(tag, size) for tag, size in sized if size >= largest * 0.25]
+    chosen = [(element, size) for element, size in sized if size >= largest * 0.25]
     chosen_size = sum(size for _, size in chosen)
     if chosen_size < 200 or chosen_size < 0.5 * _text_size(body):
         return [body]
-    return [tag for tag, _ in chosen]
+    return [element for element, _ in chosen]
 
 
-def _select(soup: BeautifulSoup, selectors: list[str], purpose: str) -> list[Tag]:
-    """Elements matching any of the selectors, in document order."""
+def _compile_selectors(selectors: list[str], purpose: str) -> str:
+    """The selectors as one selector list, after checking each of them."""
     for selector in selectors:
         try:
             soupsieve.compile(selector)
         except SelectorSyntaxError as error:
             message = str(error).splitlines()[0]
             raise NormalizeError(f"invalid CSS selector {selector!r} in {purpose}: {message}") from None
-    return soup.select(", ".join(selectors))
+    return ", ".join(selectors)
 
 
-def _is_layout_table(table: Tag) -> bool:
+def _apply_selectors(
+    document: _Element, select: list[str] | None, remove: list[str] | None
+) -> list[_Element] | None:
+    """Drop the `remove` matches, then return the outermost `select` matches (None without `select`).
+
+    soupsieve evaluates the selectors on a BeautifulSoup copy of the tree; every element carries
+    its position in the lxml tree there, which maps the matches back.
+    """
+    remove_selector = _compile_selectors(remove, "remove") if remove else None
+    select_selector = _compile_selectors(select, "select") if select else None
+    elements = list(document.iterdescendants(tag=etree.Element))
+    for position, element in enumerate(elements):
+        element.set(_INDEX_ATTRIBUTE, str(position))
+    markup = "".join(etree.tostring(top, method="html", encoding="unicode") for top in document)
+    etree.strip_attributes(document, _INDEX_ATTRIBUTE)
+    soup = BeautifulSoup(markup, "lxml")
+
+    def matches(selector: str) -> list[_Element]:
+        found = []
+        for tag in soup.select(selector):
+            position = tag.get(_INDEX_ATTRIBUTE)
+            if position is not None and not tag.decomposed:
+                found.append(elements[int(position)])
+                if selector is remove_selector:
+                    tag.decompose()
+        return found
+
+    if remove_selector:
+        for element in matches(remove_selector):
+            _remove(element)
+    if not select_selector:
+        return None
+    roots = _outermost(matches(select_selector))
+    if not roots:
+        raise NormalizeError(f"CSS selector(s) {', '.join(select or [])!r} matched nothing on the page")
+    return roots
+
+
+def _is_layout_table(table: _Element) -> bool:
     """A table holding headings or other tables lays out a page; it is not tabular data."""
-    return table.find(lambda t: t.name == "table" or t.name in _HEADING_LEVELS) is not None
+    return next(table.iterdescendants(*_TABLE_LAYOUT_CONTENT), None) is not None
 
 
 class _HtmlWalker:
@@ -420,54 +564,55 @@ class _HtmlWalker:
     attached to the first non-empty block of the heading or list item that set it.
     """
 
-    def __init__(self, blocks: _Blocks) -> None:
+    def __init__(self, blocks: _Blocks, inside_invisible: bool = False) -> None:
         self.blocks = blocks
         self.parts: list[str] = []
         self.prefix = ""
         self.heading_depth = 0
+        self.invisible_depth = 1 if inside_invisible else 0
 
     def flush(self) -> None:
         if not self.parts:
             return
         text = "".join(self.parts)
-        self.parts = []
+        self.parts.clear()
         if self.blocks.add(self.prefix, text):
             self.prefix = ""
 
-    def walk(self, root: Tag) -> None:
-        stack: list[tuple[Tag | NavigableString, bool]] = [(root, False)]
+    def walk(self, root: _Element) -> None:
+        parts = self.parts
+        stack: list[tuple[_Element, bool]] = [(root, False)]
         while stack:
             node, leaving = stack.pop()
-            if isinstance(node, NavigableString):
-                if type(node) is NavigableString or isinstance(node, CData):
-                    self.parts.append(node)
-                continue
-            name = node.name
+            name = node.tag
             if leaving:
                 self._leave(name)
-                continue
-            if name == "br":
+            elif name.__class__ is not str:
+                pass  # a comment or processing instruction: only its tail is text
+            elif name == "br":
                 if self.heading_depth:
-                    self.parts.append(" ")
+                    parts.append(" ")
                 else:
                     self.flush()
-                continue
-            if name == "table" and not _is_layout_table(node):
+            elif name == "table" and not _is_layout_table(node):
                 self.flush()
                 self._table(node)
-                continue
-            if name == "pre":
+            elif name == "pre":
                 self.flush()
-                for line in node.get_text().splitlines():
+                for line in _text(node).splitlines():
                     self.blocks.add("", line)
+            else:
+                self._enter(name)
+                if node.text and not self.invisible_depth:
+                    parts.append(node.text)
+                stack.append((node, True))
+                stack.extend((child, False) for child in reversed(node))
                 continue
-            self._enter(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.contents))
+            if node is not root and node.tail and not self.invisible_depth:
+                parts.append(node.tail)
         self.flush()
 
-    def _enter(self, node: Tag) -> None:
-        name = node.name
+    def _enter(self, name: str) -> None:
         if name in _HEADING_LEVELS:
             self.flush()
             self.prefix = "#" * _HEADING_LEVELS[name] + " "
@@ -477,6 +622,8 @@ class _HtmlWalker:
             self.prefix = "- "
         elif name in _BLOCK_TAGS:
             self.flush()
+        elif name in _INVISIBLE_TEXT_TAGS:
+            self.invisible_depth += 1
 
     def _leave(self, name: str) -> None:
         if name in _BLOCK_TAGS:
@@ -486,25 +633,23 @@ class _HtmlWalker:
             self.prefix = ""
         elif name == "li":
             self.prefix = ""
+        elif name in _INVISIBLE_TEXT_TAGS:
+            self.invisible_depth -= 1
 
-    def _table(self, table: Tag) -> None:
-        for caption in table.find_all("caption"):
-            self.blocks.add("", caption.get_text(" "))
-        for row in table.find_all("tr"):
-            cells = [_cell_text(cell) for cell in row.find_all(("td", "th"))]
+    def _table(self, table: _Element) -> None:
+        for caption in table.iterdescendants("caption"):
+            self.blocks.add("", " ".join(_strings(caption)))
+        for row in table.iterdescendants("tr"):
+            cells = [_cell_text(cell, self.invisible_depth > 0) for cell in row.iterdescendants("td", "th")]
             if cells:
                 self.blocks.add("", "| " + " | ".join(cells) + " |")
 
 
-def _cell_text(cell: Tag) -> str:
+def _cell_text(cell: _Element, inside_invisible: bool) -> str:
     """A table cell's blocks joined by spaces: a row must stay on one line."""
     blocks = _Blocks()
-    _HtmlWalker(blocks).walk(cell)
+    _HtmlWalker(blocks, inside_invisible).walk(cell)
     return " ".join(prefix + text for prefix, text in blocks.items)
-
-
-def _parse_html(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
 
 
 def normalize_html(html: str, select: list[str] | None = None, remove: list[str] | None = None) -> str:
@@ -514,21 +659,15 @@ def normalize_html(html: str, select: list[str] | None = None, remove: list[str]
     order). Without `select`, <main>/<article> is preferred when it holds the policy, else <body>.
     Returns "" when nothing is left; `normalize_document` turns that into an error.
     """
-    soup = _parse_html(html)
-    _decode_cloudflare_emails(soup)
-    if remove:
-        for tag in _select(soup, remove, "remove"):
-            if not tag.decomposed:
-                tag.decompose()
-    if select:
-        roots = _outermost(_select(soup, select, "select"))
-        if not roots:
-            raise NormalizeError(f"CSS selector(s) {', '.join(select)!r} matched nothing on the page")
+    document = _parse_html(html)
+    _decode_cloudflare_emails(document)
+    roots = _apply_selectors(document, select, remove) if select or remove else None
+    if roots is not None:
         for root in roots:
             _strip_noise(root)
     else:
-        _strip_noise(soup)
-        roots = _main_content(soup)
+        _strip_noise(document)
+        roots = _main_content(document)
     blocks = _Blocks()
     walker = _HtmlWalker(blocks)
     for root in roots:
@@ -541,6 +680,7 @@ def normalize_html(html: str, select: list[str] | None = None, remove: list[str]
 # --------------------------------------------------------------------------------------------
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+_MARKDOWN_DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 # Inline links and images, with link text that may span lines (scrapers wrap card links around
 # blank lines) and one level of nested brackets; the URL part tolerates balanced parentheses.
 # The text length is bounded so that a stray "[" does not make every attempt scan to the end.
@@ -568,14 +708,13 @@ def normalize_markdown(text: str) -> str:
         if replaced == text:
             break
         text = replaced
-    html = _MARKDOWN.render(text)
-    soup = _parse_html(html)
-    _decode_cloudflare_emails(soup)
-    for tag in soup.find_all(("script", "style", "noscript", "template", "svg", "iframe", "head")):
-        if not tag.decomposed:
-            tag.decompose()
+    document = _parse_html(_MARKDOWN.render(text))
+    _decode_cloudflare_emails(document)
+    for element in list(document.iterdescendants(*_MARKDOWN_DROPPED)):
+        _remove(element)
+    body = next(document.iter("body"), None)
     blocks = _Blocks()
-    _HtmlWalker(blocks).walk(soup.body or soup)
+    _HtmlWalker(blocks).walk(document if body is None else body)
     return blocks.render()
 
 

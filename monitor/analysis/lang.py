@@ -8,6 +8,11 @@ from functools import lru_cache
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.6
 SLICE_CHARS = 2000
+PROFILE_MIN_WORDS = 150
+PROFILE_MIN_SHARE = 0.2
+PROFILE_MIN_LEAD = 2.0
+PROFILE_CONFIDENCE = 0.95
+_WORDS = re.compile(r"\w+")
 _MARKUP = re.compile(r"^(#{1,6}|-|\|)\s*|\s\|\s|[\d\W_]+(?=\s)", re.MULTILINE)
 
 
@@ -16,6 +21,23 @@ def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _by_function_words(sample: str) -> str | None:
+    """The language whose small words make up a clear share of a long text, or None if unsure.
+
+    Policies are long and ordinary prose: when one language's function words cover a fifth of the
+    words and twice as many as any other's, that is the answer without loading the model.
+    """
+    from monitor.analysis.lexicon import function_words_by_language
+
+    words = _WORDS.findall(sample.casefold())
+    if len(words) < PROFILE_MIN_WORDS:
+        return None
+    shares = sorted(((sum(w in vocabulary for w in words) / len(words), language)
+                     for language, vocabulary in function_words_by_language().items()), reverse=True)
+    (best, language), (runner_up, _) = shares[0], shares[1]
+    return language if best >= PROFILE_MIN_SHARE and best >= PROFILE_MIN_LEAD * runner_up else None
 
 
 @lru_cache(maxsize=256)
@@ -31,6 +53,9 @@ def identify(text: str) -> tuple[str | None, float]:
     sample = _MARKUP.sub(" ", text)
     if len(sample.strip()) < MIN_CHARS:
         return None, 0.0
+    profiled = _by_function_words(sample)
+    if profiled:
+        return profiled, PROFILE_CONFIDENCE
     language, confidence = _identifier().classify(sample)
     return language, float(confidence)
 

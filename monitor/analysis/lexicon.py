@@ -166,6 +166,17 @@ def load_lexicon(language: str) -> Lexicon | None:
     )
 
 
+@lru_cache(maxsize=1)
+def function_words_by_language() -> dict[str, frozenset[str]]:
+    """Each language's commonest small words: a cheap, model-free fingerprint of a text's language."""
+    found = {}
+    for language in available_languages():
+        path = resources.files(LEXICON_PACKAGE).joinpath(*LEXICON_DIR, f"{language}.json")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found[language] = frozenset(w.casefold() for w in data.get("function_words", []))
+    return found
+
+
 def lexicons_for(language: str | None) -> list[Lexicon]:
     """The lexicon of a language; every lexicon when the language is unknown or has no data."""
     lexicon = load_lexicon(language) if language else None

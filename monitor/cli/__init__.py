@@ -24,6 +24,8 @@ COMMAND_MODULES = (
 )
 
 DEFAULT_WATCHLIST = "watchlist.yaml"
+DESCRIPTION = ("Watch privacy policies and terms; say in plain words when one changed in a way that matters. "
+               "Every command that prints information has --json.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,7 +35,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="policy-monitor", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="policy-monitor", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"policy-monitor {__version__}")
     parser.add_argument(
         "--watchlist",
