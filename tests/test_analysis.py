@@ -165,3 +165,18 @@ def test_a_moved_clause_is_aligned_with_itself_and_a_modified_one_with_its_old_s
 def test_classification_says_which_cues_fired():
     result = classify_clause("We may share your data with third parties.", "", "en")
     assert result.category == "sharing" and "third part*" in result.rule
+
+
+def test_headings_that_are_really_list_items_or_a_table_of_contents_do_not_open_sections():
+    text = ("# Purposes\nWe process your data for:\n## marketing\n## analytics\nWe keep data one year.\n"
+            "# Contents\n## 1. Retention\n## 2. Contact\n## RETENTION\nWe keep data one year.")
+    clauses = split_clauses(text)
+    assert [(c.text, c.kind, c.section) for c in clauses if c.text in ("marketing", "analytics")] == [
+        ("marketing", "item", "Purposes"), ("analytics", "item", "Purposes")]
+    assert [c.section for c in clauses if c.text == "We keep data one year."] == ["Purposes", "RETENTION"]
+
+
+def test_a_renamed_table_of_contents_entry_is_structure_not_a_practice():
+    old = "## Contents\n## 1. Sharing\n## 2. Contact\n## SHARING\nWe share data with partners.\n## CONTACT\nMail us."
+    new = old.replace("## 1. Sharing", "## 1. Sharing with others").replace("## SHARING", "## SHARING WITH OTHERS")
+    assert not compare_texts(old, new).material

@@ -321,10 +321,18 @@ def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = fr
     return [_practice_finding(pair, category, rule, substantive, language)]
 
 
+NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")
+
+
+def heading_key(clause: Clause) -> str:
+    """A heading's comparison key without its numbering: "2.1 Your rights" is "your rights"."""
+    return NUMBERING.sub("", clause.key)
+
+
 def _is_heading(pair: ClausePair, headings: frozenset[str]) -> bool:
     """A heading, or a table-of-contents entry that repeats one: structure, not practice."""
     sides = [c for c in (pair.old, pair.new) if c is not None]
-    return all(c.kind == "heading" or c.key in headings for c in sides)
+    return all(c.kind == "heading" or heading_key(c) in headings for c in sides)
 
 
 def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: list[str],
@@ -449,7 +457,7 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
                                 "their facts are compared.")
         _compare_across_languages(old_clauses, new_clauses, old_lang, new_lang, comparison)
         return comparison
-    headings = frozenset(c.key for c in old_clauses + new_clauses if c.kind == "heading")
+    headings = frozenset(heading_key(c) for c in old_clauses + new_clauses if c.kind == "heading")
     findings: list[Finding] = []
     for pair in align_clauses(old_clauses, new_clauses):
         findings += _judge(pair, _clause_language(pair, new_lang or old_lang), headings)

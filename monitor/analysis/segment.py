@@ -72,18 +72,45 @@ def split_sentences(text: str) -> list[str]:
     return parts
 
 
+def _headings_in_name_only(lines: list[str]) -> set[int]:
+    """Lines marked as headings that are really list items or table-of-contents entries.
+
+    Scraped pages often mark list items up as headings. A run of headings with nothing between
+    them after a paragraph ending in ":" is a list; in any other run of three or more, all but the
+    last (the one its content follows) are entries of a table of contents.
+    """
+    demoted: set[int] = set()
+    run: list[int] = []
+    for index in range(len(lines) + 1):
+        if index < len(lines) and HEADING.match(lines[index]):
+            run.append(index)
+            continue
+        if run:
+            before = lines[run[0] - 1] if run[0] > 0 else ""
+            if before.rstrip().endswith(":") and not HEADING.match(before):
+                demoted.update(run)
+            elif len(run) >= 3:
+                demoted.update(run[:-1])
+            run = []
+    return demoted
+
+
 def split_clauses(text: str) -> list[Clause]:
     """Every sentence, list item, table row and heading of a clean text, in order."""
     clauses: list[Clause] = []
     section = ""
-    for index, raw in enumerate(text.split("\n")):
-        line = raw.strip()
+    lines = [raw.strip() for raw in text.split("\n")]
+    demoted = _headings_in_name_only(lines)
+    for index, line in enumerate(lines):
         if not line:
             continue
         heading = HEADING.match(line)
-        if heading:
+        if heading and index not in demoted:
             section = heading.group(2).strip()
             clauses.append(Clause(section, section, index, "heading"))
+            continue
+        if heading:
+            clauses.append(Clause(heading.group(2).strip(), section, index, "item"))
             continue
         if TABLE_ROW.match(line):
             cells = " | ".join(c.strip() for c in line.strip("|").split("|") if c.strip())

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("old", help="the older version (file)")
     parser.add_argument("new", help="the newer version (file)")
     parser.add_argument("--lang", help="language hint (ISO 639-1) when detection is unsure")
-    parser.add_argument("--json", action="store_true", help="print the JSON of ../CONTRACT.md")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON: material, language, changes with values and evidence")
     parser.add_argument("--all", action="store_true", help="also list non-material changes")
     parser.set_defaults(func=run_compare)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from monitor.errors import UsageError
 
-ALERT_STATUSES = ("pending", "sending", "delivered", "failed")
+ALERT_STATUSES = ("pending", "delivered", "failed")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -149,7 +149,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     with_errors = any(row["last_error"] for row in rows)
     if with_errors:
         table.add_column("last error", overflow="fold", min_width=20)
-    status_style = {"delivered": "green", "pending": "yellow", "sending": "yellow", "failed": "red"}
+    status_style = {"delivered": "green", "pending": "yellow", "failed": "red"}
     severity_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     for row in rows:
         table.add_row(
