@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 
 import charset_normalizer
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, Tag
 from lxml import etree
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
@@ -242,7 +242,12 @@ _VISIBLE_STRINGS = etree.XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::rt or ancestor::rp)]",
     smart_strings=False,
 )
-_ALL_STRINGS = etree.XPath(".//text()", smart_strings=False)
+# An element that is itself such a container (an <rt> picked by a selector) reads its own text:
+# the strings whose nearest container is one of its kind.
+_CONTAINER_STRINGS = etree.XPath(
+    ".//text()[name(ancestor::*[self::script or self::style or self::template or self::rt or self::rp][1]) = $name]",
+    smart_strings=False,
+)
 # Site chrome, unless they sit inside the document's own content (an <article>'s header holds
 # its title and "last updated" line).
 _CHROME_TAGS = {"header": ("article", "main"), "footer": ("article", "main"), "aside": ("article",)}
@@ -275,14 +280,14 @@ _BOILERPLATE_ID = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_CONTENT_CONTAINERS = etree.XPath(".//*[self::main or self::article or @role='main']")
-_HOLDS_MAIN_CONTENT = etree.XPath("boolean(.//*[self::main or self::article or self::h1 or @role='main'])")
-_CLOUDFLARE_EMAILS = etree.XPath(".//*[@data-cfemail]")
-_LINKS = etree.XPath(".//a[@href]")
+# (Attribute-axis paths: libxml2 answers these far faster than a predicate tested on every element.)
+_CONTENT_CONTAINERS = etree.XPath(".//main | .//article | .//@role[. = 'main']/..")
+_HOLDS_MAIN_CONTENT = etree.XPath("boolean(.//main | .//article | .//h1 | .//@role[. = 'main'])")
+_CLOUDFLARE_EMAILS = etree.XPath(".//@data-cfemail/..")
+_CLOUDFLARE_LINKS = etree.XPath(".//@href[contains(., '/cdn-cgi/l/email-protection#')]/parent::a")
 _CLOUDFLARE_LINK = re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")
 _TABLE_LAYOUT_CONTENT = ("table", *_HEADING_LEVELS)
-_INDEX_ATTRIBUTE = "data-policy-monitor-index"
-_HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8")
+_RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
 _DOCUMENT = "document"
 """Tag of the element the parsed page's top-level elements are gathered under."""
 
@@ -292,16 +297,22 @@ _Element = etree._Element
 def _strings(element: _Element) -> list[str]:
     """The text nodes under `element` that a reader sees, in document order."""
     if element.tag in _INVISIBLE_TEXT_TAGS:
-        return _ALL_STRINGS(element)
+        return _CONTAINER_STRINGS(element, name=element.tag)
     return _VISIBLE_STRINGS(element)
 
 
 def _text(element: _Element) -> str:
+    if next(element.iter(*_INVISIBLE_TEXT_TAGS), None) is None and next(
+        element.iterancestors(*_INVISIBLE_TEXT_TAGS), None
+    ) is None:
+        # Nothing to leave out: libxml2 concatenates the text nodes itself.
+        return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
     return "".join(_strings(element))
 
 
 def _text_size(element: _Element) -> int:
-    return len("".join(_text(element).split()))
+    """Characters of text, whitespace not counted."""
+    return len("".join(_text(element).replace(" ", "").split()))
 
 
 def _placeholder(tail: str | None) -> _Element:
@@ -323,6 +334,7 @@ def _remove(element: _Element) -> None:
 
 
 def _replace_with_text(element: _Element, text: str) -> None:
+    """Put `text` where `element` was, as a string of its own."""
     parent = element.getparent()
     if parent is None:
         return
@@ -344,23 +356,75 @@ def _unwrap(element: _Element) -> None:
     parent[position:position] = [*children, _placeholder(element.tail)]
 
 
+class _DeepTreeBuilder:
+    """Parser target that builds the tree from libxml2's parse events, for pages nested deeper
+    than libxml2's own tree builder goes (it stops at 2,048 levels, dropping the rest of the page;
+    the events have no such limit).
+
+    Elements whose tag name lxml refuses (`o:p`) become `<unnamed>` (no rule looks for them),
+    attributes with such names are left out, and a comment leaves an empty one (its text is never
+    read).
+    """
+
+    def __init__(self) -> None:
+        self.document = etree.Element(_DOCUMENT)
+        self.open: list[_Element] = [self.document]
+        self.last_closed: _Element | None = None
+
+    def start(self, tag: str, attrib: dict[str, str], nsmap: object = None) -> None:
+        try:
+            element = etree.SubElement(self.open[-1], tag)
+        except ValueError:
+            element = etree.SubElement(self.open[-1], "unnamed")
+        for name, value in attrib.items():
+            try:
+                element.set(name, value)
+            except ValueError:
+                continue
+        self.open.append(element)
+        self.last_closed = None
+
+    def end(self, tag: str) -> None:
+        if len(self.open) > 1:
+            self.last_closed = self.open.pop()
+
+    def data(self, text: str) -> None:
+        if self.last_closed is None:
+            parent = self.open[-1]
+            parent.text = (parent.text or "") + text
+        else:
+            self.last_closed.tail = (self.last_closed.tail or "") + text
+
+    def comment(self, text: str) -> None:
+        self.open[-1].append(_placeholder(None))
+        self.last_closed = self.open[-1][-1]
+
+    def close(self) -> _Element:
+        return self.document
+
+
 def _parse_html(html: str) -> _Element:
     """Parse a page; the returned element holds the page's top-level elements, as a document would.
 
     Whatever a page puts after `</html>` becomes a second top-level <html>, as browsers and
     BeautifulSoup also keep it.
     """
-    document = etree.Element(_DOCUMENT)
     if html.startswith("\ufeff"):
         html = html[1:]
+    data = html.encode("utf-8", "surrogatepass")
+    # huge_tree lifts libxml2's limits on text node size and (partly) on depth.
+    parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+    document = etree.Element(_DOCUMENT)
     try:
-        root = etree.fromstring(html.encode("utf-8", "surrogatepass"), _HTML_PARSER)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
         return document
+    if any(error.type == _RESOURCE_LIMIT for error in parser.error_log):
+        deep_parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True, target=_DeepTreeBuilder())
+        return etree.fromstring(data, deep_parser)
     if root is None:
         return document
-    top_level = [root, *(node for node in root.itersiblings() if isinstance(node.tag, str))]
-    document.extend(top_level)
+    document.extend([root, *(node for node in root.itersiblings() if isinstance(node.tag, str))])
     return document
 
 
@@ -459,7 +523,7 @@ def _decode_cloudflare_emails(document: _Element) -> None:
         address = _decode_cf_hex(element.get("data-cfemail"))
         if address is not None:
             _replace_with_text(element, address)
-    for link in _LINKS(document):
+    for link in _CLOUDFLARE_LINKS(document):
         href = link.get("href")
         if _CLOUDFLARE_LINK.search(href) is None:
             continue
@@ -498,7 +562,11 @@ def _main_content(document: _Element) -> list[_Element]:
     largest = max(size for _, size in sized)
     chosen = [(element, size) for element, size in sized if size >= largest * 0.25]
     chosen_size = sum(size for _, size in chosen)
-    if chosen_size < 200 or chosen_size < 0.5 * _text_size(body):
+    if chosen_size < 200:
+        return [body]
+    # The body's text length with whitespace bounds its size from above; only a close call
+    # needs the exact size.
+    if chosen_size < 0.5 * len(_text(body)) and chosen_size < 0.5 * _text_size(body):
         return [body]
     return [element for element, _ in chosen]
 
@@ -514,39 +582,41 @@ def _compile_selectors(selectors: list[str], purpose: str) -> str:
     return ", ".join(selectors)
 
 
+def _soup_copy(document: _Element) -> tuple[BeautifulSoup, dict[int, _Element]]:
+    """A BeautifulSoup copy of the element tree (for soupsieve), and the element behind each tag."""
+    soup = BeautifulSoup("", "lxml")
+    element_of: dict[int, _Element] = {}
+    pending: list[tuple[Tag, _Element]] = [(soup, document)]
+    while pending:
+        parent, element = pending.pop()
+        if element.text:
+            parent.append(NavigableString(element.text))
+        for child in element:
+            if child.tag.__class__ is str:
+                tag = soup.new_tag(child.tag, attrs=dict(child.attrib))
+                parent.append(tag)
+                element_of[id(tag)] = child
+                pending.append((tag, child))
+            if child.tail:
+                parent.append(NavigableString(child.tail))
+    return soup, element_of
+
+
 def _apply_selectors(
     document: _Element, select: list[str] | None, remove: list[str] | None
 ) -> list[_Element] | None:
-    """Drop the `remove` matches, then return the outermost `select` matches (None without `select`).
-
-    soupsieve evaluates the selectors on a BeautifulSoup copy of the tree; every element carries
-    its position in the lxml tree there, which maps the matches back.
-    """
+    """Drop the `remove` matches, then return the outermost `select` matches (None without `select`)."""
     remove_selector = _compile_selectors(remove, "remove") if remove else None
     select_selector = _compile_selectors(select, "select") if select else None
-    elements = list(document.iterdescendants(tag=etree.Element))
-    for position, element in enumerate(elements):
-        element.set(_INDEX_ATTRIBUTE, str(position))
-    markup = "".join(etree.tostring(top, method="html", encoding="unicode") for top in document)
-    etree.strip_attributes(document, _INDEX_ATTRIBUTE)
-    soup = BeautifulSoup(markup, "lxml")
-
-    def matches(selector: str) -> list[_Element]:
-        found = []
-        for tag in soup.select(selector):
-            position = tag.get(_INDEX_ATTRIBUTE)
-            if position is not None and not tag.decomposed:
-                found.append(elements[int(position)])
-                if selector is remove_selector:
-                    tag.decompose()
-        return found
-
+    soup, element_of = _soup_copy(document)
     if remove_selector:
-        for element in matches(remove_selector):
-            _remove(element)
+        for tag in soup.select(remove_selector):
+            if not tag.decomposed:
+                _remove(element_of[id(tag)])
+                tag.decompose()
     if not select_selector:
         return None
-    roots = _outermost(matches(select_selector))
+    roots = _outermost(element_of[id(tag)] for tag in soup.select(select_selector))
     if not roots:
         raise NormalizeError(f"CSS selector(s) {', '.join(select or [])!r} matched nothing on the page")
     return roots
@@ -564,12 +634,12 @@ class _HtmlWalker:
     attached to the first non-empty block of the heading or list item that set it.
     """
 
-    def __init__(self, blocks: _Blocks, inside_invisible: bool = False) -> None:
+    def __init__(self, blocks: _Blocks) -> None:
         self.blocks = blocks
         self.parts: list[str] = []
         self.prefix = ""
         self.heading_depth = 0
-        self.invisible_depth = 1 if inside_invisible else 0
+        self.invisible_depth = 0
 
     def flush(self) -> None:
         if not self.parts:
@@ -581,6 +651,9 @@ class _HtmlWalker:
 
     def walk(self, root: _Element) -> None:
         parts = self.parts
+        # A root picked inside an invisible container (a selected cell of a table in <rt>) is too.
+        inside_invisible = next(root.iterancestors(*_INVISIBLE_TEXT_TAGS), None) is not None
+        self.invisible_depth += inside_invisible
         stack: list[tuple[_Element, bool]] = [(root, False)]
         while stack:
             node, leaving = stack.pop()
@@ -610,6 +683,7 @@ class _HtmlWalker:
                 continue
             if node is not root and node.tail and not self.invisible_depth:
                 parts.append(node.tail)
+        self.invisible_depth -= inside_invisible
         self.flush()
 
     def _enter(self, name: str) -> None:
@@ -640,15 +714,15 @@ class _HtmlWalker:
         for caption in table.iterdescendants("caption"):
             self.blocks.add("", " ".join(_strings(caption)))
         for row in table.iterdescendants("tr"):
-            cells = [_cell_text(cell, self.invisible_depth > 0) for cell in row.iterdescendants("td", "th")]
+            cells = [_cell_text(cell) for cell in row.iterdescendants("td", "th")]
             if cells:
                 self.blocks.add("", "| " + " | ".join(cells) + " |")
 
 
-def _cell_text(cell: _Element, inside_invisible: bool) -> str:
+def _cell_text(cell: _Element) -> str:
     """A table cell's blocks joined by spaces: a row must stay on one line."""
     blocks = _Blocks()
-    _HtmlWalker(blocks, inside_invisible).walk(cell)
+    _HtmlWalker(blocks).walk(cell)
     return " ".join(prefix + text for prefix, text in blocks.items)
 
 

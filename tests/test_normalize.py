@@ -221,6 +221,14 @@ def test_a_thin_main_element_does_not_hide_the_rest_of_the_page() -> None:
     assert normalize_html(html) == "Loading\n" + policy.strip()
 
 
+def test_sloppy_markup_nested_thousands_deep_keeps_all_its_text() -> None:
+    """Unclosed <font>s nest every following word one level deeper; libxml2's tree builder stops
+    at 2,048 levels, and nothing after that point may go missing."""
+    html = "<body><p>" + "<font>word " * 3000 + "</p><p>End of policy.</p><div class='sidebar'>Menu</div></body>"
+    text = normalize_html(html)
+    assert text.split("\n") == [" ".join(["word"] * 3000), "End of policy."]
+
+
 def test_select_keeps_only_matches_in_document_order_after_remove() -> None:
     html = """<div id="first">First <span class="ad">AD</span></div><div id="skip">Skipped</div>
       <div class="policy">Second <em>part</em></div><div class="policy"><div class="policy">Nested once</div></div>"""
@@ -501,4 +509,4 @@ def test_a_40_kb_page_normalises_in_a_few_milliseconds() -> None:
         started = time.perf_counter()
         normalize_document(body, "text/html")
         timings.append(time.perf_counter() - started)
-    assert sorted(timings)[2] < 0.05, f"median {sorted(timings)[2] * 1000:.1f} ms"
+    assert sorted(timings)[2] < 0.015, f"median {sorted(timings)[2] * 1000:.1f} ms"
