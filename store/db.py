@@ -27,6 +27,8 @@ from store.migrations import MIGRATIONS, SCHEMA_VERSION
 BUSY_TIMEOUT_MS = 10_000
 CHECK_OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "suspect", "pending_confirmation")
 ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
+SNAPSHOT_COMPRESSION = 1
+"""zlib level of raw snapshots: level 1 is half the CPU of level 6 for 10% more bytes."""
 """Outcomes whose body became (or confirmed) the current version; only they yield validators."""
 
 _VERSION_SUMMARY_COLUMNS = (
@@ -202,6 +204,11 @@ class Store:
 
     def ensure_policy(self, name: str, url: str, language: str | None) -> int:
         """Register a watched policy (or update its URL/language and un-remove it); returns its id."""
+        row = self.db.execute(
+            "SELECT id, url, language, removed_at FROM policies WHERE name = ?", (name,)
+        ).fetchone()
+        if row is not None and (row[1], row[2], row[3]) == (url, language, None):
+            return row[0]  # already registered as it is: no write, no lock
         with self.transaction():
             self.db.execute(
                 "INSERT INTO policies (name, url, language, added_at) VALUES (?, ?, ?, ?) "
@@ -242,7 +249,7 @@ class Store:
             self.db.execute(
                 "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (digest, content_type, len(body), now, zlib.compress(body, 6)),
+                (digest, content_type, len(body), now, zlib.compress(body, SNAPSHOT_COMPRESSION)),
             )
         return digest
 

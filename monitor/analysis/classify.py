@@ -32,19 +32,24 @@ class Classification:
         return f"cue:{self.category}[{', '.join(self.cues[:4])}]"
 
 
+WEIGHTS = {"strong": STRONG_WEIGHT, "weak": WEAK_WEIGHT}
+
+
 def _score(lexicon: Lexicon, text: str, section: str) -> tuple[dict[str, float], dict[str, list[str]]]:
-    found = lexicon.scan(text)
-    in_section = lexicon.scan(section) if section else {}
     scores: dict[str, float] = {}
     fired: dict[str, list[str]] = {}
-    for category in lexicon.categories:
-        strong = found.get(("strong", category), [])
-        weak = found.get(("weak", category), [])
-        heading = in_section.get(("strong", category), [])[:1]
-        score = STRONG_WEIGHT * len(strong) + WEAK_WEIGHT * len(weak) + SECTION_WEIGHT * len(heading)
-        if score:
-            scores[category] = score
-            fired[category] = strong + weak + [f"section:{c}" for c in heading]
+    for group, phrases in lexicon.scan(text).items():
+        weight = WEIGHTS.get(group[0])
+        if weight:
+            category = group[1]
+            scores[category] = scores.get(category, 0.0) + weight * len(phrases)
+            fired.setdefault(category, []).extend(phrases)
+    if section:
+        for group, phrases in lexicon.scan(section).items():
+            if group[0] == "strong":
+                category = group[1]
+                scores[category] = scores.get(category, 0.0) + SECTION_WEIGHT
+                fired.setdefault(category, []).append(f"section:{phrases[0]}")
     return scores, fired
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 MIN_CHARS = 40
@@ -29,15 +30,20 @@ def _by_function_words(sample: str) -> str | None:
     Policies are long and ordinary prose: when one language's function words cover a fifth of the
     words and twice as many as any other's, that is the answer without loading the model.
     """
-    from monitor.analysis.lexicon import function_words_by_language
+    from monitor.analysis.lexicon import function_word_languages
 
     words = _WORDS.findall(sample.casefold())
     if len(words) < PROFILE_MIN_WORDS:
         return None
-    shares = sorted(((sum(w in vocabulary for w in words) / len(words), language)
-                     for language, vocabulary in function_words_by_language().items()), reverse=True)
-    (best, language), (runner_up, _) = shares[0], shares[1]
-    return language if best >= PROFILE_MIN_SHARE and best >= PROFILE_MIN_LEAD * runner_up else None
+    languages_of = function_word_languages()
+    counts: Counter[str] = Counter()
+    for languages in filter(None, map(languages_of.get, words)):
+        for language in languages:
+            counts[language] += 1
+    ranked = counts.most_common(2) + [("", 0), ("", 0)]
+    (language, best), (_, runner_up) = ranked[0], ranked[1]
+    share = best / len(words)
+    return language if share >= PROFILE_MIN_SHARE and best >= PROFILE_MIN_LEAD * runner_up else None
 
 
 @lru_cache(maxsize=256)

@@ -167,14 +167,15 @@ def load_lexicon(language: str) -> Lexicon | None:
 
 
 @lru_cache(maxsize=1)
-def function_words_by_language() -> dict[str, frozenset[str]]:
-    """Each language's commonest small words: a cheap, model-free fingerprint of a text's language."""
-    found = {}
+def function_word_languages() -> dict[str, tuple[str, ...]]:
+    """Small word → the languages it is a function word of: a model-free fingerprint of language."""
+    found: dict[str, list[str]] = {}
     for language in available_languages():
         path = resources.files(LEXICON_PACKAGE).joinpath(*LEXICON_DIR, f"{language}.json")
         data = json.loads(path.read_text(encoding="utf-8"))
-        found[language] = frozenset(w.casefold() for w in data.get("function_words", []))
-    return found
+        for word in {w.casefold() for w in data.get("function_words", [])}:
+            found.setdefault(word, []).append(language)
+    return {word: tuple(languages) for word, languages in found.items()}
 
 
 def lexicons_for(language: str | None) -> list[Lexicon]:
