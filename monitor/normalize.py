@@ -18,10 +18,6 @@ import charset_normalizer
 from bs4 import BeautifulSoup, NavigableString, Tag
 from lxml import etree
 from markdown_it import MarkdownIt
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
-import soupsieve
-from soupsieve import SelectorSyntaxError
 
 from monitor.errors import NormalizeError
 
@@ -573,10 +569,12 @@ def _main_content(document: _Element) -> list[_Element]:
 
 def _compile_selectors(selectors: list[str], purpose: str) -> str:
     """The selectors as one selector list, after checking each of them."""
+    import soupsieve  # only pages with user selectors need it
+
     for selector in selectors:
         try:
             soupsieve.compile(selector)
-        except SelectorSyntaxError as error:
+        except soupsieve.SelectorSyntaxError as error:
             message = str(error).splitlines()[0]
             raise NormalizeError(f"invalid CSS selector {selector!r} in {purpose}: {message}") from None
     return ", ".join(selectors)
@@ -835,6 +833,9 @@ def _reflow_pdf_lines(text: str) -> str:
 
 def _normalize_pdf(body: bytes) -> str:
     """Text of every page; wrapped lines rejoined, then the plain-text rules."""
+    from pypdf import PdfReader  # imported for PDFs only: it is slow to import
+    from pypdf.errors import PdfReadError, PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(body))
         if reader.is_encrypted and not reader.decrypt(""):

@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-import soupsieve
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
@@ -63,6 +62,8 @@ def _as_list(value: Any, split_commas: bool = False) -> Any:
 def _check_selectors(selectors: list[str]) -> list[str]:
     for selector in selectors:
         try:
+            import soupsieve  # only watchlists with selectors need it
+
             soupsieve.compile(selector)
         except Exception as exc:  # soupsieve raises SelectorSyntaxError (and others for odd input)
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

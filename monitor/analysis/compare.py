@@ -18,13 +18,12 @@ from monitor.analysis.facts._lexicon import known_languages
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
 from monitor.analysis.describe import describe_duration, describe_place, duration_days, join_words
-from monitor.analysis.lang import detect_language, identify
+from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import find_labels, lexicons_for
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.segment import WORD, Clause, split_clauses
 
 CF_PLACEHOLDER = "[email protected]"
-CLAUSE_LANG_MIN_CHARS = 80
 TYPO_SIMILARITY = 0.8
 SMALL_CHANGE_WORDS = 2
 # Categories whose clauses name things worth listing as values: who receives data, why, what data.
@@ -171,11 +170,8 @@ def _minor_edit(substantive: list[str], old: str, new: str, language: str | None
 
 
 def _clause_language(pair: ClausePair, default: str | None) -> str | None:
-    text = (pair.new or pair.old).text
-    if len(text) < CLAUSE_LANG_MIN_CHARS:
-        return default
-    language, confidence = identify(text)
-    return language if language and confidence >= 0.9 else default
+    """A clause in another language than its page (pages mix languages) is read in its own."""
+    return clause_language((pair.new or pair.old).text) or default
 
 
 def _same_periods(old: list[str], new: list[str]) -> bool:

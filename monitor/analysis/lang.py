@@ -10,6 +10,7 @@ MIN_CHARS = 40
 MIN_CONFIDENCE = 0.6
 SLICE_CHARS = 2000
 PROFILE_MIN_WORDS = 150
+CLAUSE_MIN_WORDS = 12
 PROFILE_MIN_SHARE = 0.2
 PROFILE_MIN_LEAD = 2.0
 PROFILE_CONFIDENCE = 0.95
@@ -24,7 +25,7 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _by_function_words(sample: str) -> str | None:
+def _by_function_words(sample: str, min_words: int = 0) -> str | None:
     """The language whose small words make up a clear share of a long text, or None if unsure.
 
     Policies are long and ordinary prose: when one language's function words cover a fifth of the
@@ -33,7 +34,7 @@ def _by_function_words(sample: str) -> str | None:
     from monitor.analysis.lexicon import function_word_languages
 
     words = _WORDS.findall(sample.casefold())
-    if len(words) < PROFILE_MIN_WORDS:
+    if len(words) < (min_words or PROFILE_MIN_WORDS):
         return None
     languages_of = function_word_languages()
     counts: Counter[str] = Counter()
@@ -72,3 +73,9 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     if language is None or confidence < MIN_CONFIDENCE:
         return hint or language
     return language
+
+
+def clause_language(text: str) -> str | None:
+    """The language of one clause of a page, by its function words only (no model: clauses are many
+    and short); None when the clause does not say clearly."""
+    return _by_function_words(text, min_words=CLAUSE_MIN_WORDS)

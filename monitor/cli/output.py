@@ -9,13 +9,15 @@ import os
 import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from rich.console import Console
 from rich.table import Table
 
 from monitor.errors import UsageError
-from monitor.watchlist import Watchlist, database_path, load_watchlist, parse_interval
+
+if TYPE_CHECKING:
+    from monitor.watchlist import Watchlist
 
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -74,6 +76,8 @@ def utc_now() -> datetime:
 def parse_since(text: str, now: datetime | None = None) -> str:
     """`--since`: a duration back from now (`7d`, `12h`) or a date/time (`2026-05-01`) → timestamp."""
     try:
+        from monitor.watchlist import parse_interval
+
         return format_timestamp((now or utc_now()) - parse_interval(text))
     except UsageError:
         pass
@@ -127,11 +131,14 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 def open_watchlist(args: argparse.Namespace) -> Watchlist:
     """The watchlist named by the global `--watchlist` option."""
+    from monitor.watchlist import load_watchlist
+
     return load_watchlist(Path(args.watchlist))
 
 
 def open_store(watchlist: Watchlist) -> Any:
     """The watchlist's database (created on first use)."""
+    from monitor.watchlist import database_path
     from store import Store
 
     return Store(database_path(watchlist))
@@ -139,6 +146,8 @@ def open_store(watchlist: Watchlist) -> Any:
 
 def existing_store(watchlist: Watchlist) -> Any | None:
     """The watchlist's database if it exists yet (read-only commands do not create one)."""
+    from monitor.watchlist import database_path
+
     path = database_path(watchlist)
     if not path.exists():
         return None

@@ -15,7 +15,6 @@ from monitor.cli.output import (
     add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
 )
 from monitor.errors import UsageError
-from monitor.watchlist import add_policy, check_url, database_path, load_watchlist, parse_interval, remove_policy
 
 SEVERITY_CHOICES = ("none", "low", "medium", "high")
 
@@ -55,6 +54,8 @@ def name_from_url(url: str) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from monitor.watchlist import add_policy, check_url, parse_interval
+
     try:
         url = check_url(args.url)
     except ValueError as exc:
@@ -102,6 +103,8 @@ def _last_checks(store: object | None, names: list[str]) -> dict[str, dict]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from monitor.watchlist import database_path
+
     watchlist = open_watchlist(args)
     store = existing_store(watchlist)
     try:
@@ -134,6 +137,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from monitor.watchlist import load_watchlist, remove_policy
+
     path = Path(args.watchlist)
     removed = remove_policy(path, args.name)
     store = existing_store(load_watchlist(path))
