@@ -12,6 +12,8 @@ ISO_DURATION = re.compile(
 UNIT_DAYS = {"Y": 365.0, "M": 365 / 12, "W": 7.0, "D": 1.0, "H": 1 / 24, "MIN": 1 / 1440}
 UNIT_NAMES = {"Y": "year", "M": "month", "W": "week", "D": "day", "H": "hour", "MIN": "minute"}
 REGIONS = {"EU": "the EU", "EEA": "the EEA"}
+# Countries whose English name takes "the" ("data may now go to the United States").
+WITH_ARTICLE = frozenset("US GB NL PH AE BS GM CF DO KM MV MH SB SC CD CG".split())
 
 
 def duration_days(iso: str) -> float | None:
@@ -44,10 +46,11 @@ def _territories() -> dict[str, str]:
 
 
 def describe_place(code: str) -> str:
-    """`US` → "United States", `EEA` → "the EEA"."""
+    """`US` → "the United States", `SG` → "Singapore", `EEA` → "the EEA"."""
     if code in REGIONS:
         return REGIONS[code]
-    return _territories().get(code, code)
+    name = _territories().get(code, code)
+    return f"the {name}" if code in WITH_ARTICLE else name
 
 
 def join_words(items: list[str]) -> str:
