@@ -95,24 +95,34 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
             paired_old[i] = (j, score)
             paired_new[j] = (i, score)
 
-    all_old_words = [_words(c) for c in old]
-    all_new_words = [_words(c) for c in new]
+    old_side, new_side = _Side([_words(c) for c in old]), _Side([_words(c) for c in new])
     pairs: list[ClausePair] = []
     for j, clause in enumerate(new_rest):
         if j in paired_new:
             i, score = paired_new[j]
             pairs.append(ClausePair(old_rest[i], clause, score))
         else:
-            pairs.append(ClausePair(None, clause, relocated=_contained(new_words[j], all_old_words)))
+            pairs.append(ClausePair(None, clause, relocated=old_side.contains(new_words[j])))
     for i, clause in enumerate(old_rest):
         if i not in paired_old:
-            pairs.append(ClausePair(clause, None, relocated=_contained(old_words[i], all_new_words)))
+            pairs.append(ClausePair(clause, None, relocated=new_side.contains(old_words[i])))
     return pairs + duplicates
 
 
-def _contained(words: frozenset[str], others: list[frozenset[str]]) -> bool:
-    """True when a clause's words all stand inside one clause of the other side (split or merge)."""
-    if len(words) < 3:
-        return False
-    return any(len(words & other) >= CONTAINED_THRESHOLD * len(words) and len(other) > len(words)
-               for other in others)
+class _Side:
+    """The clauses of one version as word sets, indexed by word."""
+
+    def __init__(self, clauses: list[frozenset[str]]) -> None:
+        self.clauses = clauses
+        self.index: dict[str, list[int]] = defaultdict(list)
+        for i, words in enumerate(clauses):
+            for word in words:
+                self.index[word].append(i)
+
+    def contains(self, words: frozenset[str]) -> bool:
+        """True when a clause's words all stand inside one longer clause here (split or merge)."""
+        if len(words) < 3:
+            return False
+        rarest = min(words, key=lambda w: len(self.index.get(w, ())))
+        return any(len(words & self.clauses[i]) >= CONTAINED_THRESHOLD * len(words)
+                   and len(self.clauses[i]) > len(words) for i in self.index.get(rarest, ()))
