@@ -180,3 +180,35 @@ def test_a_renamed_table_of_contents_entry_is_structure_not_a_practice():
     old = "## Contents\n## 1. Sharing\n## 2. Contact\n## SHARING\nWe share data with partners.\n## CONTACT\nMail us."
     new = old.replace("## 1. Sharing", "## 1. Sharing with others").replace("## SHARING", "## SHARING WITH OTHERS")
     assert not compare_texts(old, new).material
+
+
+@pytest.mark.parametrize("old, new", [
+    ("# Retention\nWe keep your messages for 28 days.", "# Retention\nWe keep your messages for four weeks."),
+    ("# Your rights\nWe answer requests within 30 days.", "# Your rights\nWe answer requests within 45 days."),
+    ("# Team\nOur staff has 10 years of experience with your data.",
+     "# Team\nOur staff has 5 years of experience with your data."),
+])
+def test_durations_that_are_not_a_new_retention_period_are_not_material(old, new):
+    result = compare_texts(old, new)
+    assert not result.material, [(c.category, c.rule) for c in result.changes]
+
+
+def test_a_response_time_change_is_reported_as_such_without_alarm():
+    result = compare_texts("# Rights\nWe answer requests within 30 days.", "# Rights\nWe answer requests within 45 days.")
+    (change,) = result.changes
+    assert (change.category, change.material, change.rule) == ("rights", False, "fact:response_time")
+    assert "30 days to 45 days" in change.summary
+
+
+def test_handing_data_over_to_nowhere_abroad_is_sharing_not_transfer():
+    result = compare_texts("# Weitergabe\nWir geben keine Daten weiter.",
+                           "# Weitergabe\nWir übermitteln Ihre Daten an Werbepartner.")
+    assert "transfer" not in {c.category for c in result.changes if c.material}
+
+
+def test_the_company_moving_its_seat_abroad_is_a_contact_change_not_a_transfer():
+    result = compare_texts("# Contact\nAcme Ltd., 14 Harbour Street, Edinburgh EH6 6LS, United Kingdom.",
+                           "# Contact\nAcme Ltd., 3 Grand Canal Quay, Dublin D02 X576, Ireland.")
+    change = {c.category: c for c in result.changes if c.material}["contact"]
+    assert (change.old_values, change.new_values) == (["GB"], ["IE"])
+    assert "transfer" not in {c.category for c in result.changes if c.material}

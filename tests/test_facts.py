@@ -253,7 +253,7 @@ def test_the_company_address_is_not_a_destination():
 
 def test_places_outside_the_destinations_are_other():
     places = find_places("we store it in the United States or other jurisdictions outside the EEA and the UK", "en")
-    assert [(p.code, p.role) for p in places] == [("US", "destination"), ("EEA", "other"), ("GB", "other")]
+    assert [(p.code, p.role) for p in places] == [("US", "destination"), ("EEA", "outside"), ("GB", "outside")]
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,8 @@ class ClauseFacts:
     destinations: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     ages: list[int] = field(default_factory=list)
+    seats: list[str] = field(default_factory=list)
+    """Countries of the company's own address (controller's establishment), not destinations."""
 
 
 @dataclass
@@ -66,12 +68,21 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
     retention = [d.iso for d in mentions if d.role == "retention"]
     if not retention and section_kind == "retention":
         retention = [d.iso for d in mentions if d.role == "other"]
+    minimum_ages = ages.minimum_ages(text, language)
+    if section_kind == "children":  # "reserved to people of at least 18 years", under "Children"
+        minimum_ages += [int(d.iso[1:-1]) for d in mentions
+                         if d.role in ("age", "other") and d.iso.endswith("Y") and 0 < int(d.iso[1:-1]) < 25]
+    named = places.find_places(text, language)
+    destinations = [p.code for p in named if p.role == "destination"]
+    if not destinations and section_kind == "transfer":
+        destinations = [p.code for p in named if p.role == "other"]
     return ClauseFacts(
         retention=list(dict.fromkeys(retention)),
         criteria=durations.retention_criteria(text, language),
-        destinations=places.transfer_destinations(text, language),
+        destinations=list(dict.fromkeys(destinations)),
         emails=[] if CF_PLACEHOLDER in text else contacts.find_emails(text),
-        ages=ages.minimum_ages(text, language),
+        ages=sorted(set(minimum_ages)),
+        seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
     )
 
 
@@ -158,6 +169,46 @@ def _substantive(removed: list[str], added: list[str], language: str | None) -> 
     return [w for w in out if w in meaning or (w not in function_words and not _is_date_token(w) or w.isdigit())]
 
 
+def _without_durations(text: str, mentions: list) -> str:
+    for mention in sorted(mentions, key=lambda m: m.start, reverse=True):
+        text = text[:mention.start] + " " + text[mention.end:]
+    return text
+
+
+def _durations_only_change(pair: ClausePair, substantive: list[str],
+                           language: str | None) -> tuple[Finding | None, list[str]]:
+    """A change of durations alone that no retention fact claimed: a response time, a notice period,
+    or the same period written another way ("28 days" → "four weeks"). Never a retention change.
+
+    Otherwise (None, the changed words that carry meaning once equal periods are set aside).
+    """
+    old, new = pair.old.text, pair.new.text
+    old_mentions, new_mentions = durations.find_durations(old, language), durations.find_durations(new, language)
+    if not old_mentions and not new_mentions:
+        return None, substantive
+    removed, added = _word_changes(_without_durations(old, old_mentions), _without_durations(new, new_mentions))
+    rest = _substantive(removed, added, language)
+    if rest:
+        same = _same_periods([m.iso for m in old_mentions], [m.iso for m in new_mentions])
+        return None, rest if same else substantive
+    before = join_words([describe_duration(m.iso) for m in old_mentions])
+    after = join_words([describe_duration(m.iso) for m in new_mentions])
+    old_values, new_values = [m.iso for m in old_mentions], [m.iso for m in new_mentions]
+    if _same_periods(old_values, new_values):
+        return Finding("editorial", False, "none", f"The same period written another way: {before} → {after}",
+                       "fact:same_duration", pair), rest
+    roles = {m.role for m in old_mentions + new_mentions}
+    if "response" in roles:
+        return Finding("rights", False, "none", f"Response time changed from {before} to {after} "
+                       "(how fast requests are answered, not how long data is kept)", "fact:response_time", pair,
+                       old_values, new_values), rest
+    if "notice" in roles:
+        return Finding("policy_changes", False, "none", f"Notice period changed from {before} to {after}",
+                       "fact:notice_period", pair, old_values, new_values), rest
+    return Finding("editorial", False, "none", f"A duration that is not a retention period changed: "
+                   f"{before} → {after}", "fact:other_duration", pair), rest
+
+
 def _minor_edit(substantive: list[str], old: str, new: str, language: str | None) -> bool:
     """A word or two changed, none of them a number, a negation, a modal or a cue of any practice."""
     if len(substantive) > SMALL_CHANGE_WORDS or any(w.isdigit() for w in substantive):
@@ -166,6 +217,8 @@ def _minor_edit(substantive: list[str], old: str, new: str, language: str | None
     if any(w in lx.negations or w in lx.modals for lx in lexicons for w in substantive):
         return False
     changed = _changed_words(old, new, context=0)
+    if places.find_places(changed, language):
+        return False  # a country swapped for another is not a wording matter
     return not any(lx.scan(changed) for lx in lexicons)
 
 
@@ -216,6 +269,11 @@ def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list
             summary = f"Contact e-mail {join_words(old.emails)} removed"
         found.append(Finding("contact", True, "medium", summary, "fact:contact_emails", pair,
                              old.emails, new.emails))
+    if old.seats and new.seats and set(old.seats) != set(new.seats):
+        summary = (f"The company's address moved from {join_words([describe_place(c) for c in old.seats])} "
+                   f"to {join_words([describe_place(c) for c in new.seats])}")
+        found.append(Finding("contact", True, "medium", summary, "fact:controller_country", pair,
+                             old.seats, new.seats))
     if set(old.ages) != set(new.ages) and (old.ages or new.ages):
         old_age, new_age = min(old.ages, default=None), min(new.ages, default=None)
         lowered = old_age is not None and new_age is not None and new_age < old_age
@@ -288,6 +346,9 @@ def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = fr
         substantive = _substantive(removed, added, language)
         if not substantive:
             return [Finding("editorial", False, "none", f"Wording changed: {_quote(new_text)}", "words:editorial", pair)]
+        durations_only, substantive = _durations_only_change(pair, substantive, language)
+        if durations_only:
+            return [durations_only]
         if _minor_edit(substantive, old_text, new_text, language):
             return [Finding("editorial", False, "none", f"Minor wording change: {_quote(new_text)}",
                             "words:minor_edit", pair)]
@@ -314,6 +375,8 @@ def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = fr
         return [Finding("editorial", False, "none", f"Unclassified wording {pair.kind}: {_quote(clause.text)}",
                         "cue:none", pair)]
     rule = classification.rule or f"section:{category}"
+    if category == "transfer" and not (places.find_places(old_text, language) or places.find_places(new_text, language)):
+        category, rule = "sharing", rule + " no-place:disclosure"  # data handed over, to nowhere abroad
     return [_practice_finding(pair, category, rule, substantive, language)]
 
 
@@ -323,6 +386,28 @@ NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")
 def heading_key(clause: Clause) -> str:
     """A heading's comparison key without its numbering: "2.1 Your rights" is "your rights"."""
     return NUMBERING.sub("", clause.key)
+
+
+def _seat_moves(pairs: list[ClausePair], findings: list[Finding], language: str | None) -> list[Finding]:
+    """The company's own address moved country, across clauses that were rewritten rather than edited."""
+    if any(f.rule == "fact:controller_country" for f in findings):
+        return []
+    before: dict[str, ClausePair] = {}
+    after: dict[str, ClausePair] = {}
+    for pair in pairs:
+        if pair.relocated:
+            continue
+        if pair.old:
+            before.update((code, pair) for code in clause_facts(pair.old.text, language, pair.old.section).seats)
+        if pair.new:
+            after.update((code, pair) for code in clause_facts(pair.new.text, language, pair.new.section).seats)
+    if not before or not after or set(before) == set(after):
+        return []
+    evidence = ClausePair(next(iter(before.values())).old, next(iter(after.values())).new)
+    summary = (f"The company's address moved from {join_words([describe_place(c) for c in before])} "
+               f"to {join_words([describe_place(c) for c in after])}")
+    return [Finding("contact", True, "medium", summary, "fact:controller_country", evidence,
+                    list(before), list(after))]
 
 
 def _is_heading(pair: ClausePair, headings: frozenset[str]) -> bool:
@@ -455,8 +540,10 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         return comparison
     headings = frozenset(heading_key(c) for c in old_clauses + new_clauses if c.kind == "heading")
     findings: list[Finding] = []
-    for pair in align_clauses(old_clauses, new_clauses):
+    pairs = align_clauses(old_clauses, new_clauses)
+    for pair in pairs:
         findings += _judge(pair, _clause_language(pair, new_lang or old_lang), headings)
+    findings += _seat_moves(pairs, findings, new_lang or old_lang)
     comparison.changes = _group(findings)
     comparison.material = any(c.material for c in comparison.changes)
     _date_notes(comparison)

@@ -30,6 +30,7 @@ _WORD_BEFORE = re.compile(r"([^\W_]+)[\s-]*$")
 _DIGITS_BEFORE = re.compile(r"(?<![\d.,])(\d{1,4})\s*-?\s*$")
 _FRACTION_BEFORE = re.compile(r"\d[.,]\d+\s*-?\s*$")
 _PAREN_DIGITS_BEFORE = re.compile(r"\(\s*(\d{1,4})\s*\)\s*$")
+_DIGITS_THEN_WORDS_BEFORE = re.compile(r"(?<![\d.,])(\d{1,4})\s*\([^()\d]{2,40}\)\s*$")  # "5 (cinco) anos"
 
 
 @dataclass
@@ -53,6 +54,8 @@ class _Grammar:
     criteria: re.Pattern[str] | None
     criteria_labels: dict[str, str]
     langs: tuple[str, ...]
+    fixed_pattern: re.Pattern[str] | None = None
+    fixed_iso: dict[str, str] | None = None
 
 
 @lru_cache(maxsize=None)
@@ -61,8 +64,12 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
     qualifiers: set[str] = set()
     cues: dict[str, list[str]] = {role: [] for role in _ROLES}
     criteria: dict[str, list[str]] = {}
+    fixed_iso: dict[str, str] = {}
     for code in langs:
         data = load("durations", code)
+        for iso, phrases in data.get("fixed", {}).items():
+            for phrase in phrases:
+                fixed_iso.setdefault(fold(phrase.lower()), iso)
         for unit, forms in data.get("units", {}).items():
             for form in forms:
                 unit_of.setdefault(fold(form.lower()), unit)
@@ -79,13 +86,19 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
     labels = {f"c{number}": label for number, label in enumerate(criteria)}
     alternatives = [f"(?P<{group}>{'|'.join(criteria[label])})" for group, label in labels.items()]
     criteria_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})", re.I) if alternatives else None
-    return _Grammar(unit_pattern, unit_of, cue_pattern, retention_cue, criteria_pattern, labels, langs)
+    fixed_pattern = (re.compile(rf"(?<![^\W\d_])(?:{alternation(sorted(fixed_iso))})(?![^\W\d_])", re.I)
+                     if fixed_iso else None)
+    return _Grammar(unit_pattern, unit_of, cue_pattern, retention_cue, criteria_pattern, labels, langs,
+                    fixed_pattern, fixed_iso)
 
 
 def _number_before(folded: str, position: int, langs: tuple[str, ...], lang: str | None) -> tuple[int, int] | None:
     """(value, start) of the number that ends right before `position`, or None."""
     window_start = max(0, position - _LOOKBACK)
     window = folded[window_start:position]
+    digits_then_words = _DIGITS_THEN_WORDS_BEFORE.search(window)
+    if digits_then_words:
+        return int(digits_then_words.group(1)), window_start + digits_then_words.start()
     paren = _PAREN_DIGITS_BEFORE.search(window)
     if paren:
         start = window_start + paren.start()
@@ -150,14 +163,23 @@ def find_durations(text: str, lang: str | None) -> list[Duration]:
     langs = languages_for(lang)
     grammar = _grammar(langs)
     folded = fold(text)
-    mentions: list[tuple[int, int, int, str]] = []
+    mentions: list[tuple[int, int, str, float, str]] = []
+    if grammar.fixed_pattern is not None:  # "half a year", "полугода": whole phrases, read first
+        for match in grammar.fixed_pattern.finditer(folded):
+            iso = grammar.fixed_iso[match.group().lower()]
+            mentions.append((match.start(), match.end(), iso, int(iso[1:-1]) * _UNIT_DAYS[iso[-1]], iso[-1]))
+    fixed_spans = [(start, end) for start, end, *_ in mentions]
     for match in grammar.unit_pattern.finditer(folded):
+        if any(start < match.end() and match.start() < end for start, end in fixed_spans):
+            continue
         unit = grammar.unit_of[match.group("unit").lower()]
         number = _number_before(folded, match.start(), langs, lang)
         if number is None:
             continue
         value, start = number
-        mentions.append((start, match.end(), value, unit))
+        iso = f"PT{value}H" if unit == "H" else f"P{value}{unit}"
+        mentions.append((start, match.end(), iso, value * _UNIT_DAYS[unit], unit))
+    mentions.sort()
     if not mentions:
         return []
     sentences = sentence_spans(folded)
@@ -167,11 +189,10 @@ def find_durations(text: str, lang: str | None) -> list[Duration]:
             role = next(name for name in _ROLES if cue.groupdict().get(name))
             cues.append((cue.start(), cue.end(), role))
     found = []
-    for start, end, value, unit in mentions:
-        iso = f"PT{value}H" if unit == "H" else f"P{value}{unit}"
+    for start, end, iso, days, unit in mentions:
         sentence = span_containing(sentences, start)
         role = _role(folded, start, end, unit, cues, sentence, langs)
-        found.append(Duration(iso, value * _UNIT_DAYS[unit], start, end, text[start:end], role))
+        found.append(Duration(iso, days, start, end, text[start:end], role))
     return found
 
 

@@ -308,8 +308,9 @@ def _only_connectors(text: str, matcher: _Matcher) -> bool:
 def find_places(text: str, lang: str | None, *, include_adjectives: bool = False) -> list[Place]:
     """Countries named in `text`, in order, each with its role.
 
-    Nationality adjectives ("Chinese company", "empresa china") are not countries; they are only
-    returned, with role "adjective", when `include_adjectives` is set.
+    Roles: `destination` (data goes there), `address` (the company's own seat), `outside` ("outside
+    the EEA"), `other`. Nationality adjectives ("Chinese company", "empresa china") are not
+    countries; they are only returned, with role "adjective", when `include_adjectives` is set.
     """
     matcher = _matcher(languages_for(lang))
     folded = fold(text)
@@ -323,9 +324,6 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
             role = _role(folded, start, end, span_containing(sentences, start), matcher)
         places.append(Place(code, start, end, text[start:end], role))
     _spread_along_lists(places, folded, matcher)
-    for place in places:
-        if place.role == "outside":
-            place.role = "other"
     return places
 
 
