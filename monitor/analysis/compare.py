@@ -28,6 +28,10 @@ TYPO_SIMILARITY = 0.8
 SMALL_CHANGE_WORDS = 2
 # Categories whose clauses name things worth listing as values: who receives data, why, what data.
 LABELLED_CATEGORIES = {"sharing": "recipients", "purpose": "purposes", "collection": "data"}
+ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th|er|re|e|ème|o|a|º|ª)?$")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+SHORT_DATE_CLAUSE_WORDS = 12
+NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")  # "2.1", "iv", "a)" before a heading
 
 
 @dataclass
@@ -131,11 +135,6 @@ def _changed_words(old: str, new: str, context: int = 2) -> str:
         if i2 > i1:
             spans.append(" ".join(old_words[max(0, i1 - context):i2 + context]))
     return " … ".join(spans)
-
-
-ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th|er|re|e|ème|o|a|º|ª)?$")
-YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-SHORT_DATE_CLAUSE_WORDS = 12
 
 
 def _is_date_token(token: str) -> bool:
@@ -317,70 +316,89 @@ def _quote(text: str, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = frozenset()) -> list[Finding]:
+def _editorial(summary: str, rule: str, pair: ClausePair, category: str = "editorial") -> Finding:
+    """A change that is not material (wording, dates, structure): recorded, never alerted."""
+    return Finding(category, False, "none", summary, rule, pair)
+
+
+def _only_placeholder_changed(pair: ClausePair) -> bool:
+    """Cloudflare's "[email protected]" stands for an address the scrape could not see: an unknown
+    value, so its appearing, vanishing or swallowing a few letters is not a contact change."""
     old_text = pair.old.text if pair.old else ""
     new_text = pair.new.text if pair.new else ""
-    clause = pair.new or pair.old
-    if pair.relocated:
-        return [Finding("editorial", False, "none", "Text duplicated, split or merged without new wording", "align:relocated", pair)]
-    if CF_PLACEHOLDER in old_text or CF_PLACEHOLDER in new_text:
-        removed, added = _word_changes(old_text.replace(CF_PLACEHOLDER, ""), new_text.replace(CF_PLACEHOLDER, ""))
-        if not [w for w in removed + added if "@" not in w and len(w) > 2 and not contacts.find_emails(w)] or pair.kind == "modified" and len(removed + added) <= 2:
-            return [Finding("editorial", False, "none", "Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
+    if CF_PLACEHOLDER not in old_text and CF_PLACEHOLDER not in new_text:
+        return False
+    removed, added = _word_changes(old_text.replace(CF_PLACEHOLDER, ""), new_text.replace(CF_PLACEHOLDER, ""))
+    meaningful = [w for w in removed + added if len(w) > 2 and not contacts.find_emails(w)]
+    return not meaningful or (pair.kind == "modified" and len(removed + added) <= 2)
 
-    old_facts = clause_facts(old_text, language, pair.old.section) if pair.old else ClauseFacts()
-    new_facts = clause_facts(new_text, language, pair.new.section) if pair.new else ClauseFacts()
-    if _is_heading(pair, headings):
-        return _fact_findings(pair, old_facts, new_facts) or [
-            Finding("editorial", False, "none", f"Heading changed: {_quote(new_text or old_text)}",
-                    "structure:heading", pair)]
+
+def _judge_wording(pair: ClausePair, language: str | None) -> Finding | list[str]:
+    """A modified clause whose facts did not move: a non-material finding for dates, formatting,
+    typos, function words and minor edits, else the changed words that carry meaning."""
+    old_text, new_text = pair.old.text, pair.new.text
+    removed, added = _word_changes(old_text, new_text)
+    if not removed and not added:
+        return _editorial("Punctuation or formatting changed", "words:none", pair)
+    if _is_date_change(old_text, new_text, removed + added, language):
+        return _editorial(f"Date changed: {_quote(new_text)}", "words:date_only", pair, "date")
+    substantive = _substantive(removed, added, language)
+    if not substantive:
+        return _editorial(f"Wording changed: {_quote(new_text)}", "words:editorial", pair)
+    durations_only, substantive = _durations_only_change(pair, substantive, language)
+    if durations_only:
+        return durations_only
+    if _minor_edit(substantive, old_text, new_text, language):
+        return _editorial(f"Minor wording change: {_quote(new_text)}", "words:minor_edit", pair)
+    return substantive
+
+
+def _category_of(pair: ClausePair, language: str | None) -> tuple[str | None, str]:
+    """(category, rule): by the changed words first, then the clause, its old self, its section."""
+    clause = pair.new or pair.old
+    classification = classify_clause(clause.text, clause.section, language)
     if pair.kind == "modified":
-        found = _fact_findings(pair, old_facts, new_facts)
-        if found:
-            return found
-        removed, added = _word_changes(old_text, new_text)
-        if not removed and not added:
-            return [Finding("editorial", False, "none", "Punctuation or formatting changed", "words:none", pair)]
-        if _is_date_change(old_text, new_text, removed + added, language):
-            return [Finding("date", False, "none", f"Date changed: {_quote(new_text)}", "words:date_only", pair)]
-        substantive = _substantive(removed, added, language)
-        if not substantive:
-            return [Finding("editorial", False, "none", f"Wording changed: {_quote(new_text)}", "words:editorial", pair)]
-        durations_only, substantive = _durations_only_change(pair, substantive, language)
-        if durations_only:
-            return [durations_only]
-        if _minor_edit(substantive, old_text, new_text, language):
-            return [Finding("editorial", False, "none", f"Minor wording change: {_quote(new_text)}",
-                            "words:minor_edit", pair)]
+        focused = classify_clause(_changed_words(pair.old.text, pair.new.text), clause.section, language)
+        if focused.category is not None:
+            classification = focused
+        elif classification.category is None:
+            classification = classify_clause(pair.old.text, pair.old.section, language)
+    category = classification.category or section_category(clause.section, language)
+    rule = classification.rule or f"section:{category}"
+    if category == "transfer" and not any(places.find_places(c.text, language) for c in (pair.old, pair.new) if c):
+        category, rule = "sharing", rule + " no-place:disclosure"  # data handed over, to nowhere abroad
+    return category, rule
+
+
+def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = frozenset()) -> list[Finding]:
+    """What one changed clause means: fact changes first, then wording, then its practice."""
+    if pair.relocated:
+        return [_editorial("Text duplicated, split or merged without new wording", "align:relocated", pair)]
+    if _only_placeholder_changed(pair):
+        return [_editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
+    old_facts = clause_facts(pair.old.text, language, pair.old.section) if pair.old else ClauseFacts()
+    new_facts = clause_facts(pair.new.text, language, pair.new.section) if pair.new else ClauseFacts()
+    found = _fact_findings(pair, old_facts, new_facts)
+    clause = pair.new or pair.old
+    if _is_heading(pair, headings):
+        return found or [_editorial(f"Heading changed: {_quote(clause.text)}", "structure:heading", pair)]
+    if found and pair.kind != "removed":
+        return found
+    if pair.kind == "modified":
+        wording = _judge_wording(pair, language)
+        if isinstance(wording, Finding):
+            return [wording]
+        substantive = wording
     else:
-        found = _fact_findings(pair, old_facts, new_facts)
-        if found and pair.kind == "added":
-            return found
-        if dates.is_date_line(old_text or new_text, language):
-            return [Finding("date", False, "none", f"Date line {pair.kind}: {_quote(old_text or new_text)}",
-                            "fact:date_line", pair)]
+        if dates.is_date_line(clause.text, language):
+            return [_editorial(f"Date line {pair.kind}: {_quote(clause.text)}", "fact:date_line", pair, "date")]
         if found:
             return found
         substantive = _tokens(clause.text)
-
-    classification = classify_clause(clause.text, clause.section, language)
-    if pair.kind == "modified":
-        focused = classify_clause(_changed_words(old_text, new_text), clause.section, language)
-        if focused.category is not None:
-            classification = focused
-    if classification.category is None and pair.old and pair.new:
-        classification = classify_clause(old_text, pair.old.section, language)
-    category = classification.category or section_category(clause.section, language)
+    category, rule = _category_of(pair, language)
     if category is None:
-        return [Finding("editorial", False, "none", f"Unclassified wording {pair.kind}: {_quote(clause.text)}",
-                        "cue:none", pair)]
-    rule = classification.rule or f"section:{category}"
-    if category == "transfer" and not (places.find_places(old_text, language) or places.find_places(new_text, language)):
-        category, rule = "sharing", rule + " no-place:disclosure"  # data handed over, to nowhere abroad
+        return [_editorial(f"Unclassified wording {pair.kind}: {_quote(clause.text)}", "cue:none", pair)]
     return [_practice_finding(pair, category, rule, substantive, language)]
-
-
-NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")
 
 
 def heading_key(clause: Clause) -> str:
