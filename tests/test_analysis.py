@@ -212,3 +212,27 @@ def test_the_company_moving_its_seat_abroad_is_a_contact_change_not_a_transfer()
     change = {c.category: c for c in result.changes if c.material}["contact"]
     assert (change.old_values, change.new_values) == (["GB"], ["IE"])
     assert "transfer" not in {c.category for c in result.changes if c.material}
+
+
+def test_page_furniture_leaking_into_a_scrape_is_not_policy_text():
+    old = "# Cookies\nWe use cookies to remember you.\n# Sharing\nWe share data with processors."
+    new = ("We use cookies to analyse site traffic.\nAccept | Decline\n# Cookies\nBack to top\n"
+           "We use cookies to remember you.\n# Sharing\nBack to top\nWe share data with processors.\nBack to top")
+    result = compare_texts(old, new)
+    assert not result.material, [(c.category, c.rule) for c in result.changes]
+
+
+def test_a_rewording_made_throughout_the_document_is_editorial():
+    old = ("# Data\nWe collect personal data you give us.\nWe use personal data to run the service.\n"
+           "# Sharing\nWe share personal data with processors.\nWe never sell personal data.")
+    result = compare_texts(old, old.replace("personal data", "personal information"))
+    assert not result.material
+
+
+@pytest.mark.parametrize("old, new", [
+    ("# Sharing\nWe may share data with processors.", "# Sharing\nWe might share data with processors."),
+    ("# Sharing\nWe don't sell your data.", "# Sharing\nWe do not sell your data."),
+    ("# Contact\nWrite to us by e-mail.", "# Contact\nWrite to us by email."),
+])
+def test_synonyms_and_contractions_say_the_same_thing(old, new):
+    assert not compare_texts(old, new).material

@@ -19,7 +19,7 @@ from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
 from monitor.analysis.describe import describe_duration, describe_place, duration_days, join_words
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import find_labels, lexicons_for
+from monitor.analysis.lexicon import TOKEN, find_labels, lexicons_for, load_lexicon, page_chrome
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.segment import WORD, Clause, split_clauses
 
@@ -104,8 +104,21 @@ def _month_words() -> frozenset[str]:
     return frozenset(words)
 
 
-def _tokens(text: str) -> list[str]:
-    return WORD.findall(text.casefold())
+def _tokens(text: str, language: str | None = None) -> list[str]:
+    """Words as compared: case-folded, contractions expanded and synonyms ("might" for "may",
+    "email" for "e-mail") written one way, so saying the same thing differently is no change."""
+    folded = text.casefold()
+    lexicon = load_lexicon(language) if language else None
+    for known in [lexicon] if lexicon else lexicons_for(None):
+        for short, long in known.contractions:
+            if short in folded:
+                folded = folded.replace(short, long)
+    if lexicon is None:
+        return WORD.findall(folded)
+    for phrase, group in lexicon.synonyms.items():
+        if not WORD.fullmatch(phrase) and phrase in folded:
+            folded = folded.replace(phrase, f"synonym{group}")
+    return [f"synonym{lexicon.synonyms[w]}" if w in lexicon.synonyms else w for w in WORD.findall(folded)]
 
 
 def _similar(a: str, b: str) -> bool:
@@ -114,8 +127,8 @@ def _similar(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= TYPO_SIMILARITY
 
 
-def _word_changes(old: str, new: str) -> tuple[list[str], list[str]]:
-    old_counts, new_counts = Counter(_tokens(old)), Counter(_tokens(new))
+def _word_changes(old: str, new: str, language: str | None = None) -> tuple[list[str], list[str]]:
+    old_counts, new_counts = Counter(_tokens(old, language)), Counter(_tokens(new, language))
     return list((old_counts - new_counts).elements()), list((new_counts - old_counts).elements())
 
 
@@ -218,7 +231,7 @@ def _minor_edit(substantive: list[str], old: str, new: str, language: str | None
     changed = _changed_words(old, new, context=0)
     if places.find_places(changed, language):
         return False  # a country swapped for another is not a wording matter
-    return not any(lx.scan(changed) for lx in lexicons)
+    return not any(lx.scan(" ".join(substantive)) for lx in lexicons)
 
 
 def _clause_language(pair: ClausePair, default: str | None) -> str | None:
@@ -333,15 +346,24 @@ def _only_placeholder_changed(pair: ClausePair) -> bool:
     return not meaningful or (pair.kind == "modified" and len(removed + added) <= 2)
 
 
-def _judge_wording(pair: ClausePair, language: str | None) -> Finding | list[str]:
+def _judge_wording(pair: ClausePair, language: str | None,
+                   systematic: frozenset[str] = frozenset()) -> Finding | list[str]:
     """A modified clause whose facts did not move: a non-material finding for dates, formatting,
-    typos, function words and minor edits, else the changed words that carry meaning."""
+    typos, function words, rewordings made throughout the document and minor edits, else the
+    changed words that carry meaning."""
     old_text, new_text = pair.old.text, pair.new.text
     removed, added = _word_changes(old_text, new_text)
     if not removed and not added:
         return _editorial("Punctuation or formatting changed", "words:none", pair)
     if _is_date_change(old_text, new_text, removed + added, language):
         return _editorial(f"Date changed: {_quote(new_text)}", "words:date_only", pair, "date")
+    removed, added = _word_changes(old_text, new_text, language)
+    if not removed and not added:
+        return _editorial(f"Said the same way with other words: {_quote(new_text)}", "words:synonyms", pair)
+    if systematic and systematic.issuperset(removed + added):
+        return _editorial(f"Reworded as throughout the document: {_quote(new_text)}", "words:systematic", pair)
+    removed = [w for w in removed if w not in systematic]
+    added = [w for w in added if w not in systematic]
     substantive = _substantive(removed, added, language)
     if not substantive:
         return _editorial(f"Wording changed: {_quote(new_text)}", "words:editorial", pair)
@@ -370,22 +392,92 @@ def _category_of(pair: ClausePair, language: str | None) -> tuple[str | None, st
     return category, rule
 
 
-def _judge(pair: ClausePair, language: str | None, headings: frozenset[str] = frozenset()) -> list[Finding]:
+@dataclass
+class DocumentContext:
+    """What judging one clause needs to know about both documents."""
+
+    headings: frozenset[str] = frozenset()
+    chrome: frozenset[tuple[str, int]] = frozenset()
+    """(side, block) of page furniture: navigation links, consent-banner buttons and text."""
+    systematic: frozenset[str] = frozenset()
+    """Words swapped the same way in many clauses ("personal data" → "personal information")."""
+
+    def is_chrome(self, pair: ClausePair) -> bool:
+        return any(clause is not None and (side, clause.block) in self.chrome
+                   for side, clause in (("old", pair.old), ("new", pair.new)))
+
+
+def _chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
+    """Blocks of page furniture a scrape left in the text: short links repeated all over the page
+    ("Back to top"), banner buttons ("Accept | Decline") and the cookie sentences next to them."""
+    chrome = page_chrome()
+    repeats = Counter(c.key for c in clauses)
+    per_block = Counter(c.block for c in clauses)
+    found: set[tuple[str, int]] = set()
+    buttons: set[int] = set()
+    for clause in clauses:
+        words = TOKEN.findall(clause.text.casefold())
+        if not words or len(words) > 8:
+            continue
+        alone = per_block[clause.block] == 1
+        if alone and (clause.key in chrome["navigation"] or (repeats[clause.key] >= 3 and len(words) <= 5)):
+            found.add((side, clause.block))
+        elif clause.kind != "heading" and _is_button_row(clause.text, chrome["buttons"]):
+            buttons.add(clause.block)
+    for clause in clauses:
+        near_button = any(abs(clause.block - b) <= 2 for b in buttons)
+        if clause.block in buttons or (near_button and "cookie" in clause.text.casefold()):
+            found.add((side, clause.block))
+    return found
+
+
+BUTTON_SEPARATORS = re.compile(r"\s*(?:[|/·•]|\s-\s)\s*")
+
+
+def _is_button_row(text: str, buttons: frozenset[str]) -> bool:
+    """"Accept | Decline", "Alle akzeptieren Nur notwendige": nothing but consent-banner buttons."""
+    words = TOKEN.findall(BUTTON_SEPARATORS.sub(" ", text).casefold())
+    position = 0
+    while position < len(words):
+        for length in range(min(6, len(words) - position), 0, -1):
+            if " ".join(words[position:position + length]) in buttons:
+                position += length
+                break
+        else:
+            return False
+    return bool(words)
+
+
+def _systematic_words(pairs: list[ClausePair], language: str | None) -> frozenset[str]:
+    """Words removed and added together in three clauses or more: a rewording done throughout."""
+    together: Counter[tuple[str, str]] = Counter()
+    for pair in pairs:
+        if pair.kind != "modified" or pair.relocated:
+            continue
+        removed, added = _word_changes(pair.old.text, pair.new.text, language)
+        together.update({(r, a) for r in set(removed) for a in set(added)})
+    negations = frozenset().union(*(lx.negations for lx in lexicons_for(language)))
+    return frozenset(w for (r, a), n in together.items() if n >= 3 for w in (r, a) if w not in negations)
+
+
+def _judge(pair: ClausePair, language: str | None, context: DocumentContext = DocumentContext()) -> list[Finding]:
     """What one changed clause means: fact changes first, then wording, then its practice."""
     if pair.relocated:
         return [_editorial("Text duplicated, split or merged without new wording", "align:relocated", pair)]
+    if context.is_chrome(pair):
+        return [_editorial("Page furniture (navigation, cookie banner) changed", "structure:page_chrome", pair)]
     if _only_placeholder_changed(pair):
         return [_editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
     old_facts = clause_facts(pair.old.text, language, pair.old.section) if pair.old else ClauseFacts()
     new_facts = clause_facts(pair.new.text, language, pair.new.section) if pair.new else ClauseFacts()
     found = _fact_findings(pair, old_facts, new_facts)
     clause = pair.new or pair.old
-    if _is_heading(pair, headings):
+    if _is_heading(pair, context.headings):
         return found or [_editorial(f"Heading changed: {_quote(clause.text)}", "structure:heading", pair)]
     if found and pair.kind != "removed":
         return found
     if pair.kind == "modified":
-        wording = _judge_wording(pair, language)
+        wording = _judge_wording(pair, language, context.systematic)
         if isinstance(wording, Finding):
             return [wording]
         substantive = wording
@@ -556,11 +648,15 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
                                 "their facts are compared.")
         _compare_across_languages(old_clauses, new_clauses, old_lang, new_lang, comparison)
         return comparison
-    headings = frozenset(heading_key(c) for c in old_clauses + new_clauses if c.kind == "heading")
-    findings: list[Finding] = []
     pairs = align_clauses(old_clauses, new_clauses)
+    context = DocumentContext(
+        headings=frozenset(heading_key(c) for c in old_clauses + new_clauses if c.kind == "heading"),
+        chrome=frozenset(_chrome_blocks(old_clauses, "old") | _chrome_blocks(new_clauses, "new")),
+        systematic=_systematic_words(pairs, new_lang or old_lang),
+    )
+    findings: list[Finding] = []
     for pair in pairs:
-        findings += _judge(pair, _clause_language(pair, new_lang or old_lang), headings)
+        findings += _judge(pair, _clause_language(pair, new_lang or old_lang), context)
     findings += _seat_moves(pairs, findings, new_lang or old_lang)
     comparison.changes = _group(findings)
     comparison.material = any(c.material for c in comparison.changes)

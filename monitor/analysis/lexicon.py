@@ -119,6 +119,9 @@ class Lexicon:
     negations: frozenset[str] = frozenset()
     modals: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
+    contractions: tuple[tuple[str, str], ...] = ()
+    synonyms: dict[str, int] = field(default_factory=dict)
+    """Word or phrase → its group: "may"/"might", "e-mail"/"email" say the same thing."""
 
     def scan(self, text: str) -> Scan:
         return _scan(self.language, text.casefold())
@@ -163,6 +166,9 @@ def load_lexicon(language: str) -> Lexicon | None:
         negations=frozenset(w.casefold() for w in data.get("negations", [])),
         modals=frozenset(w.casefold() for w in data.get("modals", [])),
         function_words=frozenset(w.casefold() for w in data.get("function_words", [])),
+        contractions=tuple(sorted(data.get("contractions", {}).items(), key=lambda kv: -len(kv[0]))),
+        synonyms={word.casefold(): group for group, words in enumerate(data.get("synonym_groups", []))
+                  for word in words},
     )
 
 
@@ -194,3 +200,15 @@ def find_labels(text: str, kind: str, language: str | None) -> list[str]:
         found += [label for label in lexicon.labels.get(kind, ())
                   if label not in found and ("label", kind, label) in scan]
     return found
+
+
+@lru_cache(maxsize=1)
+def page_chrome() -> dict[str, frozenset[str]]:
+    """Consent-banner buttons and navigation links of every language (lexicons/page_chrome.json)."""
+    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "page_chrome.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    buttons = frozenset(b.casefold() for b in data["consent_buttons"])
+    return {
+        "buttons": buttons,
+        "navigation": frozenset(n.casefold() for n in data["navigation"]),
+    }

@@ -69,7 +69,13 @@ def split_sentences(text: str) -> list[str]:
     tail = text[start:].strip()
     if tail:
         parts.append(tail)
-    return parts
+    merged: list[str] = []
+    for part in parts:  # "your e-mail address; and" keeps its "and"
+        if merged and len(part.split()) <= 2:
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
 
 
 def _headings_in_name_only(lines: list[str]) -> set[int]:
