@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from monitor.analysis.segment import Clause
 
@@ -36,7 +37,12 @@ class ClausePair:
 
 def _words(clause: Clause) -> frozenset[str]:
     """Words that identify a clause; numbers are what changes, not who the clause is."""
-    words = clause.key.split()
+    return _identifying_words(clause.key)
+
+
+@lru_cache(maxsize=8192)
+def _identifying_words(key: str) -> frozenset[str]:
+    words = key.split()
     return frozenset(w for w in words if not w.isdigit()) or frozenset(words)
 
 
@@ -95,17 +101,22 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
             paired_old[i] = (j, score)
             paired_new[j] = (i, score)
 
-    old_side, new_side = _Side([_words(c) for c in old]), _Side([_words(c) for c in new])
+    sides: dict[str, _Side] = {}
+
+    def side(name: str) -> _Side:  # built only when some clause is left unpaired
+        if name not in sides:
+            sides[name] = _Side([_words(c) for c in (old if name == "old" else new)])
+        return sides[name]
     pairs: list[ClausePair] = []
     for j, clause in enumerate(new_rest):
         if j in paired_new:
             i, score = paired_new[j]
             pairs.append(ClausePair(old_rest[i], clause, score))
         else:
-            pairs.append(ClausePair(None, clause, relocated=old_side.contains(new_words[j])))
+            pairs.append(ClausePair(None, clause, relocated=side("old").contains(new_words[j])))
     for i, clause in enumerate(old_rest):
         if i not in paired_old:
-            pairs.append(ClausePair(clause, None, relocated=new_side.contains(old_words[i])))
+            pairs.append(ClausePair(clause, None, relocated=side("new").contains(old_words[i])))
     return pairs + duplicates
 
 

@@ -8,6 +8,7 @@ When the two versions are in different languages, their facts are compared inste
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -88,6 +89,12 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
         ages=sorted(set(minimum_ages)),
         seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
     )
+
+
+@lru_cache(maxsize=16)
+def _declared_date(text: str, language: str | None) -> "datetime.date | None":
+    """The "last updated" date of a document, read once per text."""
+    return dates.declared_date(text, language)
 
 
 @lru_cache(maxsize=1)
@@ -638,8 +645,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     old_lang = detect_language(old_text, lang_hint)
     new_lang = detect_language(new_text, lang_hint)
     comparison = Comparison(material=False, language={"old": old_lang or "", "new": new_lang or ""})
-    old_date = dates.declared_date(old_text, old_lang)
-    new_date = dates.declared_date(new_text, new_lang)
+    old_date = _declared_date(old_text, old_lang)
+    new_date = _declared_date(new_text, new_lang)
     comparison.old_date = old_date.isoformat() if old_date else None
     comparison.new_date = new_date.isoformat() if new_date else None
     old_clauses, new_clauses = split_clauses(old_text), split_clauses(new_text)
@@ -676,7 +683,7 @@ def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str
         kind = LABELLED_CATEGORIES.get(classify_clause(clause.text, clause.section, language).category or "")
         if kind:
             labelled[kind] += find_labels(clause.text, kind, language)
-    declared = dates.declared_date(text, language)
+    declared = _declared_date(text, language)
     return {
         "language": [language] if language else [],
         "declared_date": [declared.isoformat()] if declared else [],

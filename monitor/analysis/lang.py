@@ -57,12 +57,14 @@ def identify(text: str) -> tuple[str | None, float]:
     if len(text) > 3 * SLICE_CHARS:
         middle = len(text) // 2
         text = " ".join((text[:SLICE_CHARS], text[middle:middle + SLICE_CHARS], text[-SLICE_CHARS:]))
-    sample = _MARKUP.sub(" ", text)
-    if len(sample.strip()) < MIN_CHARS:
+    if len(text.strip()) < MIN_CHARS:
         return None, 0.0
-    profiled = _by_function_words(sample)
+    profiled = _by_function_words(text)
     if profiled:
         return profiled, PROFILE_CONFIDENCE
+    sample = _MARKUP.sub(" ", text)  # the model reads characters: markup and numbers only mislead it
+    if len(sample.strip()) < MIN_CHARS:
+        return None, 0.0
     language, confidence = _identifier().classify(sample)
     return language, float(confidence)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 LIST_ITEM = re.compile(r"^(?:[-*+•·]|\d{1,3}[.)])\s+")
@@ -43,7 +44,7 @@ class Clause:
     block: int
     kind: str  # heading | item | row | sentence
 
-    @property
+    @cached_property
     def key(self) -> str:
         return clause_key(self.text)
 
@@ -103,6 +104,11 @@ def _headings_in_name_only(lines: list[str]) -> set[int]:
 
 def split_clauses(text: str) -> list[Clause]:
     """Every sentence, list item, table row and heading of a clean text, in order."""
+    return list(_split_clauses(text))
+
+
+@lru_cache(maxsize=32)
+def _split_clauses(text: str) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     section = ""
     lines = [raw.strip() for raw in text.split("\n")]
@@ -130,4 +136,4 @@ def split_clauses(text: str) -> list[Clause]:
         for sentence in split_sentences(line):
             if len(sentence) >= MIN_CLAUSE_CHARS and WORD.search(sentence):
                 clauses.append(Clause(sentence, section, index, kind))
-    return clauses
+    return tuple(clauses)
