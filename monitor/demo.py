@@ -248,8 +248,7 @@ def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = N
     from rich.text import Text
 
     from monitor.scheduler import check_and_deliver, describe_outcome
-    from monitor.watchlist import database_path, load_watchlist
-    from store import Store
+    from monitor.watchlist import load_watchlist
 
     console = console or Console()
     say = (lambda *a, **k: None) if as_json else console.print
