@@ -15,7 +15,7 @@ from typing import Any
 
 from alerts.channels import Channel
 from alerts.model import ALERT_KINDS, Alert, alert_id, severity_rank
-from alerts.outbox import normalise_time
+from monitor.timestamps import normalise_timestamp
 from monitor.analysis.model import Comparison
 
 KIND_SEVERITY = {"failure": "high", "recovered": "low", "warning": "medium"}
@@ -80,7 +80,7 @@ def build_alerts(
     if kind not in ALERT_KINDS:
         raise ValueError(f"unknown alert kind {kind!r} (one of {', '.join(ALERT_KINDS)})")
     details = dict(details or {})
-    now = normalise_time(now)
+    now = normalise_timestamp(now)
     name = str(policy["name"])
     changes: list[dict] = []
     if comparison is not None:

@@ -9,7 +9,8 @@ from sqlite_utils import Database
 
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert
-from alerts.outbox import claim_due, mark_delivered, mark_failed, normalise_time, release, utc_now
+from alerts.outbox import claim_due, mark_delivered, mark_failed, release
+from monitor.timestamps import normalise_timestamp, utc_now
 
 
 @dataclass
@@ -37,7 +38,7 @@ def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None 
     run untried, so a dead server costs one timeout per run rather than one per alert, and a
     single alert the server rejects cannot block the others (its own backoff moves it aside).
     """
-    now = normalise_time(now) if now else utc_now()
+    now = normalise_timestamp(now) if now else utc_now()
     report = DeliveryReport()
     by_channel: dict[str, list[dict[str, Any]]] = {}
     for row in claim_due(db, now):

@@ -12,10 +12,12 @@ or the channel no longer exists; `retry_now` makes it pending again).
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 from sqlite_utils import Database
+
+from monitor.timestamps import format_timestamp, normalise_timestamp, parse_timestamp, utc_now
 
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 6 * 3600
@@ -27,25 +29,6 @@ OUTBOX_COLUMNS = (
     "id", "created_at", "policy", "channel", "kind", "severity", "payload",
     "status", "attempts", "next_attempt_at", "last_error", "delivered_at",
 )
-
-
-def utc_now() -> str:
-    return format_time(datetime.now(timezone.utc))
-
-
-def format_time(moment: datetime) -> str:
-    """The project's timestamp form (`2026-11-22T01:30:00Z`), which sorts as text."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def normalise_time(now: str) -> str:
-    """Any ISO 8601 time as the canonical `...Z` form, so stored times compare as text."""
-    return format_time(parse_time(now))
 
 
 def _rows(db: Database, sql: str, params: tuple | dict = ()) -> list[dict[str, Any]]:
@@ -82,7 +65,7 @@ def due(db: Database, now: str) -> list[dict[str, Any]]:
         db,
         "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
         "ORDER BY created_at, id",
-        (normalise_time(now),),
+        (normalise_timestamp(now),),
     )
 
 
@@ -90,8 +73,8 @@ def claim_due(db: Database, now: str, lease_seconds: int = LEASE_SECONDS) -> lis
     """Atomically take the due rows for this process: nobody else sees them due until the lease ends."""
     if db.conn.in_transaction:
         raise RuntimeError("deliver alerts outside a transaction: claiming needs its own BEGIN IMMEDIATE")
-    now = normalise_time(now)
-    lease_until = format_time(parse_time(now) + timedelta(seconds=lease_seconds))
+    now = normalise_timestamp(now)
+    lease_until = format_timestamp(parse_timestamp(now) + timedelta(seconds=lease_seconds))
     db.execute("BEGIN IMMEDIATE")
     try:
         rows = due(db, now)
@@ -112,7 +95,7 @@ def mark_delivered(db: Database, id: str, now: str) -> None:
     db.execute(
         "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, "
         "last_error = NULL WHERE id = ?",
-        (normalise_time(now), id),
+        (normalise_timestamp(now), id),
     )
 
 
@@ -136,10 +119,10 @@ def mark_failed(
 ) -> None:
     """Record a failed attempt; `attempts` counts this one. Retry later, or give up (`failed`)."""
     gave_up = permanent or attempts >= max_attempts
-    next_attempt = parse_time(now) + timedelta(seconds=retry_delay(attempts, base, max_delay))
+    next_attempt = parse_timestamp(now) + timedelta(seconds=retry_delay(attempts, base, max_delay))
     db.execute(
         "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-        ("failed" if gave_up else "pending", attempts, error, format_time(next_attempt), id),
+        ("failed" if gave_up else "pending", attempts, error, format_timestamp(next_attempt), id),
     )
 
 
@@ -161,7 +144,7 @@ def retry_now(db: Database, now: str | None = None) -> int:
     """Make every undelivered alert (pending or given up) due now; returns how many."""
     cursor = db.execute(
         "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status IN ('pending', 'failed')",
-        (normalise_time(now or utc_now()),),
+        (normalise_timestamp(now or utc_now()),),
     )
     return cursor.rowcount
 
@@ -172,5 +155,5 @@ def release(db: Database, ids: list[str], now: str) -> None:
         for id in ids:
             db.execute(
                 "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-                (normalise_time(now), id),
+                (normalise_timestamp(now), id),
             )

@@ -17,6 +17,8 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from monitor.timestamps import utc_now
+
 DEFAULT_USER_AGENT = (
     "policy-monitor/0.1 (+https://github.com/policy-monitor; privacy policy change monitor)"
 )
@@ -31,10 +33,6 @@ BINARY_TYPES = (
     "application/x-msdownload", "application/vnd.ms-fontobject",
 )
 SNIFF_BYTES = 4096
-
-
-def _utc_now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -214,7 +212,7 @@ class Fetcher:
         async with self._host_limit(parsed.host):
             for attempt_number in range(self.settings.retries + 1):
                 attempt_started = time.monotonic()
-                attempt = Attempt(started_at=_utc_now(), status=None, duration_ms=0, error=None)
+                attempt = Attempt(started_at=utc_now(), status=None, duration_ms=0, error=None)
                 result.attempts.append(attempt)
                 delay: float | None = None
                 try:

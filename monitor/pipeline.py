@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from monitor import guards
 from monitor.errors import NormalizeError
+from monitor.timestamps import utc_now
 from monitor.watchlist import PolicyEntry, Settings, Watchlist
 
 ACCEPTED = ("new_version", "unchanged", "not_modified")
@@ -79,12 +80,6 @@ class _Page:
 
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
-
-
-def _utc_now() -> str:
-    from store import utc_now
-
-    return utc_now()
 
 
 def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> _Page:
@@ -250,13 +245,13 @@ class _Check:
     def __init__(self, entry: PolicyEntry, store: Any, settings: Settings, channels: dict[str, Any], now: str | None):
         self.entry, self.store, self.settings, self.channels = entry, store, settings, channels
         self.fixed_now = now
-        self.started_at = now or _utc_now()
+        self.started_at = now or utc_now()
         self.policy_id = store.ensure_policy(entry.name, entry.url, entry.language)
         self.latest = store.latest_version(self.policy_id)
         self.fetch_result: Any = None
 
     def now(self) -> str:
-        return self.fixed_now or _utc_now()
+        return self.fixed_now or utc_now()
 
     def _record(self, outcome: str, error: str | None, snapshot_hash: str | None, version_id: int | None) -> int:
         result = self.fetch_result
@@ -529,7 +524,7 @@ def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, 
             report.unchanged.append(entry.name)
             continue
         snapshot_hash, text = current
-        stamp = now or _utc_now()
+        stamp = now or utc_now()
         comparison, facts = _analyse(latest.text, text, entry.language)
         with store.transaction():
             version = store.add_version(

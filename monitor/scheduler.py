@@ -31,6 +31,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from monitor.errors import PolicyMonitorError
+from monitor.timestamps import format_timestamp, parse_timestamp
+from monitor.timestamps import now as current_time
 from monitor.watchlist import PolicyEntry, Watchlist, database_path, load_watchlist
 
 log = logging.getLogger("monitor.service")
@@ -64,7 +66,7 @@ class KeyValueFormatter(logging.Formatter):
     """`2026-11-22T01:30:00Z level=info event=check_done policy=x outcome=unchanged ...`."""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = format_timestamp(datetime.fromtimestamp(record.created, timezone.utc))
         parts = [stamp, f"level={record.levelname.lower()}"]
         fields = getattr(record, "fields", None)
         if fields is None:
@@ -113,19 +115,6 @@ def configure_logging(verbose: int = 0) -> None:
 # Time and due-ness
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def parse_timestamp(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def format_timestamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def jitter_seconds(interval: timedelta, fraction: float | None = None) -> float:
     """How far a run may drift from its slot: a fraction of the interval, at most 5 minutes."""
     share = DEFAULT_JITTER_FRACTION if fraction is None else max(0.0, float(fraction))
@@ -154,7 +143,7 @@ def last_checks(store: Any) -> dict[str, datetime]:
 
 def due_entries(watchlist: Watchlist, store: Any, now: datetime | None = None) -> list[PolicyEntry]:
     """Entries never checked, or whose last check is at least one interval old."""
-    now = now or utc_now()
+    now = now or current_time()
     checked = last_checks(store)
     due = []
     for entry in watchlist.policies:
@@ -357,12 +346,12 @@ class Service:
             coalesce=True,
             max_instances=1,
             misfire_grace_time=max(1, int(seconds)),
-            next_run_time=self._first_run(entry, last_checked, now or utc_now()),
+            next_run_time=self._first_run(entry, last_checked, now or current_time()),
         )
 
     def schedule_all(self) -> None:
         """One job per entry, from the last check times in the database."""
-        now = utc_now()
+        now = current_time()
         checked = last_checks(self.store)
         for entry in self.entries.values():
             self.schedule(entry, checked.get(entry.name), now)
@@ -451,7 +440,7 @@ class Service:
         for name in removed:
             if self.scheduler.get_job(name):
                 self.scheduler.remove_job(name)
-        now = utc_now()
+        now = current_time()
         for name in added:
             self.schedule(new_entries[name], self._last_checked(name), now)
         for name in changed:
@@ -604,7 +593,7 @@ class _StatusDisplay:
         if status.running:
             line.append(f" · checking {', '.join(sorted(status.running))}", style="yellow")
         if when:
-            wait = max(0, int((when - utc_now()).total_seconds()))
+            wait = max(0, int((when - current_time()).total_seconds()))
             line.append(f" · next {name} in {_duration(wait)}")
         if status.last:
             line.append(f" · last {status.last}", style="dim")

@@ -15,13 +15,13 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from monitor.errors import StoreError, UsageError
+from monitor.timestamps import utc_now
 from store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
@@ -35,11 +35,6 @@ _VERSION_SUMMARY_COLUMNS = (
     "v.id, v.seq, v.text_hash, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
     "v.material, v.summary"
 )
-
-
-def utc_now() -> str:
-    """Current time in the project's timestamp format (`2026-11-22T01:30:00Z`)."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def sha256_hex(data: bytes | str) -> str:

@@ -15,11 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from monitor.errors import UsageError
+from monitor.timestamps import format_timestamp
+from monitor.timestamps import now as utc_now
 
 if TYPE_CHECKING:
     from monitor.watchlist import Watchlist
 
-TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
 # -- printing ---------------------------------------------------------------------------------
@@ -63,14 +64,6 @@ def add_json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 # -- times ------------------------------------------------------------------------------------
-
-
-def format_timestamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime(TIMESTAMP_FORMAT)
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def parse_since(text: str, now: datetime | None = None) -> str:
