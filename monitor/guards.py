@@ -141,16 +141,9 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     """
     if len(text) < MIN_TEXT_FOR_LANGUAGE:
         return None
-    try:
-        from monitor.analysis import detect_language as analysis_detect_language  # type: ignore[attr-defined]
-    except ImportError:
-        analysis_detect_language = None
-    if analysis_detect_language is not None:
-        return analysis_detect_language(text, hint=hint)
-    import py3langid
+    from monitor.analysis import detect_language as analysis_detect_language
 
-    code, _score = py3langid.classify(text)
-    return code or hint
+    return analysis_detect_language(text, hint=hint)
 
 
 def language_flip(expected: str | None, detected: str | None) -> bool:

@@ -30,6 +30,7 @@ FAILED = ("error", "suspect")
 REPROCESS_RULE = "reprocess"
 SUSPECT_PREFIX = "suspect page held back: "
 FLAPPING_RULE = "flapping"
+TITLE_BYTES = 32_768
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> _Pa
 
     title = None
     try:
-        title = guards.html_title(decode_body(body, content_type)[:200_000])
+        title = guards.html_title(decode_body(body[:TITLE_BYTES], content_type))  # the head is enough
     except (NormalizeError, UnicodeError, ValueError):
         title = None
     try:
@@ -218,8 +219,8 @@ def _versions_before_latest(store: Any, policy_id: int, window: int) -> list[tup
     """(seq, text_hash) of up to `window` versions before the latest one, newest first."""
     if window <= 0:
         return []
-    earlier = store.versions(policy_id)[:-1]
-    return [(v.seq, v.text_hash) for v in reversed(earlier[-window:])]
+    earlier = store.versions(policy_id, limit=window + 1)[:-1]  # the newest few, never the whole history
+    return [(v.seq, v.text_hash) for v in reversed(earlier)]
 
 
 def _recent_suspect_texts(store: Any, policy_id: int, entry: PolicyEntry, limit: int) -> list[str | None]:
