@@ -15,11 +15,15 @@ Python subprocess, so its peak RSS is its own:
 
 Wall time is the child process's whole life (interpreter start, imports, work); "work" is the
 in-process time of the fetch/check loop alone. The pipeline/baseline ratio uses work times.
-Pipeline rounds also report where the event-loop time went (normalise, analysis, store, guards,
-alerts; the rest is fetching: httpx, asyncio and waiting on the network).
+The pipeline reads and analyses pages in worker processes (`settings.workers`, automatic: one
+per CPU for a batch this big; `--workers N` overrides it, 0 keeps everything on the event loop):
+its CPU time and peak memory include those workers (peak: the child's own high-water mark plus
+each worker's largest sampled RSS). Pipeline rounds also report where the event-loop time went
+(store, guards, alerts, and normalise/analysis when they run inline; the rest is fetching:
+httpx, asyncio and waiting on the network, plus waiting on the workers).
 
-    python benchmarks/bench_pipeline.py [--urls 1000] [--concurrency 10] [--skip-urlwatch] [--json]
-                                        [--profile]
+    python benchmarks/bench_pipeline.py [--urls 1000] [--concurrency 10] [--workers N] [--skip-urlwatch]
+                                        [--json] [--profile]
 
 Targets: pipeline ("new" and "unchanged" rounds) at >= 0.5x the fetch-only rate, no slower than
 urlwatch on the same round, peak RSS < 400 MB.
@@ -136,14 +140,68 @@ class StageClock:
             setattr(owner, name, self.wrap(getattr(owner, name), stage))
 
 
+class ProcessTreeSampler:
+    """Peak RSS and CPU time of this process's descendants (the worker processes), sampled.
+
+    Workers may come from a fork server, so they are grandchildren: `getrusage(RUSAGE_CHILDREN)`
+    would not see them before they are reaped, a sampler with psutil does.
+    """
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import threading
+
+        import psutil
+
+        self._me = psutil.Process()
+        self.interval = interval
+        self.peak_rss: dict[int, int] = {}
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        for child in self._me.children(recursive=True):
+            try:
+                with child.oneshot():
+                    rss, times = child.memory_info().rss, child.cpu_times()
+            except psutil.Error:
+                continue
+            self.peak_rss[child.pid] = max(self.peak_rss.get(child.pid, 0), rss)
+            self.cpu[child.pid] = times.user + times.system
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def __enter__(self) -> ProcessTreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def workers(self) -> int:
+        return len(self.peak_rss)
+
+    def peak_mb(self) -> float:
+        return sum(self.peak_rss.values()) / 2**20
+
+    def cpu_s(self) -> float:
+        return sum(self.cpu.values())
+
+
 def instrument_pipeline() -> StageClock:
     """Wrap the pipeline's synchronous steps (by name; a renamed step simply goes untimed)."""
-    from monitor import guards, pipeline
+    from monitor import guards, middle, pipeline
     from store import Store
 
     clock = StageClock()
-    clock.patch(pipeline, "_read_page", "normalize")
-    clock.patch(pipeline, "_analyse", "analysis")
+    clock.patch(middle, "read_page", "normalize")
+    clock.patch(middle, "analyse", "analysis")
     clock.patch(pipeline, "_alerts_for", "alerts")
     for name in ("suspect_reason", "detect_language", "flapping_match", "html_title", "language_flip"):
         clock.patch(guards, name, "guards")
@@ -154,13 +212,15 @@ def instrument_pipeline() -> StageClock:
     return clock
 
 
-def child_pipeline(watchlist_path: Path, profile: bool) -> dict[str, Any]:
+def child_pipeline(watchlist_path: Path, profile: bool, workers: int | None) -> dict[str, Any]:
     from monitor.pipeline import check_all
     from monitor.watchlist import database_path, load_watchlist
     from store import Store
 
     clock = instrument_pipeline()
     watchlist = load_watchlist(watchlist_path)
+    if workers is not None:
+        watchlist.settings.workers = workers
     store = Store(database_path(watchlist))
     profiler = None
     if profile:
@@ -168,9 +228,10 @@ def child_pipeline(watchlist_path: Path, profile: bool) -> dict[str, Any]:
 
         profiler = cProfile.Profile()
         profiler.enable()
-    started, cpu = time.perf_counter(), time.process_time()
-    outcomes = asyncio.run(check_all(watchlist, store))
-    work, cpu = time.perf_counter() - started, time.process_time() - cpu
+    with ProcessTreeSampler() as tree:
+        started, cpu = time.perf_counter(), time.process_time()
+        outcomes = asyncio.run(check_all(watchlist, store))
+        work, cpu = time.perf_counter() - started, time.process_time() - cpu
     if profiler is not None:
         import pstats
 
@@ -180,7 +241,8 @@ def child_pipeline(watchlist_path: Path, profile: bool) -> dict[str, Any]:
     store.close()
     errors = Counter(o.error for o in outcomes if o.error)
     return {
-        "work_s": work, "cpu_s": cpu, "peak_rss_mb": peak_rss_mb(),
+        "work_s": work, "cpu_s": cpu + tree.cpu_s(), "workers_cpu_s": tree.cpu_s(), "workers": tree.workers,
+        "peak_rss_mb": peak_rss_mb() + tree.peak_mb(), "workers_peak_rss_mb": tree.peak_mb(),
         "outcomes": dict(Counter(o.outcome for o in outcomes)),
         "material": sum(1 for o in outcomes if o.material),
         "errors": dict(errors.most_common(3)),
@@ -296,6 +358,19 @@ def run_urlwatch(options: list[str], env: dict[str, str], folder: Path, round_na
             "outcomes": dict(outcomes)}
 
 
+def compile_project() -> None:
+    """Byte-compile the project as installing it from a wheel would.
+
+    An editable install leaves its modules uncompiled, and with PYTHONDONTWRITEBYTECODE set (as
+    on these machines) every child would compile them again at import, while urlwatch and the
+    libraries in site-packages were compiled when pip installed them.
+    """
+    import compileall
+
+    for package in ("monitor", "store", "alerts"):
+        compileall.compile_dir(str(Path(__file__).resolve().parent.parent / package), quiet=1)
+
+
 def _rate(count: int, seconds: float | None) -> float | None:
     return count / seconds if seconds else None
 
@@ -316,14 +391,16 @@ def print_table(rows: list[dict[str, Any]], count: int) -> None:
 
 
 def print_stages(rows: list[dict[str, Any]]) -> None:
-    print("\nWhere pipeline time went (seconds the event loop spent in each stage; rest = fetch + waiting):")
+    print("\nWhere pipeline time went (seconds the event loop spent in each stage; rest = fetch + waiting;"
+          "\nworkers: processes started and the CPU seconds they used reading and analysing pages):")
     names = ["normalize", "analysis", "store", "guards", "alerts"]
-    print(f"{'round':<28} " + " ".join(f"{n:>9}" for n in names) + f" {'rest':>9} {'work':>9}")
+    print(f"{'round':<28} " + " ".join(f"{n:>9}" for n in names) + f" {'rest':>9} {'work':>9} {'workers':>12}")
     for row in rows:
         stages = row.get("stages_s") or {}
         rest = row["work_s"] - sum(stages.values())
+        workers = f"{row.get('workers', 0)} / {row.get('workers_cpu_s', 0.0):.2f} s"
         print(f"{row['variant']:<28} " + " ".join(f"{stages.get(n, 0.0):>9.2f}" for n in names)
-              + f" {rest:>9.2f} {row['work_s']:>9.2f}")
+              + f" {rest:>9.2f} {row['work_s']:>9.2f} {workers:>12}")
 
 
 def verdicts(rows: list[dict[str, Any]], count: int) -> list[tuple[str, bool]]:
@@ -353,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"parallel requests, for every variant (1-{MAX_CONCURRENCY}, default 10)")
     parser.add_argument("--latency", type=float, default=0.0,
                         help="milliseconds the server waits before each response (default 0: pure loopback)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="worker processes of the pipeline (default: the watchlist's automatic choice)")
     parser.add_argument("--skip-urlwatch", action="store_true", help="do not run urlwatch")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--profile", action="store_true", help="cProfile each pipeline round (to stderr)")
@@ -368,11 +447,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child_baseline(args.input, args.concurrency)))
         return 0
     if args.child == "pipeline":
-        print(json.dumps(child_pipeline(args.input, args.profile)))
+        print(json.dumps(child_pipeline(args.input, args.profile, args.workers)))
         return 0
 
     from _server import PolicyServer, load_seeds
 
+    compile_project()
     seeds = load_seeds()
     languages = [seeds[i % len(seeds)].language for i in range(args.urls)]
     urlwatch = not args.skip_urlwatch and urlwatch_available()
@@ -401,6 +481,8 @@ def main(argv: list[str] | None = None) -> int:
         for round_name, edit_every in rounds:
             server.edit_every(edit_every)
             extra = ["--profile"] if args.profile else []
+            if args.workers is not None:
+                extra += ["--workers", str(args.workers)]
             note({"variant": f"pipeline: {round_name}",
                   **run_child("pipeline", ["--input", str(watchlist), *common, *extra], env, folder)})
 

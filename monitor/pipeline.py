@@ -1,7 +1,9 @@
 """One check of one watched policy: fetch → normalise → guards → compare → store, atomically.
 
 The middle is pure (normalisation, guards, comparison, fact extraction); I/O sits at the edges:
-the fetch at the start and one store transaction at the end. That transaction writes the check
+the fetch at the start and one store transaction at the end. The CPU-heavy part of the middle
+(reading the page, analysing a new version) goes through a `monitor.middle.Middle`, which runs
+it inline or, for a big batch, in worker processes while the event loop keeps fetching. That transaction writes the check
 row, the raw snapshot, the new version with its changes and facts, and the outbox rows of its
 alerts, so an alert exists if and only if the change it reports does.
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from monitor import guards
-from monitor.errors import NormalizeError
+from monitor.middle import Middle, PageReading, WorkerError, analyse, read_page, workers_for
 from monitor.timestamps import utc_now
 from monitor.watchlist import PolicyEntry, Settings, Watchlist
 
@@ -30,7 +32,6 @@ FAILED = ("error", "suspect")
 REPROCESS_RULE = "reprocess"
 SUSPECT_PREFIX = "suspect page held back: "
 FLAPPING_RULE = "flapping"
-TITLE_BYTES = 32_768
 
 
 @dataclass
@@ -70,33 +71,13 @@ class ReprocessReport:
         return dataclasses.asdict(self)
 
 
-@dataclass
-class _Page:
-    """A fetched body turned into clean text (or the reason it could not be)."""
-
-    text: str | None
-    title: str | None
-    error: str | None
-
-
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
 
 
-def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> _Page:
-    """Normalise a body with the entry's selectors; keep the HTML title for the suspect guard."""
-    from monitor.normalize import decode_body, normalize_document
-
-    title = None
-    try:
-        title = guards.html_title(decode_body(body[:TITLE_BYTES], content_type))  # the head is enough
-    except (NormalizeError, UnicodeError, ValueError):
-        title = None
-    try:
-        text = normalize_document(body, content_type, entry.select or None, entry.remove or None)
-    except NormalizeError as exc:
-        return _Page(None, title, str(exc))
-    return _Page(text, title, None)
+def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> PageReading:
+    """`read_page` with the entry's selectors and language, inline."""
+    return read_page(body, content_type, entry.select, entry.remove, entry.language)
 
 
 def derivation(entry: PolicyEntry) -> str:
@@ -151,25 +132,6 @@ def _change_digest(rows: list[dict]) -> list[dict]:
         {"category": r["category"], "material": r["material"], "severity": r["severity"], "summary": r["summary"]}
         for r in rows
     ]
-
-
-def _declared_date(comparison: Any, facts: dict[str, list]) -> str | None:
-    if comparison is not None and getattr(comparison, "new_date", None):
-        return comparison.new_date
-    for kind in ("declared_date", "effective_date", "date"):
-        values = facts.get(kind) or []
-        if values:
-            first = values[0]
-            return first.get("value") if isinstance(first, dict) else str(first)
-    return None
-
-
-def _analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Any, dict[str, list]]:
-    """(Comparison with the previous text or None, facts of the new text)."""
-    from monitor.analysis import compare_texts, extract_facts
-
-    comparison = compare_texts(old_text, new_text, lang_hint=language) if old_text is not None else None
-    return comparison, extract_facts(new_text, lang_hint=language)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,6 +212,8 @@ class _Check:
         self.policy_id = store.ensure_policy(entry.name, entry.url, entry.language)
         self.latest = store.latest_version(self.policy_id)
         self.fetch_result: Any = None
+        self.compressed: bytes | None = None
+        """The fetched body compressed by a worker, if one read it."""
 
     def now(self) -> str:
         return self.fixed_now or utc_now()
@@ -278,7 +242,7 @@ class _Check:
         result = self.fetch_result
         if result is None or not result.body:
             return None
-        return self.store.put_snapshot(result.body, result.content_type, self.now())
+        return self.store.put_snapshot(result.body, result.content_type, self.now(), self.compressed)
 
     def _outcome(self, outcome: str, check_id: int, **values: Any) -> CheckOutcome:
         return CheckOutcome(
@@ -334,12 +298,13 @@ class _Check:
         return self._outcome("pending_confirmation", check_id, error=reason,
                              version_seq=self.latest.seq if self.latest else None)
 
-    def finish_new_version(self, text: str, language: str | None, flapped_to: int | None) -> CheckOutcome:
-        """Store the new version with its changes, facts and alerts."""
+    def finish_new_version(self, text: str, language: str | None, flapped_to: int | None,
+                           analysis: tuple[Any, str | None]) -> CheckOutcome:
+        """Store the new version with its changes and alerts (`analysis` is `middle.analyse`)."""
         from monitor.normalize import NORMALIZER_VERSION
 
         now = self.now()
-        comparison, facts = _analyse(self.latest.text if self.latest else None, text, self.entry.language)
+        comparison, declared = analysis
         material, summary = _version_summary(comparison, flapped_to)
         change_rows = _stored_changes(comparison, FLAPPING_RULE if flapped_to is not None else None)
         kinds: list[str] = []
@@ -348,14 +313,13 @@ class _Check:
             snapshot_hash = self._snapshot()
             version = self.store.add_version(
                 self.policy_id, text, snapshot_hash, now, language=language,
-                declared_date=_declared_date(comparison, facts), origin="fetch",
+                declared_date=declared, origin="fetch",
                 normalizer_version=NORMALIZER_VERSION, material=material if comparison is not None else None,
                 summary=summary,
             )
             if change_rows:
                 self.store.add_changes(self.policy_id, version.id, self.latest.id if self.latest else None,
                                        change_rows, now)
-            self.store.add_facts(version.id, facts)
             check_id = self._record("new_version", None, snapshot_hash, version.id)
             if comparison is not None and flapped_to is None and comparison.material:
                 kinds += _alerts_for(self.store, self.entry, "change", self.channels, now,
@@ -388,9 +352,14 @@ async def check_policy(
     settings: Settings | None = None,
     now: str | None = None,
     channels: dict[str, Any] | None = None,
+    middle: Middle | None = None,
 ) -> CheckOutcome:
-    """Check one entry now and record what was found (see the module docstring)."""
+    """Check one entry now and record what was found (see the module docstring).
+
+    `middle` runs the page reading and the analysis (inline when None).
+    """
     settings = settings or Settings()
+    middle = middle or Middle()
     check = _Check(entry, store, settings, channels or {}, now)
     latest = check.latest
     etag, last_modified = store.last_validators(check.policy_id) if latest else (None, None)
@@ -409,7 +378,11 @@ async def check_policy(
     if latest is not None and _same_body_as_latest(store, check.policy_id, latest.id, result.body, entry):
         return check.finish_same("unchanged")
 
-    page = _read_page(result.body, result.content_type, entry)
+    try:
+        page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language)
+    except WorkerError as exc:
+        return check.finish_failed("error", str(exc), "unreachable")
+    check.compressed = page.snapshot
     if page.text is None:
         suspect = guards.suspect_reason("", title=page.title) if page.title else None
         if suspect:
@@ -429,7 +402,7 @@ async def check_policy(
         reason = "login_wall" if "login" in suspect else "suspect"
         return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", reason)
 
-    detected = guards.detect_language(text, hint=entry.language)
+    detected = page.language
     if guards.language_flip(entry.language, detected):
         message = f"page served in {_language_name(detected)} instead of {_language_name(entry.language)}"
         return check.finish_failed("suspect", message, "suspect", warning=message)
@@ -443,11 +416,19 @@ async def check_policy(
         second = await fetcher.fetch(entry.url)
         second_text = None
         if second.ok and not second.not_modified:
-            second_text = _read_page(second.body, second.content_type, entry).text
+            try:
+                second_text = (await middle.read(second.body, second.content_type, entry.select, entry.remove,
+                                                 entry.language)).text
+            except WorkerError:
+                second_text = None
         if second_text != text:
             return check.finish_pending("changed text not confirmed by a second fetch (will check again)")
 
-    return check.finish_new_version(text, detected or entry.language, flapped_to)
+    try:
+        analysis = await middle.analyse(latest.text if latest else None, text, entry.language)
+    except WorkerError as exc:
+        return check.finish_failed("error", str(exc), "unreachable")
+    return check.finish_new_version(text, detected or entry.language, flapped_to, analysis)
 
 
 def fetch_settings(settings: Settings) -> Any:
@@ -466,22 +447,46 @@ async def check_all(
 ) -> list[CheckOutcome]:
     """Check the named entries (all when None) concurrently with one shared Fetcher.
 
-    Results are in watchlist order; `progress` is called as each check finishes.
+    Results are in watchlist order; `progress` is called as each check finishes. A big batch
+    reads and analyses pages in worker processes (`settings.workers`, see `monitor.middle`).
     """
     from alerts import build_channels
     from monitor.fetch import Fetcher
 
     entries = watchlist.select(names)
     channels = build_channels(watchlist.channels, watchlist.base_dir)
-    async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
+    with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
+        middle.start()
+        async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
 
-        async def one(entry: PolicyEntry) -> CheckOutcome:
-            outcome = await check_policy(entry, store, fetcher, watchlist.settings, channels=channels)
-            if progress is not None:
-                progress(outcome)
-            return outcome
+            async def one(entry: PolicyEntry) -> CheckOutcome:
+                outcome = await check_policy(entry, store, fetcher, watchlist.settings, channels=channels,
+                                             middle=middle)
+                if progress is not None:
+                    progress(outcome)
+                return outcome
 
-        return list(await asyncio.gather(*(one(entry) for entry in entries)))
+            return list(await asyncio.gather(*(one(entry) for entry in entries)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts
+
+
+def derive_facts(store: Any, policy_id: int) -> int:
+    """Derive and store the facts of a policy's versions that have none yet; how many were derived.
+
+    Facts (retention periods, destinations, contacts...) are a pure function of a version's text,
+    so they are derived when first asked for rather than while a check holds the fetch loop: the
+    first check of a large watchlist stays fast, and nobody pays for facts nobody reads. Each
+    version is read in the language it was stored with (detected, or the watchlist's).
+    """
+    from monitor.analysis import extract_facts
+
+    derived = 0
+    for version_id, text, language in store.versions_without_facts(policy_id):
+        derived += store.add_facts(version_id, extract_facts(text, lang_hint=language))
+    return derived
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,17 +531,16 @@ def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, 
             continue
         snapshot_hash, text = current
         stamp = now or utc_now()
-        comparison, facts = _analyse(latest.text, text, entry.language)
+        comparison, declared = analyse(latest.text, text, entry.language)
         with store.transaction():
             version = store.add_version(
                 policy_id, text, snapshot_hash, stamp, language=latest.language,
-                declared_date=_declared_date(comparison, facts), origin="reprocess",
+                declared_date=declared, origin="reprocess",
                 normalizer_version=NORMALIZER_VERSION, material=False,
                 summary=f"re-derived with normaliser v{NORMALIZER_VERSION} (technical, not a policy change)",
             )
             rows = _stored_changes(comparison, REPROCESS_RULE)
             if rows:
                 store.add_changes(policy_id, version.id, latest.id, rows, stamp)
-            store.add_facts(version.id, facts)
         report.added.setdefault(entry.name, []).append(version.seq)
     return report

@@ -27,14 +27,19 @@ from store.migrations import MIGRATIONS, SCHEMA_VERSION
 BUSY_TIMEOUT_MS = 10_000
 CHECK_OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "suspect", "pending_confirmation")
 ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
+"""Outcomes whose body became (or confirmed) the current version; only they yield validators."""
 SNAPSHOT_COMPRESSION = 1
 """zlib level of raw snapshots: level 1 is half the CPU of level 6 for 10% more bytes."""
-"""Outcomes whose body became (or confirmed) the current version; only they yield validators."""
 
 _VERSION_SUMMARY_COLUMNS = (
     "v.id, v.seq, v.text_hash, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
     "v.material, v.summary"
 )
+
+
+def compress_snapshot(body: bytes) -> bytes:
+    """A raw body as the snapshots table keeps it (callers may compress in another process)."""
+    return zlib.compress(body, SNAPSHOT_COMPRESSION)
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -235,8 +240,11 @@ class Store:
 
     # -- snapshots --------------------------------------------------------------------------
 
-    def put_snapshot(self, body: bytes, content_type: str | None, now: str) -> str:
-        """Keep a raw response body (zlib, stored once per distinct body); returns its sha256."""
+    def put_snapshot(self, body: bytes, content_type: str | None, now: str, compressed: bytes | None = None) -> str:
+        """Keep a raw response body (zlib, stored once per distinct body); returns its sha256.
+
+        `compressed` is `compress_snapshot(body)` when the caller already has it.
+        """
         digest = sha256_hex(body)
         if self.db.execute("SELECT 1 FROM snapshots WHERE hash = ?", (digest,)).fetchone():
             return digest
@@ -244,7 +252,7 @@ class Store:
             self.db.execute(
                 "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (digest, content_type, len(body), now, zlib.compress(body, SNAPSHOT_COMPRESSION)),
+                (digest, content_type, len(body), now, compressed or compress_snapshot(body)),
             )
         return digest
 
@@ -539,8 +547,12 @@ class Store:
 
     # -- facts ------------------------------------------------------------------------------
 
-    def add_facts(self, version_id: int, facts: dict[str, list]) -> None:
-        """Store the facts extracted from a version; items are strings or dicts (kept as given)."""
+    def add_facts(self, version_id: int, facts: dict[str, list], now: str | None = None) -> bool:
+        """Store the facts derived from a version; items are strings or dicts (kept as given).
+
+        A version's facts are derived once: when they already were, nothing is written and the
+        result is False (two readers deriving the same version at once store one set).
+        """
         rows = []
         for kind, items in facts.items():
             for item in items:
@@ -554,10 +566,26 @@ class Store:
                 else:
                     rows.append((version_id, kind, str(item), None, None))
         with self.transaction():
+            derived = self.db.execute(
+                "INSERT OR IGNORE INTO fact_derivations (version_id, derived_at) VALUES (?, ?)",
+                (version_id, now or utc_now()),
+            ).rowcount
+            if not derived:
+                return False
             self.db.conn.executemany(
                 "INSERT INTO facts (version_id, kind, value, evidence, data) VALUES (?, ?, ?, ?, ?)",
                 rows,
             )
+        return True
+
+    def versions_without_facts(self, policy_id: int) -> list[tuple[int, str, str | None]]:
+        """(version id, text, language) of a policy's versions whose facts were not derived yet."""
+        return [tuple(row) for row in self.db.execute(
+            "SELECT v.id, v.text, v.language FROM versions v "
+            "LEFT JOIN fact_derivations d ON d.version_id = v.id "
+            "WHERE v.policy_id = ? AND d.version_id IS NULL ORDER BY v.seq",
+            (policy_id,),
+        )]
 
     def facts(self, version_id: int) -> dict[str, list]:
         """The facts of one version, by kind, in the order they were stored."""

@@ -143,7 +143,18 @@ SCHEMA_V2 = """
 ALTER TABLE checks ADD COLUMN derivation TEXT;
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+# Facts are derived from a version's text when they are first asked for, not while it is checked:
+# a row here says a version's facts were derived (even when none were found). Versions stored
+# before this migration had theirs derived at check time.
+SCHEMA_V3 = """
+CREATE TABLE IF NOT EXISTS fact_derivations (
+    version_id INTEGER PRIMARY KEY REFERENCES versions(id),
+    derived_at TEXT NOT NULL
+);
+INSERT OR IGNORE INTO fact_derivations (version_id, derived_at) SELECT id, first_seen FROM versions;
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 """Migration N (1-based) brings a database from `user_version` N-1 to N."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -236,3 +236,25 @@ def test_a_rewording_made_throughout_the_document_is_editorial():
 ])
 def test_synonyms_and_contractions_say_the_same_thing(old, new):
     assert not compare_texts(old, new).material
+
+
+def _spanish_close_to_portuguese() -> str:
+    """Three paragraphs of the Spanish seed whose small words Portuguese largely shares."""
+    from conftest import FIXTURES
+
+    text = (FIXTURES / "seeds" / "004_1c8bf60ca69b5b97.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n") if len(p) > 200]
+    return "\n".join(paragraphs[i] for i in (2, 3, 11))
+
+
+def test_a_declared_language_the_text_bears_out_is_taken_without_loading_the_model():
+    from monitor.analysis import lang
+
+    text = _spanish_close_to_portuguese()
+    assert lang._by_function_words(text) is None  # Spanish leads Portuguese, but not twice over
+    lang._identifier.cache_clear()
+    lang.identify.cache_clear()
+    assert lang.detect_language(text, hint="es") == "es"
+    assert lang._identifier.cache_info().currsize == 0
+    assert lang.detect_language(text, hint="pt") == "es"  # a declaration the text does not bear out: the model
+    assert lang.detect_language(text) == "es"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, policy_page, seed_html, seed_text
-from monitor.pipeline import check_all, reprocess
+from monitor.pipeline import check_all, derive_facts, reprocess
 from monitor.watchlist import database_path, load_watchlist
 from store import Store
 
@@ -60,7 +60,7 @@ def watch(policy_server, tmp_watchlist):
     return make
 
 
-def test_first_check_stores_version_one_with_its_facts_and_no_alert(policy_server, watch):
+def test_first_check_stores_version_one_and_no_alert(policy_server, watch):
     policy_server.set("/privacy", RETENTION_OLD)
     path = watch()
     outcome = check_one(path)
@@ -72,8 +72,25 @@ def test_first_check_stores_version_one_with_its_facts_and_no_alert(policy_serve
         assert "Privacy" in latest.text
         assert store.last_check(pid)["outcome"] == "new_version"
         assert store.get_snapshot(latest.snapshot_hash)[0] == RETENTION_OLD.encode("utf-8")
-        assert isinstance(store.facts(latest.id), dict)
+        assert store.versions_without_facts(pid) == [(latest.id, latest.text, "en")]
     assert outbox_kinds(path) == []
+
+
+def test_facts_are_derived_from_the_stored_text_when_first_asked_for_then_kept(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", RETENTION_NEW)
+    assert check_one(path).material
+    with open_store(path) as store:
+        pid = store.policy_id("example")
+        v1, v2 = store.versions(pid)
+        assert derive_facts(store, pid) == 2
+        assert store.facts(v2.id)["retention"] == ["P24M"]
+        assert store.facts(v1.id).get("retention", []) != ["P24M"]
+        assert derive_facts(store, pid) == 0
+        assert store.versions_without_facts(pid) == []
+        assert store.fact_history(pid)[1]["facts"]["retention"] == ["P24M"]
 
 
 def test_an_unchanged_page_adds_a_check_but_no_version(policy_server, watch):

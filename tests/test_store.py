@@ -320,6 +320,16 @@ def test_facts_round_trip_per_version_and_over_history(store, policy):
     ]
 
 
+def test_a_versions_facts_are_derived_once_even_when_none_are_found(store, policy):
+    v1 = store.add_version(policy, "one", None, T0, language="en")
+    v2 = store.add_version(policy, "two", None, T1, language="fr")
+    assert store.versions_without_facts(policy) == [(v1.id, "one", "en"), (v2.id, "two", "fr")]
+    assert store.add_facts(v1.id, {}) is True
+    assert store.add_facts(v1.id, {"retention": ["P1Y"]}) is False
+    assert store.facts(v1.id) == {}
+    assert store.versions_without_facts(policy) == [(v2.id, "two", "fr")]
+
+
 def test_a_database_of_an_older_schema_is_migrated_in_place(tmp_path):
     path = tmp_path / "old.db"
     connection = sqlite3.connect(path)
@@ -333,3 +343,21 @@ def test_a_database_of_an_older_schema_is_migrated_in_place(tmp_path):
         assert store.policy_id("kept") is not None
         columns = {row[1] for row in store.db.execute("PRAGMA table_info(checks)")}
         assert "derivation" in columns
+
+
+def test_versions_stored_before_lazy_facts_count_as_derived(tmp_path):
+    path = tmp_path / "v2.db"
+    connection = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        connection.executescript(script)
+    connection.execute("PRAGMA user_version = 2")
+    connection.execute("INSERT INTO policies (id, name, url, added_at) VALUES (1, 'kept', 'https://a.example/p', 'then')")
+    connection.execute(
+        "INSERT INTO versions (policy_id, seq, text_hash, text, first_seen, last_seen, size) "
+        "VALUES (1, 1, 'h', 'We keep data for 1 year.', 'then', 'then', 24)"
+    )
+    connection.commit()
+    connection.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.versions_without_facts(1) == []

@@ -671,6 +671,12 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     return comparison
 
 
+def declared_date(text: str, lang_hint: str | None = None) -> str | None:
+    """The date a document says it was last updated or takes effect (ISO), if it says one."""
+    found = _declared_date(text, detect_language(text, lang_hint))
+    return found.isoformat() if found else None
+
+
 def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str]]:
     """The facts a version states, normalised: what `policy-monitor facts` shows and stores."""
     language = detect_language(text, lang_hint)

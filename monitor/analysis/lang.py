@@ -25,11 +25,14 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _by_function_words(sample: str, min_words: int = 0) -> str | None:
+def _by_function_words(sample: str, min_words: int = 0, expected: str | None = None) -> str | None:
     """The language whose small words make up a clear share of a long text, or None if unsure.
 
     Policies are long and ordinary prose: when one language's function words cover a fifth of the
-    words and twice as many as any other's, that is the answer without loading the model.
+    words and twice as many as any other's, that is the answer without loading the model. The
+    `expected` language (the one the watchlist declares) needs only to lead: close relatives such
+    as Spanish and Portuguese share many small words, and a declaration the text bears out is
+    not doubted.
     """
     from monitor.analysis.lexicon import function_word_languages
 
@@ -44,22 +47,25 @@ def _by_function_words(sample: str, min_words: int = 0) -> str | None:
     ranked = counts.most_common(2) + [("", 0), ("", 0)]
     (language, best), (_, runner_up) = ranked[0], ranked[1]
     share = best / len(words)
-    return language if share >= PROFILE_MIN_SHARE and best >= PROFILE_MIN_LEAD * runner_up else None
+    if share < PROFILE_MIN_SHARE:
+        return None
+    return language if best >= PROFILE_MIN_LEAD * runner_up or (expected and language == expected) else None
 
 
 @lru_cache(maxsize=256)
-def identify(text: str) -> tuple[str | None, float]:
+def identify(text: str, expected: str | None = None) -> tuple[str | None, float]:
     """(ISO 639-1 code, confidence) of a text; (None, 0) when too short to tell.
 
     A long text is judged on three slices (start, middle, end): enough for a confident answer,
-    and a page whose languages are mixed is still seen whole.
+    and a page whose languages are mixed is still seen whole. `expected` is the language the text
+    is declared in, if any (see `_by_function_words`).
     """
     if len(text) > 3 * SLICE_CHARS:
         middle = len(text) // 2
         text = " ".join((text[:SLICE_CHARS], text[middle:middle + SLICE_CHARS], text[-SLICE_CHARS:]))
     if len(text.strip()) < MIN_CHARS:
         return None, 0.0
-    profiled = _by_function_words(text)
+    profiled = _by_function_words(text, expected=expected)
     if profiled:
         return profiled, PROFILE_CONFIDENCE
     sample = _MARKUP.sub(" ", text)  # the model reads characters: markup and numbers only mislead it
@@ -71,7 +77,7 @@ def identify(text: str) -> tuple[str | None, float]:
 
 def detect_language(text: str, hint: str | None = None) -> str | None:
     """The language of a text; the hint (e.g. the watchlist's) wins only when detection is unsure."""
-    language, confidence = identify(text)
+    language, confidence = identify(text, hint)
     if language is None or confidence < MIN_CONFIDENCE:
         return hint or language
     return language

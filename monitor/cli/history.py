@@ -322,12 +322,15 @@ def fact_timeline(history: list[dict]) -> dict[str, list[dict]]:
 
 
 def cmd_facts(args: argparse.Namespace) -> int:
+    from monitor.pipeline import derive_facts
+
     watchlist = open_watchlist(args)
     with open_store(watchlist) as store:
         pid = policy_id(store, watchlist, args.name)
         latest = store.latest_version(pid)
         if latest is None:
             raise UsageError(f"policy {args.name} has no version yet")
+        derive_facts(store, pid)
         facts = store.facts(latest.id)
         timeline = fact_timeline(store.fact_history(pid))
     if args.json:
