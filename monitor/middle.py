@@ -7,20 +7,22 @@ fetches wait and leave the other cores idle, so `Middle(workers=N)` runs them in
 processes while the event loop keeps fetching and writing the store. `Middle()` (no workers)
 runs them inline: a single check or a test pays no process start-up.
 
-Worker processes come from a fork server that has already imported the normaliser and the
-analysis, so a worker starts warm without forking the caller (which may have threads running,
-such as a progress bar).
+A worker is `python -m monitor.middle`, started when the first page needs one and fed through
+its standard input and output (length-prefixed pickles): nothing is forked from the caller
+(which may have threads running, such as a progress bar) and the caller's `__main__` is never
+re-imported, so any script may check a big batch.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import itertools
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+import pickle
+import struct
+import sys
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, BinaryIO, Callable
 
 from monitor.errors import NormalizeError, PolicyMonitorError
 
@@ -29,9 +31,12 @@ TITLE_BYTES = 32_768
 AUTO_MIN_CHECKS = 16
 """With `workers` left automatic, a pool is started only for a batch of at least this many checks."""
 MAX_AUTO_WORKERS = 4
-PRELOAD = ["monitor.normalize", "monitor.analysis", "monitor.guards", "store.db"]
 
-Result = TypeVar("Result")
+CALLS_PER_WORKER = 4
+"""Calls handed to a worker ahead of its answers: enough to keep it busy, few enough that fetched
+bodies wait as themselves rather than as pickled copies in a pipe buffer."""
+STOP_TIMEOUT = 30.0
+"""Seconds a worker gets to finish its last pages when the run ends."""
 
 
 class WorkerError(PolicyMonitorError):
@@ -51,6 +56,8 @@ class PageReading:
     """The detected language of the text; None when too short to tell."""
     snapshot: bytes | None = None
     """The body compressed as the store keeps it, when asked for (saves the event loop the work)."""
+    declared_date: str | None = None
+    """The date the text says it was updated (ISO), when asked for: a first version needs it."""
 
 
 def read_page(
@@ -60,6 +67,7 @@ def read_page(
     remove: list[str] | None = None,
     language_hint: str | None = None,
     compress: bool = False,
+    with_date: bool = False,
 ) -> PageReading:
     """Normalise a body with an entry's selectors; keep its title and language (pure)."""
     from monitor import guards
@@ -78,7 +86,13 @@ def read_page(
         text = normalize_document(body, content_type, select or None, remove or None)
     except NormalizeError as exc:
         return PageReading(None, title, str(exc), None, snapshot)
-    return PageReading(text, title, None, guards.detect_language(text, hint=language_hint), snapshot)
+    language = guards.detect_language(text, hint=language_hint)
+    declared = None
+    if with_date:
+        from monitor.analysis import declared_date
+
+        declared = declared_date(text, lang_hint=language_hint)
+    return PageReading(text, title, None, language, snapshot, declared)
 
 
 def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
@@ -93,13 +107,6 @@ def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[
         return None, declared_date(new_text, lang_hint=language)
     comparison = compare_texts(old_text, new_text, lang_hint=language)
     return comparison, comparison.new_date
-
-
-def _warm_worker() -> None:
-    """Load what every page needs once per worker, before the first page arrives."""
-    from monitor.analysis.lexicon import function_word_languages
-
-    function_word_languages()
 
 
 def auto_workers() -> int:
@@ -122,58 +129,158 @@ def workers_for(setting: int | None, checks: int) -> int:
     return auto_workers() if checks >= AUTO_MIN_CHECKS else 0
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        return context
-    return multiprocessing.get_context("spawn")
+TASKS: dict[str, Callable[..., Any]] = {"read": read_page, "analyse": analyse}
+"""What a worker may be asked to run, by name."""
+_HEADER = struct.Struct("!I")
+
+
+def serve(requests: BinaryIO, replies: BinaryIO) -> None:
+    """A worker's loop: (id, task, args) in, (id, ok, result or exception) out, until end of input.
+
+    Messages are pickles behind a 4-byte length; both ends are this module, in one user's run.
+    """
+    import monitor.normalize  # noqa: F401  (imported before the first page arrives)
+    from monitor.analysis.lexicon import function_word_languages
+
+    function_word_languages()
+    while header := requests.read(_HEADER.size):
+        (size,) = _HEADER.unpack(header)
+        call_id, task, args = pickle.loads(requests.read(size))
+        try:
+            reply = (call_id, True, TASKS[task](*args))
+        except Exception as exc:  # handed back to the caller, who raises it
+            reply = (call_id, False, exc)
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.write(_HEADER.pack(len(data)) + data)
+        replies.flush()
+
+
+class _Worker:
+    """One worker process (`python -m monitor.middle`) and the calls it has not answered yet."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.pending: dict[int, asyncio.Future] = {}
+        self.reader = asyncio.create_task(self._read_replies())
+
+    @classmethod
+    async def start(cls) -> _Worker:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor.middle", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        return cls(process)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None and not self.reader.done()
+
+    async def _read_replies(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        try:
+            while True:
+                (size,) = _HEADER.unpack(await stream.readexactly(_HEADER.size))
+                call_id, ok, value = pickle.loads(await stream.readexactly(size))
+                future = self.pending.pop(call_id, None)
+                if future is None or future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+        except Exception as exc:  # end of output, or a reply that cannot be read: the worker is lost
+            error = WorkerError(f"a worker process stopped while handling the page ({type(exc).__name__})")
+            if self.process.returncode is None:
+                self.process.kill()
+            for future in self.pending.values():
+                if not future.done():
+                    future.set_exception(error)
+            self.pending.clear()
+
+    async def call(self, call_id: int, task: str, args: tuple) -> Any:
+        if not self.alive:
+            raise WorkerError("a worker process stopped before it got the page")
+        future = asyncio.get_running_loop().create_future()
+        self.pending[call_id] = future
+        data = pickle.dumps((call_id, task, args), protocol=pickle.HIGHEST_PROTOCOL)
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(_HEADER.pack(len(data)) + data)
+            await stdin.drain()
+        except (ConnectionError, RuntimeError) as exc:
+            self.pending.pop(call_id, None)
+            raise WorkerError(f"a worker process stopped before it got the page ({type(exc).__name__})") from exc
+        return await future
+
+    async def stop(self) -> None:
+        if self.process.stdin is not None and not self.process.stdin.is_closing():
+            self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), STOP_TIMEOUT)
+        except asyncio.TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+        self.reader.cancel()
 
 
 class Middle:
-    """Runs `read_page` and `analyse` inline (workers=0) or in a process pool (`async with`)."""
+    """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
+
+    Workers start with the first call that needs one; a worker that dies fails the calls it held
+    with `WorkerError` (each becomes an error check, retried next time) and is replaced.
+    """
 
     def __init__(self, workers: int = 0) -> None:
         self.workers = max(0, workers)
-        self._pool: Executor | None = None
+        self._pool: list[_Worker] = []
+        self._calls = itertools.count()
+        self._starting: asyncio.Lock | None = None
+        self._slots: asyncio.Semaphore | None = None
 
-    def __enter__(self) -> Middle:
+    async def __aenter__(self) -> Middle:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
 
-    def _executor(self) -> Executor:
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_context(), initializer=_warm_worker)
-        return self._pool
+    async def close(self) -> None:
+        """Stop the workers (each finishes what it was given first)."""
+        pool, self._pool = self._pool, []
+        await asyncio.gather(*(worker.stop() for worker in pool))
 
-    def start(self) -> None:
-        """Start the workers now (they warm up while the first pages are fetched)."""
-        if self.workers:
-            self._executor()
+    async def _worker(self) -> _Worker:
+        """The live worker with the fewest calls in hand, starting workers up to `workers`."""
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            for worker in [w for w in self._pool if not w.alive]:
+                self._pool.remove(worker)
+                await worker.stop()
+            while len(self._pool) < self.workers:
+                self._pool.append(await _Worker.start())
+        return min(self._pool, key=lambda worker: len(worker.pending))
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
-    async def _run(self, func: Callable[..., Result], *args: Any) -> Result:
+    async def _run(self, task: str, *args: Any) -> Any:
         if not self.workers:
-            return func(*args)
-        pool = self._executor()
-        try:
-            return await asyncio.get_running_loop().run_in_executor(pool, func, *args)
-        except BrokenProcessPool as exc:
-            if self._pool is pool:
-                self._pool = None
-                pool.shutdown(wait=False, cancel_futures=True)
-            raise WorkerError(f"a worker process stopped while handling the page ({exc})") from exc
+            return TASKS[task](*args)
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
+        async with self._slots:
+            worker = await self._worker()
+            return await worker.call(next(self._calls), task, args)
 
     async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
-                   remove: list[str] | None, language_hint: str | None) -> PageReading:
-        """`read_page` of a fetched body; in a pool, the snapshot is compressed there too."""
-        return await self._run(read_page, body, content_type, select, remove, language_hint, bool(self.workers))
+                   remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
+        """`read_page` of a fetched body; in a worker, the snapshot is compressed there too."""
+        return await self._run("read", body, content_type, select, remove, language_hint, bool(self.workers),
+                               with_date)
 
     async def analyse(self, old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
-        return await self._run(analyse, old_text, new_text, language)
+        return await self._run("analyse", old_text, new_text, language)
+
+
+if __name__ == "__main__":
+    from monitor.middle import serve as serve_imported  # results must pickle as monitor.middle.*, not __main__.*
+
+    serve_imported(sys.stdin.buffer, sys.stdout.buffer)

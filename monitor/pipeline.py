@@ -165,14 +165,11 @@ def _alerts_for(
 def _failure_streak(store: Any, policy_id: int) -> tuple[int, int | None]:
     """(number of failed/suspect checks since the last good one, id of the first of them)."""
     placeholders = ", ".join("?" for _ in ACCEPTED)
-    last_good = store.db.execute(
-        f"SELECT coalesce(max(id), 0) FROM checks WHERE policy_id = ? AND outcome IN ({placeholders})",
-        (policy_id, *ACCEPTED),
-    ).fetchone()[0]
     fail_marks = ", ".join("?" for _ in FAILED)
     count, first = store.db.execute(
-        f"SELECT count(*), min(id) FROM checks WHERE policy_id = ? AND id > ? AND outcome IN ({fail_marks})",
-        (policy_id, last_good, *FAILED),
+        f"SELECT count(*), min(id) FROM checks WHERE policy_id = ? AND outcome IN ({fail_marks}) AND id > "
+        f"(SELECT coalesce(max(id), 0) FROM checks WHERE policy_id = ? AND outcome IN ({placeholders}))",
+        (policy_id, *FAILED, policy_id, *ACCEPTED),
     ).fetchone()
     return count, first
 
@@ -379,7 +376,8 @@ async def check_policy(
         return check.finish_same("unchanged")
 
     try:
-        page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language)
+        page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language,
+                                 with_date=latest is None)
     except WorkerError as exc:
         return check.finish_failed("error", str(exc), "unreachable")
     check.compressed = page.snapshot
@@ -407,8 +405,10 @@ async def check_policy(
         message = f"page served in {_language_name(detected)} instead of {_language_name(entry.language)}"
         return check.finish_failed("suspect", message, "suspect", warning=message)
 
-    flapped_to = guards.flapping_match(sha256_hex(text), _versions_before_latest(store, check.policy_id,
-                                                                             settings.flap_window))
+    flapped_to = None
+    if latest is not None:
+        flapped_to = guards.flapping_match(sha256_hex(text), _versions_before_latest(store, check.policy_id,
+                                                                                 settings.flap_window))
 
     if guards.needs_confirmation(settings.confirm_changes, latest is not None, flapped_to is not None):
         if settings.confirm_delay:
@@ -424,10 +424,13 @@ async def check_policy(
         if second_text != text:
             return check.finish_pending("changed text not confirmed by a second fetch (will check again)")
 
-    try:
-        analysis = await middle.analyse(latest.text if latest else None, text, entry.language)
-    except WorkerError as exc:
-        return check.finish_failed("error", str(exc), "unreachable")
+    if latest is None:
+        analysis = (None, page.declared_date)
+    else:
+        try:
+            analysis = await middle.analyse(latest.text, text, entry.language)
+        except WorkerError as exc:
+            return check.finish_failed("error", str(exc), "unreachable")
     return check.finish_new_version(text, detected or entry.language, flapped_to, analysis)
 
 
@@ -455,8 +458,7 @@ async def check_all(
 
     entries = watchlist.select(names)
     channels = build_channels(watchlist.channels, watchlist.base_dir)
-    with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
-        middle.start()
+    async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
         async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
 
             async def one(entry: PolicyEntry) -> CheckOutcome:

@@ -198,7 +198,10 @@ class Store:
             self._depth = 0
 
     def _one(self, sql: str, params: tuple | dict = ()) -> dict | None:
-        return next(self.db.query(sql, params), None)
+        """The first row as a dict (a plain cursor: sqlite-utils' `query` adds a savepoint per call)."""
+        cursor = self.db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        return dict(zip((column[0] for column in cursor.description), row)) if row is not None else None
 
     # -- policies ---------------------------------------------------------------------------
 
@@ -246,8 +249,8 @@ class Store:
         `compressed` is `compress_snapshot(body)` when the caller already has it.
         """
         digest = sha256_hex(body)
-        if self.db.execute("SELECT 1 FROM snapshots WHERE hash = ?", (digest,)).fetchone():
-            return digest
+        if compressed is None and self.db.execute("SELECT 1 FROM snapshots WHERE hash = ?", (digest,)).fetchone():
+            return digest  # known: spare the compression
         with self.transaction():
             self.db.execute(
                 "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body) "

@@ -334,6 +334,33 @@ def test_real_seed_policies_in_five_languages_are_watched_side_by_side(policy_se
             assert first_line.strip().split()[0] in text
 
 
+def test_a_batch_read_in_worker_processes_is_stored_exactly_as_one_read_inline(policy_server, tmp_watchlist):
+    languages = ["fr", "ru", "nl", "cs", "es"]
+    for index, language in enumerate(languages):
+        policy_server.set(f"/{language}", seed_html(index))
+    entries = [{"name": f"seed-{lang}", "url": policy_server.url(f"/{lang}"), "language": lang} for lang in languages]
+    stored = {}
+    for workers in (0, 2):
+        path = tmp_watchlist(entries, settings={"workers": workers, "database": f"run-{workers}.db"})
+        assert [o.outcome for o in run_checks(path)] == ["new_version"] * 5
+        with open_store(path) as store:
+            stored[workers] = [
+                (v.text, v.language, v.declared_date, store.get_snapshot(v.snapshot_hash))
+                for v in (store.latest_version(store.policy_id(e["name"])) for e in entries)
+            ]
+    assert stored[2] == stored[0]
+
+
+def test_a_change_judged_in_a_worker_process_raises_the_same_alert(policy_server, watch):
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch(settings={"workers": 1})
+    check_one(path)
+    policy_server.set("/privacy", RETENTION_NEW)
+    outcome = check_one(path)
+    assert outcome.outcome == "new_version" and outcome.material and outcome.alerts == ["change"]
+    assert any(c["category"] == "retention" and c["material"] for c in outcome.changes)
+
+
 # -- the guards themselves (pure functions) ---------------------------------------------------
 
 

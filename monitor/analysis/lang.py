@@ -8,7 +8,8 @@ from functools import lru_cache
 
 MIN_CHARS = 40
 MIN_CONFIDENCE = 0.6
-SLICE_CHARS = 2000
+SLICE_CHARS = 1200
+"""A long text is judged on three slices of this many characters: some 500 words, plenty for its small words."""
 PROFILE_MIN_WORDS = 150
 CLAUSE_MIN_WORDS = 12
 PROFILE_MIN_SHARE = 0.2

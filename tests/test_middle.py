@@ -1,0 +1,82 @@
+"""The pure middle of a check runs the same in worker processes as inline, and survives a worker
+that dies: its calls fail with WorkerError and the next call gets a fresh worker."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import zlib
+
+import psutil
+import pytest
+
+from conftest import seed_html
+from monitor.middle import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, read_page, workers_for
+
+RETENTION = "<html><body><h1>Privacy</h1><p>Last updated: 2 March 2026</p><p>We keep your data for one year.</p></body></html>"
+
+
+def run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_a_worker_reads_a_page_as_the_event_loop_would_and_compresses_its_snapshot():
+    body = seed_html(0).encode("utf-8")
+
+    async def in_worker():
+        async with Middle(workers=1) as middle:
+            return await middle.read(body, "text/html; charset=utf-8", None, None, "fr", with_date=True)
+
+    pooled = run(in_worker())
+    inline = read_page(body, "text/html; charset=utf-8", None, None, "fr", with_date=True)
+    assert (pooled.text, pooled.title, pooled.language, pooled.declared_date) == (
+        inline.text, inline.title, inline.language, inline.declared_date)
+    assert pooled.text and pooled.language == "fr"
+    assert inline.snapshot is None and zlib.decompress(pooled.snapshot) == body
+
+
+def test_a_worker_judges_a_change_and_dates_a_first_version():
+    async def in_worker():
+        async with Middle(workers=1) as middle:
+            first = await middle.analyse(None, "Last updated: 2 March 2026\nWe keep your data for one year.", "en")
+            change = await middle.analyse("We keep your data for one year.", "We keep your data for five years.", "en")
+            return first, change
+
+    (no_comparison, date), (comparison, _) = run(in_worker())
+    assert no_comparison is None and date == "2026-03-02"
+    assert comparison.material and [c.category for c in comparison.changes] == ["retention"]
+
+
+def test_a_worker_that_dies_fails_its_calls_and_is_replaced():
+    async def scenario():
+        async with Middle(workers=1) as middle:
+            await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            (worker,) = psutil.Process().children()
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            with pytest.raises(WorkerError, match="worker process stopped"):
+                await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            again = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            return again, [child.pid for child in psutil.Process().children()]
+
+    again, children = run(scenario())
+    assert "one year" in again.text and len(children) == 1
+    assert psutil.Process().children() == []
+
+
+def test_an_error_inside_a_task_reaches_the_caller_as_itself():
+    async def scenario():
+        async with Middle(workers=1) as middle:
+            return await middle.analyse("old", None, "en")  # not a text: a bug in the caller
+
+    with pytest.raises((TypeError, AttributeError)):
+        run(scenario())
+
+
+def test_workers_are_only_started_for_a_batch_worth_it_unless_the_watchlist_says():
+    assert workers_for(0, 10_000) == 0
+    assert workers_for(3, 1) == 3
+    assert workers_for(None, AUTO_MIN_CHECKS - 1) == 0
+    assert workers_for(None, AUTO_MIN_CHECKS) == auto_workers()
+    assert 0 <= auto_workers() <= max(0, len(os.sched_getaffinity(0)) - 1)
