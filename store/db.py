@@ -28,8 +28,9 @@ BUSY_TIMEOUT_MS = 10_000
 CHECK_OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "suspect", "pending_confirmation")
 ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
 """Outcomes whose body became (or confirmed) the current version; only they yield validators."""
-SNAPSHOT_COMPRESSION = 1
-"""zlib level of raw snapshots: level 1 is half the CPU of level 6 for 10% more bytes."""
+SNAPSHOT_LEVEL = 3
+"""zstd level of raw snapshots: a 40 KB page in 0.2 ms, smaller than zlib's level 1 in 0.45 ms."""
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 _VERSION_SUMMARY_COLUMNS = (
     "v.id, v.seq, v.text_hash, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
@@ -39,7 +40,18 @@ _VERSION_SUMMARY_COLUMNS = (
 
 def compress_snapshot(body: bytes) -> bytes:
     """A raw body as the snapshots table keeps it (callers may compress in another process)."""
-    return zlib.compress(body, SNAPSHOT_COMPRESSION)
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=SNAPSHOT_LEVEL).compress(body)
+
+
+def decompress_snapshot(stored: bytes) -> bytes:
+    """The raw body of a stored snapshot: zstd, or zlib as written before schema v3."""
+    if stored[:4] == _ZSTD_MAGIC:
+        import zstandard
+
+        return zstandard.ZstdDecompressor().decompress(stored)
+    return zlib.decompress(stored)
 
 
 def sha256_hex(data: bytes | str) -> str:
@@ -244,7 +256,7 @@ class Store:
     # -- snapshots --------------------------------------------------------------------------
 
     def put_snapshot(self, body: bytes, content_type: str | None, now: str, compressed: bytes | None = None) -> str:
-        """Keep a raw response body (zlib, stored once per distinct body); returns its sha256.
+        """Keep a raw response body (compressed, stored once per distinct body); returns its sha256.
 
         `compressed` is `compress_snapshot(body)` when the caller already has it.
         """
@@ -266,7 +278,7 @@ class Store:
         ).fetchone()
         if row is None:
             raise StoreError(f"no snapshot {snapshot_hash} in {self.path}")
-        return zlib.decompress(row[0]), row[1]
+        return decompress_snapshot(row[0]), row[1]
 
     # -- versions ---------------------------------------------------------------------------
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import zlib
 
 import psutil
 import pytest
 
 from conftest import seed_html
 from monitor.middle import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, read_page, workers_for
+from store.db import decompress_snapshot
 
 RETENTION = "<html><body><h1>Privacy</h1><p>Last updated: 2 March 2026</p><p>We keep your data for one year.</p></body></html>"
 
@@ -33,7 +33,7 @@ def test_a_worker_reads_a_page_as_the_event_loop_would_and_compresses_its_snapsh
     assert (pooled.text, pooled.title, pooled.language, pooled.declared_date) == (
         inline.text, inline.title, inline.language, inline.declared_date)
     assert pooled.text and pooled.language == "fr"
-    assert inline.snapshot is None and zlib.decompress(pooled.snapshot) == body
+    assert inline.snapshot is None and decompress_snapshot(pooled.snapshot) == body
 
 
 def test_a_worker_judges_a_change_and_dates_a_first_version():

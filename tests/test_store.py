@@ -12,6 +12,7 @@ import pytest
 
 from monitor.errors import StoreError, UsageError
 from store import MIGRATIONS, SCHEMA_VERSION, Store, VersionSummary, sha256_hex
+from store.db import decompress_snapshot
 
 T0 = "2026-01-01T00:00:00Z"
 T1 = "2026-02-01T00:00:00Z"
@@ -112,9 +113,18 @@ def test_snapshots_are_compressed_and_stored_once_per_body(store):
     assert first == second == sha256_hex(body)
     assert store.db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 1
     stored, first_seen = store.db.execute("SELECT body, first_seen FROM snapshots").fetchone()
-    assert len(stored) < len(body) and zlib.decompress(stored) == body
+    assert len(stored) < len(body) and decompress_snapshot(stored) == body
     assert first_seen == T0
     assert store.get_snapshot(first) == (body, "text/html; charset=windows-1251")
+
+
+def test_snapshots_compressed_with_zlib_before_zstd_are_still_read(store):
+    body = b"<html><body><p>Stored by an older policy-monitor.</p></body></html>" * 20
+    store.db.execute(
+        "INSERT INTO snapshots (hash, content_type, size, first_seen, body) VALUES (?, ?, ?, ?, ?)",
+        (sha256_hex(body), "text/html", len(body), T0, zlib.compress(body, 1)),
+    )
+    assert store.get_snapshot(sha256_hex(body)) == (body, "text/html")
 
 
 # -- versions -------------------------------------------------------------------------------
