@@ -22,8 +22,12 @@ each worker's largest sampled RSS). Pipeline rounds also report where the event-
 (store, guards, alerts, and normalise/analysis when they run inline; the rest is fetching:
 httpx, asyncio and waiting on the network, plus waiting on the workers).
 
-    python benchmarks/bench_pipeline.py [--urls 1000] [--concurrency 10] [--workers N] [--skip-urlwatch]
-                                        [--json] [--profile]
+    python benchmarks/bench_pipeline.py [--urls 1000] [--concurrency 10] [--workers N] [--repeat 3]
+                                        [--skip-urlwatch] [--json] [--profile]
+
+`--repeat N` runs the whole sequence N times (fresh database and urlwatch cache each time,
+variants interleaved) and reports medians: these machines are shared, and one run can be 40%
+off the next.
 
 Targets: pipeline ("new" and "unchanged" rounds) at >= 0.5x the fetch-only rate, no slower than
 urlwatch on the same round, peak RSS < 400 MB.
@@ -202,6 +206,7 @@ def instrument_pipeline() -> StageClock:
     clock = StageClock()
     clock.patch(middle, "read_page", "normalize")
     clock.patch(middle, "analyse", "analysis")
+    middle.TASKS.update(read=middle.read_page, analyse=middle.analyse)  # what runs inline, timed
     clock.patch(pipeline, "_alerts_for", "alerts")
     for name in ("suspect_reason", "detect_language", "flapping_match", "html_title", "language_flip"):
         clock.patch(guards, name, "guards")
@@ -371,6 +376,31 @@ def compile_project() -> None:
         compileall.compile_dir(str(Path(__file__).resolve().parent.parent / package), quiet=1)
 
 
+def median_rows(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per variant, in first-run order: the median of each figure, the range of wall times.
+
+    The machines are shared and noisy; a median of interleaved runs is the figure worth quoting.
+    """
+    from statistics import median
+
+    by_variant: dict[str, list[dict[str, Any]]] = {}
+    for run in runs:
+        by_variant.setdefault(run["variant"], []).append(run)
+    rows = []
+    for variant, group in by_variant.items():
+        row = dict(group[len(group) // 2])
+        for key, value in group[0].items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                row[key] = median(run[key] for run in group)
+        for key in ("stages_s",):
+            if group[0].get(key):
+                row[key] = {name: median(run[key].get(name, 0.0) for run in group) for name in group[0][key]}
+        row["wall_range_s"] = [min(run["wall_s"] for run in group), max(run["wall_s"] for run in group)]
+        row["runs"] = len(group)
+        rows.append(row)
+    return rows
+
+
 def _rate(count: int, seconds: float | None) -> float | None:
     return count / seconds if seconds else None
 
@@ -386,8 +416,11 @@ def print_table(rows: list[dict[str, Any]], count: int) -> None:
     for row in rows:
         seconds = row["work_s"] if row["work_s"] is not None else row["wall_s"]
         outcomes = ", ".join(f"{k}={v}" for k, v in sorted(row["outcomes"].items()))
+        spread = ""
+        if row.get("runs", 1) > 1:
+            spread = f"  [{row['wall_range_s'][0]:.2f}-{row['wall_range_s'][1]:.2f}]"
         print(f"{row['variant']:<28} {row['wall_s']:>7.2f} {_fmt(row['work_s'], '7.2f'):>7} "
-              f"{_fmt(row['cpu_s'], '7.2f'):>7} {_rate(count, seconds):>8.0f} {row['peak_rss_mb']:>8.1f}  {outcomes}")
+              f"{_fmt(row['cpu_s'], '7.2f'):>7} {_rate(count, seconds):>8.0f} {row['peak_rss_mb']:>8.1f}  {outcomes}{spread}")
 
 
 def print_stages(rows: list[dict[str, Any]]) -> None:
@@ -433,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None,
                         help="worker processes of the pipeline (default: the watchlist's automatic choice)")
     parser.add_argument("--skip-urlwatch", action="store_true", help="do not run urlwatch")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every variant this many times, interleaved, and report medians (default 1)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--profile", action="store_true", help="cProfile each pipeline round (to stderr)")
     parser.add_argument("--child", choices=["baseline", "pipeline"], help=argparse.SUPPRESS)
@@ -458,11 +493,11 @@ def main(argv: list[str] | None = None) -> int:
     urlwatch = not args.skip_urlwatch and urlwatch_available()
     if not args.skip_urlwatch and not urlwatch:
         print("urlwatch is not installed (pip install urlwatch); skipping the urlwatch comparison", file=sys.stderr)
-    rows: list[dict[str, Any]] = []
+    runs: list[dict[str, Any]] = []
     rounds = (("new", 0), ("unchanged", 0), ("10% changed", EDIT_EVERY))
 
     def note(row: dict[str, Any]) -> None:
-        rows.append(row)
+        runs.append(row)
         if not args.json:
             print(f"  {row['variant']}: {row['wall_s']:.2f} s", file=sys.stderr, flush=True)
 
@@ -473,34 +508,36 @@ def main(argv: list[str] | None = None) -> int:
         urls_file = folder / "urls.txt"
         urls_file.write_text("\n".join(urls), encoding="utf-8")
         common = ["--concurrency", str(args.concurrency)]
+        for repetition in range(args.repeat):
+            note({"variant": "baseline (httpx fetch only)",
+                  **run_child("baseline", ["--input", str(urls_file), *common], env, folder)})
 
-        note({"variant": "baseline (httpx fetch only)",
-              **run_child("baseline", ["--input", str(urls_file), *common], env, folder)})
-
-        watchlist = write_watchlist(folder / "pipeline", urls, languages, args.concurrency)
-        for round_name, edit_every in rounds:
-            server.edit_every(edit_every)
-            extra = ["--profile"] if args.profile else []
-            if args.workers is not None:
-                extra += ["--workers", str(args.workers)]
-            note({"variant": f"pipeline: {round_name}",
-                  **run_child("pipeline", ["--input", str(watchlist), *common, *extra], env, folder)})
-
-        if urlwatch:
-            options = write_urlwatch_files(folder / "urlwatch", urls, args.concurrency)
+            watchlist = write_watchlist(folder / f"pipeline-{repetition}", urls, languages, args.concurrency)
             for round_name, edit_every in rounds:
                 server.edit_every(edit_every)
-                note({"variant": f"urlwatch: {round_name}",
-                      **run_urlwatch(options, env, folder / "urlwatch", round_name)})
-        server.edit_every(0)
+                extra = ["--profile"] if args.profile else []
+                if args.workers is not None:
+                    extra += ["--workers", str(args.workers)]
+                note({"variant": f"pipeline: {round_name}",
+                      **run_child("pipeline", ["--input", str(watchlist), *common, *extra], env, folder)})
 
+            if urlwatch:
+                options = write_urlwatch_files(folder / f"urlwatch-{repetition}", urls, args.concurrency)
+                for round_name, edit_every in rounds:
+                    server.edit_every(edit_every)
+                    note({"variant": f"urlwatch: {round_name}",
+                          **run_urlwatch(options, env, folder / f"urlwatch-{repetition}", round_name)})
+            server.edit_every(0)
+
+    rows = median_rows(runs)
     checks = verdicts(rows, args.urls)
     if args.json:
         print(json.dumps({"load_average": os.getloadavg()[0], "urls": args.urls, "concurrency": args.concurrency, "latency_ms": args.latency, "page_bytes": 40_000,
-                          "results": rows, "targets": [{"target": t, "pass": ok} for t, ok in checks]}, indent=2))
+                          "repeat": args.repeat, "results": rows, "runs": runs, "targets": [{"target": t, "pass": ok} for t, ok in checks]}, indent=2))
     else:
         print(f"\n{args.urls} URLs of ~40 KB on 127.0.0.1 (+{args.latency:g} ms latency), concurrency {args.concurrency}, "
-              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end\n")
+              f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end"
+              + (f"; median of {args.repeat} runs (wall range in brackets)" if args.repeat > 1 else "") + "\n")
         print_table(rows, args.urls)
         print_stages([row for row in rows if row["variant"].startswith("pipeline")])
         print()

@@ -93,7 +93,8 @@ def suspect_reason(
         kind = _phrase_hit(title)
         if kind:
             return f"{kind.reason} (title {title!r})"
-    head = "\n".join(line for line in text.splitlines()[: book.head_lines] if len(line) <= HEAD_LINE_CHARS)
+    first_lines = text.split("\n", book.head_lines)[: book.head_lines]  # not the whole page's lines
+    head = "\n".join(line for line in first_lines if len(line) <= HEAD_LINE_CHARS)
     kind = _phrase_hit(text if len(text) <= book.short_page_chars else head)
     if kind:
         sample = head if len(head) <= 80 else head[:77] + "..."

@@ -227,8 +227,11 @@ class _Worker:
 class Middle:
     """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
 
-    Workers start with the first call that needs one; a worker that dies fails the calls it held
-    with `WorkerError` (each becomes an error check, retried next time) and is replaced.
+    Workers start with the first call that needs one. When every worker already holds
+    `CALLS_PER_WORKER` calls, the event loop runs the next one itself: on a busy run the calling
+    process is one more worker, and no CPU idles while the others catch up. A worker that dies
+    fails the calls it held with `WorkerError` (each becomes an error check, retried next time)
+    and is replaced.
     """
 
     def __init__(self, workers: int = 0) -> None:
@@ -261,23 +264,25 @@ class Middle:
                 self._pool.append(await _Worker.start())
         return min(self._pool, key=lambda worker: len(worker.pending))
 
-    async def _run(self, task: str, *args: Any) -> Any:
-        if not self.workers:
-            return TASKS[task](*args)
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
-        async with self._slots:
-            worker = await self._worker()
-            return await worker.call(next(self._calls), task, args)
+    async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
+        """Run a task in a worker with room for it, else here (`inline_args` when they differ)."""
+        if self.workers:
+            if self._slots is None:
+                self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
+            if not self._slots.locked():
+                async with self._slots:
+                    worker = await self._worker()
+                    return await worker.call(next(self._calls), task, args)
+        return TASKS[task](*(inline_args or args))
 
     async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
                    remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
         """`read_page` of a fetched body; in a worker, the snapshot is compressed there too."""
-        return await self._run("read", body, content_type, select, remove, language_hint, bool(self.workers),
-                               with_date)
+        args = (body, content_type, select, remove, language_hint)
+        return await self._run("read", (*args, True, with_date), (*args, False, with_date))
 
     async def analyse(self, old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
-        return await self._run("analyse", old_text, new_text, language)
+        return await self._run("analyse", (old_text, new_text, language))
 
 
 if __name__ == "__main__":

@@ -415,7 +415,9 @@ async def check_policy(
             await asyncio.sleep(settings.confirm_delay)
         second = await fetcher.fetch(entry.url)
         second_text = None
-        if second.ok and not second.not_modified:
+        if second.ok and not second.not_modified and second.body == result.body:
+            second_text = text  # the very same bytes: the same text, no need to read them again
+        elif second.ok and not second.not_modified:
             try:
                 second_text = (await middle.read(second.body, second.content_type, entry.select, entry.remove,
                                                  entry.language)).text

@@ -373,17 +373,22 @@ class Store:
             seq = self.db.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM versions WHERE policy_id = ?", (policy_id,)
             ).fetchone()[0]
+            version = Version(
+                id=0, policy_id=policy_id, seq=seq, text_hash=sha256_hex(text), text=text,
+                snapshot_hash=snapshot_hash, first_seen=now, last_seen=now, size=len(text.encode("utf-8")),
+                language=language, declared_date=declared_date, origin=origin,
+                normalizer_version=normalizer_version, material=material, summary=summary,
+            )
             cursor = self.db.execute(
                 "INSERT INTO versions (policy_id, seq, text_hash, snapshot_hash, first_seen, "
                 "last_seen, size, language, declared_date, origin, normalizer_version, material, "
                 "summary, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    policy_id, seq, sha256_hex(text), snapshot_hash, now, now,
-                    len(text.encode("utf-8")), language, declared_date, origin, normalizer_version,
-                    _as_int(material), summary, text,
+                    policy_id, seq, version.text_hash, snapshot_hash, now, now, version.size, language,
+                    declared_date, origin, normalizer_version, _as_int(material), summary, text,
                 ),
             )
-            return self.get_version_by_id(cursor.lastrowid)
+            return dataclasses.replace(version, id=cursor.lastrowid)
 
     def touch_version(self, version_id: int, now: str) -> None:
         """Record that a version was seen again (only `last_seen` moves)."""
