@@ -1,11 +1,11 @@
 """The pure middle of a check, run on the event loop or in worker processes.
 
 Reading a fetched body (clean text, title, language, the compressed raw snapshot) and analysing
-a new version (the comparison with the previous text, the facts) are pure, CPU-bound functions
-of their inputs. When many pages are checked at once they would hold the event loop while other
-fetches wait and leave the other cores idle, so `Middle(workers=N)` runs them in a pool of N
-processes while the event loop keeps fetching and writing the store. `Middle()` (no workers)
-runs them inline: a single check or a test pays no process start-up.
+a new version (the comparison with the previous text) are pure, CPU-bound functions of their
+inputs. When many pages are checked at once they would hold the event loop while other fetches
+wait and leave the other cores idle, so `Middle(workers=N)` runs them in N worker processes
+while the event loop keeps fetching and writing the store. `Middle()` (no workers) runs them
+inline: a single check or a test pays no process start-up.
 
 A worker is `python -m monitor.middle`, started when the first page needs one and fed through
 its standard input and output (length-prefixed pickles): nothing is forked from the caller
@@ -31,7 +31,7 @@ TITLE_BYTES = 32_768
 AUTO_MIN_CHECKS = 16
 """With `workers` left automatic, a pool is started only for a batch of at least this many checks."""
 MAX_AUTO_WORKERS = 4
-
+"""Each worker holds its own normaliser and lexicons (some 80 MB): more rarely pays on one host."""
 CALLS_PER_WORKER = 4
 """Calls handed to a worker ahead of its answers: enough to keep it busy, few enough that fetched
 bodies wait as themselves rather than as pickled copies in a pipe buffer."""
@@ -112,8 +112,8 @@ def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[
 def auto_workers() -> int:
     """Worker processes worth starting here: the CPUs this process may use but one, at most four.
 
-    The event loop keeps a CPU busy fetching and writing the store; each worker holds its own
-    copy of the normaliser and the lexicons (about 100 MB), hence the cap.
+    The event loop keeps a CPU busy fetching and writing the store (and reads pages itself when
+    the workers are all busy); see `MAX_AUTO_WORKERS` for the cap.
     """
     try:
         cpus = len(os.sched_getaffinity(0))
