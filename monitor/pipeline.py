@@ -32,6 +32,10 @@ FAILED = ("error", "suspect")
 REPROCESS_RULE = "reprocess"
 SUSPECT_PREFIX = "suspect page held back: "
 FLAPPING_RULE = "flapping"
+CHECKS_PER_FETCH = 3
+"""Checks `check_all` runs at once, per allowed concurrent fetch. Bounded so that a check's second
+fetch (the confirmation of a change) queues behind a few checks, not behind the whole batch, and
+so that only a few fetched pages wait in memory for their turn to be read."""
 
 
 @dataclass
@@ -460,12 +464,14 @@ async def check_all(
 
     entries = watchlist.select(names)
     channels = build_channels(watchlist.channels, watchlist.base_dir)
+    in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
     async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
         async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
 
             async def one(entry: PolicyEntry) -> CheckOutcome:
-                outcome = await check_policy(entry, store, fetcher, watchlist.settings, channels=channels,
-                                             middle=middle)
+                async with in_flight:
+                    outcome = await check_policy(entry, store, fetcher, watchlist.settings, channels=channels,
+                                                 middle=middle)
                 if progress is not None:
                     progress(outcome)
                 return outcome
