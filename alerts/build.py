@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alerts.channels import Channel
 from alerts.model import ALERT_KINDS, Alert, alert_id, severity_rank
 from monitor.timestamps import normalise_timestamp
-from monitor.analysis.model import Comparison
+
+if TYPE_CHECKING:
+    from monitor.analysis.model import Comparison
 
 KIND_SEVERITY = {"failure": "high", "recovered": "low", "warning": "medium"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
+from store.sqlite import Database
 
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert

@@ -15,7 +15,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from sqlite_utils import Database
+from store.sqlite import Database
 
 from monitor.timestamps import format_timestamp, normalise_timestamp, parse_timestamp, utc_now
 

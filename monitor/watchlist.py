@@ -8,6 +8,7 @@ key order.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -77,11 +78,19 @@ def _check_language(value: str | None) -> str | None:
     code = str(value).strip().lower()
     if not re.fullmatch(r"[a-z]{2}", code):
         raise ValueError(f"invalid language {value!r} (use a two-letter ISO 639-1 code such as en, de, fr)")
+    if not _known_language(code):
+        raise ValueError(f"unknown language {value!r} (use a two-letter ISO 639-1 code such as en, de, fr)")
+    return code
+
+
+@functools.lru_cache(maxsize=None)
+def _known_language(code: str) -> bool:
+    """Whether CLDR knows a language (asked once per code: a watchlist repeats a handful)."""
     try:
         Locale.parse(code)
     except (UnknownLocaleError, ValueError):
-        raise ValueError(f"unknown language {value!r} (use a two-letter ISO 639-1 code such as en, de, fr)") from None
-    return code
+        return False
+    return True
 
 
 def _check_interval(value: str) -> str:
