@@ -20,11 +20,11 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-import httpx
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
 from monitor.errors import WatchlistError
+from monitor.lean_imports import httpx
 
 SeverityName = Literal["low", "medium", "high"]
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
-from store.sqlite import Database
+from typing import TYPE_CHECKING, Any
 
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert
 from alerts.outbox import claim_due, mark_delivered, mark_failed, release
 from monitor.timestamps import normalise_timestamp, utc_now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 @dataclass

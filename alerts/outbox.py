@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
-from typing import Any
-
-from store.sqlite import Database
+from typing import TYPE_CHECKING, Any
 
 from monitor.timestamps import format_timestamp, normalise_timestamp, parse_timestamp, utc_now
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BASE_DELAY_SECONDS = 30
 MAX_DELAY_SECONDS = 6 * 3600

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-import httpx
-
+from monitor.lean_imports import httpx
 from monitor.timestamps import utc_now
 
 DEFAULT_USER_AGENT = (

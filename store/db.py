@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from store.sqlite import sqlite_utils
+from monitor.lean_imports import sqlite_utils
 
 from monitor.errors import StoreError, UsageError
 from monitor.timestamps import utc_now
