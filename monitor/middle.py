@@ -75,7 +75,7 @@ def read_page(
 
     snapshot = None
     if compress and body:
-        from store.db import compress_snapshot
+        from monitor.compression import compress_snapshot
 
         snapshot = compress_snapshot(body)
     try:

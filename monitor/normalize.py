@@ -14,12 +14,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-import charset_normalizer
-from bs4 import BeautifulSoup, NavigableString, Tag
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
 from lxml import etree
-from markdown_it import MarkdownIt
 
 from monitor.errors import NormalizeError
+
+if TYPE_CHECKING:  # BeautifulSoup, markdown-it and charset detection load only when a page needs them
+    from bs4 import BeautifulSoup
+    from markdown_it import MarkdownIt
 
 NORMALIZER_VERSION: int = 1
 
@@ -195,6 +199,8 @@ def decode_body(body: bytes, content_type: str | None) -> str:
     decoded = _decode_utf8(body)
     if decoded is not None:
         return decoded
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(body).best()
     if best is not None:
         return str(best)
@@ -582,9 +588,11 @@ def _compile_selectors(selectors: list[str], purpose: str) -> str:
 
 def _soup_copy(document: _Element) -> tuple[BeautifulSoup, dict[int, _Element]]:
     """A BeautifulSoup copy of the element tree (for soupsieve), and the element behind each tag."""
+    from bs4 import BeautifulSoup, NavigableString
+
     soup = BeautifulSoup("", "lxml")
     element_of: dict[int, _Element] = {}
-    pending: list[tuple[Tag, _Element]] = [(soup, document)]
+    pending: list[tuple[Any, _Element]] = [(soup, document)]
     while pending:
         parent, element = pending.pop()
         if element.text:
@@ -751,7 +759,14 @@ def normalize_html(html: str, select: list[str] | None = None, remove: list[str]
 # Markdown → blocks
 # --------------------------------------------------------------------------------------------
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
 _MARKDOWN_DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 # Inline links and images, with link text that may span lines (scrapers wrap card links around
 # blank lines) and one level of nested brackets; the URL part tolerates balanced parentheses.
@@ -780,7 +795,7 @@ def normalize_markdown(text: str) -> str:
         if replaced == text:
             break
         text = replaced
-    document = _parse_html(_MARKDOWN.render(text))
+    document = _parse_html(_markdown().render(text))
     _decode_cloudflare_emails(document)
     for element in list(document.iterdescendants(*_MARKDOWN_DROPPED)):
         _remove(element)
