@@ -88,6 +88,13 @@ def suspect_reason(
     anywhere on a short page (a long policy may well mention "captcha" or "access denied" in its
     body). A page that shrank below `min_length_ratio` of the previous version lost its content.
     """
+    if previous_text is None:
+        return phrase_reason(text, title)
+    return phrase_reason(text, title) or shrink_reason(len(text), len(previous_text), min_length_ratio)
+
+
+def phrase_reason(text: str, title: str | None = None) -> str | None:
+    """The error/captcha/maintenance/login part of `suspect_reason`: needs the page alone."""
     book = phrase_book()
     if title:
         kind = _phrase_hit(title)
@@ -99,8 +106,13 @@ def suspect_reason(
     if kind:
         sample = head if len(head) <= 80 else head[:77] + "..."
         return f"{kind.reason} ({sample!r})"
-    if previous_text and len(text) < min_length_ratio * len(previous_text):
-        return f"{SHRINK_REASON} ({len(previous_text)} -> {len(text)} characters)"
+    return None
+
+
+def shrink_reason(length: int, previous_length: int, min_length_ratio: float = 0.4) -> str | None:
+    """The shrink part of `suspect_reason`, on text lengths."""
+    if previous_length and length < min_length_ratio * previous_length:
+        return f"{SHRINK_REASON} ({previous_length} -> {length} characters)"
     return None
 
 

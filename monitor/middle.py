@@ -58,6 +58,8 @@ class PageReading:
     """The body compressed as the store keeps it, when asked for (saves the event loop the work)."""
     declared_date: str | None = None
     """The date the text says it was updated (ISO), when asked for: a first version needs it."""
+    suspect: str | None = None
+    """Why the page looks like an error, captcha or login page (`guards.phrase_reason`), if it does."""
 
 
 def read_page(
@@ -87,12 +89,13 @@ def read_page(
     except NormalizeError as exc:
         return PageReading(None, title, str(exc), None, snapshot)
     language = guards.detect_language(text, hint=language_hint)
+    suspect = guards.phrase_reason(text, title)
     declared = None
     if with_date:
         from monitor.analysis import declared_date
 
         declared = declared_date(text, lang_hint=language_hint)
-    return PageReading(text, title, None, language, snapshot, declared)
+    return PageReading(text, title, None, language, snapshot, declared, suspect)
 
 
 def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:

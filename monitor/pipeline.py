@@ -396,7 +396,8 @@ async def check_policy(
     if latest is not None and sha256_hex(text) == latest.text_hash:
         return check.finish_same("unchanged")
 
-    suspect = guards.suspect_reason(text, latest.text if latest else None, page.title, settings.min_length_ratio)
+    suspect = page.suspect or (guards.shrink_reason(len(text), len(latest.text), settings.min_length_ratio)
+                               if latest else None)
     if suspect and not guards.shrink_is_stable(
         suspect, _recent_suspect_texts(store, check.policy_id, entry, settings.failure_threshold), text,
         settings.failure_threshold,
@@ -464,6 +465,7 @@ async def check_all(
 
     entries = watchlist.select(names)
     channels = build_channels(watchlist.channels, watchlist.base_dir)
+    store.ensure_policies([(entry.name, entry.url, entry.language) for entry in entries])
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
     async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
         async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:

@@ -214,6 +214,26 @@ class Store:
             )
             return self.db.execute("SELECT id FROM policies WHERE name = ?", (name,)).fetchone()[0]
 
+    def ensure_policies(self, policies: list[tuple[str, str, str | None]]) -> None:
+        """`ensure_policy` for many (name, url, language) at once, in one transaction.
+
+        A first check of a big watchlist registers every policy in one commit instead of one each.
+        """
+        known = {row[0]: tuple(row[1:]) for row in self.db.execute(
+            "SELECT name, url, language, removed_at FROM policies")}
+        stale = [(name, url, language) for name, url, language in policies
+                 if known.get(name) != (url, language, None)]
+        if not stale:
+            return
+        now = utc_now()
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT INTO policies (name, url, language, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET url = excluded.url, language = excluded.language, "
+                "removed_at = NULL",
+                [(name, url, language, now) for name, url, language in stale],
+            )
+
     def mark_policy_removed(self, name: str) -> None:
         """Stop treating a policy as watched while keeping all of its history."""
         with self.transaction():

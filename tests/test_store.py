@@ -371,3 +371,14 @@ def test_versions_stored_before_lazy_facts_count_as_derived(tmp_path):
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.versions_without_facts(1) == []
+
+
+def test_many_policies_are_registered_at_once_and_changed_ones_updated(store):
+    store.ensure_policies([("a", "https://a.example/p", "en"), ("b", "https://b.example/p", None)])
+    first = {name: store.policy_id(name) for name in ("a", "b")}
+    store.mark_policy_removed("b")
+    store.ensure_policies([("a", "https://a.example/p", "en"), ("b", "https://b.example/new", "fr")])
+    assert {name: store.policy_id(name) for name in ("a", "b")} == first
+    assert store.ensure_policy("b", "https://b.example/new", "fr") == first["b"]
+    rows = {row["name"]: row for row in store.policies()}
+    assert rows["b"]["url"] == "https://b.example/new" and rows["b"]["removed_at"] is None
