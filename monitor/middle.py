@@ -113,16 +113,16 @@ def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[
 
 
 def auto_workers() -> int:
-    """Worker processes worth starting here: the CPUs this process may use but one, at most four.
+    """Worker processes worth starting here: one per CPU this process may use, at most four.
 
-    The event loop keeps a CPU busy fetching and writing the store (and reads pages itself when
-    the workers are all busy); see `MAX_AUTO_WORKERS` for the cap.
+    The event loop needs a CPU too (fetching, writing the store), but it mostly waits, and a
+    batch with changes is bound by comparisons, which spread over the workers; on one CPU, none.
     """
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return max(0, min(cpus - 1, MAX_AUTO_WORKERS))
+    return min(cpus, MAX_AUTO_WORKERS) if cpus > 1 else 0
 
 
 def workers_for(setting: int | None, checks: int) -> int:
