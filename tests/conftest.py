@@ -124,6 +124,7 @@ class PolicyServer:
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
                 path = self.path.split("?", 1)[0]
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                headers["x-test-peer-port"] = str(self.client_address[1])  # which connection asked
                 page = server._next_page(path, headers)
                 if page is None:
                     page = Page(body=b"<html><body><h1>404 Not Found</h1></body></html>", status=404)

@@ -324,3 +324,17 @@ def test_global_and_per_host_limits_are_respected():
     assert all(r.ok for r in results)
     assert [h.max_in_flight for h in hosts] == [2, 2]
     assert in_flight["max"] == 3
+
+
+def test_fetches_reuse_their_connections_and_open_no_more_than_the_concurrency(policy_server):
+    policy_server.set("/kept-alive", "<html><body><p>Same page, many times.</p></body></html>")
+    url = policy_server.url("/kept-alive")
+
+    async def fetch_many() -> list[FetchResult]:
+        async with Fetcher(FetchSettings(concurrency=3, per_host=3, retries=0)) as fetcher:
+            return await asyncio.gather(*(fetcher.fetch(url) for _ in range(30)))
+
+    results = asyncio.run(fetch_many())
+    assert [r.status for r in results] == [200] * 30
+    connections = {request["x-test-peer-port"] for request in policy_server.requests("/kept-alive")}
+    assert 1 <= len(connections) <= 3
