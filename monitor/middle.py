@@ -32,9 +32,9 @@ AUTO_MIN_CHECKS = 16
 """With `workers` left automatic, a pool is started only for a batch of at least this many checks."""
 MAX_AUTO_WORKERS = 4
 """Each worker holds its own normaliser and lexicons (some 80 MB): more rarely pays on one host."""
-CALLS_PER_WORKER = 4
-"""Calls handed to a worker ahead of its answers: enough to keep it busy, few enough that fetched
-bodies wait as themselves rather than as pickled copies in a pipe buffer."""
+CALLS_PER_WORKER = 16
+"""Calls handed to a worker ahead of its answers: plenty to keep it busy, and a bound on the
+pickled pages waiting in pipe buffers."""
 STOP_TIMEOUT = 30.0
 """Seconds a worker gets to finish its last pages when the run ends."""
 
@@ -230,9 +230,9 @@ class _Worker:
 class Middle:
     """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
 
-    Workers start with the first call that needs one. When every worker already holds
-    `CALLS_PER_WORKER` calls, the event loop runs the next one itself: on a busy run the calling
-    process is one more worker, and no CPU idles while the others catch up. A worker that dies
+    Workers start with the first call that needs one; the event loop then only fetches and
+    writes the store (measured: letting it read pages too when the workers were busy cost more
+    CPU in all than it saved, the three processes fighting over two cores). A worker that dies
     fails the calls it held with `WorkerError` (each becomes an error check, retried next time)
     and is replaced.
     """
@@ -268,15 +268,14 @@ class Middle:
         return min(self._pool, key=lambda worker: len(worker.pending))
 
     async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
-        """Run a task in a worker with room for it, else here (`inline_args` when they differ)."""
-        if self.workers:
-            if self._slots is None:
-                self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
-            if not self._slots.locked():
-                async with self._slots:
-                    worker = await self._worker()
-                    return await worker.call(next(self._calls), task, args)
-        return TASKS[task](*(inline_args or args))
+        """Run a task in a worker, or here without workers (`inline_args` when they differ)."""
+        if not self.workers:
+            return TASKS[task](*(inline_args or args))
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
+        async with self._slots:
+            worker = await self._worker()
+            return await worker.call(next(self._calls), task, args)
 
     async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
                    remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
