@@ -135,17 +135,20 @@ def workers_for(setting: int | None, checks: int) -> int:
 TASKS: dict[str, Callable[..., Any]] = {"read": read_page, "analyse": analyse}
 """What a worker may be asked to run, by name."""
 _HEADER = struct.Struct("!I")
+READY = -1
 
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     """A worker's loop: (id, task, args) in, (id, ok, result or exception) out, until end of input.
 
     Messages are pickles behind a 4-byte length; both ends are this module, in one user's run.
+    A first reply with id READY says the worker has loaded what pages need.
     """
     import monitor.normalize  # noqa: F401  (imported before the first page arrives)
     from monitor.analysis.lexicon import function_word_languages
 
     function_word_languages()
+    _reply(replies, (READY, True, None))
     while header := requests.read(_HEADER.size):
         (size,) = _HEADER.unpack(header)
         call_id, task, args = pickle.loads(requests.read(size))
@@ -153,9 +156,13 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
             reply = (call_id, True, TASKS[task](*args))
         except Exception as exc:  # handed back to the caller, who raises it
             reply = (call_id, False, exc)
-        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        replies.write(_HEADER.pack(len(data)) + data)
-        replies.flush()
+        _reply(replies, reply)
+
+
+def _reply(replies: BinaryIO, reply: tuple) -> None:
+    data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    replies.write(_HEADER.pack(len(data)) + data)
+    replies.flush()
 
 
 class _Worker:
@@ -164,6 +171,8 @@ class _Worker:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self.pending: dict[int, asyncio.Future] = {}
+        self.ready = False
+        """Whether the worker has said it is ready (until then, pages are better read in the caller)."""
         self.reader = asyncio.create_task(self._read_replies())
 
     @classmethod
@@ -184,6 +193,9 @@ class _Worker:
             while True:
                 (size,) = _HEADER.unpack(await stream.readexactly(_HEADER.size))
                 call_id, ok, value = pickle.loads(await stream.readexactly(size))
+                if call_id == READY:
+                    self.ready = True
+                    continue
                 future = self.pending.pop(call_id, None)
                 if future is None or future.done():
                     continue
@@ -230,9 +242,10 @@ class _Worker:
 class Middle:
     """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
 
-    Workers start with the first call that needs one; the event loop then only fetches and
-    writes the store (measured: letting it read pages too when the workers were busy cost more
-    CPU in all than it saved, the three processes fighting over two cores). A worker that dies
+    Workers start with the first call that needs one, and the event loop reads pages itself only
+    until one of them is ready; then it only fetches and writes the store (measured: letting it
+    also read when the workers were busy cost more CPU in all than it saved, three processes
+    fighting over two cores). A worker that dies
     fails the calls it held with `WorkerError` (each becomes an error check, retried next time)
     and is replaced.
     """
@@ -255,8 +268,8 @@ class Middle:
         pool, self._pool = self._pool, []
         await asyncio.gather(*(worker.stop() for worker in pool))
 
-    async def _worker(self) -> _Worker:
-        """The live worker with the fewest calls in hand, starting workers up to `workers`."""
+    async def _start_workers(self) -> None:
+        """Replace dead workers and start missing ones (they load while pages are read here)."""
         if self._starting is None:
             self._starting = asyncio.Lock()
         async with self._starting:
@@ -265,17 +278,38 @@ class Middle:
                 await worker.stop()
             while len(self._pool) < self.workers:
                 self._pool.append(await _Worker.start())
-        return min(self._pool, key=lambda worker: len(worker.pending))
+
+    async def wait_ready(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Start the workers and wait until each has loaded (tests, and callers that want no inline reads)."""
+        await self._start_workers()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not all(worker.ready for worker in self._pool):
+            if any(not worker.alive for worker in self._pool):
+                raise WorkerError("a worker process stopped while starting")
+            if asyncio.get_running_loop().time() > deadline:
+                raise WorkerError(f"the worker processes were not ready after {timeout:g} s")
+            await asyncio.sleep(0.01)
+
+    async def _worker(self) -> _Worker:
+        """The ready worker with the fewest calls in hand (a live one if none is ready any more)."""
+        await self._start_workers()
+        ready = [worker for worker in self._pool if worker.ready] or self._pool
+        return min(ready, key=lambda worker: len(worker.pending))
 
     async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
-        """Run a task in a worker, or here without workers (`inline_args` when they differ)."""
-        if not self.workers:
-            return TASKS[task](*(inline_args or args))
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
-        async with self._slots:
-            worker = await self._worker()
-            return await worker.call(next(self._calls), task, args)
+        """Run a task in a worker; here without workers or while none is ready yet.
+
+        `inline_args` are the arguments for running here, when they differ.
+        """
+        if self.workers:
+            if self._slots is None:
+                self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
+            await self._start_workers()
+            if any(worker.ready for worker in self._pool):
+                async with self._slots:
+                    worker = await self._worker()
+                    return await worker.call(next(self._calls), task, args)
+        return TASKS[task](*(inline_args or args))
 
     async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
                    remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:

@@ -26,6 +26,7 @@ def test_a_worker_reads_a_page_as_the_event_loop_would_and_compresses_its_snapsh
 
     async def in_worker():
         async with Middle(workers=1) as middle:
+            await middle.wait_ready()
             return await middle.read(body, "text/html; charset=utf-8", None, None, "fr", with_date=True)
 
     pooled = run(in_worker())
@@ -39,6 +40,7 @@ def test_a_worker_reads_a_page_as_the_event_loop_would_and_compresses_its_snapsh
 def test_a_worker_judges_a_change_and_dates_a_first_version():
     async def in_worker():
         async with Middle(workers=1) as middle:
+            await middle.wait_ready()
             first = await middle.analyse(None, "Last updated: 2 March 2026\nWe keep your data for one year.", "en")
             change = await middle.analyse("We keep your data for one year.", "We keep your data for five years.", "en")
             return first, change
@@ -51,12 +53,14 @@ def test_a_worker_judges_a_change_and_dates_a_first_version():
 def test_a_worker_that_dies_fails_its_calls_and_is_replaced():
     async def scenario():
         async with Middle(workers=1) as middle:
+            await middle.wait_ready()
             await middle.read(RETENTION.encode(), "text/html", None, None, "en")
             (worker,) = psutil.Process().children()
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
             with pytest.raises(WorkerError, match="worker process stopped"):
                 await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            await middle.wait_ready()
             again = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
             return again, [child.pid for child in psutil.Process().children()]
 
@@ -68,10 +72,24 @@ def test_a_worker_that_dies_fails_its_calls_and_is_replaced():
 def test_an_error_inside_a_task_reaches_the_caller_as_itself():
     async def scenario():
         async with Middle(workers=1) as middle:
+            await middle.wait_ready()
             return await middle.analyse("old", None, "en")  # not a text: a bug in the caller
 
     with pytest.raises((TypeError, AttributeError)):
         run(scenario())
+
+
+def test_pages_are_read_here_until_a_worker_is_ready_then_in_the_worker():
+    async def scenario():
+        async with Middle(workers=1) as middle:
+            early = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            await middle.wait_ready()
+            late = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            return early, late
+
+    early, late = run(scenario())
+    assert early.text == late.text and "one year" in late.text
+    assert early.snapshot is None and late.snapshot is not None  # only a worker compresses for the store
 
 
 def test_workers_are_only_started_for_a_batch_worth_it_unless_the_watchlist_says():
