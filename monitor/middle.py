@@ -35,6 +35,8 @@ MAX_AUTO_WORKERS = 4
 CALLS_PER_WORKER = 16
 """Calls handed to a worker ahead of its answers: plenty to keep it busy, and a bound on the
 pickled pages waiting in pipe buffers."""
+MAX_FAILED_STARTS = 3
+"""Workers that may die before they are ready, in one run, before pages are read inline instead."""
 STOP_TIMEOUT = 30.0
 """Seconds a worker gets to finish its last pages when the run ends."""
 
@@ -245,9 +247,9 @@ class Middle:
     Workers start with the first call that needs one, and the event loop reads pages itself only
     until one of them is ready; then it only fetches and writes the store (measured: letting it
     also read when the workers were busy cost more CPU in all than it saved, three processes
-    fighting over two cores). A worker that dies
-    fails the calls it held with `WorkerError` (each becomes an error check, retried next time)
-    and is replaced.
+    fighting over two cores). A worker that dies fails the calls it held with `WorkerError`
+    (each becomes an error check, retried next time) and is replaced; if workers keep dying
+    before they are ready (`MAX_FAILED_STARTS`), the rest of the run reads inline.
     """
 
     def __init__(self, workers: int = 0) -> None:
@@ -256,6 +258,7 @@ class Middle:
         self._calls = itertools.count()
         self._starting: asyncio.Lock | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._failed_starts = 0
 
     async def __aenter__(self) -> Middle:
         return self
@@ -276,11 +279,15 @@ class Middle:
             for worker in [w for w in self._pool if not w.alive]:
                 self._pool.remove(worker)
                 await worker.stop()
+                self._failed_starts += not worker.ready
+            if self._failed_starts >= MAX_FAILED_STARTS:
+                self.workers = 0  # something in this environment kills them: read here instead
+                return
             while len(self._pool) < self.workers:
                 self._pool.append(await _Worker.start())
 
     async def wait_ready(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Start the workers and wait until each has loaded (tests, and callers that want no inline reads)."""
+        """Start the workers and wait until each has loaded (for callers that want no inline reads)."""
         await self._start_workers()
         deadline = asyncio.get_running_loop().time() + timeout
         while not all(worker.ready for worker in self._pool):
@@ -305,7 +312,7 @@ class Middle:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
             await self._start_workers()
-            if any(worker.ready for worker in self._pool):
+            if self.workers and any(worker.ready for worker in self._pool):
                 async with self._slots:
                     worker = await self._worker()
                     return await worker.call(next(self._calls), task, args)

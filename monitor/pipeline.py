@@ -1,11 +1,12 @@
 """One check of one watched policy: fetch → normalise → guards → compare → store, atomically.
 
-The middle is pure (normalisation, guards, comparison, fact extraction); I/O sits at the edges:
-the fetch at the start and one store transaction at the end. The CPU-heavy part of the middle
-(reading the page, analysing a new version) goes through a `monitor.middle.Middle`, which runs
-it inline or, for a big batch, in worker processes while the event loop keeps fetching. That transaction writes the check
-row, the raw snapshot, the new version with its changes and facts, and the outbox rows of its
-alerts, so an alert exists if and only if the change it reports does.
+The middle is pure (normalisation, guards, comparison); I/O sits at the edges: the fetch at the
+start and one store transaction at the end. That transaction writes the check row, the raw
+snapshot, the new version with its changes, and the outbox rows of its alerts, so an alert exists
+if and only if the change it reports does. The CPU-heavy part of the middle (reading the page,
+comparing a new version with the last) goes through a `monitor.middle.Middle`, which runs it
+inline or, for a big batch, in worker processes while the event loop keeps fetching. A version's
+facts are derived later, when first asked for (`derive_facts`).
 
 Every fetched body is kept as a raw snapshot (content-addressed, compressed), even when the check
 ends in an error or a suspect page, so nothing is lost and `reprocess` can re-derive the history

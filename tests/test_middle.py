@@ -99,3 +99,19 @@ def test_workers_are_only_started_for_a_batch_worth_it_unless_the_watchlist_says
     assert workers_for(None, AUTO_MIN_CHECKS) == auto_workers()
     cpus = len(os.sched_getaffinity(0))
     assert auto_workers() == (min(cpus, 4) if cpus > 1 else 0)
+
+
+def test_workers_that_cannot_start_leave_the_reading_to_the_caller(monkeypatch):
+    monkeypatch.setattr("monitor.middle.sys.executable", "/bin/false")  # a "python" that dies at once
+
+    async def scenario():
+        async with Middle(workers=2) as middle:
+            readings = []
+            for _ in range(12):
+                readings.append(await middle.read(RETENTION.encode(), "text/html", None, None, "en"))
+                await asyncio.sleep(0.02)
+            return readings, middle.workers
+
+    readings, workers_left = run(scenario())
+    assert all("one year" in reading.text for reading in readings)
+    assert workers_left == 0
