@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,6 +34,8 @@ class _DateGrammar:
     cues: re.Pattern[str] | None
     fillers: frozenset[str]
     month_first: bool
+    cue_words: re.Pattern[str] | None = None
+    """The cues alone, case-sensitive, for `_cue_matches` to find candidates fast in lower-cased text."""
 
 
 def _month_names(lang: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -96,8 +99,32 @@ def _grammar(langs: tuple[str, ...]) -> _DateGrammar:
         ("mdy", re.compile(rf"(?<!\w){month}\s+{_DAY},?\s+{_YEAR}")),
         ("my", re.compile(rf"(?<!\w){wide_month},?\s+(?:de\s+|del\s+)?{_YEAR}")),
     )
-    cue_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(sorted(cues, key=len, reverse=True))})(?!\w)", re.I) if cues else None
-    return _DateGrammar(patterns, month_of, cue_pattern, frozenset(fillers), langs == ("en",))
+    alternatives = "|".join(sorted(cues, key=len, reverse=True))
+    cue_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if cues else None
+    cue_words = re.compile(alternatives.lower()) if cues else None
+    return _DateGrammar(patterns, month_of, cue_pattern, frozenset(fillers), langs == ("en",), cue_words)
+
+
+def _cue_matches(folded: str, grammar: _DateGrammar) -> Iterator[re.Match[str]]:
+    """`grammar.cues.finditer(folded)`, about twice as fast.
+
+    A case-insensitive pattern that opens with a look-behind makes the regex engine try every
+    position of a long page; the bare cue words on the lower-cased text find the few candidate
+    positions, where the full pattern is then tried.
+    """
+    assert grammar.cues is not None
+    lowered = folded.lower()
+    if grammar.cue_words is None or len(lowered) != len(folded):  # a few letters lower-case to two
+        yield from grammar.cues.finditer(folded)
+        return
+    position = 0
+    while candidate := grammar.cue_words.search(lowered, position):
+        match = grammar.cues.match(folded, candidate.start())
+        if match:
+            yield match
+            position = max(match.end(), candidate.start() + 1)
+        else:
+            position = candidate.start() + 1
 
 
 def _to_date(kind: str, match: re.Match[str], grammar: _DateGrammar) -> datetime.date | None:
@@ -150,7 +177,7 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
     if grammar.cues is None:
         return None
     folded = fold(text)
-    for cue in grammar.cues.finditer(folded):
+    for cue in _cue_matches(folded, grammar):
         line_end = folded.find("\n", cue.end())
         line_end = len(folded) if line_end < 0 else line_end
         rest = folded[cue.end() : line_end]
@@ -160,7 +187,7 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
         year_only = _YEAR_ONLY.match(rest)
         if year_only:
             return datetime.date(int(year_only.group(1)), 1, 1)
-        if not any(character.isdigit() for character in rest):
+        if not any(map(str.isdigit, rest)):
             next_end = folded.find("\n", line_end + 1)
             next_line = folded[line_end + 1 : len(folded) if next_end < 0 else next_end]
             dates = _date_spans(next_line, lang)
@@ -174,7 +201,7 @@ def is_date_line(text: str, lang: str | None) -> bool:
     grammar = _grammar(languages_for(lang))
     folded = _MARKUP.sub("", fold(text))
     date_spans = [(start, end) for start, end, _ in _date_spans(folded, lang)]
-    cue_spans = [(cue.start(), cue.end()) for cue in grammar.cues.finditer(folded)] if grammar.cues else []
+    cue_spans = [(cue.start(), cue.end()) for cue in _cue_matches(folded, grammar)] if grammar.cues else []
     if not date_spans:
         return bool(cue_spans) and bool(_YEAR_ONLY.match(folded[cue_spans[0][1] :]))
     remainder = list(folded)
