@@ -467,3 +467,21 @@ def test_a_whole_policy_is_fast_sentence_by_sentence():
     elapsed = time.perf_counter() - started
     assert len(text) > 40_000
     assert elapsed < 0.1, f"{elapsed * 1000:.1f} ms for {len(text)} characters"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "Subversion du 3 mars. DERNIÈRE MISE À JOUR LE 2 mars 2025\nMise à jour levée, version du 1er mai 2024"),
+    ("en", "Last Updated: May 2, 2025. Unupdated text; effective date: 2024-01-01; İstanbul office updated 2023"),
+    ("ru", "Дата обновления: 02.03.2025. ПОСЛЕДНЕЕ ОБНОВЛЕНИЕ 2024"),
+    ("de", "Stand: 1. März 2025. Zuletzt aktualisiert am 2. Mai 2024, Versionsstand"),
+])
+def test_the_fast_cue_search_finds_exactly_what_the_full_pattern_finds(lang, text):
+    from monitor.analysis.facts import dates
+    from monitor.analysis.facts._lexicon import languages_for
+    from monitor.analysis.facts._text import fold
+
+    grammar = dates._grammar(languages_for(lang))
+    folded = fold(text)
+    expected = [(m.start(), m.end()) for m in grammar.cues.finditer(folded)]
+    assert [(m.start(), m.end()) for m in dates._cue_matches(folded, grammar)] == expected
+    assert expected  # every sample has a cue
