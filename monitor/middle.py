@@ -162,7 +162,12 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
 
 
 def _reply(replies: BinaryIO, reply: tuple) -> None:
-    data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # an exception (or result) that cannot travel: say what it was
+        call_id, _, value = reply
+        failure = RuntimeError(f"{type(value).__name__}: {value} (and it could not be sent back: {exc})")
+        data = pickle.dumps((call_id, False, failure), protocol=pickle.HIGHEST_PROTOCOL)
     replies.write(_HEADER.pack(len(data)) + data)
     replies.flush()
 
@@ -328,7 +333,19 @@ class Middle:
         return await self._run("analyse", (old_text, new_text, language))
 
 
-if __name__ == "__main__":
-    from monitor.middle import serve as serve_imported  # results must pickle as monitor.middle.*, not __main__.*
+def main() -> None:
+    """`python -m monitor.middle`: serve on stdin/stdout until stdin ends.
 
-    serve_imported(sys.stdin.buffer, sys.stdout.buffer)
+    The replies own the real standard output; whatever a library prints goes to stderr instead
+    of into the middle of a reply.
+    """
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    serve(sys.stdin.buffer, replies)
+
+
+if __name__ == "__main__":
+    from monitor.middle import main as imported_main  # results must pickle as monitor.middle.*, not __main__.*
+
+    imported_main()

@@ -115,3 +115,24 @@ def test_workers_that_cannot_start_leave_the_reading_to_the_caller(monkeypatch):
     readings, workers_left = run(scenario())
     assert all("one year" in reading.text for reading in readings)
     assert workers_left == 0
+
+
+def test_what_a_task_prints_goes_to_stderr_not_into_the_replies():
+    import pickle
+    import struct
+    import subprocess
+    import sys
+
+    script = ("import monitor.middle as m\n"
+              "m.TASKS['shout'] = lambda: print('hello from a library') or 42\n"
+              "m.main()\n")
+    request = pickle.dumps((7, "shout", ()))
+    result = subprocess.run([sys.executable, "-c", script], input=struct.pack("!I", len(request)) + request,
+                            capture_output=True, check=True, timeout=60)
+    replies, data = [], result.stdout
+    while data:
+        (size,) = struct.unpack("!I", data[:4])
+        replies.append(pickle.loads(data[4:4 + size]))
+        data = data[4 + size:]
+    assert replies == [(-1, True, None), (7, True, 42)]
+    assert b"hello from a library" in result.stderr
