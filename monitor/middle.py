@@ -88,8 +88,8 @@ def read_page(
         title = None
     try:
         text = normalize_document(body, content_type, select or None, remove or None)
-    except NormalizeError as exc:
-        return PageReading(None, title, str(exc), None, snapshot)
+    except NormalizeError as exc:  # an error page may still say what it is in its title
+        return PageReading(None, title, str(exc), None, snapshot, suspect=guards.phrase_reason("", title))
     language = guards.detect_language(text, hint=language_hint)
     suspect = guards.phrase_reason(text, title)
     declared = None
@@ -302,12 +302,6 @@ class Middle:
                 raise WorkerError(f"the worker processes were not ready after {timeout:g} s")
             await asyncio.sleep(0.01)
 
-    async def _worker(self) -> _Worker:
-        """The ready worker with the fewest calls in hand (a live one if none is ready any more)."""
-        await self._start_workers()
-        ready = [worker for worker in self._pool if worker.ready] or self._pool
-        return min(ready, key=lambda worker: len(worker.pending))
-
     async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
         """Run a task in a worker; here without workers or while none is ready yet.
 
@@ -317,9 +311,10 @@ class Middle:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
             await self._start_workers()
-            if self.workers and any(worker.ready for worker in self._pool):
+            ready = [worker for worker in self._pool if worker.ready]
+            if ready:
                 async with self._slots:
-                    worker = await self._worker()
+                    worker = min(ready, key=lambda candidate: len(candidate.pending))
                     return await worker.call(next(self._calls), task, args)
         return TASKS[task](*(inline_args or args))
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -87,11 +88,15 @@ def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> Pag
 
 def derivation(entry: PolicyEntry) -> str:
     """How a body becomes this entry's text: the normaliser version and the entry's selectors."""
+    return _derivation(tuple(entry.select or ()), tuple(entry.remove or ()))
+
+
+@functools.lru_cache(maxsize=1024)
+def _derivation(select: tuple[str, ...], remove: tuple[str, ...]) -> str:
     from monitor.normalize import NORMALIZER_VERSION
     from store import sha256_hex
 
-    recipe = json.dumps([NORMALIZER_VERSION, entry.select or [], entry.remove or []])
-    return sha256_hex(recipe)[:16]
+    return sha256_hex(json.dumps([NORMALIZER_VERSION, list(select), list(remove)]))[:16]
 
 
 def _language_name(code: str | None) -> str:
@@ -343,6 +348,19 @@ def _same_body_as_latest(store: Any, policy_id: int, latest_id: int, body: bytes
             and snapshot_hash == sha256_hex(body))
 
 
+async def _text_of_second_fetch(second: Any, first_body: bytes, first_text: str, entry: PolicyEntry,
+                                middle: Middle) -> str | None:
+    """The clean text the confirmation fetch got (None when it got none)."""
+    if not second.ok or second.not_modified:
+        return None
+    if second.body == first_body:
+        return first_text  # the very same bytes: the same text, no need to read them again
+    try:
+        return (await middle.read(second.body, second.content_type, entry.select, entry.remove, entry.language)).text
+    except WorkerError:
+        return None
+
+
 def _fetch_failure_reason(error: str) -> str:
     return "selector_empty" if "matched nothing" in error else "unreachable"
 
@@ -387,14 +405,14 @@ async def check_policy(
         return check.finish_failed("error", str(exc), "unreachable")
     check.compressed = page.snapshot
     if page.text is None:
-        suspect = guards.suspect_reason("", title=page.title) if page.title else None
-        if suspect:
-            return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", "suspect")
+        if page.suspect:
+            return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{page.suspect}", "suspect")
         error = page.error or "no text"
         return check.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
     text = page.text
+    text_hash = sha256_hex(text)
 
-    if latest is not None and sha256_hex(text) == latest.text_hash:
+    if latest is not None and text_hash == latest.text_hash:
         return check.finish_same("unchanged")
 
     suspect = page.suspect or (guards.shrink_reason(len(text), len(latest.text), settings.min_length_ratio)
@@ -413,23 +431,14 @@ async def check_policy(
 
     flapped_to = None
     if latest is not None:
-        flapped_to = guards.flapping_match(sha256_hex(text), _versions_before_latest(store, check.policy_id,
-                                                                                 settings.flap_window))
+        flapped_to = guards.flapping_match(text_hash, _versions_before_latest(store, check.policy_id,
+                                                                              settings.flap_window))
 
     if guards.needs_confirmation(settings.confirm_changes, latest is not None, flapped_to is not None):
         if settings.confirm_delay:
             await asyncio.sleep(settings.confirm_delay)
         second = await fetcher.fetch(entry.url)
-        second_text = None
-        if second.ok and not second.not_modified and second.body == result.body:
-            second_text = text  # the very same bytes: the same text, no need to read them again
-        elif second.ok and not second.not_modified:
-            try:
-                second_text = (await middle.read(second.body, second.content_type, entry.select, entry.remove,
-                                                 entry.language)).text
-            except WorkerError:
-                second_text = None
-        if second_text != text:
+        if await _text_of_second_fetch(second, result.body, text, entry, middle) != text:
             return check.finish_pending("changed text not confirmed by a second fetch (will check again)")
 
     if latest is None:
