@@ -437,11 +437,27 @@ def print_stages(rows: list[dict[str, Any]]) -> None:
               + f" {rest:>9.2f} {row['work_s']:>9.2f} {workers:>12}")
 
 
-def verdicts(rows: list[dict[str, Any]], count: int) -> list[tuple[str, bool]]:
+def expected_outcomes(variant: str, count: int) -> dict[str, int]:
+    """What every run of a variant must have done, so that a fast run is not a broken one."""
+    edited = len(range(0, count, EDIT_EVERY))
+    return {
+        "baseline (httpx fetch only)": {"200": count},
+        "pipeline: new": {"new_version": count},
+        "pipeline: unchanged": {"unchanged": count},
+        "pipeline: 10% changed": {"new_version": edited, "unchanged": count - edited},
+        "urlwatch: new": {"NEW": count},
+        "urlwatch: unchanged": {},
+        "urlwatch: 10% changed": {"CHANGED": edited},
+    }[variant]
+
+
+def verdicts(rows: list[dict[str, Any]], count: int, runs: list[dict[str, Any]]) -> list[tuple[str, bool]]:
+    wrong = [f"{run['variant']}: {run['outcomes']}" for run in runs
+             if run["outcomes"] != expected_outcomes(run["variant"], count)]
+    results = [(f"every run did the expected work{' (not: ' + '; '.join(wrong) + ')' if wrong else ''}", not wrong)]
     by_name = {row["variant"]: row for row in rows}
     baseline = by_name["baseline (httpx fetch only)"]
     baseline_rate = _rate(count, baseline["work_s"])
-    results = []
     for round_name in ("new", "unchanged"):
         pipeline = by_name[f"pipeline: {round_name}"]
         ratio = _rate(count, pipeline["work_s"]) / baseline_rate
@@ -486,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(child_pipeline(args.input, args.profile, args.workers)))
         return 0
 
-    from _server import PolicyServer, load_seeds
+    from _server import PAGE_BYTES, PolicyServer, load_seeds
 
     compile_project()
     seeds = load_seeds()
@@ -531,9 +547,9 @@ def main(argv: list[str] | None = None) -> int:
             server.edit_every(0)
 
     rows = median_rows(runs)
-    checks = verdicts(rows, args.urls)
+    checks = verdicts(rows, args.urls, runs)
     if args.json:
-        print(json.dumps({"load_average": os.getloadavg()[0], "urls": args.urls, "concurrency": args.concurrency, "latency_ms": args.latency, "page_bytes": 40_000,
+        print(json.dumps({"load_average": os.getloadavg()[0], "urls": args.urls, "concurrency": args.concurrency, "latency_ms": args.latency, "page_bytes": PAGE_BYTES,
                           "repeat": args.repeat, "results": rows, "runs": runs, "targets": [{"target": t, "pass": ok} for t, ok in checks]}, indent=2))
     else:
         print(f"\n{args.urls} URLs of ~40 KB on 127.0.0.1 (+{args.latency:g} ms latency), concurrency {args.concurrency}, "

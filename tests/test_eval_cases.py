@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from contextlib import redirect_stdout
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
+from monitor.analysis.describe import duration_days
 from monitor.cli import main
 
 EVAL_DIR = Path(__file__).parent / "fixtures" / "eval"
@@ -40,17 +40,12 @@ KNOWN_MISSES: dict[str, str] = {
                                                 "(judgement call)",
 }
 
-DURATION = re.compile(r"^P(?:(\d+(?:\.\d+)?)Y)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?"
-                      r"(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?)?$")
-
-
 def comparable(value: str) -> object:
     """The benchmark's comparison form: durations as days, e-mails lower case, codes upper case."""
     text = value.strip()
-    match = DURATION.match(text)
-    if match and text != "P":
-        y, mo, w, d, h, mi = (float(g) if g else 0.0 for g in match.groups())
-        return ("days", round(y * 365 + mo * 30.4 + w * 7 + d + h / 24 + mi / 1440, 2))
+    days = duration_days(text)
+    if days is not None:
+        return ("days", round(days, 2))
     return text.lower() if "@" in text else text.upper()
 
 
