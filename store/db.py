@@ -530,9 +530,13 @@ class Store:
         category: str | None = None,
         material: bool | None = None,
         limit: int | None = None,
+        version_id: int | None = None,
     ) -> list[dict]:
         """Stored changes, newest first, with policy name and the seq of both versions."""
         where, params = [], []
+        if version_id is not None:
+            where.append("c.version_id = ?")
+            params.append(version_id)
         if since is not None:
             where.append("c.detected_at >= ?")
             params.append(since)

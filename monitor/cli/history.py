@@ -224,8 +224,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     with open_store(watchlist) as store:
         pid = policy_id(store, watchlist, args.name)
         old, new = _diff_pair(store, pid, args.name, args.versions)
-        stored_changes = [c for c in store.changes(policy=args.name) if c["version_id"] == new.id
-                          and c["prev_version_id"] == old.id]
+        stored_changes = [c for c in store.changes(version_id=new.id) if c["prev_version_id"] == old.id
+                          ] if fmt == "json" else []
     diff = diff_texts(old.text, new.text)
     old_label = f"{args.name} v{old.seq} ({old.first_seen})"
     new_label = f"{args.name} v{new.seq} ({new.first_seen})"
@@ -327,21 +327,21 @@ def cmd_facts(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
     with open_store(watchlist) as store:
         pid = policy_id(store, watchlist, args.name)
-        latest = store.latest_version(pid)
-        if latest is None:
-            raise UsageError(f"policy {args.name} has no version yet")
         derive_facts(store, pid)
-        facts = store.facts(latest.id)
-        timeline = fact_timeline(store.fact_history(pid))
+        history = store.fact_history(pid)
+    if not history:
+        raise UsageError(f"policy {args.name} has no version yet")
+    latest = history[-1]
+    facts, timeline = latest["facts"], fact_timeline(history)
     if args.json:
-        print_json({"policy": args.name, "version": latest.seq, "facts": facts, "timeline": timeline})
+        print_json({"policy": args.name, "version": latest["seq"], "facts": facts, "timeline": timeline})
         return 0
     out = console()
     if not facts:
-        out.print(f"{args.name} v{latest.seq}: no facts found")
+        out.print(f"{args.name} v{latest['seq']}: no facts found")
     else:
         out.print(table(
-            f"{args.name}: facts of version {latest.seq} ({short_time(latest.first_seen)})", ("kind", "values"),
+            f"{args.name}: facts of version {latest['seq']} ({short_time(latest['first_seen'])})", ("kind", "values"),
             ([kind, "\n".join(_fact_value(item) for item in items)] for kind, items in facts.items()),
         ))
     moves = [(kind, step) for kind, steps in timeline.items() for step in steps if step["seq"] != 1]

@@ -92,7 +92,7 @@ def _last_checks(store: object | None, names: list[str]) -> dict[str, dict]:
         if pid is None:
             continue
         last = store.last_check(pid)
-        count = store.db.execute("SELECT count(*) FROM versions WHERE policy_id = ?", (pid,)).fetchone()[0]
+        count = store.version_count(pid)
         info[name] = {
             "last_check": last["started_at"] if last else None,
             "last_outcome": last["outcome"] if last else None,

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from monitor.cli.output import print_json
 from monitor.errors import UsageError
 
 ALERT_STATUSES = ("pending", "delivered", "failed")
@@ -66,13 +67,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         return run_service(args.watchlist)
     summary = asyncio.run(run_once(load_watchlist(args.watchlist)))
     if args.json:
-        print(json.dumps({
+        print_json({
             "checked": summary.checked,
             "skipped": summary.skipped,
             "outcomes": [describe_outcome(outcome) for outcome in summary.outcomes],
             "delivered": summary.delivered,
             "failed": summary.failed,
-        }, indent=2, ensure_ascii=False))
+        })
     elif sys.stdout.isatty():  # under cron: silent unless something is logged
         _print_once(summary)
     return 0
@@ -132,7 +133,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         with store:
             rows = list_alerts(store.db, status=args.status, limit=args.limit or None)
     if args.json:
-        print(json.dumps([_alert_json(row) for row in rows], indent=2, ensure_ascii=False))
+        print_json([_alert_json(row) for row in rows])
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -180,7 +181,7 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
             report = deliver_now(database, channels)
             delivered, failed, errors = report.delivered, report.failed, list(report.errors)
     if as_json:
-        print(json.dumps({"retried": made_due, "delivered": delivered, "failed": failed, "errors": errors}, indent=2))
+        print_json({"retried": made_due, "delivered": delivered, "failed": failed, "errors": errors})
     else:
         print(f"retried {made_due} alert(s): {delivered} delivered, {failed} failed")
         for error in errors:
