@@ -471,7 +471,8 @@ def test_a_whole_policy_is_fast_sentence_by_sentence():
 
 @pytest.mark.parametrize("lang, text", [
     ("fr", "Subversion du 3 mars. DERNIÈRE MISE À JOUR LE 2 mars 2025\nMise à jour levée, version du 1er mai 2024"),
-    ("en", "Last Updated: May 2, 2025. Unupdated text; effective date: 2024-01-01; İstanbul office updated 2023"),
+    ("en", "Last Updated: May 2, 2025. Unupdated text; effective date: 2024-01-01; office updated 2023"),
+    ("en", "İstanbul office. Last Updated: May 2, 2025"),  # lower-cases one letter longer: the full pattern
     ("ru", "Дата обновления: 02.03.2025. ПОСЛЕДНЕЕ ОБНОВЛЕНИЕ 2024"),
     ("de", "Stand: 1. März 2025. Zuletzt aktualisiert am 2. Mai 2024, Versionsstand"),
 ])

@@ -205,7 +205,8 @@ def _durations_only_change(pair: ClausePair, substantive: list[str],
     old_mentions, new_mentions = durations.find_durations(old, language), durations.find_durations(new, language)
     if not old_mentions and not new_mentions:
         return None, substantive
-    removed, added = _word_changes(_without_durations(old, old_mentions), _without_durations(new, new_mentions))
+    removed, added = _word_changes(_without_durations(old, old_mentions), _without_durations(new, new_mentions),
+                                   language)
     rest = _substantive(removed, added, language)
     if rest:
         same = _same_periods([m.iso for m in old_mentions], [m.iso for m in new_mentions])
@@ -493,7 +494,7 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
             return [_editorial(f"Date line {pair.kind}: {_quote(clause.text)}", "fact:date_line", pair, "date")]
         if found:
             return found
-        substantive = _tokens(clause.text)
+        substantive = []  # an added or removed clause is judged by its cues alone
     category, rule = _category_of(pair, language)
     if category is None:
         return [_editorial(f"Unclassified wording {pair.kind}: {_quote(clause.text)}", "cue:none", pair)]

@@ -133,9 +133,11 @@ def _scan(language: str, folded_text: str) -> Scan:
     return lexicon.index.scan(folded_text) if lexicon else {}
 
 
-def available_languages() -> list[str]:
+@lru_cache(maxsize=1)
+def available_languages() -> tuple[str, ...]:
+    """Languages with a category lexicon (packaged data: listed once)."""
     folder = resources.files(LEXICON_PACKAGE).joinpath(*LEXICON_DIR)
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json")))
 
 
 @lru_cache(maxsize=None)

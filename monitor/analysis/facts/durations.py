@@ -11,12 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from monitor.analysis.describe import UNIT_DAYS as _UNIT_DAYS
 from monitor.analysis.facts import ages as _ages
 from monitor.analysis.facts._lexicon import alternation, languages_for, load
 from monitor.analysis.facts._text import fold, sentence_spans, span_containing
 from monitor.analysis.facts.numbers import not_before_article, one_before_unit, parse_number
 
-_UNIT_DAYS = {"Y": 365.0, "M": 365 / 12, "W": 7.0, "D": 1.0, "H": 1 / 24}  # as monitor.analysis.describe
 _ROLES = ("retention", "response", "notice")
 # A cue after the mention governs it only when it is much closer than any cue before it, or
 # when it is the very next word (verb-final clauses: "binnen 7 werkdagen antwoord").
