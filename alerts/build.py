@@ -114,11 +114,11 @@ def build_alerts(
 
     routing_severity = "high" if kind == "recovered" else severity
     policy_threshold = str(policy.get("min_severity") or "low")
+    if severity_rank(routing_severity) < max(severity_rank(policy_threshold), severity_rank("low")):
+        return []  # below what this policy wants to hear about, on any channel
     rows = []
     for channel_name in dict.fromkeys(policy.get("alerts") or []):
         channel = channels.get(channel_name)
-        if severity_rank(routing_severity) < max(severity_rank(policy_threshold), severity_rank("low")):
-            continue
         if channel is not None and not channel.accepts(routing_severity):
             continue
         alert = Alert(

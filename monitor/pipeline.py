@@ -26,11 +26,8 @@ from monitor import guards
 from monitor.middle import Middle, PageReading, WorkerError, analyse, read_page, workers_for
 from monitor.timestamps import utc_now
 from monitor.watchlist import PolicyEntry, Settings, Watchlist
+from store.db import ACCEPTED_OUTCOMES
 
-ACCEPTED = ("new_version", "unchanged", "not_modified")
-"""Outcomes that mean the page works (they end a failure streak)."""
-FAILED = ("error", "suspect")
-"""Outcomes that extend a failure streak; `pending_confirmation` neither ends nor extends one."""
 REPROCESS_RULE = "reprocess"
 SUSPECT_PREFIX = "suspect page held back: "
 FLAPPING_RULE = "flapping"
@@ -172,18 +169,6 @@ def _alerts_for(
     return [row["kind"] for row in rows]
 
 
-def _failure_streak(store: Any, policy_id: int) -> tuple[int, int | None]:
-    """(number of failed/suspect checks since the last good one, id of the first of them)."""
-    placeholders = ", ".join("?" for _ in ACCEPTED)
-    fail_marks = ", ".join("?" for _ in FAILED)
-    count, first = store.db.execute(
-        f"SELECT count(*), min(id) FROM checks WHERE policy_id = ? AND outcome IN ({fail_marks}) AND id > "
-        f"(SELECT coalesce(max(id), 0) FROM checks WHERE policy_id = ? AND outcome IN ({placeholders}))",
-        (policy_id, *FAILED, policy_id, *ACCEPTED),
-    ).fetchone()
-    return count, first
-
-
 def _versions_before_latest(store: Any, policy_id: int, window: int) -> list[tuple[int, str]]:
     """(seq, text_hash) of up to `window` versions before the latest one, newest first."""
     if window <= 0:
@@ -240,9 +225,9 @@ class _Check:
             attempts=list(getattr(result, "attempts", []) or []),
             snapshot_hash=snapshot_hash,
             version_id=version_id,
-            etag=getattr(result, "etag", None) if outcome in ACCEPTED else None,
-            last_modified=getattr(result, "last_modified", None) if outcome in ACCEPTED else None,
-            derivation=derivation(self.entry) if outcome in ACCEPTED else None,
+            etag=getattr(result, "etag", None) if outcome in ACCEPTED_OUTCOMES else None,
+            last_modified=getattr(result, "last_modified", None) if outcome in ACCEPTED_OUTCOMES else None,
+            derivation=derivation(self.entry) if outcome in ACCEPTED_OUTCOMES else None,
         )
 
     def _snapshot(self) -> str | None:
@@ -268,7 +253,7 @@ class _Check:
                 kinds += _alerts_for(self.store, self.entry, "warning", self.channels, now,
                                      details={"key": f"warning:{snapshot_hash or check_id}", "message": warning,
                                               "reason": reason})
-            streak, first_id = _failure_streak(self.store, self.policy_id)
+            streak, first_id = self.store.failure_streak(self.policy_id)
             if streak >= self.settings.failure_threshold:
                 kinds += _alerts_for(
                     self.store, self.entry, "failure", self.channels, now,
@@ -281,7 +266,7 @@ class _Check:
 
     def _recovery(self, now: str) -> list[str]:
         """Inside a transaction, before the good check is recorded: a `recovered` alert if needed."""
-        streak, first_id = _failure_streak(self.store, self.policy_id)
+        streak, first_id = self.store.failure_streak(self.policy_id)
         if streak < self.settings.failure_threshold:
             return []
         return _alerts_for(self.store, self.entry, "recovered", self.channels, now,

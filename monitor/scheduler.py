@@ -663,7 +663,8 @@ async def run_once(watchlist: Watchlist, now: datetime | None = None) -> OnceSum
     with Store(database_path(watchlist)) as store:
         due = due_entries(watchlist, store, now)
     due_names = [entry.name for entry in due]
-    skipped = [entry.name for entry in watchlist.policies if entry.name not in set(due_names)]
+    due_set = set(due_names)
+    skipped = [entry.name for entry in watchlist.policies if entry.name not in due_set]
     log_event(logging.DEBUG, "run_once", due=len(due_names), skipped=len(skipped))
     outcomes, report = await check_and_deliver(watchlist, due_names)
     for outcome in outcomes:

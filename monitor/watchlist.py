@@ -240,7 +240,8 @@ class Watchlist:
         """The named entries (all when `names` is empty), failing on an unknown name."""
         if not names:
             return list(self.policies)
-        return [self.get(name) for name in names]
+        by_name = {entry.name: entry for entry in self.policies}
+        return [by_name[name] if name in by_name else self.get(name) for name in names]
 
     def resolve(self, relative: str) -> Path:
         """A settings path, relative to the watchlist's directory."""

@@ -27,6 +27,8 @@ BUSY_TIMEOUT_MS = 10_000
 CHECK_OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "suspect", "pending_confirmation")
 ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
 """Outcomes whose body became (or confirmed) the current version; only they yield validators."""
+FAILED_OUTCOMES = ("error", "suspect")
+"""Outcomes that extend a failure streak; `pending_confirmation` neither ends nor extends one."""
 
 _VERSION_SUMMARY_COLUMNS = (
     "v.id, v.seq, v.text_hash, v.first_seen, v.last_seen, v.size, v.language, v.declared_date, v.origin, "
@@ -306,12 +308,6 @@ class Store:
             raise UsageError(f"policy {name} has no version {seq}")
         return self._version(row)
 
-    def get_version_by_id(self, version_id: int) -> Version:
-        row = self._one("SELECT * FROM versions WHERE id = ?", (version_id,))
-        if row is None:
-            raise StoreError(f"no version with id {version_id} in {self.path}")
-        return self._version(row)
-
     def version_at(self, policy_id: int, when: str) -> Version | None:
         """The version that was current at `when` (latest first_seen <= when; ties by seq)."""
         row = self._one(
@@ -323,13 +319,14 @@ class Store:
 
     def versions(self, policy_id: int, limit: int | None = None) -> list[VersionSummary]:
         """A policy's history (oldest first; only the newest `limit` if given), without texts."""
+        # Counted per listed version (index changes_version): the newest few never pay for the
+        # changes of the whole history.
         sql = (
-            f"SELECT {_VERSION_SUMMARY_COLUMNS}, coalesce(c.n, 0) "
-            "FROM versions v LEFT JOIN ("
-            "  SELECT version_id, count(*) AS n FROM changes WHERE policy_id = ? GROUP BY version_id"
-            ") c ON c.version_id = v.id WHERE v.policy_id = ?"
+            f"SELECT {_VERSION_SUMMARY_COLUMNS}, "
+            "(SELECT count(*) FROM changes c WHERE c.version_id = v.id) "
+            "FROM versions v WHERE v.policy_id = ?"
         )
-        params: tuple = (policy_id, policy_id)
+        params: tuple = (policy_id,)
         if limit is not None:
             sql += " AND v.seq > (SELECT coalesce(max(seq), 0) FROM versions WHERE policy_id = ?) - ?"
             params += (policy_id, limit)
@@ -459,13 +456,16 @@ class Store:
             )
         ]
 
-    def consecutive_failures(self, policy_id: int) -> int:
-        """How many of the latest checks in a row ended with outcome 'error'."""
-        return self.db.execute(
-            "SELECT count(*) FROM checks WHERE policy_id = :p AND outcome = 'error' AND id > "
-            "coalesce((SELECT max(id) FROM checks WHERE policy_id = :p AND outcome != 'error'), 0)",
-            {"p": policy_id},
-        ).fetchone()[0]
+    def failure_streak(self, policy_id: int) -> tuple[int, int | None]:
+        """(failed or suspect checks since the last accepted one, id of the first of them)."""
+        accepted = ", ".join("?" for _ in ACCEPTED_OUTCOMES)
+        failed = ", ".join("?" for _ in FAILED_OUTCOMES)
+        count, first = self.db.execute(
+            f"SELECT count(*), min(id) FROM checks WHERE policy_id = ? AND outcome IN ({failed}) AND id > "
+            f"(SELECT coalesce(max(id), 0) FROM checks WHERE policy_id = ? AND outcome IN ({accepted}))",
+            (policy_id, *FAILED_OUTCOMES, policy_id, *ACCEPTED_OUTCOMES),
+        ).fetchone()
+        return count, first
 
     def last_validators(self, policy_id: int) -> tuple[str | None, str | None]:
         """(etag, last_modified) of the latest check whose body was accepted as current."""

@@ -213,10 +213,10 @@ def test_checks_round_trip_with_attempts_and_failure_streaks(store, policy):
     assert (last["started_at"], last["error"]) == (T2, "connection refused")
     assert last["attempts"][0]["status"] == 200
     assert [c["started_at"] for c in store.checks(policy, limit=2)] == [T2, T1]
-    assert store.consecutive_failures(policy) == 2
+    assert store.failure_streak(policy)[0] == 2
     assert store.last_validators(policy) == ('"v1"', "Wed, 01 Jan 2026 00:00:00 GMT")
     record(store, policy, T3, "not_modified")
-    assert store.consecutive_failures(policy) == 0
+    assert store.failure_streak(policy)[0] == 0
 
 
 def test_validators_ignore_bodies_that_were_not_accepted(store, policy):
