@@ -21,3 +21,10 @@ def test_store_and_fetcher_start_without_numpy_or_the_httpx_cli_which_stay_impor
     report = json.loads(result.stdout)
     assert report["loaded"] == {"numpy": False, "pandas": False, "httpx._main": False}
     assert report["numpy_after"] and report["httpx_client"]
+
+
+def test_the_command_line_starts_without_rich_or_asyncio():
+    probe = ("import json, sys\nfrom monitor.cli import build_parser\nbuild_parser()\n"
+             "print(json.dumps([name in sys.modules for name in ('rich.console', 'asyncio')]))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout) == [False, False]

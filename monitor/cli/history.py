@@ -7,7 +7,6 @@ table or text by default and exactly the data with `--json`.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,6 +81,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_checks(watchlist: Any, store: Any, names: list[str], show_progress: bool) -> list[Any]:
+    import asyncio
+
     from monitor.pipeline import check_all
 
     entries = watchlist.select(names)

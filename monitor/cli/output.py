@@ -11,14 +11,14 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from rich.console import Console
-from rich.table import Table
-
 from monitor.errors import UsageError
 from monitor.timestamps import format_timestamp
 from monitor.timestamps import now as utc_now
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # rich loads when something is drawn: `--json` and `--help` never pay for it
+    from rich.console import Console
+    from rich.table import Table
+
     from monitor.watchlist import Watchlist
 
 
@@ -45,12 +45,16 @@ def _json_default(value: Any) -> Any:
 
 def console(stderr: bool = False) -> Console:
     """A rich console on the current stdout/stderr (colour only on a terminal)."""
+    from rich.console import Console
+
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
     return Console(stderr=stderr, width=width, highlight=False, soft_wrap=True)
 
 
 def table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Table:
     """A plain rich table; None cells print as an empty cell."""
+    from rich.table import Table
+
     result = Table(title=title, title_justify="left", header_style="bold", show_edge=False, pad_edge=False)
     for column in columns:
         result.add_column(column, overflow="fold")
