@@ -60,7 +60,6 @@ class Finding:
     pair: ClausePair
     old_values: list[str] = field(default_factory=list)
     new_values: list[str] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
 
 
 def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFacts:
@@ -265,8 +264,7 @@ def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list
     elif criteria_moved and pair.old and pair.new:
         found.append(Finding("retention", True, "medium",
                              f"Retention criterion changed from {_criteria(old)} to {_criteria(new)}",
-                             "fact:retention_criteria", pair, extra={"old_criteria": old.criteria,
-                                                                     "new_criteria": new.criteria}))
+                             "fact:retention_criteria", pair))
     if set(old.destinations) != set(new.destinations):
         added = [c for c in new.destinations if c not in old.destinations]
         removed = [c for c in old.destinations if c not in new.destinations]
@@ -329,7 +327,7 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> 
         severity = "medium"
         summary = f"Retention period of {old_words} removed (now: {new_words})"
     return Finding("retention", True, severity, summary, "fact:retention_period", pair,
-                   old.retention, new.retention, {"old_criteria": old.criteria, "new_criteria": new.criteria})
+                   old.retention, new.retention)
 
 
 def _quote(text: str, limit: int = 90) -> str:

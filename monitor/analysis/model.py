@@ -8,7 +8,6 @@ CATEGORIES = (
     "retention", "transfer", "sharing", "collection", "purpose", "rights", "children",
     "security", "tracking", "contact", "legal_basis", "policy_changes",
 )
-NEVER_MATERIAL = ("date", "editorial")
 SEVERITIES = ("none", "low", "medium", "high")
 
 
