@@ -108,6 +108,9 @@ class FileChannel(Channel):
 
     kind = "file"
     RECENT_LINES = 5000
+    digest = True
+    """All due alerts in one `send`: each is still its own record, but the recent ids are read
+    once per delivery run instead of once per alert, and a failed write fails them together."""
 
     def __init__(self, name: str, folder: Path, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)
