@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def read_version(path_text: str) -> str:
-    """A file → clean text, by its suffix or, failing that, by whether it looks like HTML."""
+    """A file → clean text, its kind told by its suffix or by its content."""
     from monitor.normalize import normalize_document
 
     path = Path(path_text)
@@ -37,19 +37,10 @@ def read_version(path_text: str) -> str:
     if not path.is_file():
         raise UsageError(f"{path_text}: no such file")
     body = path.read_bytes()
-    if not body.strip():
-        raise NormalizeError(f"{path_text}: file is empty")
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES:
-        content_type = "text/html"
-    elif suffix in MARKDOWN_SUFFIXES:
-        content_type = "text/markdown"
-    elif suffix == ".pdf":
-        content_type = "application/pdf"
-    else:
-        head = body[:1024].lstrip().lower()
-        looks_html = head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body"))
-        content_type = "text/html" if looks_html else "text/plain"
+    # A suffix settles what sniffing could not (a short Markdown file reads as plain text); for
+    # anything else, normalize_document tells HTML, PDF, Markdown and text apart itself.
+    content_type = "text/html" if suffix in HTML_SUFFIXES else "text/markdown" if suffix in MARKDOWN_SUFFIXES else None
     try:
         return normalize_document(body, content_type)
     except NormalizeError as exc:
