@@ -19,6 +19,7 @@ and a throw-away watchlist pointing at it.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -165,6 +166,13 @@ def policy_server() -> Iterator[PolicyServer]:
     server = PolicyServer()
     yield server
     server.close()
+
+
+def unused_port() -> int:
+    """A loopback port nothing listens on (bound then released), for "connection refused" cases."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def seed_text(index: int) -> str:

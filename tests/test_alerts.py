@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from conftest import unused_port
 from alerts import Alert, CHANNEL_KINDS, build_alerts, build_channels, deliver_pending
 from alerts.channels import FileChannel
 from alerts.model import render_html, render_markdown, render_text
@@ -124,16 +124,10 @@ class Mailbox:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(monkeypatch):
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=unused_port())
     controller.start()
     monkeypatch.setenv("POLICY_MONITOR_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("POLICY_MONITOR_SMTP_PORT", str(controller.port))
@@ -272,7 +266,7 @@ def test_a_webhook_that_fails_twice_gets_the_alert_exactly_once_with_its_stable_
 
 
 def test_a_dead_server_costs_one_attempt_per_run_not_one_per_alert(db, tmp_path):
-    channels = build_channels({"team": {"kind": "webhook", "url": f"http://127.0.0.1:{free_port()}/"}}, tmp_path)
+    channels = build_channels({"team": {"kind": "webhook", "url": f"http://127.0.0.1:{unused_port()}/"}}, tmp_path)
     for version in (3, 4, 5):
         enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
                                  version, version - 1, T0))
@@ -335,7 +329,7 @@ def test_a_digest_email_groups_one_delivery_run_into_one_message(db, smtp, tmp_p
 
 def test_an_unreachable_smtp_server_leaves_the_alert_pending(db, tmp_path, monkeypatch):
     monkeypatch.setenv("POLICY_MONITOR_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("POLICY_MONITOR_SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("POLICY_MONITOR_SMTP_PORT", str(unused_port()))
     channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
     enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from conftest import unused_port
 from monitor.fetch import DEFAULT_USER_AGENT, Fetcher, FetchResult, FetchSettings
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -277,10 +277,7 @@ def test_a_slow_server_hits_the_timeout(server):
 
 
 def test_an_unreachable_port_is_a_connection_error_after_retries():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    result = fetch(f"http://127.0.0.1:{port}/privacy", retries=2)
+    result = fetch(f"http://127.0.0.1:{unused_port()}/privacy", retries=2)
     assert not result.ok and result.error.startswith("connection failed")
     assert len(result.attempts) == 3 and all(a.status is None for a in result.attempts)
 

@@ -5,12 +5,11 @@ policy changes, and nothing fetched is lost."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, policy_page, seed_html, seed_text
+from conftest import FIXTURES, policy_page, seed_html, seed_text, unused_port
 from monitor.pipeline import check_all, derive_facts, reprocess
 from monitor.watchlist import database_path, load_watchlist
 from store import Store
@@ -143,12 +142,6 @@ def test_304_not_modified_uses_the_stored_validators(policy_server, watch):
     assert len(versions(path)) == 1
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 BROKEN_PAGES = {
     "404": dict(body="<h1>gone</h1>", status=404),
     "500": dict(body="<h1>oops</h1>", status=500),
@@ -182,7 +175,7 @@ def test_a_broken_fetch_is_an_error_check_and_the_history_is_untouched(policy_se
 
 
 def test_repeated_failures_alert_once_and_recovery_is_announced(policy_server, tmp_watchlist):
-    entry = {"name": "example", "url": f"http://127.0.0.1:{_closed_port()}/privacy", "language": "en"}
+    entry = {"name": "example", "url": f"http://127.0.0.1:{unused_port()}/privacy", "language": "en"}
     path = tmp_watchlist([entry], settings={"failure_threshold": 2})
     outcomes = [check_one(path) for _ in range(3)]
     assert [o.outcome for o in outcomes] == ["error"] * 3
