@@ -4,7 +4,7 @@ The middle is pure (normalisation, guards, comparison); I/O sits at the edges: t
 start and one store transaction at the end. That transaction writes the check row, the raw
 snapshot, the new version with its changes, and the outbox rows of its alerts, so an alert exists
 if and only if the change it reports does. The CPU-heavy part of the middle (reading the page,
-comparing a new version with the last) goes through a `monitor.middle.Middle`, which runs it
+comparing a new version with the last) goes through a `monitor.workers.Middle`, which runs it
 inline or, for a big batch, in worker processes while the event loop keeps fetching. A version's
 facts are derived later, when first asked for (`derive_facts`).
 
@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from monitor import guards
-from monitor.middle import Middle, PageReading, WorkerError, analyse, read_page, workers_for
+from monitor.middle import PageReading, analyse, read_page
 from monitor.timestamps import utc_now
 from monitor.watchlist import PolicyEntry, Settings, Watchlist
+from monitor.workers import Middle, WorkerError, workers_for
 from store.db import ACCEPTED_OUTCOMES
 
 REPROCESS_RULE = "reprocess"
@@ -290,7 +291,7 @@ class _Check:
         return self._outcome("pending_confirmation", check_id, error=reason,
                              version_seq=self.latest.seq if self.latest else None)
 
-    def finish_new_version(self, text: str, language: str | None, flapped_to: int | None,
+    def finish_new_version(self, text: str, text_hash: str, language: str | None, flapped_to: int | None,
                            analysis: tuple[Any, str | None]) -> CheckOutcome:
         """Store the new version with its changes and alerts (`analysis` is `middle.analyse`)."""
         from monitor.normalize import NORMALIZER_VERSION
@@ -307,7 +308,7 @@ class _Check:
                 self.policy_id, text, snapshot_hash, now, language=language,
                 declared_date=declared, origin="fetch",
                 normalizer_version=NORMALIZER_VERSION, material=material if comparison is not None else None,
-                summary=summary,
+                summary=summary, text_hash=text_hash,
             )
             if change_rows:
                 self.store.add_changes(self.policy_id, version.id, self.latest.id if self.latest else None,
@@ -433,7 +434,7 @@ async def check_policy(
             analysis = await middle.analyse(latest.text, text, entry.language)
         except WorkerError as exc:
             return check.finish_failed("error", str(exc), "unreachable")
-    return check.finish_new_version(text, detected or entry.language, flapped_to, analysis)
+    return check.finish_new_version(text, text_hash, detected or entry.language, flapped_to, analysis)
 
 
 def fetch_settings(settings: Settings) -> Any:
@@ -453,7 +454,7 @@ async def check_all(
     """Check the named entries (all when None) concurrently with one shared Fetcher.
 
     Results are in watchlist order; `progress` is called as each check finishes. A big batch
-    reads and analyses pages in worker processes (`settings.workers`, see `monitor.middle`).
+    reads and analyses pages in worker processes (`settings.workers`, see `monitor.workers`).
     """
     from alerts import build_channels
     from monitor.fetch import Fetcher

@@ -11,7 +11,8 @@ import psutil
 import pytest
 
 from conftest import seed_html
-from monitor.middle import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, read_page, workers_for
+from monitor.middle import read_page
+from monitor.workers import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, workers_for
 from store.db import decompress_snapshot
 
 RETENTION = "<html><body><h1>Privacy</h1><p>Last updated: 2 March 2026</p><p>We keep your data for one year.</p></body></html>"
@@ -102,7 +103,7 @@ def test_workers_are_only_started_for_a_batch_worth_it_unless_the_watchlist_says
 
 
 def test_workers_that_cannot_start_leave_the_reading_to_the_caller(monkeypatch):
-    monkeypatch.setattr("monitor.middle.sys.executable", "/bin/false")  # a "python" that dies at once
+    monkeypatch.setattr("monitor.workers.sys.executable", "/bin/false")  # a "python" that dies at once
 
     async def scenario():
         async with Middle(workers=2) as middle:
@@ -136,3 +137,20 @@ def test_what_a_task_prints_goes_to_stderr_not_into_the_replies():
         data = data[4 + size:]
     assert replies == [(-1, True, None), (7, True, 42)]
     assert b"hello from a library" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="pipe sizes are a Linux feature")
+def test_a_worker_widens_its_pipes_so_a_page_goes_over_in_one_write():
+    import fcntl
+
+    from monitor.middle import PIPE_BYTES
+
+    async def pipe_size():
+        async with Middle(workers=1) as middle:
+            await middle.wait_ready()
+            pipe = middle._pool[0].process.stdin.transport.get_extra_info("pipe")
+            return fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ)
+
+    if int(open("/proc/sys/fs/pipe-max-size").read()) < PIPE_BYTES and os.geteuid() != 0:
+        pytest.skip("this system does not let a user have pipes that big")
+    assert run(pipe_size()) == PIPE_BYTES

@@ -1,0 +1,216 @@
+"""Worker processes for the pure middle of a check (`monitor.middle`), driven from the event loop.
+
+When many pages are checked at once, reading and analysing them would hold the event loop while
+other fetches wait and leave the other cores idle, so `Middle(workers=N)` runs them in N worker
+processes while the event loop keeps fetching and writing the store. `Middle()` (no workers) runs
+them inline: a single check or a test pays no process start-up.
+
+A worker is `python -m monitor.middle`, started when the first page needs one and fed through
+its standard input and output (length-prefixed pickles): nothing is forked from the caller
+(which may have threads running, such as a progress bar) and the caller's `__main__` is never
+re-imported, so any script may check a big batch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import pickle
+import sys
+from typing import Any
+
+from monitor.errors import PolicyMonitorError
+from monitor.middle import FRAME_HEADER, READY, TASKS, PageReading
+
+AUTO_MIN_CHECKS = 16
+"""With `workers` left automatic, a pool is started only for a batch of at least this many checks."""
+MAX_AUTO_WORKERS = 4
+"""Each worker holds its own normaliser and lexicons (some 80 MB): more rarely pays on one host."""
+CALLS_PER_WORKER = 16
+"""Calls handed to a worker ahead of its answers: plenty to keep it busy, and a bound on the
+pickled pages waiting in pipe buffers."""
+MAX_FAILED_STARTS = 3
+"""Workers that may die before they are ready, in one run, before pages are read inline instead."""
+STOP_TIMEOUT = 30.0
+"""Seconds a worker gets to finish its last pages when the run ends."""
+
+
+class WorkerError(PolicyMonitorError):
+    """A worker process died while it handled a page (it is replaced; the check records an error)."""
+
+
+def auto_workers() -> int:
+    """Worker processes worth starting here: one per CPU this process may use, at most four.
+
+    The event loop needs a CPU too (fetching, writing the store), but it mostly waits, and a
+    batch with changes is bound by comparisons, which spread over the workers; on one CPU, none.
+    """
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return min(cpus, MAX_AUTO_WORKERS) if cpus > 1 else 0
+
+
+def workers_for(setting: int | None, checks: int) -> int:
+    """How many workers a batch of `checks` gets: the setting, or automatic for big batches."""
+    if setting is not None:
+        return setting
+    return auto_workers() if checks >= AUTO_MIN_CHECKS else 0
+
+
+class _Worker:
+    """One worker process (`python -m monitor.middle`) and the calls it has not answered yet."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.pending: dict[int, asyncio.Future] = {}
+        self.ready = False
+        """Whether the worker has said it is ready (until then, pages are better read in the caller)."""
+        self.reader = asyncio.create_task(self._read_replies())
+
+    @classmethod
+    async def start(cls) -> _Worker:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "monitor.middle", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        return cls(process)
+
+    @property
+    def alive(self) -> bool:
+        return self.process.returncode is None and not self.reader.done()
+
+    async def _read_replies(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        try:
+            while True:
+                (size,) = FRAME_HEADER.unpack(await stream.readexactly(FRAME_HEADER.size))
+                call_id, ok, value = pickle.loads(await stream.readexactly(size))
+                if call_id == READY:
+                    self.ready = True
+                    continue
+                future = self.pending.pop(call_id, None)
+                if future is None or future.done():
+                    continue
+                if ok:
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
+        except Exception as exc:  # end of output, or a reply that cannot be read: the worker is lost
+            error = WorkerError(f"a worker process stopped while handling the page ({type(exc).__name__})")
+            if self.process.returncode is None:
+                self.process.kill()
+            for future in self.pending.values():
+                if not future.done():
+                    future.set_exception(error)
+            self.pending.clear()
+
+    async def call(self, call_id: int, task: str, args: tuple) -> Any:
+        if not self.alive:
+            raise WorkerError("a worker process stopped before it got the page")
+        future = asyncio.get_running_loop().create_future()
+        self.pending[call_id] = future
+        data = pickle.dumps((call_id, task, args), protocol=pickle.HIGHEST_PROTOCOL)
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            stdin.write(FRAME_HEADER.pack(len(data)) + data)
+            await stdin.drain()
+        except (ConnectionError, RuntimeError) as exc:
+            self.pending.pop(call_id, None)
+            raise WorkerError(f"a worker process stopped before it got the page ({type(exc).__name__})") from exc
+        return await future
+
+    async def stop(self) -> None:
+        if self.process.stdin is not None and not self.process.stdin.is_closing():
+            self.process.stdin.close()
+        try:
+            await asyncio.wait_for(self.process.wait(), STOP_TIMEOUT)
+        except asyncio.TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+        self.reader.cancel()
+
+
+class Middle:
+    """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
+
+    Workers start with the first call that needs one, and the event loop reads pages itself only
+    until one of them is ready; then it only fetches and writes the store (measured: letting it
+    also read when the workers were busy cost more CPU in all than it saved, three processes
+    fighting over two cores). A worker that dies fails the calls it held with `WorkerError`
+    (each becomes an error check, retried next time) and is replaced; if workers keep dying
+    before they are ready (`MAX_FAILED_STARTS`), the rest of the run reads inline.
+    """
+
+    def __init__(self, workers: int = 0) -> None:
+        self.workers = max(0, workers)
+        self._pool: list[_Worker] = []
+        self._calls = itertools.count()
+        self._starting: asyncio.Lock | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self._failed_starts = 0
+
+    async def __aenter__(self) -> Middle:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Stop the workers (each finishes what it was given first)."""
+        pool, self._pool = self._pool, []
+        await asyncio.gather(*(worker.stop() for worker in pool))
+
+    async def _start_workers(self) -> None:
+        """Replace dead workers and start missing ones (they load while pages are read here)."""
+        if self._starting is None:
+            self._starting = asyncio.Lock()
+        async with self._starting:
+            for worker in [w for w in self._pool if not w.alive]:
+                self._pool.remove(worker)
+                await worker.stop()
+                self._failed_starts += not worker.ready
+            if self._failed_starts >= MAX_FAILED_STARTS:
+                self.workers = 0  # something in this environment kills them: read here instead
+                return
+            while len(self._pool) < self.workers:
+                self._pool.append(await _Worker.start())
+
+    async def wait_ready(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Start the workers and wait until each has loaded (for callers that want no inline reads)."""
+        await self._start_workers()
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not all(worker.ready for worker in self._pool):
+            if any(not worker.alive for worker in self._pool):
+                raise WorkerError("a worker process stopped while starting")
+            if asyncio.get_running_loop().time() > deadline:
+                raise WorkerError(f"the worker processes were not ready after {timeout:g} s")
+            await asyncio.sleep(0.01)
+
+    async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
+        """Run a task in a worker; here without workers or while none is ready yet.
+
+        `inline_args` are the arguments for running here, when they differ.
+        """
+        if self.workers:
+            if self._slots is None:
+                self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
+            await self._start_workers()
+            ready = [worker for worker in self._pool if worker.ready]
+            if ready:
+                async with self._slots:
+                    worker = min(ready, key=lambda candidate: len(candidate.pending))
+                    return await worker.call(next(self._calls), task, args)
+        return TASKS[task](*(inline_args or args))
+
+    async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
+                   remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
+        """`read_page` of a fetched body; in a worker, the snapshot is compressed there too."""
+        args = (body, content_type, select, remove, language_hint)
+        return await self._run("read", (*args, True, with_date), (*args, False, with_date))
+
+    async def analyse(self, old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
+        return await self._run("analyse", (old_text, new_text, language))
