@@ -1,6 +1,6 @@
 """Polite, bounded HTTP fetching of policy pages.
 
-One shared httpx client; a global and a per-host concurrency limit; retries with exponential
+A few single-connection httpx clients sharing one TLS context; a global and a per-host concurrency limit; retries with exponential
 backoff and jitter on network errors, timeouts, 5xx and 429 (honouring Retry-After); conditional
 requests; a cap on body size. `Fetcher.fetch` never raises for network or HTTP problems: the
 outcome, including every attempt, is described by the returned `FetchResult`.
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from monitor.lean_imports import httpx
 from monitor.timestamps import utc_now
+
 
 DEFAULT_USER_AGENT = (
     "policy-monitor/0.1 (+https://github.com/policy-monitor; privacy policy change monitor)"
@@ -147,6 +150,16 @@ def _describe(exc: httpx.HTTPError) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+async def _within(awaitable: Awaitable[None], seconds: float) -> None:
+    """Await with a deadline (asyncio.TimeoutError past it); `asyncio.timeout` where there is one,
+    since `wait_for` makes a task for every request."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(seconds):
+            await awaitable
+    else:
+        await asyncio.wait_for(awaitable, seconds)
+
+
 class Fetcher:
     """Async HTTP fetcher shared by all checks of a run (`async with Fetcher(...) as f`).
 
@@ -239,9 +252,7 @@ class Fetcher:
                     async with self._global:
                         client = self._take_client(parsed.host)
                         try:
-                            await asyncio.wait_for(
-                                self._attempt(client, url, headers, result), self.settings.total_timeout
-                            )
+                            await _within(self._attempt(client, url, headers, result), self.settings.total_timeout)
                         finally:
                             self._idle.append((parsed.host, client))
                 except _Retryable as exc:

@@ -276,6 +276,28 @@ def test_a_slow_server_hits_the_timeout(server):
     assert time.monotonic() - started < 1.5
 
 
+def test_a_server_trickling_its_body_hits_the_total_deadline(server):
+    def trickle(request: BaseHTTPRequestHandler) -> None:
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html; charset=utf-8")
+        request.send_header("Content-Length", "100")
+        request.end_headers()
+        try:
+            for _ in range(100):  # each byte comes well within the read timeout
+                request.wfile.write(b"x")
+                request.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass  # the client gave up, as it should
+
+    server.routes["/trickle"] = trickle
+    started = time.monotonic()
+    result = fetch(server.url("/trickle"), timeout=1.0, total_timeout=0.4, retries=0)
+    assert result.error == "response took longer than 0.4 s" and result.status is None
+    assert len(result.attempts) == 1 and result.attempts[0].error == result.error
+    assert time.monotonic() - started < 2.0
+
+
 def test_an_unreachable_port_is_a_connection_error_after_retries():
     result = fetch(f"http://127.0.0.1:{unused_port()}/privacy", retries=2)
     assert not result.ok and result.error.startswith("connection failed")
