@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import chain
 from functools import lru_cache
 
 MIN_CHARS = 40
@@ -40,11 +41,7 @@ def _by_function_words(sample: str, min_words: int = 0, expected: str | None = N
     words = _WORDS.findall(sample.casefold())
     if len(words) < (min_words or PROFILE_MIN_WORDS):
         return None
-    languages_of = function_word_languages()
-    counts: Counter[str] = Counter()
-    for languages in filter(None, map(languages_of.get, words)):
-        for language in languages:
-            counts[language] += 1
+    counts = Counter(chain.from_iterable(filter(None, map(function_word_languages().get, words))))
     ranked = counts.most_common(2) + [("", 0), ("", 0)]
     (language, best), (_, runner_up) = ranked[0], ranked[1]
     share = best / len(words)
