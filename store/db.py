@@ -364,14 +364,18 @@ class Store:
         normalizer_version: int = 1,
         material: bool | None = None,
         summary: str | None = None,
+        text_hash: str | None = None,
     ) -> Version:
-        """Append a version to a policy's history (seq = previous + 1)."""
+        """Append a version to a policy's history (seq = previous + 1).
+
+        `text_hash` is `sha256_hex(text)` when the caller already has it.
+        """
         with self.transaction():
             seq = self.db.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM versions WHERE policy_id = ?", (policy_id,)
             ).fetchone()[0]
             version = Version(
-                id=0, policy_id=policy_id, seq=seq, text_hash=sha256_hex(text), text=text,
+                id=0, policy_id=policy_id, seq=seq, text_hash=text_hash or sha256_hex(text), text=text,
                 snapshot_hash=snapshot_hash, first_seen=now, last_seen=now, size=len(text.encode("utf-8")),
                 language=language, declared_date=declared_date, origin=origin,
                 normalizer_version=normalizer_version, material=material, summary=summary,
