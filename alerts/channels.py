@@ -8,6 +8,7 @@ from `POLICY_MONITOR_SMTP_*` environment variables.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import logging
@@ -15,6 +16,7 @@ import os
 import smtplib
 import ssl
 from collections import deque
+from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -65,6 +67,7 @@ class Channel:
 
     kind: ClassVar[str] = ""
     digest: bool = False
+    _in_run: bool = False
 
     def __init__(self, name: str, min_severity: str = "low") -> None:
         self.name = name
@@ -81,6 +84,23 @@ class Channel:
     def send(self, alerts: list[Alert]) -> None:
         """Deliver the alerts (one, or a digest for channels with `digest`); raise DeliveryError."""
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def connected(self) -> Iterator[None]:
+        """One delivery run: the `send` calls made inside share a connection where the kind has one.
+
+        The first `send` opens it (so opening fails like a send, and is retried like one); the
+        end of the run closes it.
+        """
+        self._in_run = True
+        try:
+            yield
+        finally:
+            self._in_run = False
+            self._close_shared()
+
+    def _close_shared(self) -> None:
+        """Close what the run's sends shared; never raises (what was sent stays sent)."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.name!r})"
@@ -229,6 +249,8 @@ class EmailChannel(Channel):
         super().__init__(name, min_severity)
         self.to, self.host, self.port = to, host, port
         self.digest, self.subject_prefix = digest, subject_prefix
+        self._smtp: smtplib.SMTP | None = None
+        """Inside `connected()`: the SMTP session the run's messages share, once the first opened it."""
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> EmailChannel:
@@ -269,30 +291,63 @@ class EmailChannel(Channel):
         )
         return message
 
-    def send(self, alerts: list[Alert]) -> None:
-        if not alerts:
-            return
+    def _server(self) -> tuple[str, int, bool]:
         starttls = _env_flag(f"{SMTP_ENV}STARTTLS")
         host = self.host or os.environ.get(f"{SMTP_ENV}HOST") or "localhost"
         port = self.port or int(os.environ.get(f"{SMTP_ENV}PORT") or (587 if starttls else 25))
+        return host, port, starttls
+
+    def _connect(self) -> smtplib.SMTP:
+        """A logged-in SMTP connection to the configured server."""
+        host, port, starttls = self._server()
         user = os.environ.get(f"{SMTP_ENV}USER")
         password = os.environ.get(f"{SMTP_ENV}PASSWORD")
+        if port == 465:  # implicit TLS ("SMTPS")
+            smtp = smtplib.SMTP_SSL(host, port, timeout=self.TIMEOUT_SECONDS, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=self.TIMEOUT_SECONDS)
+        try:
+            if starttls and port != 465:
+                smtp.starttls(context=ssl.create_default_context())
+            if user and password:
+                smtp.login(user, password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _close_shared(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            _quit(smtp)
+
+    def send(self, alerts: list[Alert]) -> None:
+        if not alerts:
+            return
+        host, port, _ = self._server()
+        user = os.environ.get(f"{SMTP_ENV}USER")
         sender = os.environ.get(f"{SMTP_ENV}FROM") or user or "policy-monitor@localhost"
         message = self.build_message(alerts, sender)
+        smtp: smtplib.SMTP | None = None
         try:
-            if port == 465:  # implicit TLS ("SMTPS")
-                connection = smtplib.SMTP_SSL(host, port, timeout=self.TIMEOUT_SECONDS,
-                                              context=ssl.create_default_context())
-            else:
-                connection = smtplib.SMTP(host, port, timeout=self.TIMEOUT_SECONDS)
-            with connection as smtp:
-                if starttls and port != 465:
-                    smtp.starttls(context=ssl.create_default_context())
-                if user and password:
-                    smtp.login(user, password)
-                smtp.send_message(message)
+            smtp = self._smtp or self._connect()
+            if self._in_run:
+                self._smtp = smtp
+            smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
+            self._smtp = None  # a broken session is not reused: the next send reconnects
+            if smtp is not None:
+                smtp.close()
             raise DeliveryError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from exc
+        if not self._in_run:
+            _quit(smtp)
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    """End an SMTP session politely if the server still listens; close it in any case."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.quit()
+    smtp.close()
 
 
 # --- webhook ----------------------------------------------------------------------------------
@@ -330,6 +385,8 @@ class WebhookChannel(Channel):
     def __init__(self, name: str, url: str, timeout: float = 10.0, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)
         self.url, self.timeout = url, timeout
+        self._client: httpx.Client | None = None
+        """Inside `connected()`: the client whose connection the run's POSTs share."""
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> WebhookChannel:
@@ -354,16 +411,33 @@ class WebhookChannel(Channel):
             "details": alert.details,
         }
 
+    def _new_client(self) -> httpx.Client:
+        return httpx.Client(timeout=self.timeout, headers={"User-Agent": "policy-monitor"})
+
+    def _close_shared(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
     def send(self, alerts: list[Alert]) -> None:
+        client = self._client or self._new_client()
+        if self._in_run:
+            self._client = client  # the run's next POSTs reuse its kept-alive connection
+        try:
+            self._post_all(client, alerts)
+        finally:
+            if not self._in_run:
+                client.close()
+
+    def _post_all(self, client: httpx.Client, alerts: list[Alert]) -> None:
         host = httpx.URL(self.url).host
-        with httpx.Client(timeout=self.timeout, headers={"User-Agent": "policy-monitor"}) as client:
-            for alert in alerts:
-                try:
-                    response = client.post(self.url, json=self.body(alert), headers={"Idempotency-Key": alert.id})
-                except httpx.HTTPError as exc:
-                    raise DeliveryError(f"webhook {host}: {type(exc).__name__}: {exc}") from exc
-                if not response.is_success:
-                    raise DeliveryError(f"webhook {host}: HTTP {response.status_code} {response.reason_phrase}")
+        for alert in alerts:
+            try:
+                response = client.post(self.url, json=self.body(alert), headers={"Idempotency-Key": alert.id})
+            except httpx.HTTPError as exc:
+                raise DeliveryError(f"webhook {host}: {type(exc).__name__}: {exc}") from exc
+            if not response.is_success:
+                raise DeliveryError(f"webhook {host}: HTTP {response.status_code} {response.reason_phrase}")
 
 
 # --- apprise ----------------------------------------------------------------------------------
@@ -391,17 +465,30 @@ class AppriseChannel(Channel):
     def __init__(self, name: str, url: str, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)
         self.url = url
+        self._notifier: Any = None
+        """Inside `connected()`: the Apprise object the run's notifications share."""
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> AppriseChannel:
         parsed = _validate(name, _AppriseConfig, config)
         return cls(name, parsed.url, parsed.min_severity)
 
-    def send(self, alerts: list[Alert]) -> None:
+    def _new_notifier(self) -> Any:
         import apprise
 
         notifier = apprise.Apprise()
         notifier.add(self.url)
+        return notifier
+
+    def _close_shared(self) -> None:
+        self._notifier = None
+
+    def send(self, alerts: list[Alert]) -> None:
+        import apprise
+
+        notifier = self._notifier or self._new_notifier()
+        if self._in_run:
+            self._notifier = notifier
         service = self.url.split("://", 1)[0]
         for alert in alerts:
             notify_type = apprise.NotifyType.FAILURE if alert.kind == "failure" else (

@@ -38,6 +38,7 @@ def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None 
     their due alerts in one `send`. After a channel fails once, its other rows wait for the next
     run untried, so a dead server costs one timeout per run rather than one per alert, and a
     single alert the server rejects cannot block the others (its own backoff moves it aside).
+    A channel's sends in one run share its connection (`Channel.connected`).
     """
     now = normalise_timestamp(now) if now else utc_now()
     report = DeliveryReport()
@@ -55,18 +56,25 @@ def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None 
             report.errors.append(f"{error} ({len(rows)} alert(s) not sent; `alerts retry` after fixing it)")
             continue
         batches = [rows] if channel.digest else [[row] for row in rows]
-        for position, batch in enumerate(batches):
-            try:
-                channel.send([Alert.from_json(row["payload"]) for row in batch])
-            except Exception as exc:  # any failure must leave the rows retryable, never stuck
-                error = _error_text(exc)
-                for row in batch:
-                    mark_failed(db, row["id"], error, now, row["attempts"] + 1)
-                report.failed += len(batch)
-                report.errors.append(f"{channel_name}: {error}")
-                release(db, [row["id"] for later in batches[position + 1:] for row in later], now)
-                break
-            for row in batch:
-                mark_delivered(db, row["id"], now)
-            report.delivered += len(batch)
+        with channel.connected():
+            _send_batches(db, channel_name, channel, batches, now, report)
     return report
+
+
+def _send_batches(db: Database, channel_name: str, channel: Channel, batches: list[list[dict[str, Any]]],
+                  now: str, report: DeliveryReport) -> None:
+    """Send a channel's batches in order; at the first failure, the rest wait for the next run."""
+    for position, batch in enumerate(batches):
+        try:
+            channel.send([Alert.from_json(row["payload"]) for row in batch])
+        except Exception as exc:  # any failure must leave the rows retryable, never stuck
+            error = _error_text(exc)
+            for row in batch:
+                mark_failed(db, row["id"], error, now, row["attempts"] + 1)
+            report.failed += len(batch)
+            report.errors.append(f"{channel_name}: {error}")
+            release(db, [row["id"] for later in batches[position + 1:] for row in later], now)
+            return
+        for row in batch:
+            mark_delivered(db, row["id"], now)
+        report.delivered += len(batch)

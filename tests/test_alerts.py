@@ -74,9 +74,12 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real webhook receivers do
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body)})
+                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body),
+                                          "client": self.client_address})
                 status = 500 if len(receiver.requests) <= receiver.failures else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
@@ -117,10 +120,13 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
         self.recipients: list[list[str]] = []
+        self.peers: list[tuple] = []
+        """The client address of each message's SMTP session."""
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
         self.recipients.append(list(envelope.rcpt_tos))
+        self.peers.append(session.peer)
         return "250 Message accepted for delivery"
 
 
@@ -265,6 +271,18 @@ def test_a_webhook_that_fails_twice_gets_the_alert_exactly_once_with_its_stable_
     assert arrived["body"]["changes"][0]["new_values"] == ["3 years"]
 
 
+def test_the_alerts_of_one_delivery_run_share_one_webhook_connection(db, receiver, tmp_path):
+    channels = build_channels({"team": {"kind": "webhook", "url": receiver.url}}, tmp_path)
+    for version in (3, 4, 5):
+        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
+                                 version, version - 1, T0))
+
+    assert deliver_pending(db, channels, now=T0).delivered == 3
+
+    assert sorted(request["body"]["version"] for request in receiver.requests) == [3, 4, 5]
+    assert len({request["client"] for request in receiver.requests}) == 1
+
+
 def test_a_dead_server_costs_one_attempt_per_run_not_one_per_alert(db, tmp_path):
     channels = build_channels({"team": {"kind": "webhook", "url": f"http://127.0.0.1:{unused_port()}/"}}, tmp_path)
     for version in (3, 4, 5):
@@ -325,6 +343,18 @@ def test_a_digest_email_groups_one_delivery_run_into_one_message(db, smtp, tmp_p
     for name in ("alpha", "beta", "gamma"):
         assert f"policy-monitor diff {name} 2 3" in text
     assert {row["status"] for row in list_alerts(db)} == {"delivered"}
+
+
+def test_separate_email_alerts_of_one_delivery_run_share_one_smtp_session(db, smtp, tmp_path):
+    channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
+    for version in (3, 4):
+        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels,
+                                 version, version - 1, T0))
+
+    assert deliver_pending(db, channels, now=T0).delivered == 2
+
+    assert len(smtp.messages) == 2 and len(set(smtp.peers)) == 1
+    assert deliver_pending(db, channels, now=T0).delivered == 0  # nothing left, and the session was closed
 
 
 def test_an_unreachable_smtp_server_leaves_the_alert_pending(db, tmp_path, monkeypatch):
