@@ -89,3 +89,26 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, tmp_path, content, me
     code, out, err = run_compare(capsys, "--json", bad, good)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_selectors_try_out_what_an_entry_would_watch(capsys, tmp_path):
+    page = ("<html><body><div class='offer'><p>Members: we keep your data for {promo}.</p></div>"
+            "<div id='policy'><h1>Privacy</h1><p>We keep your data for {policy}.</p></div></body></html>")
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_text(page.format(promo="1 year", policy="2 years"), encoding="utf-8")
+    new.write_text(page.format(promo="5 years", policy="2 years"), encoding="utf-8")
+
+    _, out, _ = run_compare(capsys, "--json", old, new)
+    assert json.loads(out)["material"] is True  # the offer box reads as policy text
+
+    for option in (["--remove", ".offer"], ["--select", "#policy"]):
+        code, out, _ = run_compare(capsys, "--json", *option, old, new)
+        assert code == 0 and json.loads(out)["material"] is False
+
+
+def test_a_bad_selector_is_a_one_line_error(capsys, tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>We keep your data for one year.</p></body></html>", encoding="utf-8")
+    code, out, err = run_compare(capsys, "--select", "p[", page, page)
+    assert code != 0 and out == ""
+    assert err.startswith("error: ") and "invalid CSS selector 'p['" in err and len(err.strip().splitlines()) == 1

@@ -24,11 +24,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--lang", help="language hint (ISO 639-1) when detection is unsure")
     parser.add_argument("--json", action="store_true", help="print the result as JSON: material, language, changes with values and evidence")
     parser.add_argument("--all", action="store_true", help="also list non-material changes")
+    parser.add_argument("--select", action="append", metavar="CSS",
+                        help="HTML files: read only what this CSS selector matches (repeatable), as `add --select` would")
+    parser.add_argument("--remove", action="append", metavar="CSS",
+                        help="HTML files: leave out what this CSS selector matches (repeatable), as `add --remove` would")
     parser.set_defaults(func=run_compare)
 
 
-def read_version(path_text: str) -> str:
-    """A file → clean text, its kind told by its suffix or by its content."""
+def read_version(path_text: str, select: list[str] | None = None, remove: list[str] | None = None) -> str:
+    """A file → clean text, its kind told by its suffix or by its content.
+
+    `select`/`remove` are a watchlist entry's CSS selectors (HTML only): trying them here on two
+    saved pages shows what `add --select/--remove` would watch.
+    """
     from monitor.normalize import normalize_document
 
     path = Path(path_text)
@@ -42,7 +50,7 @@ def read_version(path_text: str) -> str:
     # anything else, normalize_document tells HTML, PDF, Markdown and text apart itself.
     content_type = "text/html" if suffix in HTML_SUFFIXES else "text/markdown" if suffix in MARKDOWN_SUFFIXES else None
     try:
-        return normalize_document(body, content_type)
+        return normalize_document(body, content_type, select, remove)
     except NormalizeError as exc:
         raise NormalizeError(f"{path_text}: {exc}") from None
 
@@ -50,7 +58,8 @@ def read_version(path_text: str) -> str:
 def run_compare(args: argparse.Namespace) -> int:
     from monitor.analysis import compare_texts
 
-    old_text, new_text = read_version(args.old), read_version(args.new)
+    old_text = read_version(args.old, args.select, args.remove)
+    new_text = read_version(args.new, args.select, args.remove)
     comparison = compare_texts(old_text, new_text, lang_hint=args.lang)
     if args.json:
         sys.stdout.write(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n")
