@@ -325,15 +325,6 @@ class _Check:
         )
 
 
-def _same_body_as_latest(store: Any, policy_id: int, latest_id: int, body: bytes, entry: PolicyEntry) -> bool:
-    """The very bytes last accepted as the latest version, read the same way: nothing to redo."""
-    from store import sha256_hex
-
-    snapshot_hash, derived_with, version_id = store.last_accepted_body(policy_id)
-    return (version_id == latest_id and derived_with == derivation(entry)
-            and snapshot_hash == sha256_hex(body))
-
-
 async def _text_of_second_fetch(second: Any, first_body: bytes, first_text: str, entry: PolicyEntry,
                                 middle: Middle) -> str | None:
     """The clean text the confirmation fetch got (None when it got none)."""
@@ -381,8 +372,14 @@ async def check_policy(
 
     from store import sha256_hex
 
-    if latest is not None and _same_body_as_latest(store, check.policy_id, latest.id, result.body, entry):
-        return check.finish_same("unchanged")
+    if latest is not None:
+        accepted_hash, derived_with, accepted_version = store.last_accepted_body(check.policy_id)
+        if derived_with is not None and derived_with != derivation(entry):
+            # Read with another normaliser or other selectors than today's: re-derive the page's
+            # last body first, so that the difference is a technical version, never a change.
+            latest = check.latest = _rederive_latest(store, entry, check.policy_id, latest, check.now()) or latest
+        elif accepted_version == latest.id and accepted_hash == sha256_hex(result.body):
+            return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
 
     try:
         page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language,
@@ -502,53 +499,68 @@ def derive_facts(store: Any, policy_id: int) -> int:
 
 
 def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, now: str | None = None) -> ReprocessReport:
-    """Re-derive each policy's current text from its stored raw snapshots with today's normaliser.
+    """Re-derive each policy's current text from its stored raw snapshots with today's reading.
 
-    Walks the bodies that were accepted as the page (checks with a new or unchanged version),
-    oldest first, re-normalising each; the last one is what the page currently holds. When its
+    The newest body accepted as the page (a check with a new or unchanged version) that today's
+    normaliser and the entry's selectors can read is what the page currently holds. When its
     re-derived text differs from the latest version's, one version with origin 'reprocess' is
     added. Its changes carry rule 'reprocess', are never material and raise no alert: a better
     normaliser is not a policy change. Nothing old is modified or deleted (history is append-only).
     """
-    from monitor.normalize import NORMALIZER_VERSION
-    from store import sha256_hex
-
     report = ReprocessReport()
     for entry in watchlist.select(names):
         policy_id = store.policy_id(entry.name)
         latest = store.latest_version(policy_id) if policy_id is not None else None
-        if latest is None:
+        version = _rederive_latest(store, entry, policy_id, latest, now or utc_now(), report) if latest else None
+        if version is None:
             report.unchanged.append(entry.name)
-            continue
-        current: tuple[str, str] | None = None  # (snapshot hash, derived text) of the newest readable body
-        derived: dict[str, str | None] = {}
-        for row in store.raw_history(policy_id):
-            snapshot_hash = row["snapshot_hash"]
-            if row["outcome"] not in ("new_version", "unchanged"):
-                continue
-            if snapshot_hash not in derived:
-                body, content_type = store.get_snapshot(snapshot_hash)
-                page = _read_page(body, content_type, entry)
-                derived[snapshot_hash] = page.text
-                if page.text is None:
-                    report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {page.error}")
-            if derived[snapshot_hash] is not None:
-                current = (snapshot_hash, derived[snapshot_hash])
-        if current is None or sha256_hex(current[1]) == latest.text_hash:
-            report.unchanged.append(entry.name)
-            continue
-        snapshot_hash, text = current
-        stamp = now or utc_now()
-        comparison, declared = analyse(latest.text, text, entry.language)
-        with store.transaction():
-            version = store.add_version(
-                policy_id, text, snapshot_hash, stamp, language=latest.language,
-                declared_date=declared, origin="reprocess",
-                normalizer_version=NORMALIZER_VERSION, material=False,
-                summary=f"re-derived with normaliser v{NORMALIZER_VERSION} (technical, not a policy change)",
-            )
-            rows = _stored_changes(comparison, REPROCESS_RULE)
-            if rows:
-                store.add_changes(policy_id, version.id, latest.id, rows, stamp)
-        report.added.setdefault(entry.name, []).append(version.seq)
+        else:
+            report.added.setdefault(entry.name, []).append(version.seq)
     return report
+
+
+def _rederive_latest(store: Any, entry: PolicyEntry, policy_id: int, latest: Any, now: str,
+                     report: ReprocessReport | None = None) -> Any:
+    """Add a technical 'reprocess' version if today's reading of the page's body differs from `latest`.
+
+    Returns the added version, or None (same text, or no stored body can be read today; the
+    bodies that could not be are listed in `report`).
+    """
+    from monitor.normalize import NORMALIZER_VERSION
+    from store import sha256_hex
+
+    current: tuple[str, str] | None = None  # (snapshot hash, derived text) of the newest readable body
+    tried: set[str] = set()
+    for row in reversed(store.raw_history(policy_id)):
+        snapshot_hash = row["snapshot_hash"]
+        if row["outcome"] not in ("new_version", "unchanged") or snapshot_hash in tried:
+            continue
+        tried.add(snapshot_hash)
+        body, content_type = store.get_snapshot(snapshot_hash)
+        page = _read_page(body, content_type, entry)
+        if page.text is not None:
+            current = (snapshot_hash, page.text)
+            break
+        if report is not None:
+            report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {page.error}")
+    if current is None:
+        return None
+    snapshot_hash, text = current
+    text_hash = sha256_hex(text)
+    if text_hash == latest.text_hash:
+        return None
+    if latest.normalizer_version != NORMALIZER_VERSION:
+        summary = f"re-derived with normaliser v{NORMALIZER_VERSION} (technical, not a policy change)"
+    else:
+        summary = "re-derived with the entry's new selectors (technical, not a policy change)"
+    comparison, declared = analyse(latest.text, text, entry.language)
+    with store.transaction():
+        version = store.add_version(
+            policy_id, text, snapshot_hash, now, language=latest.language,
+            declared_date=declared, origin="reprocess", normalizer_version=NORMALIZER_VERSION,
+            material=False, summary=summary, text_hash=text_hash,
+        )
+        rows = _stored_changes(comparison, REPROCESS_RULE)
+        if rows:
+            store.add_changes(policy_id, version.id, latest.id, rows, now)
+    return version

@@ -405,11 +405,52 @@ def test_a_policy_that_really_got_shorter_is_believed_once_it_stays_that_way(pol
     assert "failure" not in outbox_kinds(path)
 
 
-def test_the_same_bytes_read_with_new_selectors_are_read_again(policy_server, watch):
+def test_new_selectors_give_a_technical_version_not_a_change(policy_server, watch):
     policy_server.set("/privacy", RETENTION_OLD)
     path = watch()
     assert check_one(path).outcome == "new_version"
     assert check_one(path).outcome == "unchanged"
-    path = watch(remove=["#main ul"])
+
+    path = watch(remove=["#main ul"])  # the user narrows what is watched; the page is the same
     outcome = check_one(path)
-    assert outcome.outcome == "new_version" and outcome.version_seq == 2
+
+    assert outcome.outcome == "unchanged" and outcome.version_seq == 2
+    assert not outcome.material and outcome.alerts == []
+    with open_store(path) as store:
+        pid = store.policy_id("example")
+        first, second = store.get_version(pid, 1), store.get_version(pid, 2)
+        changes = [c for c in store.changes(policy="example") if c["seq"] == 2]
+    assert second.origin == "reprocess" and second.material is False and "selectors" in second.summary
+    assert second.snapshot_hash == first.snapshot_hash and len(second.text) < len(first.text)
+    assert changes and not any(c["material"] for c in changes)
+    assert outbox_kinds(path) == []
+    assert check_one(path).outcome == "unchanged" and len(versions(path)) == 2
+
+
+def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_changes(policy_server, watch,
+                                                                                    monkeypatch):
+    import monitor.normalize
+    import monitor.pipeline
+
+    policy_server.set("/privacy", RETENTION_OLD)
+    path = watch()
+    check_one(path)
+
+    # A later release reads pages differently (here: it also keeps a line the old one dropped).
+    read_html = monitor.normalize.normalize_html
+    monkeypatch.setattr(monitor.normalize, "NORMALIZER_VERSION", monitor.normalize.NORMALIZER_VERSION + 1)
+    monkeypatch.setattr(monitor.normalize, "normalize_html",
+                        lambda html, select=None, remove=None: read_html(html, select, remove) + "\nPrinted copy.")
+    monitor.pipeline._derivation.cache_clear()
+    try:
+        upgraded = check_one(path)
+        policy_server.set("/privacy", RETENTION_NEW)
+        changed = check_one(path)
+    finally:
+        monitor.pipeline._derivation.cache_clear()
+
+    assert upgraded.outcome == "unchanged" and upgraded.version_seq == 2 and not upgraded.material
+    technical = versions(path)[1]
+    assert technical.origin == "reprocess" and f"normaliser v{monitor.normalize.NORMALIZER_VERSION}" in technical.summary
+    assert changed.outcome == "new_version" and changed.version_seq == 3 and changed.material
+    assert outbox_kinds(path) == ["change"]
