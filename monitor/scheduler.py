@@ -424,10 +424,10 @@ class Service:
                           action="keeping the previous watchlist")
             return False
         self._bad_stamp = None
-        self.apply(new)
+        self.apply(new, reason)
         return True
 
-    def apply(self, new: Watchlist) -> None:
+    def apply(self, new: Watchlist, reason: str = "") -> None:
         old_entries = self.entries
         new_entries = {entry.name: entry for entry in new.policies}
         if new.settings != self.watchlist.settings:
@@ -448,7 +448,8 @@ class Service:
                 self.schedule(new_entries[name], self._last_checked(name), now)
         if new.channels != self._channels_config:
             self._rebuild_channels(new)
-        log_event(logging.INFO, "watchlist_reloaded", policies=len(new_entries), added=",".join(added) or None,
+        log_event(logging.INFO, "watchlist_reloaded", reason=reason or None, policies=len(new_entries),
+                  added=",".join(added) or None,
                   removed=",".join(removed) or None, changed=",".join(changed) or None)
 
     def _rebuild_channels(self, watchlist: Watchlist) -> None:

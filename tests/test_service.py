@@ -334,4 +334,10 @@ def test_the_watchlist_is_reloaded_when_the_file_changes(policy_server, tmp_watc
     time.sleep(1.0)
     assert len(service.events("watchlist_invalid")) == 1
     assert service.process.poll() is None  # still running, on the previous watchlist
+
+    path.write_text(good)
+    wait_for(lambda: len(service.events("watchlist_reloaded")) == 2, timeout=20, what="the mended file to load")
+    service.process.send_signal(signal.SIGHUP)  # an unchanged file: only the signal can make it reload
+    wait_for(lambda: any("reason=SIGHUP" in line for line in service.events("watchlist_reloaded")), timeout=20,
+             what="SIGHUP to reload the watchlist")
     assert service.stop(signal.SIGTERM) == 0, service.log
