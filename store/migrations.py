@@ -154,7 +154,13 @@ CREATE TABLE IF NOT EXISTS fact_derivations (
 INSERT OR IGNORE INTO fact_derivations (version_id, derived_at) SELECT id, first_seen FROM versions;
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
+# UNIQUE(policy_id, seq) already gives versions an index on (policy_id, seq): a second one only
+# cost every new version one more B-tree to write.
+SCHEMA_V4 = """
+DROP INDEX IF EXISTS versions_policy_seq;
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
 """Migration N (1-based) brings a database from `user_version` N-1 to N."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -69,8 +69,11 @@ def test_reopening_keeps_data_and_does_not_reapply_migrations(tmp_path):
 
 def test_history_indexes_exist(store):
     indexes = {row["name"] for row in store.db.query("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"versions_policy_seq", "checks_policy_started", "changes_detected", "changes_policy",
-            "outbox_status_next"} <= indexes
+    assert {"checks_policy_started", "changes_detected", "changes_policy", "outbox_status_next"} <= indexes
+    assert "versions_policy_seq" not in indexes  # UNIQUE(policy_id, seq) is that index already
+    plan = " ".join(row[3] for row in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM versions WHERE policy_id = 1 ORDER BY seq DESC LIMIT 1"))
+    assert "USING INDEX sqlite_autoindex_versions" in plan and "TEMP B-TREE" not in plan
 
 
 def test_a_file_that_is_not_sqlite_is_a_store_error(tmp_path):
