@@ -57,7 +57,12 @@ def _clean_text(text: str) -> str:
         text = _ODD_CHARS.sub(_replace_odd_char, text)
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-    text = " ".join(text.split())
+    # Every whitespace character but " " is non-printable, so a printable block without "  " only
+    # needs its ends trimmed; that skips building a list of its words.
+    if "  " in text or not text.isprintable():
+        text = " ".join(text.split())
+    else:
+        text = text.strip()
     if "[email" in text:
         text = _CF_PLACEHOLDER_WITH_FRAGMENT.sub("", text)
     return text
@@ -147,15 +152,18 @@ def _decode_strict(body: bytes, codec: str) -> str | None:
         return None
 
 
-def _decode_utf8(body: bytes) -> str | None:
-    """UTF-8, tolerating only a multi-byte character cut off by a truncated download."""
+def _decode_utf8(body: bytes) -> tuple[str, bool] | None:
+    """UTF-8, tolerating only a multi-byte character cut off by a truncated download.
+
+    Also says whether all of `body` was read, that is whether `body` is the text's UTF-8 encoding.
+    """
     try:
-        return body.decode("utf-8")
+        return body.decode("utf-8"), True
     except UnicodeDecodeError as error:
         head = body[: error.start]
         # Only a body already proven UTF-8 by earlier multi-byte characters counts as truncated.
         if error.reason == "unexpected end of data" and error.start >= len(body) - 3 and not head.isascii():
-            return head.decode("utf-8")
+            return head.decode("utf-8"), False
         return None
 
 
@@ -171,11 +179,20 @@ def decode_body(body: bytes, content_type: str | None) -> str:
     A single-byte declaration (latin-1...) on bytes that are valid multi-byte UTF-8 is a
     mislabelled UTF-8 page.
     """
+    return _decode_body(body, content_type)[0]
+
+
+def _decode_body(body: bytes, content_type: str | None) -> tuple[str, bool]:
+    """`decode_body`, and whether the text is all of `body` read as UTF-8.
+
+    Then `body` is the text's UTF-8 encoding, which the HTML parser can take instead of the text
+    encoded again.
+    """
     for bom, codec in _BOMS:
         if body.startswith(bom):
             decoded = _decode_strict(body, codec)
             if decoded is not None:
-                return decoded.lstrip("\ufeff")
+                return decoded.lstrip("\ufeff"), False
     header_match = _HEADER_CHARSET.search(content_type or "")
     meta_match = _META_CHARSET.search(body[:4096])
     declared = [
@@ -188,23 +205,23 @@ def decode_body(body: bytes, content_type: str | None) -> str:
         if codec.startswith("utf-16") or codec.startswith("utf-32"):
             # A BOM-less ASCII-compatible document cannot really be UTF-16.
             codec = "utf-8"
-        if codec == "utf-8":
-            decoded = _decode_utf8(body)
-        elif _is_single_byte(codec) and _looks_like_utf8(body):
-            decoded = _decode_utf8(body)
+        if codec == "utf-8" or (_is_single_byte(codec) and _looks_like_utf8(body)):
+            utf8 = _decode_utf8(body)
+            if utf8 is not None:
+                return utf8
         else:
             decoded = _decode_strict(body, codec)
-        if decoded is not None:
-            return decoded
-    decoded = _decode_utf8(body)
-    if decoded is not None:
-        return decoded
+            if decoded is not None:
+                return decoded, False
+    utf8 = _decode_utf8(body)
+    if utf8 is not None:
+        return utf8
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(body).best()
     if best is not None:
-        return str(best)
-    return body.decode("utf-8", errors="replace")
+        return str(best), False
+    return body.decode("utf-8", errors="replace"), False
 
 
 # --------------------------------------------------------------------------------------------
@@ -303,23 +320,89 @@ def _strings(element: _Element) -> list[str]:
     return _VISIBLE_STRINGS(element)
 
 
-def _text(element: _Element) -> str:
-    if next(element.iter(*_INVISIBLE_TEXT_TAGS), None) is None and next(
+def _all_text_visible(element: _Element) -> bool:
+    return next(element.iter(*_INVISIBLE_TEXT_TAGS), None) is None and next(
         element.iterancestors(*_INVISIBLE_TEXT_TAGS), None
-    ) is None:
+    ) is None
+
+
+def _text(element: _Element) -> str:
+    if _all_text_visible(element):
         # Nothing to leave out: libxml2 concatenates the text nodes itself.
         return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
     return "".join(_strings(element))
 
 
+def _text_utf8(element: _Element) -> bytes:
+    """`_text(element)` encoded as UTF-8, which is what libxml2 hands over before lxml decodes it."""
+    if _all_text_visible(element):
+        return etree.tostring(element, method="text", encoding="utf-8", with_tail=False)
+    return "".join(_strings(element)).encode("utf-8", "surrogatepass")
+
+
+# The ASCII characters str.split() treats as whitespace. A byte below 0x80 of UTF-8 text is always
+# a character of its own, so deleting them from the bytes deletes them from the text.
+_ASCII_WHITESPACE = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
+
+
+def _utf8_text_size(data: bytes) -> int:
+    """Characters of UTF-8 text, whitespace (as str.split() sees it) not counted.
+
+    Deleting ASCII whitespace bytes first is several times faster than `str.replace` + `split()`
+    on the whole text; only the non-ASCII whitespace left (no-break spaces...) needs the str.
+    """
+    data = data.translate(None, _ASCII_WHITESPACE)
+    if data.isascii():
+        return len(data)
+    return len("".join(data.decode("utf-8", "surrogatepass").split()))
+
+
 def _text_size(element: _Element) -> int:
     """Characters of text, whitespace not counted."""
-    return len("".join(_text(element).replace(" ", "").split()))
+    return _utf8_text_size(_text_utf8(element))
+
+
+class _LazyTextSize:
+    """`_text_size(element)`, counted only as far as comparisons with it need.
+
+    Whether a page holds more than twice a sidebar's text is usually settled by its first few
+    kilobytes; counting stops there.
+    """
+
+    def __init__(self, element: _Element) -> None:
+        self.data = _text_utf8(element)
+        self.counted = 0  # bytes of `data` counted so far, always ending at a character boundary
+        self.size = 0  # non-whitespace characters in data[:counted]
+        self.step = 4096
+
+    def exceeds(self, limit: float) -> bool:
+        """Whether the size is greater than `limit`."""
+        data = self.data
+        while self.size <= limit and self.counted < len(data):
+            end = self.counted + self.step
+            while end < len(data) and 0x80 <= data[end] < 0xC0:  # a UTF-8 continuation byte
+                end += 1
+            self.size += _utf8_text_size(data[self.counted : end])
+            self.counted = min(end, len(data))
+            self.step *= 2
+        return self.size > limit
+
+
+# Characters libxml2 keeps in a parsed page but lxml refuses in a string it is given: those that
+# str.split() takes for whitespace become a space (what the clean-up makes of them anyway), the rest go.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_INCOMPATIBLE_SPACES = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+
+def _xml_compatible(text: str) -> str:
+    return _XML_INCOMPATIBLE.sub(lambda match: " " if match.group() in _XML_INCOMPATIBLE_SPACES else "", text)
 
 
 def _placeholder(tail: str | None) -> _Element:
     """An empty comment standing where something was, carrying the text that followed it."""
     marker = etree.Comment()
+    if tail and _XML_INCOMPATIBLE.search(tail):
+        tail = _xml_compatible(tail)
     marker.tail = tail
     return marker
 
@@ -391,6 +474,8 @@ class _DeepTreeBuilder:
             self.last_closed = self.open.pop()
 
     def data(self, text: str) -> None:
+        if _XML_INCOMPATIBLE.search(text):
+            text = _xml_compatible(text)
         if self.last_closed is None:
             parent = self.open[-1]
             parent.text = (parent.text or "") + text
@@ -405,15 +490,17 @@ class _DeepTreeBuilder:
         return self.document
 
 
-def _parse_html(html: str) -> _Element:
-    """Parse a page; the returned element holds the page's top-level elements, as a document would.
+def _parse_html(html: str | bytes) -> _Element:
+    """Parse a page (text, or UTF-8 bytes); the returned element holds the page's top-level
+    elements, as a document would.
 
     Whatever a page puts after `</html>` becomes a second top-level <html>, as browsers and
     BeautifulSoup also keep it.
     """
-    if html.startswith("\ufeff"):
-        html = html[1:]
-    data = html.encode("utf-8", "surrogatepass")
+    if isinstance(html, bytes):
+        data = html.removeprefix(codecs.BOM_UTF8)
+    else:
+        data = html.removeprefix("\ufeff").encode("utf-8", "surrogatepass")
     # huge_tree lifts libxml2's limits on text node size and (partly) on depth.
     parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
     document = etree.Element(_DOCUMENT)
@@ -474,15 +561,19 @@ def _strip_noise(root: _Element) -> None:
     """
     for element in list(root.iterdescendants(*_ALWAYS_DROPPED)):
         _remove(element)
-    page_size: int | None = None
+    page_size: _LazyTextSize | None = None
 
     def wraps_content(element: _Element) -> bool:
         nonlocal page_size
         if _holds_main_content(element):
             return True
+        size = _text_size(element)
+        if size == 0:
+            return False
         if page_size is None:
-            page_size = _text_size(root)
-        return _text_size(element) >= 0.5 * page_size > 0
+            page_size = _LazyTextSize(root)
+        # size >= 0.5 * page size > 0
+        return page_size.exceeds(0) and not page_size.exceeds(2 * size)
 
     doomed: list[_Element] = []
     walk = etree.iterwalk(root, events=("start",), tag=etree.Element)
@@ -566,9 +657,10 @@ def _main_content(document: _Element) -> list[_Element]:
     chosen_size = sum(size for _, size in chosen)
     if chosen_size < 200:
         return [body]
-    # The body's text length with whitespace bounds its size from above; only a close call
-    # needs the exact size.
-    if chosen_size < 0.5 * len(_text(body)) and chosen_size < 0.5 * _text_size(body):
+    # The body's text length in bytes (whitespace included) bounds its size from above; only a
+    # close call needs the exact size.
+    body_text = _text_utf8(body)
+    if chosen_size < 0.5 * len(body_text) and chosen_size < 0.5 * _utf8_text_size(body_text):
         return [body]
     return [element for element, _ in chosen]
 
@@ -633,6 +725,18 @@ def _is_layout_table(table: _Element) -> bool:
     return next(table.iterdescendants(*_TABLE_LAYOUT_CONTENT), None) is not None
 
 
+# What entering and leaving an element means for the walk (see `_HtmlWalker.walk`); other
+# elements only contribute their text.
+_HEADING, _LIST_ITEM, _BLOCK, _INVISIBLE = "heading", "list item", "block", "invisible"
+_ROLES = {
+    **dict.fromkeys(_BLOCK_TAGS, _BLOCK),
+    **dict.fromkeys(_HEADING_LEVELS, _HEADING),
+    "li": _LIST_ITEM,
+    **dict.fromkeys(_INVISIBLE_TEXT_TAGS, _INVISIBLE),
+}
+_HEADING_PREFIXES = {name: "#" * level + " " for name, level in _HEADING_LEVELS.items()}
+
+
 class _HtmlWalker:
     """Iterative document-order walk that turns an element tree into blocks.
 
@@ -657,64 +761,75 @@ class _HtmlWalker:
 
     def walk(self, root: _Element) -> None:
         parts = self.parts
+        flush = self.flush
+        heading_depth = self.heading_depth
         # A root picked inside an invisible container (a selected cell of a table in <rt>) is too.
         inside_invisible = next(root.iterancestors(*_INVISIBLE_TEXT_TAGS), None) is not None
-        self.invisible_depth += inside_invisible
-        stack: list[tuple[_Element, bool]] = [(root, False)]
+        invisible_depth = self.invisible_depth + inside_invisible
+        # Elements to enter, and (role, tail) pairs for elements to leave once their children are done.
+        stack: list[Any] = [root]
         while stack:
-            node, leaving = stack.pop()
+            node = stack.pop()
+            if node.__class__ is tuple:
+                role, tail = node
+                if role is _INVISIBLE:
+                    invisible_depth -= 1
+                elif role is not None:
+                    if parts:
+                        flush()
+                    if role is _HEADING:
+                        heading_depth -= 1
+                        self.prefix = ""
+                    elif role is _LIST_ITEM:
+                        self.prefix = ""
+                if tail and not invisible_depth:
+                    parts.append(tail)
+                continue
             name = node.tag
-            if leaving:
-                self._leave(name)
-            elif name.__class__ is not str:
+            if name.__class__ is not str:
                 pass  # a comment or processing instruction: only its tail is text
             elif name == "br":
-                if self.heading_depth:
+                if heading_depth:
                     parts.append(" ")
-                else:
-                    self.flush()
+                elif parts:
+                    flush()
             elif name == "table" and not _is_layout_table(node):
-                self.flush()
+                if parts:
+                    flush()
                 self._table(node)
             elif name == "pre":
-                self.flush()
+                if parts:
+                    flush()
                 for line in _text(node).splitlines():
                     self.blocks.add("", line)
             else:
-                self._enter(name)
-                if node.text and not self.invisible_depth:
-                    parts.append(node.text)
-                stack.append((node, True))
-                stack.extend((child, False) for child in reversed(node))
+                role = _ROLES.get(name)
+                if role is _INVISIBLE:
+                    invisible_depth += 1
+                elif role is not None:
+                    if parts:
+                        flush()
+                    if role is _HEADING:
+                        self.prefix = _HEADING_PREFIXES[name]
+                        heading_depth += 1
+                    elif role is _LIST_ITEM:
+                        self.prefix = "- "
+                if not invisible_depth:
+                    text = node.text
+                    if text:
+                        parts.append(text)
+                tail = None if node is root else node.tail
+                if role is not None or tail:
+                    stack.append((role, tail))
+                stack.extend(node[::-1])
                 continue
-            if node is not root and node.tail and not self.invisible_depth:
-                parts.append(node.tail)
-        self.invisible_depth -= inside_invisible
-        self.flush()
-
-    def _enter(self, name: str) -> None:
-        if name in _HEADING_LEVELS:
-            self.flush()
-            self.prefix = "#" * _HEADING_LEVELS[name] + " "
-            self.heading_depth += 1
-        elif name == "li":
-            self.flush()
-            self.prefix = "- "
-        elif name in _BLOCK_TAGS:
-            self.flush()
-        elif name in _INVISIBLE_TEXT_TAGS:
-            self.invisible_depth += 1
-
-    def _leave(self, name: str) -> None:
-        if name in _BLOCK_TAGS:
-            self.flush()
-        if name in _HEADING_LEVELS:
-            self.heading_depth -= 1
-            self.prefix = ""
-        elif name == "li":
-            self.prefix = ""
-        elif name in _INVISIBLE_TEXT_TAGS:
-            self.invisible_depth -= 1
+            if node is not root and not invisible_depth:
+                tail = node.tail
+                if tail:
+                    parts.append(tail)
+        self.heading_depth = heading_depth
+        self.invisible_depth = invisible_depth - inside_invisible
+        flush()
 
     def _table(self, table: _Element) -> None:
         for caption in table.iterdescendants("caption"):
@@ -732,8 +847,8 @@ def _cell_text(cell: _Element) -> str:
     return " ".join(prefix + text for prefix, text in blocks.items)
 
 
-def normalize_html(html: str, select: list[str] | None = None, remove: list[str] | None = None) -> str:
-    """Main content of an HTML page as clean text.
+def normalize_html(html: str | bytes, select: list[str] | None = None, remove: list[str] | None = None) -> str:
+    """Main content of an HTML page (text, or UTF-8 bytes) as clean text.
 
     `remove` selectors are dropped first; `select` keeps only the matched elements (in document
     order). Without `select`, <main>/<article> is preferred when it holds the policy, else <body>.
@@ -894,7 +1009,10 @@ _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _MD_SETEXT = re.compile(r"^[^\n]*\S[^\n]*\n(?:=+|-{3,})[ \t]*$", re.MULTILINE)
 _MD_INLINE_LINK = re.compile(r"\]\([^)\s]+\)")
 _MD_TABLE_DELIMITER = re.compile(r"^\|?\s*:?-{3,}:?\s*\|", re.MULTILINE)
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
+# Control characters (all but \t \n \f \r) and U+FFFD, as bytes of the text's UTF-8 encoding: there a
+# byte below 0x80 is always a character of its own, and EF BF BD is always U+FFFD.
+_CONTROL_BYTES = bytes(range(0x00, 0x09)) + b"\x0b" + bytes(range(0x0E, 0x20)) + b"\x7f"
+_REPLACEMENT_CHAR = "\ufffd".encode()
 
 
 def _media_type(content_type: str | None) -> str:
@@ -914,6 +1032,16 @@ def _reject_binary(body: bytes, media: str, content_type: str | None) -> None:
     )
     if b"\x00" in head and not wide:
         raise NormalizeError("the document is binary (it contains NUL bytes), not text")
+
+
+def _control_char_count(text: str) -> int:
+    """How many control characters and U+FFFD `text` holds.
+
+    Counted on the UTF-8 bytes: deleting bytes with `bytes.translate` is a few times faster than
+    a regular expression scanning the str.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _CONTROL_BYTES)) + data.count(_REPLACEMENT_CHAR)
 
 
 def _looks_like_markdown(text: str) -> bool:
@@ -960,12 +1088,13 @@ def normalize_document(
     if media == "application/pdf" or body.lstrip()[:5] == b"%PDF-":
         return _normalize_pdf(body)
     _reject_binary(body, media, content_type)
-    text = decode_body(body, content_type)
-    if len(_CONTROL_CHARS.findall(text[:20000])) > 0.02 * min(len(text), 20000):
+    text, whole_utf8 = _decode_body(body, content_type)
+    if _control_char_count(text[:20000]) > 0.02 * min(len(text), 20000):
         raise NormalizeError("the document is binary or garbled (too many control characters), not text")
     kind = _text_kind(media, text)
     if kind == "html":
-        clean = normalize_html(text, select=select, remove=remove)
+        # The parser reads UTF-8: a body that already is the text in UTF-8 need not be re-encoded.
+        clean = normalize_html(body if whole_utf8 else text, select=select, remove=remove)
     elif kind == "markdown":
         clean = normalize_markdown(text)
     else:

@@ -510,3 +510,14 @@ def test_a_40_kb_page_normalises_in_a_few_milliseconds() -> None:
         normalize_document(body, "text/html")
         timings.append(time.perf_counter() - started)
     assert sorted(timings)[2] < 0.015, f"median {sorted(timings)[2] * 1000:.1f} ms"
+
+
+@pytest.mark.parametrize("html", [
+    b"<html><body><p>x<script>1</script>\x0c y</p><p>We keep data.</p></body></html>",
+    b"<html><body><p>x<nav>menu</nav>&#28; y\x01z</p><p>We keep data.</p></body></html>",
+    b"<html><body>" + b"<div>" * 3000 + b"<p>x\x0c y\x01z</p><p>We keep data.</p>" + b"</div>" * 3000
+    + b"</body></html>",
+], ids=["after-a-script", "after-nav", "deeply-nested"])
+def test_control_characters_next_to_removed_elements_are_read_not_a_crash(html) -> None:
+    text = normalize_document(html, "text/html")
+    assert text.splitlines()[0] in ("x y", "x yz") and text.endswith("We keep data.")
