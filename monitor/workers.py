@@ -5,10 +5,10 @@ other fetches wait and leave the other cores idle, so `Middle(workers=N)` runs t
 processes while the event loop keeps fetching and writing the store. `Middle()` (no workers) runs
 them inline: a single check or a test pays no process start-up.
 
-A worker is `python -m monitor.middle`, started when the first page needs one and fed through
-its standard input and output (length-prefixed pickles): nothing is forked from the caller
-(which may have threads running, such as a progress bar) and the caller's `__main__` is never
-re-imported, so any script may check a big batch.
+A worker is `monitor.middle` run by `sys.executable` (`WORKER_BOOT`), started when the first page
+needs one and fed through its standard input and output (length-prefixed pickles): nothing is
+forked from the caller (which may have threads running, such as a progress bar) and the caller's
+`__main__` is never re-imported, so any script may check a big batch.
 """
 
 from __future__ import annotations
@@ -34,6 +34,12 @@ MAX_FAILED_STARTS = 3
 """Workers that may die before they are ready, in one run, before pages are read inline instead."""
 STOP_TIMEOUT = 30.0
 """Seconds a worker gets to finish its last pages when the run ends."""
+
+
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKER_BOOT = f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from monitor.middle import main; main()"
+"""What a worker runs: `monitor.middle` from the folder this very package came from. (`python -m`
+would look in the current directory first, where a folder named `monitor` may be something else.)"""
 
 
 class WorkerError(PolicyMonitorError):
@@ -73,7 +79,7 @@ class _Worker:
     @classmethod
     async def start(cls) -> _Worker:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "monitor.middle", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable, "-c", WORKER_BOOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )
         return cls(process)
 

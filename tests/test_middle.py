@@ -154,3 +154,17 @@ def test_a_worker_widens_its_pipes_so_a_page_goes_over_in_one_write():
     if int(open("/proc/sys/fs/pipe-max-size").read()) < PIPE_BYTES and os.geteuid() != 0:
         pytest.skip("this system does not let a user have pipes that big")
     assert run(pipe_size()) == PIPE_BYTES
+
+
+def test_a_folder_named_monitor_in_the_current_directory_does_not_replace_the_workers_code(tmp_path, monkeypatch):
+    impostor = tmp_path / "monitor"
+    impostor.mkdir()
+    (impostor / "__init__.py").write_text("raise SystemExit('the wrong monitor package was imported')\n")
+    monkeypatch.chdir(tmp_path)
+
+    async def read_in_a_worker():
+        async with Middle(workers=1) as middle:
+            await middle.wait_ready(timeout=30)
+            return await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+
+    assert "one year" in run(read_in_a_worker()).text
