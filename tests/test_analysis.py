@@ -261,3 +261,147 @@ def test_a_declared_language_the_text_bears_out_is_taken_without_loading_the_mod
     assert lang._identifier.cache_info().currsize == 0
     assert lang.detect_language(text, hint="pt") == "es"  # a declaration the text does not bear out: the model
     assert lang.detect_language(text) == "es"
+
+
+# --- phone numbers ---------------------------------------------------------------------------
+
+CONTACT_BLOCKS = {
+    "fr": "# Contact\nACME SAS, 12 rue de la Paix, 75002 Paris, RCS Paris 123 456 789.\n"
+          "Délégué à la protection des données : dpo@acme.fr, téléphone : {phone}.\n"
+          "# Conservation\nNous conservons vos données pendant 3 ans.",
+    "de": "# Verantwortlicher\nMuster GmbH, Musterstraße 1, 10117 Berlin, HRB 123456.\n"
+          "Unseren Datenschutzbeauftragten erreichen Sie per E-Mail an datenschutz@muster.de oder unter Telefon {phone}.\n"
+          "# Speicherdauer\nWir speichern Ihre Daten für 2 Jahre.",
+    "ru": "# Контакты\nООО «Ромашка», ОГРН 1027700132195, 101000, г. Москва.\n"
+          "По вопросам обработки данных пишите на dpo@romashka.ru или звоните по телефону {phone}.\n"
+          "# Хранение\nМы храним ваши данные в течение трёх лет.",
+    "cs": "# Kontakt\nFirma s.r.o., IČO: 12345678, Na Příkopě 1, 110 00 Praha 1.\n"
+          "Pověřenec pro ochranu osobních údajů: dpo@firma.cz, tel.: {phone}.\n"
+          "# Uchovávání\nVaše údaje uchováváme po dobu pěti let.",
+    "en": "# Contact us\nAcme Ltd, company number 01234567, 14 Harbour Street, London EC1A 1BB.\n"
+          "You can reach our data protection officer at dpo@acme.co.uk or by phone on {phone}.\n"
+          "# Retention\nWe keep your data for 2 years.",
+}
+
+
+@pytest.mark.parametrize("lang, old_phone, new_phone", [
+    ("fr", "+33 1 23 45 67 89", "+33 9 87 65 43 21"),
+    ("fr", "01 23 45 67 89", "09 87 65 43 21"),
+    ("de", "(030) 1234567", "(040) 7654321"),
+    ("de", "+49 30 1234567", "+49 89 7654321"),
+    ("ru", "8 800 555-35-35", "8 800 200-00-00"),
+    ("ru", "+7 (495) 123-45-67", "+7 (812) 765-43-21"),
+    ("cs", "123 456 789", "987 654 321"),
+    ("cs", "+420 123 456 789", "+420 987 654 321"),
+    ("en", "020 7946 0958", "020 7946 0123"),
+    ("en", "+44 20 7946 0958", "+1 (555) 123-4567"),
+])
+def test_a_replaced_phone_number_is_a_material_contact_change_with_both_numbers(lang, old_phone, new_phone):
+    template = CONTACT_BLOCKS[lang]
+    result = compare_texts(template.format(phone=old_phone), template.format(phone=new_phone))
+    assert {c.category for c in result.changes if c.material} == {"contact"}
+    change = material(template.format(phone=old_phone), template.format(phone=new_phone))["contact"]
+    assert change.summary == f"Contact phone changed from {old_phone} to {new_phone}"
+    assert (change.old_values, change.new_values, change.severity) == ([old_phone], [new_phone], "medium")
+    assert result.language == {"old": lang, "new": lang}
+
+
+@pytest.mark.parametrize("lang, old_phone, new_phone", [
+    ("fr", "+33 1 23 45 67 89", "+33 (0)1 23 45 67 89"),
+    ("fr", "+33 1 23 45 67 89", "+33.1.23.45.67.89"),
+    ("fr", "01 23 45 67 89", "+33 1 23 45 67 89"),
+    ("de", "(030) 1234567", "+49 (0)30 1234567"),
+    ("de", "030 1234567", "030/1234567"),
+    ("ru", "8 800 555-35-35", "+7 800 555 35 35"),
+    ("cs", "+420 123 456 789", "123 456 789"),
+    ("en", "020 7946 0958", "+44 (0)20 7946 0958"),
+])
+def test_a_phone_number_written_another_way_is_no_change(lang, old_phone, new_phone):
+    template = CONTACT_BLOCKS[lang]
+    result = compare_texts(template.format(phone=old_phone), template.format(phone=new_phone))
+    assert not result.material, [c.summary for c in result.changes]
+    # only punctuation moved ("+33.1.23…", "030/123…"): nothing to say at all
+    assert all((c.category, c.rule) == ("editorial", "fact:same_phone") for c in result.changes)
+
+
+def test_a_reformatted_phone_number_is_noted_as_such():
+    template = CONTACT_BLOCKS["fr"]
+    [change] = compare_texts(template.format(phone="01 23 45 67 89"), template.format(phone="+33 (0)1 23 45 67 89")).changes
+    assert (change.category, change.material, change.severity) == ("editorial", False, "none")
+    assert change.summary == "The same phone number written another way: 01 23 45 67 89 → +33 (0)1 23 45 67 89"
+
+
+def test_a_phone_line_reworded_with_its_number_reformatted_is_no_change():
+    result = compare_texts("# Contact\nWrite to privacy@acme.com.\nPhone: 020 7946 0958",
+                           "# Contact\nWrite to privacy@acme.com.\nTelephone: +44 20 7946 0958")
+    assert not result.material, [c.summary for c in result.changes]
+
+
+def test_a_phone_number_added_next_to_an_unchanged_email_is_a_new_contact_point():
+    result = compare_texts("# Contact\nQuestions? Write to privacy@acme.com.",
+                           "# Contact\nQuestions? Write to privacy@acme.com or call us on 0800 123 4567.")
+    change = {c.category: c for c in result.changes if c.material}["contact"]
+    assert change.summary == "New contact phone: 0800 123 4567"
+    assert (change.old_values, change.new_values, change.severity) == ([], ["0800 123 4567"], "medium")
+    assert "privacy@acme.com" not in change.summary
+
+
+def test_a_removed_phone_number_is_reported_with_its_value():
+    result = compare_texts("# Kontakt\nSchreiben Sie an datenschutz@muster.de oder rufen Sie an: Tel. +49 30 1234567.",
+                           "# Kontakt\nSchreiben Sie an datenschutz@muster.de.")
+    change = {c.category: c for c in result.changes if c.material}["contact"]
+    assert change.summary == "Contact phone +49 30 1234567 removed"
+    assert (change.old_values, change.new_values) == (["+49 30 1234567"], [])
+
+
+def test_a_phone_line_rewritten_around_a_new_number_is_one_replacement():
+    result = compare_texts("# Contact\nWrite to privacy@acme.com.\nPhone: 020 7946 0958",
+                           "# Contact\nWrite to privacy@acme.com.\nTelephone hotline: 020 3000 1234")
+    change = {c.category: c for c in result.changes if c.material}["contact"]
+    assert change.summary == "Contact phone changed from 020 7946 0958 to 020 3000 1234"
+    assert (change.old_text, change.new_text) == ("Phone: 020 7946 0958", "Telephone hotline: 020 3000 1234")
+
+
+def test_a_phone_number_that_moved_to_another_clause_did_not_change():
+    old = "# Contact\nWrite to privacy@acme.com.\nOur office is open on weekdays. Phone: 020 7946 0958."
+    new = ("# Contact\nWrite to privacy@acme.com or call our data protection team on +44 20 7946 0958.\n"
+           "Our office is open on weekdays.")
+    assert "fact:contact_phones" not in {c.rule for c in compare_texts(old, new).changes}
+
+
+@pytest.mark.parametrize("old, new", [
+    ("# Contact\nACME SAS, 75002 Paris. Mise à jour le 01.02.2024.", "# Contact\nACME SAS, 75008 Paris. Mise à jour le 01.03.2025."),
+    ("# Impressum\nHRB 123456, USt-IdNr. DE123456789.", "# Impressum\nHRB 654321, USt-IdNr. DE987654321."),
+    ("# Контакты\nОГРН 1027700132195, ИНН 7707083893.", "# Контакты\nОГРН 1157746000000, ИНН 9701000000."),
+    ("# Kontakt\nIČO: 12345678, 110 00 Praha 1.", "# Kontakt\nIČO: 87654321, 120 00 Praha 2."),
+    ("# Security\nWe log IP addresses such as 192.168.100.200.", "# Security\nWe log IP addresses such as 10.100.200.250."),
+])
+def test_numbers_that_are_not_phone_numbers_never_make_a_phone_change(old, new):
+    result = compare_texts(old, new)
+    assert all("phone" not in c.summary.casefold() for c in result.changes), [c.summary for c in result.changes]
+
+
+def test_phone_numbers_are_facts_of_a_version_next_to_the_emails():
+    facts = extract_facts("# Contact\nDPO: dpo@acme.fr, tél. 01 23 45 67 89 (ou +33 1 23 45 67 89).\n"
+                          "Service client : +33 9 87 65 43 21. SIRET 123 456 789 00012, 75002 Paris.")
+    assert facts["contact"] == ["dpo@acme.fr"]
+    assert facts["contact_phones"] == ["01 23 45 67 89", "+33 9 87 65 43 21"]
+
+
+def test_language_versions_are_compared_on_their_phone_numbers():
+    old = "# Contact\nÉcrivez à dpo@acme.fr ou appelez le 01 23 45 67 89."
+    same = compare_texts(old, "# Contact\nWrite to dpo@acme.fr or call +33 1 23 45 67 89.")
+    assert not same.material
+    assert "Both language versions agree on contact phones: 01 23 45 67 89." in same.notes
+    other = compare_texts(old, "# Contact\nWrite to dpo@acme.fr or call +33 9 87 65 43 21.")
+    [change] = other.changes
+    assert (change.category, change.old_values, change.new_values) == ("contact", ["01 23 45 67 89"],
+                                                                       ["+33 9 87 65 43 21"])
+    assert change.summary == ("Language versions disagree on contact phones: fr says 01 23 45 67 89, "
+                              "en says +33 9 87 65 43 21")
+
+
+def test_a_phone_cue_abbreviation_does_not_end_the_sentence():
+    assert split_sentences("Contact : tél. 01 23 45 67 89 ou par courrier.") == [
+        "Contact : tél. 01 23 45 67 89 ou par courrier."]
+    assert split_sentences("Звоните: тел. 8 800 555-35-35.") == ["Звоните: тел. 8 800 555-35-35."]

@@ -22,12 +22,14 @@ from monitor.analysis.facts import (
     find_durations,
     find_emails,
     find_phone_numbers,
+    find_phones,
     find_places,
     is_date_line,
     minimum_ages,
     parse_number,
     retention_criteria,
     retention_periods,
+    same_phone,
     transfer_destinations,
 )
 
@@ -306,6 +308,91 @@ def test_emails_are_lower_cased_and_placeholders_ignored():
 
 def test_international_phone_numbers():
     assert find_phone_numbers("Tel +49 30 1234567 or +7 (495) 123-45-67.") == ["+49301234567", "+74951234567"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "numbers"),
+    [
+        ("Téléphone : 01 23 45 67 89", "fr", ["01 23 45 67 89"]),
+        ("Vous pouvez nous joindre par téléphone au 01 23 45 67 89 ou au 09 87 65 43 21.", "fr",
+         ["01 23 45 67 89", "09 87 65 43 21"]),
+        ("Telefon: (030) 1234567", "de", ["(030) 1234567"]),
+        ("Sie erreichen uns telefonisch unter 030/1234567.", "de", ["030/1234567"]),
+        ("Звоните по телефону 8 800 555-35-35.", "ru", ["8 800 555-35-35"]),
+        ("тел.: 8 (495) 123-45-67", "ru", ["8 (495) 123-45-67"]),
+        ("Pověřenec: dpo@firma.cz, tel. č. 123 456 789.", "cs", ["123 456 789"]),
+        ("Neem contact op via tel. 020 123 4567.", "nl", ["020 123 4567"]),
+        ("Puede llamarnos al teléfono 91 123 45 67.", "es", ["91 123 45 67"]),
+        ("Call us on 020 7946 0958 or write to us.", "en", ["020 7946 0958"]),
+        ("Phone: 1-800-555-0199", "en", ["1-800-555-0199"]),
+        # international numbers need no cue, in any of their usual spellings
+        ("Kontaktujte nás na +420 123 456 789.", "cs", ["+420 123 456 789"]),
+        ("Écrivez ou appelez +33 (0)1 23 45 67 89.", "fr", ["+33 (0)1 23 45 67 89"]),
+        ("Our office: +33.1.23.45.67.89", "en", ["+33.1.23.45.67.89"]),
+        ("Aus dem Ausland: 0049 30 1234567 (Telefon 0049 30 1234567)", "de", ["0049 30 1234567"]),
+    ],
+)
+def test_national_numbers_after_a_phone_cue_and_international_ones_anywhere(sentence, lang, numbers):
+    assert [phone.text for phone in find_phones(sentence, lang)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        # dates, years, times
+        ("Dernière mise à jour : 01.02.2024. Téléphone mis à jour le 15/03/2024.", "fr"),
+        ("Stand 2024-01-15; Telefon 2020-2024; Telefon 9.00-17.00 Uhr", "de"),
+        ("Редакция от 01.02.2024 г., телефон: 2020-2024", "ru"),
+        # postcodes and street addresses
+        ("ACME SAS, 12 rue de la Paix, 75002 Paris", "fr"),
+        ("Musterstraße 1, 10117 Berlin", "de"),
+        ("101000, г. Москва, ул. Мясницкая, д. 1", "ru"),
+        ("Na Příkopě 1, 110 00 Praha 1", "cs"),
+        # registration, tax and company numbers
+        ("RCS Paris 123 456 789, SIRET 123 456 789 00012, TVA FR 12 123456789", "fr"),
+        ("Handelsregister: HRB 123456, USt-IdNr.: DE123456789", "de"),
+        ("ОГРН 1027700132195, ИНН 7707083893, КПП 770701001", "ru"),
+        ("IČO: 12345678, DIČ: CZ12345678, spisová značka C 123456", "cs"),
+        ("KvK 12345678, BTW NL123456789B01", "nl"),
+        ("Company number 01234567, registered in England; VAT GB 123 4567 89", "en"),
+        ("CIF B-12345678, inscrita en el Registro Mercantil, tomo 12345", "es"),
+        # amounts, counts, durations, IP addresses, time zones
+        ("Fines of up to 20 000 000 EUR or +4 % of turnover; +10 000 000 € ; +300 000 000 users", "en"),
+        ("We keep phone logs for 30 days and answer by phone 24/7 within 72 hours.", "en"),
+        ("Les journaux de téléphone sont conservés 12 mois (365 jours).", "fr"),
+        ("Your IP address (e.g. 192.168.100.200) and phone model 1234567 are stored.", "en"),
+        ("Server time GMT+2, UTC+01:00", "en"),
+    ],
+)
+def test_numbers_that_are_not_phone_numbers_are_not_taken_for_them(sentence, lang):
+    assert find_phones(sentence, lang) == []
+    assert find_phones(sentence, None) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "a_lang", "b", "b_lang"),
+    [
+        ("+33 1 23 45 67 89", "fr", "+33 (0)1 23 45 67 89", "fr"),
+        ("+33 1 23 45 67 89", "fr", "+33.1.23.45.67.89", "fr"),
+        ("Tél. 01 23 45 67 89", "fr", "+33 1 23 45 67 89", "en"),
+        ("Telefon (030) 1234567", "de", "+49 30 1234567", "de"),
+        ("телефон 8 800 555-35-35", "ru", "+7 800 555 35 35", "ru"),
+        ("tel. 123 456 789", "cs", "+420 123 456 789", "cs"),
+        ("tel. 020 123 4567", "nl", "+31 20 123 4567", "nl"),
+        ("Phone 1-800-555-0199", "en", "+1 800 555 0199", "en"),
+        ("Tel. 0033 1 23 45 67 89", "fr", "+33 1 23 45 67 89", "fr"),
+    ],
+)
+def test_one_number_however_it_is_written(a, a_lang, b, b_lang):
+    [first], [second] = find_phones(a, a_lang), find_phones(b, b_lang)
+    assert same_phone(first, second) and same_phone(second, first)
+
+
+def test_different_numbers_are_different_and_repeats_are_kept_once():
+    [paris], [lyon] = find_phones("+33 1 23 45 67 89", "fr"), find_phones("Tél. 04 23 45 67 89", "fr")
+    assert not same_phone(paris, lyon)
+    assert [p.text for p in find_phones("Tél. 01 23 45 67 89, soit +33 1 23 45 67 89.", "fr")] == ["01 23 45 67 89"]
+    assert find_phone_numbers("Telefon: 030 1234567", "de") == ["0301234567"]
 
 
 # --- dates -----------------------------------------------------------------------------------

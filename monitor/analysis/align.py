@@ -15,6 +15,7 @@ from monitor.analysis.segment import Clause
 
 PAIR_THRESHOLD = 0.45
 CONTAINED_THRESHOLD = 0.9
+PHONE_DIGITS = 6  # the end of a number that is the same in its national and international forms
 
 
 @dataclass
@@ -36,8 +37,17 @@ class ClausePair:
 
 
 def _words(clause: Clause) -> frozenset[str]:
-    """Words that identify a clause; numbers are what changes, not who the clause is."""
-    return _identifying_words(clause.key)
+    """Words that identify a clause; numbers are what changes, not who the clause is. A phone
+    number is one word however written ("020 7946 0958", "+44 (0)20 7946 0958"): the clause
+    "Phone: 020 7946 0958" is "Telephone: +44 20 7946 0958" reworded."""
+    return _identifying_words(clause.key) | _phone_words(clause.text)
+
+
+@lru_cache(maxsize=8192)
+def _phone_words(text: str) -> frozenset[str]:
+    from monitor.analysis.facts.contacts import phone_mentions
+
+    return frozenset(f"phone{phone.digits[-PHONE_DIGITS:]}" for phone in phone_mentions(text))
 
 
 @lru_cache(maxsize=8192)

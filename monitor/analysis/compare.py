@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.analysis.facts import ages, contacts, dates, durations, places
+from monitor.analysis.facts.contacts import Phone, phone_changes, same_phone
 from monitor.analysis.facts._lexicon import known_languages
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
@@ -43,6 +44,8 @@ class ClauseFacts:
     criteria: list[str] = field(default_factory=list)
     destinations: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    phones: list[Phone] = field(default_factory=list)
+    """Phone numbers, each once however often or however differently it is written."""
     ages: list[int] = field(default_factory=list)
     seats: list[str] = field(default_factory=list)
     """Countries of the company's own address (controller's establishment), not destinations."""
@@ -60,6 +63,8 @@ class Finding:
     pair: ClausePair
     old_values: list[str] = field(default_factory=list)
     new_values: list[str] = field(default_factory=list)
+    phones: tuple[list[Phone], list[Phone]] = field(default_factory=lambda: ([], []))
+    """(removed, added) phone numbers, for a phone finding."""
 
 
 def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFacts:
@@ -85,6 +90,7 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
         criteria=durations.retention_criteria(text, language),
         destinations=list(dict.fromkeys(destinations)),
         emails=[] if CF_PLACEHOLDER in text else contacts.find_emails(text),
+        phones=contacts.find_phones(text, language),
         ages=sorted(set(minimum_ages)),
         seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
     )
@@ -193,14 +199,14 @@ def _without_durations(text: str, mentions: list) -> str:
     return text
 
 
-def _durations_only_change(pair: ClausePair, substantive: list[str],
-                           language: str | None) -> tuple[Finding | None, list[str]]:
+def _durations_only_change(pair: ClausePair, substantive: list[str], language: str | None,
+                           texts: tuple[str, str] | None = None) -> tuple[Finding | None, list[str]]:
     """A change of durations alone that no retention fact claimed: a response time, a notice period,
     or the same period written another way ("28 days" → "four weeks"). Never a retention change.
 
     Otherwise (None, the changed words that carry meaning once equal periods are set aside).
     """
-    old, new = pair.old.text, pair.new.text
+    old, new = texts or (pair.old.text, pair.new.text)
     old_mentions, new_mentions = durations.find_durations(old, language), durations.find_durations(new, language)
     if not old_mentions and not new_mentions:
         return None, substantive
@@ -255,7 +261,10 @@ def _max_days(values: list[str]) -> float:
     return max((duration_days(v) or 0.0 for v in values), default=0.0)
 
 
-def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list[Finding]:
+def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
+                   elsewhere: tuple[list[Phone], list[Phone]] | None = None) -> list[Finding]:
+    """Findings from the facts of one clause pair. `elsewhere` gives the phone numbers of the whole
+    old and new documents (a number that only moved to another clause did not change)."""
     found: list[Finding] = []
     periods_moved = not _same_periods(old.retention, new.retention)
     criteria_moved = set(old.criteria) != set(new.criteria)
@@ -287,6 +296,9 @@ def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list
             summary = f"Contact e-mail {join_words(old.emails)} removed"
         found.append(Finding("contact", True, "medium", summary, "fact:contact_emails", pair,
                              old.emails, new.emails))
+    phones = _phone_finding(pair, old, new, elsewhere)
+    if phones:
+        found.append(phones)
     if old.seats and new.seats and set(old.seats) != set(new.seats):
         summary = (f"The company's address moved from {join_words([describe_place(c) for c in old.seats])} "
                    f"to {join_words([describe_place(c) for c in new.seats])}")
@@ -304,6 +316,73 @@ def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> list
         found.append(Finding("children", True, "high" if lowered else "medium", summary, "fact:minimum_age",
                              pair, [str(a) for a in old.ages], [str(a) for a in new.ages]))
     return found
+
+
+def _phone_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
+                   elsewhere: tuple[list[Phone], list[Phone]] | None) -> Finding | None:
+    """A phone number added, removed or replaced, compared by digits: "01 23 45 67 89" and
+    "+33 (0)1 23 45 67 89" are one number. One that still stands elsewhere in the other version moved."""
+    removed, added = phone_changes(old.phones, new.phones)
+    if elsewhere is not None:
+        removed = [p for p in removed if not any(same_phone(p, q) for q in elsewhere[1])]
+        added = [p for p in added if not any(same_phone(p, q) for q in elsewhere[0])]
+    if not removed and not added:
+        return None
+    return Finding("contact", True, "medium", _phone_summary(removed, added), "fact:contact_phones", pair,
+                   [p.text for p in old.phones], [p.text for p in new.phones], (removed, added))
+
+
+def _phone_summary(removed: list[Phone], added: list[Phone]) -> str:
+    before, after = join_words([p.text for p in removed]), join_words([p.text for p in added])
+    if removed and added:
+        return f"Contact phone changed from {before} to {after}"
+    if added:
+        return f"New contact phone: {after}"
+    return f"Contact phone {before} removed"
+
+
+def _merge_phone_findings(findings: list[Finding]) -> list[Finding]:
+    """A number removed with one clause and another added with a rewritten one is one change:
+    "Contact phone changed from A to B", with the old clause and the new one as evidence."""
+    phone_findings = [f for f in findings if f.rule == "fact:contact_phones"]
+    if len(phone_findings) < 2:
+        return findings
+    removed = [p for f in phone_findings for p in f.phones[0]]
+    added = [p for f in phone_findings for p in f.phones[1]]
+    removed, added = phone_changes(removed, added)
+    rest = [f for f in findings if f.rule != "fact:contact_phones"]
+    if not removed and not added:
+        return rest
+    old_side = next((f.pair.old for f in phone_findings if f.phones[0] and f.pair.old), None)
+    new_side = next((f.pair.new for f in phone_findings if f.phones[1] and f.pair.new), None)
+    if old_side is None and new_side is None:
+        old_side, new_side = phone_findings[0].pair.old, phone_findings[0].pair.new
+    merged = Finding("contact", True, "medium", _phone_summary(removed, added), "fact:contact_phones",
+                     ClausePair(old_side, new_side),
+                     list(dict.fromkeys(v for f in phone_findings for v in f.old_values)),
+                     list(dict.fromkeys(v for f in phone_findings for v in f.new_values)), (removed, added))
+    return rest + [merged]
+
+
+def _phone_texts(facts: ClauseFacts) -> list[str]:
+    return [phone.text for phone in facts.phones]
+
+
+def _phones_masked(old_text: str, new_text: str, language: str | None) -> tuple[str, str]:
+    """Both texts with each phone number (and its cue) replaced by one word per number, the same
+    word on both sides for the same number however written: what the wording is compared on."""
+    numbers: list[Phone] = []
+
+    def mask(text: str) -> str:
+        for phone in reversed(contacts.phone_mentions(text, language)):
+            index = next((i for i, seen in enumerate(numbers) if same_phone(phone, seen)), None)
+            if index is None:
+                numbers.append(phone)
+                index = len(numbers) - 1
+            text = f"{text[:phone.cue_start]} phonenumber{index} {text[phone.end:]}"
+        return text
+
+    return mask(old_text), mask(new_text)
 
 
 def _criteria(facts: ClauseFacts) -> str:
@@ -352,32 +431,34 @@ def _only_placeholder_changed(pair: ClausePair) -> bool:
     return not meaningful or (pair.kind == "modified" and len(removed + added) <= 2)
 
 
-def _judge_wording(pair: ClausePair, language: str | None,
-                   systematic: frozenset[str] = frozenset()) -> Finding | list[str]:
+def _judge_wording(pair: ClausePair, language: str | None, systematic: frozenset[str] = frozenset(),
+                   texts: tuple[str, str] | None = None) -> Finding | list[str]:
     """A modified clause whose facts did not move: a non-material finding for dates, formatting,
     typos, function words, rewordings made throughout the document and minor edits, else the
-    changed words that carry meaning."""
-    old_text, new_text = pair.old.text, pair.new.text
+    changed words that carry meaning. `texts` are the clause's texts as compared, when they are
+    not the clause's own (phone numbers masked)."""
+    old_text, new_text = texts or (pair.old.text, pair.new.text)
+    quoted = _quote(pair.new.text)
     removed, added = _word_changes(old_text, new_text)
     if not removed and not added:
         return _editorial("Punctuation or formatting changed", "words:none", pair)
     if _is_date_change(old_text, new_text, removed + added, language):
-        return _editorial(f"Date changed: {_quote(new_text)}", "words:date_only", pair, "date")
+        return _editorial(f"Date changed: {quoted}", "words:date_only", pair, "date")
     removed, added = _word_changes(old_text, new_text, language)
     if not removed and not added:
-        return _editorial(f"Said the same way with other words: {_quote(new_text)}", "words:synonyms", pair)
+        return _editorial(f"Said the same way with other words: {quoted}", "words:synonyms", pair)
     if systematic and systematic.issuperset(removed + added):
-        return _editorial(f"Reworded as throughout the document: {_quote(new_text)}", "words:systematic", pair)
+        return _editorial(f"Reworded as throughout the document: {quoted}", "words:systematic", pair)
     removed = [w for w in removed if w not in systematic]
     added = [w for w in added if w not in systematic]
     substantive = _substantive(removed, added, language)
     if not substantive:
-        return _editorial(f"Wording changed: {_quote(new_text)}", "words:editorial", pair)
-    durations_only, substantive = _durations_only_change(pair, substantive, language)
+        return _editorial(f"Wording changed: {quoted}", "words:editorial", pair)
+    durations_only, substantive = _durations_only_change(pair, substantive, language, texts)
     if durations_only:
         return durations_only
     if _minor_edit(substantive, old_text, new_text, language):
-        return _editorial(f"Minor wording change: {_quote(new_text)}", "words:minor_edit", pair)
+        return _editorial(f"Minor wording change: {quoted}", "words:minor_edit", pair)
     return substantive
 
 
@@ -407,6 +488,12 @@ class DocumentContext:
     """(side, block) of page furniture: navigation links, consent-banner buttons and text."""
     systematic: frozenset[str] = frozenset()
     """Words swapped the same way in many clauses ("personal data" → "personal information")."""
+    old_text: str = ""
+    new_text: str = ""
+
+    def phones(self, language: str | None) -> tuple[list[Phone], list[Phone]]:
+        """Phone numbers anywhere in the old and the new document (each text is scanned once)."""
+        return contacts.find_phones(self.old_text, language), contacts.find_phones(self.new_text, language)
 
     def is_chrome(self, pair: ClausePair) -> bool:
         return any(clause is not None and (side, clause.block) in self.chrome
@@ -476,14 +563,19 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [_editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
     old_facts = clause_facts(pair.old.text, language, pair.old.section) if pair.old else ClauseFacts()
     new_facts = clause_facts(pair.new.text, language, pair.new.section) if pair.new else ClauseFacts()
-    found = _fact_findings(pair, old_facts, new_facts)
+    with_phones = bool(old_facts.phones or new_facts.phones)
+    found = _fact_findings(pair, old_facts, new_facts, context.phones(language) if with_phones else None)
     clause = pair.new or pair.old
     if _is_heading(pair, context.headings):
         return found or [_editorial(f"Heading changed: {_quote(clause.text)}", "structure:heading", pair)]
     if found and pair.kind != "removed":
         return found
     if pair.kind == "modified":
-        wording = _judge_wording(pair, language, context.systematic)
+        texts = _phones_masked(pair.old.text, pair.new.text, language) if with_phones else None
+        if texts and not any(_word_changes(*texts)) and _phone_texts(old_facts) != _phone_texts(new_facts):
+            return [_editorial(f"The same phone number written another way: {join_words(_phone_texts(old_facts))} "
+                               f"→ {join_words(_phone_texts(new_facts))}", "fact:same_phone", pair)]
+        wording = _judge_wording(pair, language, context.systematic, texts)
         if isinstance(wording, Finding):
             return [wording]
         substantive = wording
@@ -608,20 +700,39 @@ def _document_facts(clauses: list[Clause], language: str | None) -> dict[str, di
     return found
 
 
+def _document_phones(clauses: list[Clause], language: str | None) -> list[tuple[Phone, str]]:
+    """Every phone number of a document once, with the first clause stating it."""
+    found: list[tuple[Phone, str]] = []
+    for clause in clauses:
+        for phone in clause_facts(clause.text, language, clause.section).phones:
+            if not any(same_phone(phone, seen) for seen, _ in found):
+                found.append((phone, clause.text))
+    return found
+
+
+# kind of document fact → (category, words for it, how to say one value)
 FACT_WORDS = {
-    "retention": ("retention", describe_duration),
-    "transfer": ("data destinations", describe_place),
-    "contact": ("contact e-mails", str),
-    "children": ("minimum age", str),
+    "retention": ("retention", "retention", describe_duration),
+    "transfer": ("transfer", "data destinations", describe_place),
+    "contact": ("contact", "contact e-mails", str),
+    "phones": ("contact", "contact phones", str),
+    "children": ("children", "minimum age", str),
 }
 
 
 def _compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str, new_lang: str,
                               comparison: Comparison) -> None:
     old_facts, new_facts = _document_facts(old, old_lang), _document_facts(new, new_lang)
-    for kind, (label, describe) in FACT_WORDS.items():
+    old_phones, new_phones = _document_phones(old, old_lang), _document_phones(new, new_lang)
+    old_facts["phones"] = {phone.text: evidence for phone, evidence in old_phones}
+    new_facts["phones"] = {phone.text: evidence for phone, evidence in new_phones}
+    for kind, (category, label, describe) in FACT_WORDS.items():
         before, after = list(old_facts[kind]), list(new_facts[kind])
-        if set(before) == set(after):
+        if kind == "phones":
+            agree = not any(phone_changes([p for p, _ in old_phones], [p for p, _ in new_phones]))
+        else:
+            agree = set(before) == set(after)
+        if agree:
             if before:
                 comparison.notes.append(f"Both language versions agree on {label}: "
                                         f"{join_words([describe(v) for v in before])}.")
@@ -630,12 +741,19 @@ def _compare_across_languages(old: list[Clause], new: list[Clause], old_lang: st
                    f"{join_words([describe(v) for v in before])}, {new_lang} says "
                    f"{join_words([describe(v) for v in after])}")
         severity = "high" if kind in ("retention", "transfer") else "medium"
-        comparison.changes.append(Change(
-            category=kind, material=True, severity=severity, summary=summary,
+        change = Change(
+            category=category, material=True, severity=severity, summary=summary,
             old_values=before, new_values=after,
             old_text=next(iter(old_facts[kind].values()), ""), new_text=next(iter(new_facts[kind].values()), ""),
             rule="facts:across_languages",
-        ))
+        )
+        same = next((c for c in comparison.changes if c.category == category), None)
+        if same is None:
+            comparison.changes.append(change)
+        else:  # one entry per category: e-mails and phones are both contact
+            same.summary += f"; {summary[0].lower()}{summary[1:]}"
+            same.old_values += change.old_values
+            same.new_values += change.new_values
     comparison.material = any(c.material for c in comparison.changes)
 
 
@@ -659,11 +777,14 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         headings=frozenset(heading_key(c) for c in old_clauses + new_clauses if c.kind == "heading"),
         chrome=frozenset(_chrome_blocks(old_clauses, "old") | _chrome_blocks(new_clauses, "new")),
         systematic=_systematic_words(pairs, new_lang or old_lang),
+        old_text=old_text,
+        new_text=new_text,
     )
     findings: list[Finding] = []
     for pair in pairs:
         findings += _judge(pair, _clause_language(pair, new_lang or old_lang), context)
     findings += _seat_moves(pairs, findings, new_lang or old_lang)
+    findings = _merge_phone_findings(findings)
     comparison.changes = _group(findings)
     comparison.material = any(c.material for c in comparison.changes)
     _date_notes(comparison)
@@ -696,6 +817,7 @@ def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str
         "retention_criteria": list(dict.fromkeys(criteria)),
         "transfer": list(found["transfer"]),
         "contact": list(found["contact"]),
+        "contact_phones": [phone.text for phone, _ in _document_phones(clauses, language)],
         "children_min_age": list(found["children"]),
         "recipients": list(dict.fromkeys(labelled["recipients"])),
         "purposes": list(dict.fromkeys(labelled["purposes"])),

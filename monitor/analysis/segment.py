@@ -64,6 +64,8 @@ def split_sentences(text: str) -> list[str]:
         last_word = candidate.rsplit(None, 1)[-1] if candidate.split() else ""
         if is_abbreviation(last_word.lstrip("(\"'")) or re.search(r"\d\.$", candidate) and len(last_word) <= 3:
             continue
+        if _phone_cue_before_number(last_word, text, match.end()):
+            continue
         if candidate:
             parts.append(candidate)
         start = match.end()
@@ -77,6 +79,18 @@ def split_sentences(text: str) -> list[str]:
         else:
             merged.append(part)
     return merged
+
+
+PHONE_NUMBER_AHEAD = re.compile(r"(?:\w{1,3}\.?\s)?[(+]?\d")  # "01 23…", "(030)…", "č. 123…"
+
+
+def _phone_cue_before_number(last_word: str, text: str, position: int) -> bool:
+    """"Tel. 01 23 45 67 89": the dot of a phone cue with a number after it ends no sentence."""
+    if not last_word.endswith(".") or not PHONE_NUMBER_AHEAD.match(text, position):
+        return False
+    from monitor.analysis.facts.contacts import cue_abbreviations  # the cues are lexicon data
+
+    return last_word.lstrip("(\"'").rstrip(".").lower() in cue_abbreviations()
 
 
 def _headings_in_name_only(lines: list[str]) -> set[int]:

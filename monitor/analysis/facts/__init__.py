@@ -1,4 +1,4 @@
-"""Fact extractors: pure functions that read durations, places, contacts, ages and dates from clean text.
+"""Fact extractors: pure functions that read durations, places, contacts (e-mails, phones), ages and dates from clean text.
 
 Each runs on one sentence or clause (or a whole document for `declared_date`). `lang` is an ISO 639-1
 code, or None to try every language that has lexicons in ``monitor/analysis/lexicons/facts/``.
@@ -6,7 +6,7 @@ code, or None to try every language that has lexicons in ``monitor/analysis/lexi
 
 from monitor.analysis.facts import ages, contacts, dates, durations, numbers, places
 from monitor.analysis.facts.ages import minimum_ages
-from monitor.analysis.facts.contacts import decode_cfemail, find_emails, find_phone_numbers
+from monitor.analysis.facts.contacts import Phone, decode_cfemail, find_emails, find_phone_numbers, find_phones, same_phone
 from monitor.analysis.facts.dates import declared_date, find_dates, is_date_line
 from monitor.analysis.facts.durations import Duration, find_durations, retention_criteria, retention_periods
 from monitor.analysis.facts.numbers import parse_number
@@ -14,6 +14,7 @@ from monitor.analysis.facts.places import Place, find_places, transfer_destinati
 
 __all__ = [
     "Duration",
+    "Phone",
     "Place",
     "ages",
     "contacts",
@@ -25,6 +26,7 @@ __all__ = [
     "find_durations",
     "find_emails",
     "find_phone_numbers",
+    "find_phones",
     "find_places",
     "is_date_line",
     "minimum_ages",
@@ -33,5 +35,6 @@ __all__ = [
     "places",
     "retention_criteria",
     "retention_periods",
+    "same_phone",
     "transfer_destinations",
 ]
