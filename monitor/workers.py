@@ -73,7 +73,9 @@ class _Worker:
         self.process = process
         self.pending: dict[int, asyncio.Future] = {}
         self.ready = False
-        """Whether the worker has said it is ready (until then, pages are better read in the caller)."""
+        """Whether the worker has said it is ready."""
+        self.settled = asyncio.Event()
+        """Set once the worker is ready, or has died before it was."""
         self.reader = asyncio.create_task(self._read_replies())
 
     @classmethod
@@ -96,6 +98,7 @@ class _Worker:
                 call_id, ok, value = pickle.loads(await stream.readexactly(size))
                 if call_id == READY:
                     self.ready = True
+                    self.settled.set()
                     continue
                 future = self.pending.pop(call_id, None)
                 if future is None or future.done():
@@ -106,6 +109,7 @@ class _Worker:
                     future.set_exception(value)
         except Exception as exc:  # end of output, or a reply that cannot be read: the worker is lost
             error = WorkerError(f"a worker process stopped while handling the page ({type(exc).__name__})")
+            self.settled.set()
             if self.process.returncode is None:
                 self.process.kill()
             for future in self.pending.values():
@@ -143,10 +147,10 @@ class _Worker:
 class Middle:
     """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
 
-    Workers start with the first call that needs one, and the event loop reads pages itself only
-    until one of them is ready; then it only fetches and writes the store (measured: letting it
-    also read when the workers were busy cost more CPU in all than it saved, three processes
-    fighting over two cores). A worker that dies fails the calls it held with `WorkerError`
+    Workers start on entering (they load, about 0.1 s, while the first pages are fetched) and the
+    event loop never reads a page itself while a worker can: it only fetches and writes the store
+    (measured: reading the first pages here while the workers loaded, or whenever they were busy,
+    cost more CPU in all than it saved, three processes fighting over two cores). A worker that dies fails the calls it held with `WorkerError`
     (each becomes an error check, retried next time) and is replaced; if workers keep dying
     before they are ready (`MAX_FAILED_STARTS`), the rest of the run reads inline.
     """
@@ -160,6 +164,8 @@ class Middle:
         self._failed_starts = 0
 
     async def __aenter__(self) -> Middle:
+        if self.workers:
+            await self._start_workers()  # they load while the first pages are fetched
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -171,7 +177,7 @@ class Middle:
         await asyncio.gather(*(worker.stop() for worker in pool))
 
     async def _start_workers(self) -> None:
-        """Replace dead workers and start missing ones (they load while pages are read here)."""
+        """Replace dead workers and start missing ones."""
         if self._starting is None:
             self._starting = asyncio.Lock()
         async with self._starting:
@@ -196,16 +202,29 @@ class Middle:
                 raise WorkerError(f"the worker processes were not ready after {timeout:g} s")
             await asyncio.sleep(0.01)
 
+    async def _ready_workers(self) -> list[_Worker]:
+        """The workers ready for calls, once at least one is; [] when none can start here."""
+        while True:
+            await self._start_workers()
+            ready = [worker for worker in self._pool if worker.ready]
+            if ready or not self._pool:
+                return ready
+            waits = [asyncio.ensure_future(worker.settled.wait()) for worker in self._pool]
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for wait in waits:
+                    wait.cancel()
+
     async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
-        """Run a task in a worker; here without workers or while none is ready yet.
+        """Run a task in a worker (waiting for one to be ready); here without workers.
 
         `inline_args` are the arguments for running here, when they differ.
         """
         if self.workers:
             if self._slots is None:
                 self._slots = asyncio.Semaphore(self.workers * CALLS_PER_WORKER)
-            await self._start_workers()
-            ready = [worker for worker in self._pool if worker.ready]
+            ready = await self._ready_workers()
             if ready:
                 async with self._slots:
                     worker = min(ready, key=lambda candidate: len(candidate.pending))

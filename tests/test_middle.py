@@ -80,17 +80,17 @@ def test_an_error_inside_a_task_reaches_the_caller_as_itself():
         run(scenario())
 
 
-def test_pages_are_read_here_until_a_worker_is_ready_then_in_the_worker():
+def test_workers_start_with_the_batch_and_pages_wait_for_them_rather_than_load_the_caller():
     async def scenario():
         async with Middle(workers=1) as middle:
-            early = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
-            await middle.wait_ready()
-            late = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
-            return early, late
+            starting = [worker.ready for worker in middle._pool]
+            first = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            return starting, first
 
-    early, late = run(scenario())
-    assert early.text == late.text and "one year" in late.text
-    assert early.snapshot is None and late.snapshot is not None  # only a worker compresses for the store
+    starting, first = run(scenario())
+    assert starting == [False]  # started on entering, loading while the first pages are fetched
+    assert "one year" in first.text
+    assert first.snapshot is not None  # read by the worker (only a worker compresses for the store)
 
 
 def test_workers_are_only_started_for_a_batch_worth_it_unless_the_watchlist_says():
