@@ -70,20 +70,20 @@ def due(db: Database, now: str) -> list[dict[str, Any]]:
     )
 
 
-def claim_due(db: Database, now: str, lease_seconds: int = LEASE_SECONDS) -> list[dict[str, Any]]:
+def claim_due(db: Database, now: str) -> list[dict[str, Any]]:
     """Atomically take the due rows for this process: nobody else sees them due until the lease ends."""
     if db.conn.in_transaction:
         raise RuntimeError("deliver alerts outside a transaction: claiming needs its own BEGIN IMMEDIATE")
     now = normalise_timestamp(now)
-    lease_until = format_timestamp(parse_timestamp(now) + timedelta(seconds=lease_seconds))
+    lease_until = format_timestamp(parse_timestamp(now) + timedelta(seconds=LEASE_SECONDS))
     db.execute("BEGIN IMMEDIATE")
     try:
         rows = due(db, now)
-        for row in rows:
-            db.execute(
-                "UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
-                (lease_until, row["id"]),
-            )
+        # The write lock is held since the SELECT: the same condition takes exactly those rows.
+        db.execute(
+            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at <= ?",
+            (lease_until, now),
+        )
         db.commit()
     except BaseException:
         db.rollback()
@@ -100,27 +100,16 @@ def mark_delivered(db: Database, id: str, now: str) -> None:
     )
 
 
-def retry_delay(attempts: int, base: float = BASE_DELAY_SECONDS, max_delay: float = MAX_DELAY_SECONDS) -> float:
+def retry_delay(attempts: int) -> float:
     """Exponential backoff with ±10 % jitter, so a crowd of failed alerts does not retry in step."""
-    delay = min(base * 2 ** attempts, max_delay)
+    delay = min(BASE_DELAY_SECONDS * 2 ** attempts, MAX_DELAY_SECONDS)
     return delay * random.uniform(1 - JITTER, 1 + JITTER)
 
 
-def mark_failed(
-    db: Database,
-    id: str,
-    error: str,
-    now: str,
-    attempts: int,
-    *,
-    permanent: bool = False,
-    base: float = BASE_DELAY_SECONDS,
-    max_delay: float = MAX_DELAY_SECONDS,
-    max_attempts: int = MAX_ATTEMPTS,
-) -> None:
+def mark_failed(db: Database, id: str, error: str, now: str, attempts: int, *, permanent: bool = False) -> None:
     """Record a failed attempt; `attempts` counts this one. Retry later, or give up (`failed`)."""
-    gave_up = permanent or attempts >= max_attempts
-    next_attempt = parse_timestamp(now) + timedelta(seconds=retry_delay(attempts, base, max_delay))
+    gave_up = permanent or attempts >= MAX_ATTEMPTS
+    next_attempt = parse_timestamp(now) + timedelta(seconds=retry_delay(attempts))
     db.execute(
         "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
         ("failed" if gave_up else "pending", attempts, error, format_timestamp(next_attempt), id),
@@ -152,9 +141,9 @@ def retry_now(db: Database, now: str | None = None) -> int:
 
 def release(db: Database, ids: list[str], now: str) -> None:
     """Give leased rows back untried (no attempt counted), due again at `now`."""
+    when = normalise_timestamp(now)
     with db.atomic():
-        for id in ids:
-            db.execute(
-                "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-                (normalise_timestamp(now), id),
-            )
+        db.conn.executemany(
+            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
+            [(when, id) for id in ids],
+        )
