@@ -37,8 +37,12 @@ ENTRY_KEY_ORDER = ("name", "url", "language", "select", "remove", "every", "tags
 Severity = Literal["none", "low", "medium", "high"]
 
 
+@functools.lru_cache(maxsize=256)
 def parse_interval(text: str) -> timedelta:
-    """`30m`, `6h`, `1d`, `2w` (or combinations such as `1h30m`) → timedelta."""
+    """`30m`, `6h`, `1d`, `2w` (or combinations such as `1h30m`) → timedelta.
+
+    Cached: a watchlist has few distinct intervals, and the scheduler asks each entry's often.
+    """
     raw = str(text).strip().lower()
     parts = INTERVAL_PART.findall(raw)
     if not raw or not parts or INTERVAL_PART.sub("", raw).strip():
