@@ -454,11 +454,16 @@ def load_watchlist(path: str | os.PathLike[str]) -> Watchlist:
         raise WatchlistError(f"{path}: not found (create it with `policy-monitor add URL --name NAME`)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise WatchlistError(f"{path}: cannot read: {exc}") from None
+    return _parse_and_build(path, text)
+
+
+def _parse_and_build(path: Path, text: str) -> Watchlist:
+    """Validate a watchlist's text: with the fast parser, and on a mistake again with the
+    round-trip one, whose nodes name the line of the mistake, and whose YAML 1.2 reading
+    (`no` is a string) is the one CLI edits keep."""
     try:
         return _build(path, _read_document(path, text, fast=True))
     except WatchlistError:
-        # Read again with the round-trip parser: its nodes name the line of the mistake, and it
-        # is the YAML 1.2 reading (`no` is a string) that CLI edits keep.
         return _build(path, _read_document(path, text))
 
 
@@ -503,17 +508,18 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def _load_for_edit(path: Path) -> Any:
+def _load_for_edit(path: Path) -> tuple[Any, Watchlist | None]:
+    """The round-trip document to edit, and the watchlist it is now (None for a new file)."""
     if not path.exists():
-        return _read_document(path, NEW_WATCHLIST)
+        return _read_document(path, NEW_WATCHLIST), None
     document = _read_document(path, path.read_text(encoding="utf-8"))
-    _build(path, document)  # refuse to edit a file that is already broken
-    return document
+    return document, _build(path, document)  # a file that is already broken is not edited
 
 
 def _save(path: Path, document: Any) -> Watchlist:
+    """Write the edited document, once the text it makes has been read back and validated."""
     text = _dump(document)
-    watchlist = _build(path, _read_document(path, text))
+    watchlist = _parse_and_build(path, text)
     _write_atomically(path, text)
     return watchlist
 
@@ -521,7 +527,7 @@ def _save(path: Path, document: Any) -> Watchlist:
 def add_policy(path: str | os.PathLike[str], entry: dict[str, Any]) -> PolicyEntry:
     """Append an entry (creating the file if needed); validated before anything is written."""
     path = Path(path)
-    document = _load_for_edit(path)
+    document, _ = _load_for_edit(path)
     if document is None:
         document = CommentedMap()
     policies = document.get("policies")
@@ -582,8 +588,9 @@ def remove_policy(path: str | os.PathLike[str], name: str) -> PolicyEntry:
     path = Path(path)
     if not path.exists():
         raise WatchlistError(f"{path}: not found")
-    document = _load_for_edit(path)
-    removed = _build(path, document).get(name)
+    document, watchlist = _load_for_edit(path)
+    assert watchlist is not None
+    removed = watchlist.get(name)
     policies = document["policies"]
     index = next(i for i, item in enumerate(policies) if isinstance(item, dict) and item.get("name") == name)
     _drop_entry(document, index)
