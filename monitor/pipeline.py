@@ -207,6 +207,8 @@ class _Check:
         self.fetch_result: Any = None
         self.compressed: bytes | None = None
         """The fetched body compressed by a worker, if one read it."""
+        self.body_hash: str | None = None
+        """sha256 of the fetched body, once computed."""
 
     def now(self) -> str:
         return self.fixed_now or utc_now()
@@ -235,7 +237,7 @@ class _Check:
         result = self.fetch_result
         if result is None or not result.body:
             return None
-        return self.store.put_snapshot(result.body, result.content_type, self.now(), self.compressed)
+        return self.store.put_snapshot(result.body, result.content_type, self.now(), self.compressed, self.body_hash)
 
     def _outcome(self, outcome: str, check_id: int, **values: Any) -> CheckOutcome:
         return CheckOutcome(
@@ -378,8 +380,10 @@ async def check_policy(
             # Read with another normaliser or other selectors than today's: re-derive the page's
             # last body first, so that the difference is a technical version, never a change.
             latest = check.latest = _rederive_latest(store, entry, check.policy_id, latest, check.now()) or latest
-        elif accepted_version == latest.id and accepted_hash == sha256_hex(result.body):
-            return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
+        elif accepted_version == latest.id:
+            check.body_hash = sha256_hex(result.body)
+            if accepted_hash == check.body_hash:
+                return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
 
     try:
         page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language,

@@ -257,12 +257,14 @@ class Store:
 
     # -- snapshots --------------------------------------------------------------------------
 
-    def put_snapshot(self, body: bytes, content_type: str | None, now: str, compressed: bytes | None = None) -> str:
+    def put_snapshot(self, body: bytes, content_type: str | None, now: str, compressed: bytes | None = None,
+                     digest: str | None = None) -> str:
         """Keep a raw response body (compressed, stored once per distinct body); returns its sha256.
 
-        `compressed` is `compress_snapshot(body)` when the caller already has it.
+        `compressed` is `compress_snapshot(body)` and `digest` is `sha256_hex(body)` when the caller
+        already has them.
         """
-        digest = sha256_hex(body)
+        digest = digest or sha256_hex(body)
         if compressed is None and self.db.execute("SELECT 1 FROM snapshots WHERE hash = ?", (digest,)).fetchone():
             return digest  # known: spare the compression
         with self.transaction():
