@@ -517,9 +517,17 @@ def _load_for_edit(path: Path) -> tuple[Any, Watchlist | None]:
 
 
 def _save(path: Path, document: Any) -> Watchlist:
-    """Write the edited document, once the text it makes has been read back and validated."""
+    """Write the edited document, once the text it makes has been read back and validated,
+    its alert channels' settings included (loading a watchlist checks only their kinds, to stay
+    fast; an edit is where a broken webhook URL is worth catching before a check needs it)."""
+    from alerts import build_channels
+
     text = _dump(document)
     watchlist = _parse_and_build(path, text)
+    try:
+        build_channels(watchlist.channels, watchlist.base_dir)
+    except WatchlistError as exc:
+        raise WatchlistError(f"{path}: {exc}") from None
     _write_atomically(path, text)
     return watchlist
 

@@ -225,3 +225,25 @@ def test_a_broken_file_is_not_edited(tmp_path):
     path = write(tmp_path, "policies:\n  - name: a\n    url: https://a.example/\n    every: soon\n")
     with pytest.raises(WatchlistError, match="every"):
         add_policy(path, {"name": "b", "url": "https://b.example/"})
+
+
+def test_an_edit_refuses_a_channel_whose_settings_could_not_deliver(tmp_path):
+    path = write(tmp_path, textwrap.dedent("""\
+        channels:
+          team:
+            kind: webhook
+            url: hooks.example.com/policy   # no scheme: could never be posted to
+        policies:
+          - name: a
+            url: https://a.example/
+            alerts: [team]
+        """))
+    before = path.read_text(encoding="utf-8")
+    assert load_watchlist(path).channels["team"]["kind"] == "webhook"  # reading stays fast and lenient
+
+    with pytest.raises(WatchlistError) as raised:
+        add_policy(path, {"name": "b", "url": "https://b.example/"})
+
+    message = str(raised.value)
+    assert message.startswith(str(path)) and "channel 'team': field 'url' must be an http(s) URL" in message
+    assert "\n" not in message and path.read_text(encoding="utf-8") == before
