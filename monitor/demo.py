@@ -242,7 +242,7 @@ def _prepare_folder(folder: Path | None) -> Path:
     return folder
 
 
-def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = None) -> int:
+def run_demo(folder: Path | None = None, as_json: bool = False) -> int:
     """Run the guided demo; returns the exit code. Prints with rich (or one JSON document)."""
     from rich.console import Console
     from rich.text import Text
@@ -250,7 +250,7 @@ def run_demo(folder: Path | None = None, as_json: bool = False, console: Any = N
     from monitor.scheduler import check_and_deliver, describe_outcome
     from monitor.watchlist import load_watchlist
 
-    console = console or Console()
+    console = Console()
     say = (lambda *a, **k: None) if as_json else console.print
     started = time.monotonic()
     folder = _prepare_folder(folder)

@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -647,8 +647,18 @@ class OnceSummary:
     failed: int
 
 
-async def check_and_deliver(watchlist: Watchlist, names: Iterable[str] | None = None) -> tuple[list[Any], Any]:
-    """Check the named entries (all when None) through the pipeline, then deliver the outbox."""
+async def check_and_deliver(
+    watchlist: Watchlist,
+    names: Iterable[str] | None = None,
+    *,
+    deliver: bool = True,
+    progress: Callable[[Any], None] | None = None,
+) -> tuple[list[Any], Any | None]:
+    """Check the named entries (all when None) through the pipeline, then deliver the outbox.
+
+    The one "check, then send" used by `check`, `run --once` and the demo. `deliver=False` leaves
+    new alerts in the outbox (report None); `progress` is called with each outcome as it finishes.
+    """
     from alerts import build_channels
     from monitor.pipeline import check_all
     from store import Store
@@ -657,7 +667,9 @@ async def check_and_deliver(watchlist: Watchlist, names: Iterable[str] | None = 
     database = database_path(watchlist)
     selected = list(names) if names is not None else None
     with Store(database) as store:
-        outcomes = await check_all(watchlist, store, names=selected) if selected != [] else []
+        outcomes = await check_all(watchlist, store, names=selected, progress=progress) if selected != [] else []
+    if not deliver:
+        return outcomes, None
     report = await asyncio.get_running_loop().run_in_executor(None, deliver_now, database, channels)
     return outcomes, report
 

@@ -697,12 +697,13 @@ def _html_row(row: _Row) -> str:
 
 
 def _html_skipped(rows: Iterable[_Row]) -> str:
+    """Unchanged rows between hunks: shown as they are when few, folded into <details> otherwise."""
     rows = list(rows)
-    if len(rows) <= _HTML_MIN_FOLD:
-        return "\n".join(_html_row(row) for row in rows)
-    noun = "block" if len(rows) == 1 else "blocks"
     body = "\n".join(_html_row(row) for row in rows)
-    return f'<details class="skipped"><summary>{len(rows)} unchanged {noun}</summary>\n{body}\n</details>'
+    if len(rows) <= _HTML_MIN_FOLD:
+        return body
+    # Only runs longer than _HTML_MIN_FOLD (2) fold, so the count is never 1.
+    return f'<details class="skipped"><summary>{len(rows)} unchanged blocks</summary>\n{body}\n</details>'
 
 
 def render_html(diff: TextDiff, title: str, old_label: str = "old", new_label: str = "new", context: int = 2) -> str:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
+from monitor.cli.output import SEVERITY_STYLE, print_json
 from monitor.errors import NormalizeError, UsageError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
-SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "dim"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,7 +60,7 @@ def run_compare(args: argparse.Namespace) -> int:
     new_text = read_version(args.new, args.select, args.remove)
     comparison = compare_texts(old_text, new_text, lang_hint=args.lang)
     if args.json:
-        sys.stdout.write(json.dumps(comparison.to_json(), ensure_ascii=False, indent=2) + "\n")
+        print_json(comparison.to_json())
         return 0
     print_comparison(comparison, show_all=args.all)
     return 0

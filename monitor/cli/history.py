@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from monitor.cli.output import (
-    add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since, policy_id,
-    plural, print_json, short_time, table,
+    EMPTY_WATCHLIST, add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
+    policy_id, plural, print_json, short_time, table,
 )
 from monitor.errors import UsageError
 
@@ -80,30 +80,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- check ------------------------------------------------------------------------------------
 
 
-def _run_checks(watchlist: Any, store: Any, names: list[str], show_progress: bool) -> list[Any]:
+def _check_and_deliver(watchlist: Any, names: list[str], deliver: bool, show_progress: bool) -> tuple[list[Any], Any]:
+    """Run `monitor.scheduler.check_and_deliver` (the service's own check-then-send), with a
+    progress bar on a terminal."""
     import asyncio
 
-    from monitor.pipeline import check_all
+    from monitor.scheduler import check_and_deliver
 
-    entries = watchlist.select(names)
+    selected = names or None
     if not show_progress:
-        return asyncio.run(check_all(watchlist, store, names=names or None))
+        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=console(), transient=True) as progress:
-        task = progress.add_task("", total=len(entries))
+        task = progress.add_task("", total=len(watchlist.select(names)))
 
         def advance(outcome: Any) -> None:
             progress.update(task, advance=1, description=f"{outcome.policy}: {outcome.outcome}")
 
-        return asyncio.run(check_all(watchlist, store, names=names or None, progress=advance))
-
-
-def _deliver(watchlist: Any, store: Any) -> Any:
-    from alerts import build_channels, deliver_pending
-
-    return deliver_pending(store.db, build_channels(watchlist.channels, watchlist.base_dir))
+        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, progress=advance))
 
 
 def _outcome_detail(outcome: Any) -> str:
@@ -124,11 +120,10 @@ def _outcome_detail(outcome: Any) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
     if not watchlist.policies:
-        raise UsageError(f"{watchlist.path} watches nothing yet; add a policy with `policy-monitor add URL --name NAME`")
+        raise UsageError(f"{watchlist.path} {EMPTY_WATCHLIST}")
     watchlist.select(args.names)  # unknown names fail before anything is fetched
-    with open_store(watchlist) as store:
-        outcomes = _run_checks(watchlist, store, args.names, show_progress=sys.stdout.isatty() and not args.json)
-        report = None if args.no_deliver else _deliver(watchlist, store)
+    outcomes, report = _check_and_deliver(watchlist, args.names, deliver=not args.no_deliver,
+                                          show_progress=sys.stdout.isatty() and not args.json)
     failed = [o for o in outcomes if o.outcome == "error"]
     if args.json:
         print_json({

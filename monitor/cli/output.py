@@ -21,6 +21,10 @@ if TYPE_CHECKING:  # rich loads when something is drawn: `--json` and `--help` n
 
     from monitor.watchlist import Watchlist
 
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan", "none": "dim"}
+"""Rich style of each change severity, the same in every command that shows one."""
+EMPTY_WATCHLIST = "watches nothing yet; add a policy with `policy-monitor add URL --name NAME`"
+"""What `check` and `list` say after the watchlist's path when it has no policies."""
 
 
 # -- printing ---------------------------------------------------------------------------------

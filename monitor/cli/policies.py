@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from monitor.cli.output import (
-    add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
+    EMPTY_WATCHLIST, add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
 )
 from monitor.errors import UsageError
 
@@ -125,7 +125,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         print_json(rows)
         return 0
     if not rows:
-        console().print(f"{watchlist.path} watches nothing yet; add a policy with `policy-monitor add URL --name NAME`")
+        console().print(f"{watchlist.path} {EMPTY_WATCHLIST}")
         return 0
     console().print(table(
         f"{plural(len(rows), 'policy', 'policies')} in {watchlist.path} (database {database_path(watchlist)})",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from monitor.cli.output import print_json
+from monitor.cli.output import SEVERITY_STYLE, existing_store, open_watchlist, print_json, short_time
 from monitor.errors import UsageError
 
 ALERT_STATUSES = ("pending", "delivered", "failed")
@@ -100,18 +100,6 @@ def _print_once(summary: Any) -> None:
 # alerts
 
 
-def _open_store(args: argparse.Namespace) -> tuple[Any, Any] | None:
-    """(watchlist, store) or None when there is no database yet (nothing checked, no alerts)."""
-    from monitor.watchlist import database_path, load_watchlist
-    from store import Store
-
-    watchlist = load_watchlist(args.watchlist)
-    database = database_path(watchlist)
-    if not database.exists():
-        return None
-    return watchlist, Store(database)
-
-
 def _alert_json(row: dict[str, Any]) -> dict[str, Any]:
     data = dict(row)
     try:
@@ -126,10 +114,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
-    opened = _open_store(args)
+    store = existing_store(open_watchlist(args))  # no database yet: nothing checked, no alerts
     rows: list[dict[str, Any]] = []
-    if opened:
-        _, store = opened
+    if store is not None:
         with store:
             rows = list_alerts(store.db, status=args.status, limit=args.limit or None)
     if args.json:
@@ -151,11 +138,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     if with_errors:
         table.add_column("last error", overflow="fold", min_width=20)
     status_style = {"delivered": "green", "pending": "yellow", "failed": "red"}
-    severity_style = {"high": "bold red", "medium": "yellow", "low": "cyan"}
     for row in rows:
         table.add_row(
-            row["id"][:8], (row["created_at"] or "").replace("T", " ")[:16], row["policy"] or "", row["channel"] or "",
-            row["kind"] or "", Text(row["severity"] or "", style=severity_style.get(row["severity"], "")),
+            row["id"][:8], short_time(row["created_at"]), row["policy"] or "", row["channel"] or "",
+            row["kind"] or "", Text(row["severity"] or "", style=SEVERITY_STYLE.get(row["severity"], "")),
             Text(row["status"] or "", style=status_style.get(row["status"], "")), str(row["attempts"] or 0),
             *([Text(row["last_error"] or "")] if with_errors else []),
         )
@@ -164,22 +150,20 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def cmd_alerts_retry(args: argparse.Namespace) -> int:
-    from alerts import build_channels
+    from alerts import build_channels, deliver_pending
     from alerts.outbox import retry_now
-    from monitor.scheduler import deliver_now
 
     as_json = getattr(args, "json", False)
-    opened = _open_store(args)
+    watchlist = open_watchlist(args)
+    store = existing_store(watchlist)
     made_due, delivered, failed, errors = 0, 0, 0, []
-    if opened:
-        watchlist, store = opened
-        channels = build_channels(watchlist.channels, watchlist.base_dir)
+    if store is not None:
         with store:
+            channels = build_channels(watchlist.channels, watchlist.base_dir)
             made_due = retry_now(store.db)
-            database = store.path
-        if made_due:
-            report = deliver_now(database, channels)
-            delivered, failed, errors = report.delivered, report.failed, list(report.errors)
+            if made_due:
+                report = deliver_pending(store.db, channels)
+                delivered, failed, errors = report.delivered, report.failed, list(report.errors)
     if as_json:
         print_json({"retried": made_due, "delivered": delivered, "failed": failed, "errors": errors})
     else:
