@@ -270,7 +270,7 @@ def log_delivery(report: Any) -> None:
 
 
 def deliver_now(database: Path, channels: dict[str, Any]) -> Any:
-    """Deliver every due outbox row once, in this thread (for `run --once`, `alerts retry`, demo)."""
+    """Deliver every due outbox row once, in this thread, on a connection of its own (`check_and_deliver`)."""
     from alerts import deliver_pending
     from store import Store
 
