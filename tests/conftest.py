@@ -12,13 +12,21 @@ and a throw-away watchlist pointing at it.
     policy_server.url("/privacy")                                     # http://127.0.0.1:PORT/privacy
     policy_server.requests("/privacy")                                # request headers seen, oldest first
 
+`webhook_receiver(fail_first=0)` starts a `WebhookReceiver`: it records every alert POSTed to
+`receiver.url` (`requests`: path, headers, JSON body, client address; `attempts` / `delivered`: the
+alert ids tried / accepted) and answers 500 to the first `fail_first` requests.
+
 `tmp_watchlist(policies=[...], settings={...}, channels={...})` writes a watchlist.yaml in tmp_path
 (database next to it, confirmation delay 0, one `file` channel `archive`) and returns its Path.
-`seed_html(index)` turns tests/fixtures/seeds/*.txt (real policies) into an HTML page.
+
+Fixture files: `FIXTURES`, `SEEDS_DIR` (real scraped policies), `BENCH_CASES`, `EVAL_CASES`, and
+`REPO_ROOT`. `seed_text(index)` reads one seed policy; `seed_html(index)` makes it an HTML page;
+`bench_page(case, "old" | "new")` reads one page of a benchmark case.
 """
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -31,8 +39,12 @@ from typing import Any, Callable, Iterator
 import pytest
 from ruamel.yaml import YAML
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SEEDS = sorted((FIXTURES / "seeds").glob("*.txt"))
+REPO_ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = REPO_ROOT / "tests" / "fixtures"
+SEEDS_DIR = FIXTURES / "seeds"
+SEEDS = sorted(SEEDS_DIR.glob("*.txt"))
+BENCH_CASES = FIXTURES / "bench" / "cases"
+EVAL_CASES = FIXTURES / "eval"
 
 
 @dataclass
@@ -52,7 +64,28 @@ def _as_bytes(body: str | bytes) -> bytes:
     return body.encode("utf-8") if isinstance(body, str) else body
 
 
-class PolicyServer:
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 (a free port), serving from a daemon thread until `close`."""
+
+    def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class PolicyServer(LoopbackServer):
     """A threaded HTTP server on 127.0.0.1; pages are changed with `set` between checks."""
 
     def __init__(self) -> None:
@@ -60,15 +93,7 @@ class PolicyServer:
         self._queued: dict[str, list[Page]] = {}
         self._requests: dict[str, list[dict[str, str]]] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-        self._thread.start()
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._serve(self._handler_class())
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -156,16 +181,77 @@ class PolicyServer:
 
         return Handler
 
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
 
 @pytest.fixture
 def policy_server() -> Iterator[PolicyServer]:
+    """A `PolicyServer` on 127.0.0.1 serving no page yet; shut down after the test."""
     server = PolicyServer()
     yield server
     server.close()
+
+
+class WebhookReceiver(LoopbackServer):
+    """An HTTP/1.1 (keep-alive) server on 127.0.0.1 recording every POSTed alert; answers 500 to the
+    first `fail_first` requests and 200 to the others."""
+
+    def __init__(self, fail_first: int = 0) -> None:
+        self.fail_first = fail_first
+        self.requests: list[dict[str, Any]] = []
+        """Each POST, oldest first: `path`, `headers` (as sent), `body` (parsed JSON), `client` (address)."""
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real webhook receivers do
+
+            def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                with receiver._lock:
+                    receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
+                                              "client": self.client_address})
+                    accept = len(receiver.requests) > receiver.fail_first
+                self.send_response(200 if accept else 500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self._serve(Handler)
+        self.url = self.base_url + "/hook"
+
+    def _received(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self.requests)
+
+    @property
+    def accepted(self) -> list[dict[str, Any]]:
+        """The requests answered 200."""
+        return self._received()[self.fail_first:]
+
+    @property
+    def attempts(self) -> list[str | None]:
+        """The alert id of every request, oldest first (None for a body without one, e.g. Apprise's)."""
+        return [request["body"].get("id") for request in self._received()]
+
+    @property
+    def delivered(self) -> list[str | None]:
+        """The alert id of every accepted request, oldest first."""
+        return [request["body"].get("id") for request in self.accepted]
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
+    """Factory starting a `WebhookReceiver(fail_first=...)`; all are shut down after the test."""
+    started: list[WebhookReceiver] = []
+
+    def start(fail_first: int = 0) -> WebhookReceiver:
+        started.append(WebhookReceiver(fail_first))
+        return started[-1]
+
+    yield start
+    for receiver in started:
+        receiver.close()
 
 
 def unused_port() -> int:
@@ -176,8 +262,13 @@ def unused_port() -> int:
 
 
 def seed_text(index: int) -> str:
-    """The text of one real scraped policy from tests/fixtures/seeds (0-4: fr, ?, ?, cs, ?)."""
+    """The text of one real scraped policy from tests/fixtures/seeds (0-4: fr, ru, nl, cs, es)."""
     return SEEDS[index].read_text(encoding="utf-8")
+
+
+def bench_page(case: str, side: str) -> str:
+    """The `old` or `new` HTML page of one benchmark case in tests/fixtures/bench/cases."""
+    return (BENCH_CASES / case / f"{side}.html").read_text(encoding="utf-8")
 
 
 def seed_html(index: int, title: str = "Privacy policy", extra: str = "") -> str:

@@ -9,14 +9,12 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import unused_port
+from conftest import WebhookReceiver, unused_port
 from alerts import Alert, CHANNEL_KINDS, build_alerts, build_channels, deliver_pending
 from alerts.channels import FileChannel
 from alerts.model import render_html, render_markdown, render_text
@@ -65,53 +63,16 @@ def retention_comparison(severity: str = "high") -> Comparison:
     )
 
 
-class Receiver:
-    """An HTTP server on 127.0.0.1 that records every POST and answers 500 to the first `failures`."""
-
-    def __init__(self, failures: int = 0) -> None:
-        self.failures = failures
-        self.requests: list[dict] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as real webhook receivers do
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body),
-                                          "client": self.client_address})
-                status = 500 if len(receiver.requests) <= receiver.failures else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/policy"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    @property
-    def accepted(self) -> list[dict]:
-        return self.requests[self.failures:]
+@pytest.fixture
+def receiver(webhook_receiver) -> WebhookReceiver:
+    """A webhook receiver on 127.0.0.1 (conftest) that accepts every alert."""
+    return webhook_receiver()
 
 
 @pytest.fixture
-def receiver():
-    server = Receiver()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-
-
-@pytest.fixture
-def flaky_receiver():
-    server = Receiver(failures=2)
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+def flaky_receiver(webhook_receiver) -> WebhookReceiver:
+    """A webhook receiver on 127.0.0.1 (conftest) that answers 500 twice, then accepts."""
+    return webhook_receiver(fail_first=2)
 
 
 class Mailbox:

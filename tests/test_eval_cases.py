@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import EVAL_CASES
 from monitor.analysis.describe import duration_days
 from monitor.cli import main
 
-EVAL_DIR = Path(__file__).parent / "fixtures" / "eval"
-CASES = sorted(p.parent for p in EVAL_DIR.glob("*/expected.json"))
+CASES = sorted(p.parent for p in EVAL_CASES.glob("*/expected.json"))
 
 KNOWN_MISSES: dict[str, str] = {
     # cue words pointing at the wrong category

@@ -9,16 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, policy_page, seed_html, seed_text, unused_port
+from conftest import bench_page, policy_page, seed_html, seed_text, unused_port
 from monitor.pipeline import check_all, derive_facts, reprocess
 from monitor.watchlist import database_path, load_watchlist
 from store import Store
 
-BENCH = FIXTURES / "bench" / "cases"
-RETENTION_OLD = (BENCH / "en-retention-period" / "old.html").read_text(encoding="utf-8")
-RETENTION_NEW = (BENCH / "en-retention-period" / "new.html").read_text(encoding="utf-8")
-NOISE_OLD = (BENCH / "en-noise" / "old.html").read_text(encoding="utf-8")
-NOISE_NEW = (BENCH / "en-noise" / "new.html").read_text(encoding="utf-8")
+RETENTION_OLD = bench_page("en-retention-period", "old")
+RETENTION_NEW = bench_page("en-retention-period", "new")
+NOISE_OLD = bench_page("en-noise", "old")
+NOISE_NEW = bench_page("en-noise", "new")
 
 
 def run_checks(path: Path, *names: str):
@@ -59,6 +58,19 @@ def watch(policy_server, tmp_watchlist):
     return make
 
 
+@pytest.fixture
+def checked_once(policy_server, watch):
+    """`watch(...)` with RETENTION_OLD served and already checked once: it is version 1."""
+
+    def make(**options) -> Path:
+        policy_server.set("/privacy", RETENTION_OLD)
+        path = watch(**options)
+        check_one(path)
+        return path
+
+    return make
+
+
 def test_first_check_stores_version_one_and_no_alert(policy_server, watch):
     policy_server.set("/privacy", RETENTION_OLD)
     path = watch()
@@ -75,10 +87,8 @@ def test_first_check_stores_version_one_and_no_alert(policy_server, watch):
     assert outbox_kinds(path) == []
 
 
-def test_facts_are_derived_from_the_stored_text_when_first_asked_for_then_kept(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_facts_are_derived_from_the_stored_text_when_first_asked_for_then_kept(policy_server, checked_once):
+    path = checked_once()
     policy_server.set("/privacy", RETENTION_NEW)
     assert check_one(path).material
     with open_store(path) as store:
@@ -92,10 +102,8 @@ def test_facts_are_derived_from_the_stored_text_when_first_asked_for_then_kept(p
         assert store.fact_history(pid)[1]["facts"]["retention"] == ["P24M"]
 
 
-def test_an_unchanged_page_adds_a_check_but_no_version(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_an_unchanged_page_adds_a_check_but_no_version(policy_server, checked_once):
+    path = checked_once()
     outcome = check_one(path)
     assert outcome.outcome == "unchanged" and outcome.version_seq == 1 and not outcome.new_version
     assert len(versions(path)) == 1
@@ -103,10 +111,8 @@ def test_an_unchanged_page_adds_a_check_but_no_version(policy_server, watch):
         assert [c["outcome"] for c in store.checks(store.policy_id("example"))] == ["unchanged", "new_version"]
 
 
-def test_a_material_change_stores_version_two_its_changes_and_one_alert(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_a_material_change_stores_version_two_its_changes_and_one_alert(policy_server, checked_once):
+    path = checked_once()
     policy_server.set("/privacy", RETENTION_NEW)
     outcome = check_one(path)
     assert outcome.outcome == "new_version" and outcome.version_seq == 2
@@ -213,10 +219,8 @@ SUSPECT_PAGES = {
 
 
 @pytest.mark.parametrize("case", list(SUSPECT_PAGES))
-def test_a_suspect_page_is_held_back_not_stored_as_the_policy(policy_server, watch, case):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_a_suspect_page_is_held_back_not_stored_as_the_policy(policy_server, checked_once, case):
+    path = checked_once()
     policy_server.set("/privacy", SUSPECT_PAGES[case])
     outcome = check_one(path)
     assert outcome.outcome == "suspect", outcome
@@ -228,10 +232,8 @@ def test_a_suspect_page_is_held_back_not_stored_as_the_policy(policy_server, wat
         assert second.outcome == "suspect" and second.alerts == ["failure"]
 
 
-def test_a_page_served_in_another_language_is_a_warning_not_a_change(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch(language="en")
-    check_one(path)
+def test_a_page_served_in_another_language_is_a_warning_not_a_change(policy_server, checked_once):
+    path = checked_once(language="en")
     policy_server.set("/privacy", seed_html(2))  # the Dutch policy
     outcome = check_one(path)
     assert outcome.outcome == "suspect"
@@ -240,10 +242,8 @@ def test_a_page_served_in_another_language_is_a_warning_not_a_change(policy_serv
     assert [v.seq for v in versions(path)] == [1]
 
 
-def test_a_page_flipping_back_is_recorded_but_raises_no_alert(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_a_page_flipping_back_is_recorded_but_raises_no_alert(policy_server, checked_once):
+    path = checked_once()
     policy_server.set("/privacy", RETENTION_NEW)
     assert check_one(path).alerts == ["change"]
     policy_server.set("/privacy", RETENTION_OLD)
@@ -258,10 +258,8 @@ def test_a_page_flipping_back_is_recorded_but_raises_no_alert(policy_server, wat
                    if c["seq"] == 3)
 
 
-def test_a_change_is_believed_only_when_a_second_fetch_confirms_it(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch(settings={"confirm_changes": True, "confirm_delay": 0})
-    check_one(path)
+def test_a_change_is_believed_only_when_a_second_fetch_confirms_it(policy_server, checked_once):
+    path = checked_once(settings={"confirm_changes": True, "confirm_delay": 0})
     # The check's fetch sees the new text; the immediate re-fetch sees something else again.
     policy_server.queue("/privacy", RETENTION_NEW, NOISE_OLD)
     before = len(policy_server.requests("/privacy"))
@@ -275,10 +273,8 @@ def test_a_change_is_believed_only_when_a_second_fetch_confirms_it(policy_server
     assert confirmed.outcome == "new_version" and confirmed.alerts == ["change"]
 
 
-def test_reprocess_adds_no_false_change(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_reprocess_adds_no_false_change(policy_server, checked_once):
+    path = checked_once()
     policy_server.set("/privacy", RETENTION_NEW)
     check_one(path)
     check_one(path)
@@ -289,10 +285,8 @@ def test_reprocess_adds_no_false_change(policy_server, watch):
     assert [v.seq for v in versions(path)] == [1, 2]
 
 
-def test_reprocess_rederives_from_raw_snapshots_as_a_technical_version(policy_server, watch, tmp_watchlist):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+def test_reprocess_rederives_from_raw_snapshots_as_a_technical_version(policy_server, checked_once, tmp_watchlist):
+    path = checked_once()
     alerts_before = outbox_kinds(path)
     # The user now drops the page's lists (a normalisation choice): history is re-derived, not re-fetched.
     tmp_watchlist([{"name": "example", "url": policy_server.url("/privacy"), "language": "en", "remove": "ul"}])
@@ -344,10 +338,8 @@ def test_a_batch_read_in_worker_processes_is_stored_exactly_as_one_read_inline(p
     assert stored[2] == stored[0]
 
 
-def test_a_change_judged_in_a_worker_process_raises_the_same_alert(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch(settings={"workers": 1})
-    check_one(path)
+def test_a_change_judged_in_a_worker_process_raises_the_same_alert(policy_server, checked_once):
+    path = checked_once(settings={"workers": 1})
     policy_server.set("/privacy", RETENTION_NEW)
     outcome = check_one(path)
     assert outcome.outcome == "new_version" and outcome.material and outcome.alerts == ["change"]
@@ -392,10 +384,8 @@ def test_a_long_policy_may_mention_captcha_and_access_denied_in_its_body():
     assert suspect_reason("# Privacy policy\n" + body, previous_text="x" * 10 * len(body)).startswith("lost most")
 
 
-def test_a_policy_that_really_got_shorter_is_believed_once_it_stays_that_way(policy_server, watch):
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch(settings={"failure_threshold": 3})
-    check_one(path)
+def test_a_policy_that_really_got_shorter_is_believed_once_it_stays_that_way(policy_server, checked_once):
+    path = checked_once(settings={"failure_threshold": 3})
     shorter = policy_page("Privacy policy", "We keep your data for 24 months after your last login.",
                           "We do not share it with anyone. Write to privacy@example.com.")
     policy_server.set("/privacy", shorter)
@@ -427,14 +417,12 @@ def test_new_selectors_give_a_technical_version_not_a_change(policy_server, watc
     assert check_one(path).outcome == "unchanged" and len(versions(path)) == 2
 
 
-def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_changes(policy_server, watch,
+def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_changes(policy_server, checked_once,
                                                                                     monkeypatch):
     import monitor.normalize
     import monitor.pipeline
 
-    policy_server.set("/privacy", RETENTION_OLD)
-    path = watch()
-    check_one(path)
+    path = checked_once()
 
     # A later release reads pages differently (here: it also keeps a line the old one dropped).
     read_html = monitor.normalize.normalize_html

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -75,17 +78,25 @@ def _scheduled(service: Service) -> dict:
     return {job.id: job for job in service.scheduler.get_jobs()}
 
 
+@contextmanager
+def paused_service(watchlist_path: Path) -> Iterator[Service]:
+    """A `Service` on the watchlist with its store open and every entry scheduled on a paused
+    scheduler (nothing runs); enter it inside a running event loop."""
+    service = Service(load_watchlist(watchlist_path))
+    service.store = Store(database_path(service.watchlist))
+    service.scheduler.start(paused=True)
+    try:
+        service.schedule_all()
+        yield service
+    finally:
+        service.scheduler.shutdown(wait=False)
+        service.store.close()
+
+
 def test_overdue_entries_run_at_once_the_others_one_interval_after_their_last_check(three_policies):
     async def scenario() -> dict:
-        service = Service(load_watchlist(three_policies))
-        service.store = Store(database_path(service.watchlist))
-        service.scheduler.start(paused=True)
-        try:
-            service.schedule_all()
+        with paused_service(three_policies) as service:
             return _scheduled(service)
-        finally:
-            service.scheduler.shutdown(wait=False)
-            service.store.close()
 
     started = datetime.now(timezone.utc)
     jobs = asyncio.run(scenario())
@@ -104,11 +115,7 @@ def test_overdue_entries_run_at_once_the_others_one_interval_after_their_last_ch
 
 def test_reload_adds_removes_and_reschedules_jobs(three_policies, tmp_watchlist):
     async def scenario() -> tuple[dict, bool]:
-        service = Service(load_watchlist(three_policies))
-        service.store = Store(database_path(service.watchlist))
-        service.scheduler.start(paused=True)
-        try:
-            service.schedule_all()
+        with paused_service(three_policies) as service:
             tmp_watchlist(policies=[
                 {"name": "hourly", "url": "http://127.0.0.1:9/a", "every": "30m"},   # rescheduled
                 {"name": "daily", "url": "http://127.0.0.1:9/b2", "every": "1d"},    # url edited
@@ -117,9 +124,6 @@ def test_reload_adds_removes_and_reschedules_jobs(three_policies, tmp_watchlist)
             reloaded = service.reload("test")
             assert service.entries["daily"].url.endswith("/b2")  # the next check uses the new URL
             return _scheduled(service), reloaded
-        finally:
-            service.scheduler.shutdown(wait=False)
-            service.store.close()
 
     jobs, reloaded = asyncio.run(scenario())
     assert reloaded
@@ -130,17 +134,10 @@ def test_reload_adds_removes_and_reschedules_jobs(three_policies, tmp_watchlist)
 
 def test_a_broken_edit_keeps_the_previous_watchlist_and_is_reported_once(three_policies, caplog):
     async def scenario() -> tuple[list[bool], Service]:
-        service = Service(load_watchlist(three_policies))
-        service.store = Store(database_path(service.watchlist))
-        service.scheduler.start(paused=True)
-        try:
-            service.schedule_all()
+        with paused_service(three_policies) as service:
             three_policies.write_text("policies:\n  - name: [broken\n", encoding="utf-8")
             results = [service.reload("file changed"), service.reload("file changed")]
             return results, service
-        finally:
-            service.scheduler.shutdown(wait=False)
-            service.store.close()
 
     with caplog.at_level(logging.INFO, logger="monitor.service"):
         results, service = asyncio.run(scenario())

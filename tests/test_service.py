@@ -1,8 +1,8 @@
 """`policy-monitor run`, `run --once`, `alerts` and `alerts retry`, end to end.
 
 Policy pages come from a real HTTP server on 127.0.0.1 (conftest's `policy_server`) and webhook
-alerts go to a real receiver on 127.0.0.1 that counts alert ids. The service runs as a real
-subprocess where signals matter (SIGTERM, SIGKILL, SIGHUP).
+alerts go to a real receiver on 127.0.0.1 that counts alert ids (conftest's `webhook_receiver`).
+The service runs as a real subprocess where signals matter (SIGTERM, SIGKILL, SIGHUP).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Callable
 
@@ -42,58 +40,6 @@ def policy(retention: str = RETENTION_12_MONTHS, countries: str = "Ireland and G
         "# Your rights",
         "You can access, correct or delete your data at any time by writing to privacy@example.com.",
     )
-
-
-class WebhookReceiver:
-    """Accepts alert POSTs on 127.0.0.1; answers 500 to the first `fail_first` of them."""
-
-    def __init__(self, fail_first: int = 0) -> None:
-        self.fail_first = fail_first
-        self.attempts: list[str] = []
-        self.delivered: list[str] = []
-        self._lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 (http.server naming)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                with receiver._lock:
-                    receiver.attempts.append(body["id"])
-                    accept = len(receiver.attempts) > receiver.fail_first
-                    if accept:
-                        receiver.delivered.append(body["id"])
-                self.send_response(200 if accept else 500)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/hook"
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    made: list[WebhookReceiver] = []
-
-    def make(fail_first: int = 0) -> WebhookReceiver:
-        made.append(WebhookReceiver(fail_first))
-        return made[-1]
-
-    yield make
-    for hook in made:
-        hook.close()
 
 
 @pytest.fixture(autouse=True)
@@ -152,6 +98,7 @@ class ServiceProcess:
 
 @pytest.fixture
 def services():
+    """Factory starting a `ServiceProcess` on a watchlist; any still running is killed after the test."""
     started: list[ServiceProcess] = []
 
     def start(watchlist: Path) -> ServiceProcess:
@@ -162,6 +109,37 @@ def services():
     for service in started:
         if service.process.poll() is None:
             service.kill()
+
+
+@pytest.fixture
+def watching(policy_server, tmp_watchlist, services):
+    """Serve `policy()` at `/<name>`, start `policy-monitor run` on a watchlist of that one policy,
+    and return (watchlist path, service) once the service has fetched the page."""
+
+    def start(name: str, every: str, delay: float = 0.0) -> tuple[Path, ServiceProcess]:
+        policy_server.set(f"/{name}", policy(), delay=delay)
+        path = tmp_watchlist(policies=[{"name": name, "url": policy_server.url(f"/{name}"), "every": every}])
+        service = services(path)
+        wait_for(lambda: policy_server.requests(f"/{name}"), what=f"the first check of {name}")
+        return path, service
+
+    return start
+
+
+@pytest.fixture
+def shop_alerting(policy_server, tmp_watchlist):
+    """Serve `policy()` at /p and write a watchlist: `shop` (/p) every second, alerts to the webhook
+    `hook` (and nowhere else); returns its path."""
+
+    def write(hook) -> Path:
+        policy_server.set("/p", policy())
+        return tmp_watchlist(
+            policies=[{"name": "shop", "url": policy_server.url("/p"), "every": "1s"}],
+            channels={"hook": {"kind": "webhook", "url": hook.url, "timeout": 5}},
+            defaults={"alerts": ["hook"]},
+        )
+
+    return write
 
 
 def alert_lines(watchlist: Path) -> list[dict]:
@@ -227,14 +205,9 @@ def test_run_once_with_nothing_due_does_nothing_silently(policy_server, tmp_watc
 # run (the service)
 
 
-def test_run_checks_on_the_interval_alerts_on_a_material_change_and_stops_on_sigterm(
-    policy_server, tmp_watchlist, services
-):
-    policy_server.set("/p", policy())
-    path = tmp_watchlist(policies=[{"name": "shop", "url": policy_server.url("/p"), "every": "2s"}])
-    service = services(path)
-    wait_for(lambda: policy_server.requests("/p"), what="the first check")
-    policy_server.set("/p", policy(RETENTION_5_YEARS))
+def test_run_checks_on_the_interval_alerts_on_a_material_change_and_stops_on_sigterm(policy_server, watching):
+    path, service = watching("shop", every="2s")
+    policy_server.set("/shop", policy(RETENTION_5_YEARS))
 
     [alert] = wait_for(lambda: alert_lines(path), timeout=20, what="the alert")
     assert alert["policy"] == "shop" and "5 years" in alert["title"]
@@ -244,24 +217,16 @@ def test_run_checks_on_the_interval_alerts_on_a_material_change_and_stops_on_sig
     assert checks_of(path.parent, "shop")[:1] == ["new_version"]
 
 
-def test_sigterm_lets_the_check_in_flight_finish(policy_server, tmp_watchlist, services):
-    policy_server.set("/slow", policy(), delay=1.5)
-    path = tmp_watchlist(policies=[{"name": "slow", "url": policy_server.url("/slow"), "every": "1h"}])
-    service = services(path)
-    wait_for(lambda: policy_server.requests("/slow"), what="the check to start")
+def test_sigterm_lets_the_check_in_flight_finish(watching):
+    path, service = watching("slow", every="1h", delay=1.5)  # returns as the slow check starts
     assert service.stop(signal.SIGTERM) == 0, service.log
     assert checks_of(path.parent, "slow") == ["new_version"], service.log  # finished and recorded, not cut off
     assert service.events("stopping") and not service.events("checks_abandoned")
 
 
-def test_a_run_killed_mid_check_loses_and_doubles_no_alert(policy_server, tmp_watchlist, services, receiver):
-    hook = receiver()
-    policy_server.set("/p", policy())
-    path = tmp_watchlist(
-        policies=[{"name": "shop", "url": policy_server.url("/p"), "every": "1s"}],
-        channels={"hook": {"kind": "webhook", "url": hook.url, "timeout": 5}},
-        defaults={"alerts": ["hook"]},
-    )
+def test_a_run_killed_mid_check_loses_and_doubles_no_alert(policy_server, shop_alerting, services, webhook_receiver):
+    hook = webhook_receiver()
+    path = shop_alerting(hook)
     assert main(["--watchlist", str(path), "run", "--once"]) == 0  # the baseline version
 
     policy_server.set("/p", policy(RETENTION_5_YEARS), delay=5)  # a slow answer: the kill lands mid-check
@@ -283,14 +248,9 @@ def test_a_run_killed_mid_check_loses_and_doubles_no_alert(policy_server, tmp_wa
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_a_failing_webhook_still_gets_the_alert_exactly_once(policy_server, tmp_watchlist, receiver, capsys):
-    hook = receiver(fail_first=2)
-    policy_server.set("/p", policy())
-    path = tmp_watchlist(
-        policies=[{"name": "shop", "url": policy_server.url("/p"), "every": "1s"}],
-        channels={"hook": {"kind": "webhook", "url": hook.url, "timeout": 5}},
-        defaults={"alerts": ["hook"]},
-    )
+def test_a_failing_webhook_still_gets_the_alert_exactly_once(policy_server, shop_alerting, webhook_receiver, capsys):
+    hook = webhook_receiver(fail_first=2)
+    path = shop_alerting(hook)
     watchlist = ["--watchlist", str(path)]
     assert main([*watchlist, "run", "--once"]) == 0
     time.sleep(1.1)
@@ -316,12 +276,9 @@ def test_a_failing_webhook_still_gets_the_alert_exactly_once(policy_server, tmp_
     assert pending["id"][:8] in table and "delivered" in table and "shop" in table
 
 
-def test_the_watchlist_is_reloaded_when_the_file_changes(policy_server, tmp_watchlist, services):
-    policy_server.set("/a", policy())
+def test_the_watchlist_is_reloaded_when_the_file_changes(policy_server, watching):
     policy_server.set("/b", policy())
-    path = tmp_watchlist(policies=[{"name": "a", "url": policy_server.url("/a"), "every": "1h"}])
-    service = services(path)
-    wait_for(lambda: policy_server.requests("/a"), what="the first check")
+    path, service = watching("a", every="1h")
 
     add_policy(path, {"name": "b", "url": policy_server.url("/b"), "every": "1h"})
     wait_for(lambda: policy_server.requests("/b"), timeout=20, what="the added policy to be checked")

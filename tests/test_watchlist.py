@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO_ROOT
 from monitor.errors import UsageError, WatchlistError
 from monitor.watchlist import add_policy, database_path, load_watchlist, parse_interval, remove_policy
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 HAND_WRITTEN = """\
 # My watchlist (hand-written; this comment must survive CLI edits)
