@@ -241,6 +241,84 @@ def test_synonyms_and_contractions_say_the_same_thing(old, new):
     assert not compare_texts(old, new).material
 
 
+@pytest.mark.parametrize("language", ["en", None])
+def test_contractions_are_expanded_only_where_they_stand_whole(language):
+    from monitor.analysis.compare import _tokens, _word_changes
+
+    assert _tokens("We collect 'device' identifiers; we'd keep them.", language) == [
+        "we", "collect", "device", "identifiers", "we", "would", "keep", "them"]  # not "wouldevice"
+    assert _word_changes("We collect device IDs.", "We collect 'device' IDs.", language) == ((), ())
+    assert _tokens("The visit's log", language) == ["the", "visit", "s", "log"]  # no "it's" in "visit's"
+    assert _tokens("It's kept; we don't sell it and won't.", language) == _tokens(
+        "It is kept; we do not sell it and will not.", language)
+
+
+def test_synonym_phrases_are_replaced_only_as_whole_words():
+    from monitor.analysis.compare import _tokens
+
+    assert _tokens("our personal database", "en") == ["our", "personal", "database"]  # not "synonym…base"
+    assert _tokens("by e-mailing you", "en") == ["by", "e", "mailing", "you"]
+    assert _tokens("your personal data", "en") == _tokens("your personal information", "en")
+    assert _tokens("by e-mail.", "en") == _tokens("by email.", "en")
+    assert _tokens("por correo electrónico", "es") == _tokens("por e-mail", "es")
+
+
+def test_month_words_leave_out_cldr_narrow_forms_and_single_letters():
+    from monitor.analysis.compare import _is_date_token, _month_words
+
+    words = _month_words()
+    assert {"january", "jan", "mai", "juin", "мая", "ledna"} <= words
+    assert not [w for w in words if len(w) < 2]
+    assert not any(_is_date_token(letter) for letter in ("j", "f", "m", "a", "e", "o", "w", "и", "с"))
+    assert all(_is_date_token(word) for word in ("12", "1st", "avril", "d", "de"))  # "d'avril": an elided "de"
+
+
+@pytest.mark.parametrize("old, new, lang", [
+    ("# Conservazione\nDal 1 gennaio 2025 i dati sono cancellati e anonimizzati.",
+     "# Conservazione\nDal 1 gennaio 2025 i dati sono cancellati o anonimizzati.", "it"),  # "and" → "or"
+    ("# Updates\nFrom 1 May 2025 we send a notice.", "# Updates\nFrom 1 May 2025 we send notice.", "en"),
+])
+def test_a_one_letter_word_changed_next_to_a_date_is_no_date_change(old, new, lang):
+    rules = [c.rule for c in compare_texts(old, new, lang).changes]
+    assert rules and "words:date_only" not in rules
+
+
+def test_a_changed_clause_is_searched_for_places_and_read_for_word_changes_once(monkeypatch):
+    from collections import Counter
+
+    from monitor.analysis import compare
+    from monitor.analysis.facts import places
+
+    found, read = Counter(), Counter()
+    find_places, tokens = places.find_places, compare._tokens
+
+    def counting_places(text, lang, **options):
+        found[text] += 1
+        return find_places(text, lang, **options)
+
+    def counting_tokens(text, language=None):
+        read[text, language] += 1
+        return tokens(text, language)
+
+    monkeypatch.setattr(places, "find_places", counting_places)
+    monkeypatch.setattr(compare, "_tokens", counting_tokens)
+    compare._clause_facts.cache_clear()
+    compare._word_changes.cache_clear()
+    old = "# International transfers\nWe transfer your data outside the EEA to Canada under standard contractual clauses."
+    new = ("# International transfers\nWe transfer your data outside the EEA to Canada on the basis of an adequacy "
+           "decision instead.")
+    result = compare_texts(old, new, "en")
+    assert [c.category for c in result.changes] == ["transfer"]
+    assert found and max(found.values()) == 1, found
+    assert read and max(read.values()) == 1, read
+
+
+def test_a_month_moved_into_an_elided_de_is_a_date_change():
+    old = "# Mises à jour\nEn vigueur en avril 2025, remplace celle de janvier 2025."
+    new = "# Mises à jour\nEn vigueur en juin 2025, remplace celle d'avril 2025."
+    assert [c.rule for c in compare_texts(old, new, "fr").changes] == ["words:date_only"]
+
+
 def _spanish_close_to_portuguese() -> str:
     """Three paragraphs of the Spanish seed whose small words Portuguese largely shares."""
     from conftest import FIXTURES

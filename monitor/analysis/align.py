@@ -24,7 +24,6 @@ class ClausePair:
 
     old: Clause | None
     new: Clause | None
-    similarity: float = 0.0
     relocated: bool = False  # the text still exists on the other side: duplicated, split or merged
 
     @property
@@ -104,12 +103,12 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
                         candidates.append((score, i, j))
     candidates.sort(key=lambda t: (-t[0], abs(t[1] - t[2])))
 
-    paired_old: dict[int, tuple[int, float]] = {}
-    paired_new: dict[int, tuple[int, float]] = {}
-    for score, i, j in candidates:
+    paired_old: set[int] = set()
+    paired_new: dict[int, int] = {}
+    for _, i, j in candidates:
         if i not in paired_old and j not in paired_new:
-            paired_old[i] = (j, score)
-            paired_new[j] = (i, score)
+            paired_old.add(i)
+            paired_new[j] = i
 
     sides: dict[str, _Side] = {}
 
@@ -120,8 +119,7 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
     pairs: list[ClausePair] = []
     for j, clause in enumerate(new_rest):
         if j in paired_new:
-            i, score = paired_new[j]
-            pairs.append(ClausePair(old_rest[i], clause, score))
+            pairs.append(ClausePair(old_rest[paired_new[j]], clause))
         else:
             pairs.append(ClausePair(None, clause, relocated=side("old").contains(new_words[j])))
     for i, clause in enumerate(old_rest):

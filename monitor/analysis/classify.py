@@ -23,7 +23,6 @@ class Classification:
     category: str | None
     score: float = 0.0
     cues: list[str] = field(default_factory=list)
-    scores: dict[str, float] = field(default_factory=dict)
 
     @property
     def rule(self) -> str:
@@ -62,9 +61,9 @@ def classify_clause(text: str, section: str = "", language: str | None = None) -
             continue
         category = max(scores, key=lambda c: (scores[c], -PRIORITY.index(c)))
         if scores[category] > best.score:
-            best = Classification(category, scores[category], fired[category], scores)
+            best = Classification(category, scores[category], fired[category])
     if best.score < MIN_SCORE:
-        return Classification(None, best.score, [], best.scores)
+        return Classification(None, best.score)
     return best
 
 

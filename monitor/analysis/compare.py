@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,6 +34,8 @@ LABELLED_CATEGORIES = {"sharing": "recipients", "purpose": "purposes", "collecti
 ORDINAL = re.compile(r"^\d{1,4}(?:st|nd|rd|th|er|re|e|ème|o|a|º|ª)?$")
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 SHORT_DATE_CLAUSE_WORDS = 12
+# Small words inside dates: "1 de enero", "d'avril" (an elided "de"), "1st of May", "1 мая 2025 г." / "года".
+DATE_FILLERS = frozenset({"de", "del", "d", "of", "г", "года"})
 NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")  # "2.1", "iv", "a)" before a heading
 
 
@@ -49,6 +52,8 @@ class ClauseFacts:
     ages: list[int] = field(default_factory=list)
     seats: list[str] = field(default_factory=list)
     """Countries of the company's own address (controller's establishment), not destinations."""
+    places: list[str] = field(default_factory=list)
+    """Every country the clause names, whatever its role."""
 
 
 @dataclass
@@ -93,6 +98,7 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
         phones=contacts.find_phones(text, language),
         ages=sorted(set(minimum_ages)),
         seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
+        places=list(dict.fromkeys(p.code for p in named)),
     )
 
 
@@ -104,16 +110,21 @@ def _declared_date(text: str, language: str | None) -> "datetime.date | None":
 
 @lru_cache(maxsize=1)
 def _month_words() -> frozenset[str]:
+    """Words of month names (wide and abbreviated) in every known language. CLDR's narrow forms
+    ("J", "F", "M"; "1"… in Czech) and any other one-letter word are left out: they are ordinary
+    letters and words ("a", "e", "o", "и"), and numbers are dates' own business (ORDINAL)."""
     from babel import Locale
 
     words: set[str] = set()
     for code in known_languages():
         months = Locale(code).months
         for context in months.values():
-            for width in context.values():
-                for name in width.values():
+            for width, names in context.items():
+                if width == "narrow":
+                    continue
+                for name in names.values():
                     words.update(w.casefold().strip(".") for w in name.split())
-    return frozenset(words)
+    return frozenset(w for w in words if len(w) > 1)
 
 
 def _tokens(text: str, language: str | None = None) -> list[str]:
@@ -122,14 +133,10 @@ def _tokens(text: str, language: str | None = None) -> list[str]:
     folded = text.casefold()
     lexicon = load_lexicon(language) if language else None
     for known in [lexicon] if lexicon else lexicons_for(None):
-        for short, long in known.contractions:
-            if short in folded:
-                folded = folded.replace(short, long)
+        folded = known.expand_contractions(folded)
     if lexicon is None:
         return WORD.findall(folded)
-    for phrase, group in lexicon.synonyms.items():
-        if not WORD.fullmatch(phrase) and phrase in folded:
-            folded = folded.replace(phrase, f"synonym{group}")
+    folded = lexicon.mark_synonym_phrases(folded)
     return [f"synonym{lexicon.synonyms[w]}" if w in lexicon.synonyms else w for w in WORD.findall(folded)]
 
 
@@ -139,9 +146,12 @@ def _similar(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= TYPO_SIMILARITY
 
 
-def _word_changes(old: str, new: str, language: str | None = None) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=4096)
+def _word_changes(old: str, new: str, language: str | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(removed, added) words, read once per pair of texts: the whole document's rewordings and
+    each clause's judgement both need them."""
     old_counts, new_counts = Counter(_tokens(old, language)), Counter(_tokens(new, language))
-    return list((old_counts - new_counts).elements()), list((new_counts - old_counts).elements())
+    return tuple((old_counts - new_counts).elements()), tuple((new_counts - old_counts).elements())
 
 
 def _changed_words(old: str, new: str, context: int = 2) -> str:
@@ -163,10 +173,10 @@ def _changed_words(old: str, new: str, context: int = 2) -> str:
 
 
 def _is_date_token(token: str) -> bool:
-    return bool(ORDINAL.match(token)) or token in _month_words() or token in {"de", "del", "of", "г", "года"}
+    return bool(ORDINAL.match(token)) or token in _month_words() or token in DATE_FILLERS
 
 
-def _is_date_change(old: str, new: str, changed: list[str], language: str | None) -> bool:
+def _is_date_change(old: str, new: str, changed: Sequence[str], language: str | None) -> bool:
     """Only date words changed, in a clause that states a date."""
     if not changed or not all(_is_date_token(w) for w in changed):
         return False
@@ -176,7 +186,13 @@ def _is_date_change(old: str, new: str, changed: list[str], language: str | None
     return short and bool(YEAR.search(old)) and bool(YEAR.search(new))
 
 
-def _substantive(removed: list[str], added: list[str], language: str | None) -> list[str]:
+@lru_cache(maxsize=None)
+def _negations(language: str | None) -> frozenset[str]:
+    """Words that turn a statement around ("not", "nicht"): the language's, or every language's."""
+    return frozenset().union(*(lx.negations for lx in lexicons_for(language)))
+
+
+def _substantive(removed: Sequence[str], added: Sequence[str], language: str | None) -> list[str]:
     """Changed words that carry meaning: not function words, not typo fixes of each other."""
     lexicons = lexicons_for(language)
     function_words = frozenset().union(*(lx.function_words for lx in lexicons))
@@ -462,8 +478,10 @@ def _judge_wording(pair: ClausePair, language: str | None, systematic: frozenset
     return substantive
 
 
-def _category_of(pair: ClausePair, language: str | None) -> tuple[str | None, str]:
-    """(category, rule): by the changed words first, then the clause, its old self, its section."""
+def _category_of(pair: ClausePair, language: str | None, old_facts: ClauseFacts,
+                 new_facts: ClauseFacts) -> tuple[str | None, str]:
+    """(category, rule): by the changed words first, then the clause, its old self, its section.
+    The facts of both sides tell whether a transfer names a place."""
     clause = pair.new or pair.old
     classification = classify_clause(clause.text, clause.section, language)
     if pair.kind == "modified":
@@ -474,7 +492,7 @@ def _category_of(pair: ClausePair, language: str | None) -> tuple[str | None, st
             classification = classify_clause(pair.old.text, pair.old.section, language)
     category = classification.category or section_category(clause.section, language)
     rule = classification.rule or f"section:{category}"
-    if category == "transfer" and not any(places.find_places(c.text, language) for c in (pair.old, pair.new) if c):
+    if category == "transfer" and not (old_facts.places or new_facts.places):
         category, rule = "sharing", rule + " no-place:disclosure"  # data handed over, to nowhere abroad
     return category, rule
 
@@ -549,7 +567,7 @@ def _systematic_words(pairs: list[ClausePair], language: str | None) -> frozense
             continue
         removed, added = _word_changes(pair.old.text, pair.new.text, language)
         together.update({(r, a) for r in set(removed) for a in set(added)})
-    negations = frozenset().union(*(lx.negations for lx in lexicons_for(language)))
+    negations = _negations(language)
     return frozenset(w for (r, a), n in together.items() if n >= 3 for w in (r, a) if w not in negations)
 
 
@@ -585,7 +603,7 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         if found:
             return found
         substantive = []  # an added or removed clause is judged by its cues alone
-    category, rule = _category_of(pair, language)
+    category, rule = _category_of(pair, language, old_facts, new_facts)
     if category is None:
         return [_editorial(f"Unclassified wording {pair.kind}: {_quote(clause.text)}", "cue:none", pair)]
     return [_practice_finding(pair, category, rule, substantive, language)]
@@ -640,8 +658,7 @@ def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: l
             severity = "low"
         summary = f"{label.capitalize()} clause removed: \"{_quote(old_text)}\""
     else:
-        negations = frozenset().union(*(lx.negations for lx in lexicons_for(language)))
-        flipped = any(w in negations for w in substantive)
+        flipped = any(w in _negations(language) for w in substantive)
         if new_risks or flipped:
             severity = "high"
         else:

@@ -114,17 +114,53 @@ class Lexicon:
 
     language: str
     index: CueIndex
-    categories: tuple[str, ...] = ()
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negations: frozenset[str] = frozenset()
     modals: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
-    contractions: tuple[tuple[str, str], ...] = ()
+    contractions: dict[str, str] = field(default_factory=dict)
+    """Short form → long form, "n't" → " not": a long form starting with a space is a clitic."""
     synonyms: dict[str, int] = field(default_factory=dict)
     """Word or phrase → its group: "may"/"might", "e-mail"/"email" say the same thing."""
+    contraction_pattern: re.Pattern[str] | None = None
+    synonym_phrase_pattern: re.Pattern[str] | None = None
 
     def scan(self, text: str) -> Scan:
         return _scan(self.language, text.casefold())
+
+    def expand_contractions(self, folded: str) -> str:
+        """A case-folded text with its contractions written out, each only where it is whole:
+        "we'd" is "we would", but "'device'" keeps its "d" and "visit's" is no "vis it is"."""
+        if self.contraction_pattern is None:
+            return folded
+        return self.contraction_pattern.sub(lambda m: self.contractions[m.group()], folded)
+
+    def mark_synonym_phrases(self, folded: str) -> str:
+        """A case-folded text with each synonym that is not a single word ("e-mail", "personal
+        data") written as its group's word, where it stands whole: "personal database" stays."""
+        if self.synonym_phrase_pattern is None:
+            return folded
+        return self.synonym_phrase_pattern.sub(lambda m: f"synonym{self.synonyms[m.group()]}", folded)
+
+
+def _whole(phrases: list[str]) -> str:
+    """An alternation of literal phrases, longest first."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _contraction_pattern(contractions: dict[str, str]) -> re.Pattern[str] | None:
+    """Contractions as whole words. A clitic ("n't" → " not") ends the word it hangs on ("don't"),
+    never starts one ("'d" is not in "'device"); any other ("won't", "it's") is a word of its own."""
+    clitics = [short for short, long in contractions.items() if long.startswith(" ")]
+    words = [short for short, long in contractions.items() if not long.startswith(" ")]
+    parts = [rf"(?<=\w)(?:{_whole(clitics)})"] if clitics else []
+    parts += [rf"(?<!\w)(?:{_whole(words)})"] if words else []
+    return re.compile(rf"(?:{'|'.join(parts)})(?!\w)") if parts else None
+
+
+def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """Phrases that stand whole: no word character right before or after them."""
+    return re.compile(rf"(?<!\w)(?:{_whole(phrases)})(?!\w)") if phrases else None
 
 
 @lru_cache(maxsize=8192)
@@ -160,17 +196,19 @@ def load_lexicon(language: str) -> Lexicon | None:
         labels[kind] = tuple(data.get(kind, {}))
         for label, phrases in data.get(kind, {}).items():
             cues += [(("label", kind, label), p) for p in phrases]
+    contractions = dict(data.get("contractions", {}))
+    synonyms = {word.casefold(): group for group, words in enumerate(data.get("synonym_groups", [])) for word in words}
     return Lexicon(
         language=language,
         index=CueIndex(cues),
-        categories=tuple(data.get("categories", {})),
         labels=labels,
         negations=frozenset(w.casefold() for w in data.get("negations", [])),
         modals=frozenset(w.casefold() for w in data.get("modals", [])),
         function_words=frozenset(w.casefold() for w in data.get("function_words", [])),
-        contractions=tuple(sorted(data.get("contractions", {}).items(), key=lambda kv: -len(kv[0]))),
-        synonyms={word.casefold(): group for group, words in enumerate(data.get("synonym_groups", []))
-                  for word in words},
+        contractions=contractions,
+        synonyms=synonyms,
+        contraction_pattern=_contraction_pattern(contractions),
+        synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
     )
 
 

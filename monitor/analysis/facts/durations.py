@@ -53,7 +53,6 @@ class _Grammar:
     retention_cue: re.Pattern[str] | None
     criteria: re.Pattern[str] | None
     criteria_labels: dict[str, str]
-    langs: tuple[str, ...]
     fixed_pattern: re.Pattern[str] | None = None
     fixed_iso: dict[str, str] | None = None
 
@@ -88,8 +87,8 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
     criteria_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})", re.I) if alternatives else None
     fixed_pattern = (re.compile(rf"(?<![^\W\d_])(?:{alternation(sorted(fixed_iso))})(?![^\W\d_])", re.I)
                      if fixed_iso else None)
-    return _Grammar(unit_pattern, unit_of, cue_pattern, retention_cue, criteria_pattern, labels, langs,
-                    fixed_pattern, fixed_iso)
+    return _Grammar(unit_pattern, unit_of, cue_pattern, retention_cue, criteria_pattern, labels, fixed_pattern,
+                    fixed_iso)
 
 
 def _number_before(folded: str, position: int, langs: tuple[str, ...], lang: str | None) -> tuple[int, int] | None:
