@@ -147,8 +147,9 @@ class _Worker:
 class Middle:
     """Runs `read_page` and `analyse` inline (workers=0) or in worker processes (`async with`).
 
-    Workers start on entering (they load, about 0.1 s, while the first pages are fetched) and the
-    event loop never reads a page itself while a worker can: it only fetches and writes the store
+    Workers start when the first page needs reading (a batch of unchanged pages needs none) and
+    load in about 0.1 s while more pages are fetched; the event loop never reads a page itself
+    while a worker can: it only fetches and writes the store
     (measured: reading the first pages here while the workers loaded, or whenever they were busy,
     cost more CPU in all than it saved, three processes fighting over two cores). A worker that dies fails the calls it held with `WorkerError`
     (each becomes an error check, retried next time) and is replaced; if workers keep dying
@@ -164,8 +165,6 @@ class Middle:
         self._failed_starts = 0
 
     async def __aenter__(self) -> Middle:
-        if self.workers:
-            await self._start_workers()  # they load while the first pages are fetched
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
