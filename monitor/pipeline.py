@@ -376,14 +376,20 @@ async def check_policy(
 
     if latest is not None:
         accepted_hash, derived_with, accepted_version = store.last_accepted_body(check.policy_id)
-        if derived_with is not None and derived_with != derivation(entry):
-            # Read with another normaliser or other selectors than today's: re-derive the page's
-            # last body first, so that the difference is a technical version, never a change.
-            latest = check.latest = _rederive_latest(store, entry, check.policy_id, latest, check.now()) or latest
-        elif accepted_version == latest.id:
-            check.body_hash = sha256_hex(result.body)
-            if accepted_hash == check.body_hash:
-                return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
+        check.body_hash = sha256_hex(result.body)
+        if accepted_hash is not None and derived_with != derivation(entry):
+            # Last read with another normaliser or other selectors than today's (or before that
+            # was recorded): read that body again first, so that the difference is a technical
+            # version, never a change.
+            try:
+                readable = await _rederive_accepted(check, accepted_hash, middle)
+            except WorkerError as exc:
+                return check.finish_failed("error", str(exc), "unreachable")
+            latest = check.latest
+            if readable and accepted_hash == check.body_hash:
+                return check.finish_same("unchanged")  # the very bytes just read again
+        elif accepted_version == latest.id and accepted_hash == check.body_hash:
+            return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
 
     try:
         page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language,
@@ -503,61 +509,65 @@ def derive_facts(store: Any, policy_id: int) -> int:
 
 
 def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, now: str | None = None) -> ReprocessReport:
-    """Re-derive each policy's current text from its stored raw snapshots with today's reading.
+    """Re-derive each policy's current text from its stored raw snapshot with today's reading.
 
-    The newest body accepted as the page (a check with a new or unchanged version) that today's
-    normaliser and the entry's selectors can read is what the page currently holds. When its
-    re-derived text differs from the latest version's, one version with origin 'reprocess' is
-    added. Its changes carry rule 'reprocess', are never material and raise no alert: a better
-    normaliser is not a policy change. Nothing old is modified or deleted (history is append-only).
+    The body last accepted as the page (the newest check with a new or unchanged version) is
+    read again with today's normaliser and the entry's selectors. When the text differs from the
+    latest version's, one version with origin 'reprocess' is added. Its changes carry rule
+    'reprocess', are never material and raise no alert: a better normaliser is not a policy
+    change. A body that cannot be read today is reported and adds nothing (an older body is
+    never taken for the current page). Nothing old is modified or deleted (history is append-only).
     """
+    from store import sha256_hex
+
     report = ReprocessReport()
     for entry in watchlist.select(names):
         policy_id = store.policy_id(entry.name)
         latest = store.latest_version(policy_id) if policy_id is not None else None
-        version = _rederive_latest(store, entry, policy_id, latest, now or utc_now(), report) if latest else None
-        if version is None:
+        snapshot_hash = store.last_accepted_body(policy_id)[0] if latest is not None else None
+        if snapshot_hash is None:
             report.unchanged.append(entry.name)
-        else:
-            report.added.setdefault(entry.name, []).append(version.seq)
+            continue
+        body, content_type = store.get_snapshot(snapshot_hash)
+        page = _read_page(body, content_type, entry)
+        text_hash = sha256_hex(page.text) if page.text is not None else None
+        if page.text is None:
+            report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {page.error}")
+        if page.text is None or text_hash == latest.text_hash:
+            report.unchanged.append(entry.name)
+            continue
+        comparison, declared = analyse(latest.text, page.text, entry.language)
+        version = _add_technical_version(store, policy_id, latest, snapshot_hash, page.text, text_hash,
+                                         comparison, declared, now or utc_now())
+        report.added.setdefault(entry.name, []).append(version.seq)
     return report
 
 
-def _rederive_latest(store: Any, entry: PolicyEntry, policy_id: int, latest: Any, now: str,
-                     report: ReprocessReport | None = None) -> Any:
-    """Add a technical 'reprocess' version if today's reading of the page's body differs from `latest`.
-
-    Returns the added version, or None (same text, or no stored body can be read today; the
-    bodies that could not be are listed in `report`).
-    """
-    from monitor.normalize import NORMALIZER_VERSION
+async def _rederive_accepted(check: _Check, snapshot_hash: str, middle: Middle) -> bool:
+    """Read the page's last accepted body again, today's way; a different text becomes a technical
+    version (and `check.latest`). Returns whether the body could be read."""
     from store import sha256_hex
 
-    current: tuple[str, str] | None = None  # (snapshot hash, derived text) of the newest readable body
-    tried: set[str] = set()
-    for row in reversed(store.raw_history(policy_id)):
-        snapshot_hash = row["snapshot_hash"]
-        if row["outcome"] not in ("new_version", "unchanged") or snapshot_hash in tried:
-            continue
-        tried.add(snapshot_hash)
-        body, content_type = store.get_snapshot(snapshot_hash)
-        page = _read_page(body, content_type, entry)
-        if page.text is not None:
-            current = (snapshot_hash, page.text)
-            break
-        if report is not None:
-            report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {page.error}")
-    if current is None:
-        return None
-    snapshot_hash, text = current
-    text_hash = sha256_hex(text)
-    if text_hash == latest.text_hash:
-        return None
-    if latest.normalizer_version != NORMALIZER_VERSION:
-        summary = f"re-derived with normaliser v{NORMALIZER_VERSION} (technical, not a policy change)"
-    else:
-        summary = "re-derived with the entry's new selectors (technical, not a policy change)"
-    comparison, declared = analyse(latest.text, text, entry.language)
+    entry, store, latest = check.entry, check.store, check.latest
+    body, content_type = store.get_snapshot(snapshot_hash)
+    page = await middle.read(body, content_type, entry.select, entry.remove, entry.language)
+    if page.text is None:
+        return False
+    text_hash = sha256_hex(page.text)
+    if text_hash != latest.text_hash:
+        comparison, declared = await middle.analyse(latest.text, page.text, entry.language)
+        check.latest = _add_technical_version(store, check.policy_id, latest, snapshot_hash, page.text, text_hash,
+                                              comparison, declared, check.now())
+    return True
+
+
+def _add_technical_version(store: Any, policy_id: int, latest: Any, snapshot_hash: str, text: str, text_hash: str,
+                           comparison: Any, declared: str | None, now: str) -> Any:
+    """Store today's reading of a stored body as a 'reprocess' version after `latest`: never material."""
+    from monitor.normalize import NORMALIZER_VERSION
+
+    summary = (f"re-derived from the stored page with normaliser v{NORMALIZER_VERSION} and the entry's current "
+               "selectors (technical, not a policy change)")
     with store.transaction():
         version = store.add_version(
             policy_id, text, snapshot_hash, now, language=latest.language,

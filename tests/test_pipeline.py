@@ -417,12 +417,17 @@ def test_new_selectors_give_a_technical_version_not_a_change(policy_server, watc
     assert check_one(path).outcome == "unchanged" and len(versions(path)) == 2
 
 
+@pytest.mark.parametrize("history", ["derivation recorded", "from before derivations were recorded"])
 def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_changes(policy_server, checked_once,
-                                                                                    monkeypatch):
+                                                                                    monkeypatch, history):
     import monitor.normalize
     import monitor.pipeline
 
     path = checked_once()
+    if history != "derivation recorded":
+        with open_store(path) as store:
+            store.db.execute("UPDATE checks SET derivation = NULL")  # a database from schema v1
+            store.db.conn.commit()
 
     # A later release reads pages differently (here: it also keeps a line the old one dropped).
     read_html = monitor.normalize.normalize_html
@@ -442,3 +447,17 @@ def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_chan
     assert technical.origin == "reprocess" and f"normaliser v{monitor.normalize.NORMALIZER_VERSION}" in technical.summary
     assert changed.outcome == "new_version" and changed.version_seq == 3 and changed.material
     assert outbox_kinds(path) == ["change"]
+
+
+def test_new_selectors_that_only_an_older_body_matches_never_bring_its_text_back(policy_server, watch):
+    policy_server.set("/privacy", "<html><body><div id='a'><p>We keep your data for 1 year.</p></div></body></html>")
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", "<html><body><div id='b'><p>We keep your data for 2 years.</p></div></body></html>")
+    assert check_one(path).outcome == "new_version"
+
+    path = watch(select=["#a"])  # matches the first page, not the current one
+    outcome = check_one(path)
+
+    assert outcome.outcome == "error" and "matched nothing" in outcome.error
+    assert [v.seq for v in versions(path)] == [1, 2]  # no "technical" version holding the old text
