@@ -3,9 +3,9 @@
 Reading a fetched body (clean text, title, language, the compressed raw snapshot) and analysing
 a new version (the comparison with the previous text) are pure, CPU-bound functions of their
 inputs. `monitor.workers.Middle` runs them inline or in worker processes; a worker is this
-module run as `python -m monitor.middle`, serving calls that come through its standard input and
-output (length-prefixed pickles). It imports no asyncio and only what reading a page needs, so a
-worker is ready in about 0.1 s.
+module's `main()` run by a fresh interpreter (`monitor.workers.WORKER_BOOT`), serving calls that
+come through its standard input and output (length-prefixed pickles). It imports no asyncio and
+only what reading a page needs, so a worker is ready in about 0.1 s.
 """
 
 from __future__ import annotations
@@ -133,8 +133,9 @@ def _reply(replies: BinaryIO, reply: tuple) -> None:
 
 
 PIPE_BYTES = 1 << 20
-"""Pipe buffer a worker asks for (Linux): a 40 KB page then comes in one write, where the
-default 64 KB buffer took several, each a wake-up of the caller's event loop."""
+"""Pipe buffer a worker asks for (Linux): with several pages queued for it (`CALLS_PER_WORKER`),
+the caller's writes go through at once, where the default 64 KB buffer, full after one or two
+pages, made each wait for the worker and wake the event loop again."""
 
 
 def _widen_pipe(fd: int) -> None:
@@ -148,7 +149,7 @@ def _widen_pipe(fd: int) -> None:
 
 
 def main() -> None:
-    """`python -m monitor.middle`: serve on stdin/stdout until stdin ends.
+    """A worker's entry point (also `python -m monitor.middle`): serve on stdin/stdout until stdin ends.
 
     The replies own the real standard output; whatever a library prints goes to stderr instead
     of into the middle of a reply.

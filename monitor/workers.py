@@ -37,9 +37,16 @@ STOP_TIMEOUT = 30.0
 
 
 _PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKER_BOOT = f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); from monitor.middle import main; main()"
-"""What a worker runs: `monitor.middle` from the folder this very package came from. (`python -m`
-would look in the current directory first, where a folder named `monitor` may be something else.)"""
+WORKER_BOOT = (
+    "import sys; sys.path[:] = [p for p in sys.path if p]; "
+    f"{_PACKAGE_ROOT!r} in sys.path or sys.path.append({_PACKAGE_ROOT!r}); "
+    "from monitor.middle import main; main()"
+)
+"""What a worker runs: `monitor.middle`, found where the caller's package is, never in the current
+directory (which `python -c` and `-m` put first: a folder named `monitor` or a file `struct.py`
+there would replace the real ones)."""
+READY_TIMEOUT = 30.0
+"""Seconds a worker may take to load before it counts as a failed start (and is killed)."""
 
 
 class WorkerError(PolicyMonitorError):
@@ -67,19 +74,22 @@ def workers_for(setting: int | None, checks: int) -> int:
 
 
 class _Worker:
-    """One worker process (`python -m monitor.middle`) and the calls it has not answered yet."""
+    """One worker process (`WORKER_BOOT`) and the calls it has not answered yet."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
         self.pending: dict[int, asyncio.Future] = {}
         self.ready = False
         """Whether the worker has said it is ready."""
+        self.ready_by = asyncio.get_running_loop().time() + READY_TIMEOUT
+        """When a worker not ready yet is given up on."""
         self.settled = asyncio.Event()
         """Set once the worker is ready, or has died before it was."""
         self.reader = asyncio.create_task(self._read_replies())
 
     @classmethod
     async def start(cls) -> _Worker:
+        """Start a worker process; it says when it is ready (`settled`)."""
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-c", WORKER_BOOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )
@@ -190,16 +200,12 @@ class Middle:
             while len(self._pool) < self.workers:
                 self._pool.append(await _Worker.start())
 
-    async def wait_ready(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Start the workers and wait until each has loaded (for callers that want no inline reads)."""
+    async def wait_ready(self) -> None:
+        """Start the workers and wait until each has loaded (WorkerError if one cannot)."""
         await self._start_workers()
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not all(worker.ready for worker in self._pool):
-            if any(not worker.alive for worker in self._pool):
-                raise WorkerError("a worker process stopped while starting")
-            if asyncio.get_running_loop().time() > deadline:
-                raise WorkerError(f"the worker processes were not ready after {timeout:g} s")
-            await asyncio.sleep(0.01)
+        await self._settle(self._pool, asyncio.ALL_COMPLETED)
+        if not all(worker.ready for worker in self._pool):
+            raise WorkerError("a worker process stopped while starting")
 
     async def _ready_workers(self) -> list[_Worker]:
         """The workers ready for calls, once at least one is; [] when none can start here."""
@@ -208,12 +214,25 @@ class Middle:
             ready = [worker for worker in self._pool if worker.ready]
             if ready or not self._pool:
                 return ready
-            waits = [asyncio.ensure_future(worker.settled.wait()) for worker in self._pool]
-            try:
-                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for wait in waits:
-                    wait.cancel()
+            await self._settle(self._pool, asyncio.FIRST_COMPLETED)
+
+    @staticmethod
+    async def _settle(workers: list[_Worker], until: str) -> None:
+        """Wait for the first (or every) worker to be ready or dead; one that is neither by its
+        deadline is killed (it then counts as a failed start)."""
+        loop = asyncio.get_running_loop()
+        waits = [asyncio.ensure_future(worker.settled.wait()) for worker in workers]
+        try:
+            deadline = min((worker.ready_by for worker in workers if not worker.settled.is_set()), default=None)
+            timeout = None if deadline is None else max(0.0, deadline - loop.time())
+            await asyncio.wait(waits, timeout=timeout, return_when=until)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        for worker in workers:
+            if not worker.settled.is_set() and loop.time() >= worker.ready_by and worker.process.returncode is None:
+                worker.process.kill()
+                await worker.process.wait()
 
     async def _run(self, task: str, args: tuple, inline_args: tuple | None = None) -> Any:
         """Run a task in a worker (waiting for one to be ready); here without workers.

@@ -164,7 +164,33 @@ def test_a_folder_named_monitor_in_the_current_directory_does_not_replace_the_wo
 
     async def read_in_a_worker():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready(timeout=30)
+            await middle.wait_ready()
+            return await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+
+    assert "one year" in run(read_in_a_worker()).text
+
+
+def test_a_worker_that_never_gets_ready_is_given_up_on_and_pages_are_read_here(monkeypatch):
+    monkeypatch.setattr("monitor.workers.WORKER_BOOT", "import time; time.sleep(60)")  # loads forever
+    monkeypatch.setattr("monitor.workers.READY_TIMEOUT", 0.3)
+
+    async def scenario():
+        async with Middle(workers=1) as middle:
+            reading = await asyncio.wait_for(middle.read(RETENTION.encode(), "text/html", None, None, "en"), 20)
+            return reading, middle.workers
+
+    reading, workers_left = run(scenario())
+    assert "one year" in reading.text and workers_left == 0
+    assert psutil.Process().children() == []  # the stuck ones were killed
+
+
+def test_a_module_in_the_current_directory_does_not_shadow_what_workers_import(tmp_path, monkeypatch):
+    (tmp_path / "struct.py").write_text("raise SystemExit('the wrong struct module was imported')\n")
+    monkeypatch.chdir(tmp_path)
+
+    async def read_in_a_worker():
+        async with Middle(workers=1) as middle:
+            await middle.wait_ready()
             return await middle.read(RETENTION.encode(), "text/html", None, None, "en")
 
     assert "one year" in run(read_in_a_worker()).text
