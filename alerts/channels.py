@@ -330,10 +330,21 @@ class EmailChannel(Channel):
         message = self.build_message(alerts, sender)
         smtp: smtplib.SMTP | None = None
         try:
+            reused = self._smtp is not None
             smtp = self._smtp or self._connect()
             if self._in_run:
                 self._smtp = smtp
-            smtp.send_message(message)
+            try:
+                smtp.send_message(message)
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
+                if not reused or not _session_dropped(exc):
+                    raise
+                # Servers end sessions after so many messages or so long idle: once, a new one.
+                smtp.close()
+                smtp = self._connect()
+                if self._in_run:
+                    self._smtp = smtp
+                smtp.send_message(message)
         except (smtplib.SMTPException, OSError) as exc:
             self._smtp = None  # a broken session is not reused: the next send reconnects
             if smtp is not None:
@@ -341,6 +352,11 @@ class EmailChannel(Channel):
             raise DeliveryError(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from exc
         if not self._in_run:
             _quit(smtp)
+
+
+def _session_dropped(exc: Exception) -> bool:
+    """Whether an SMTP error means the server ended the session (gone, or 421 "closing")."""
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or getattr(exc, "smtp_code", None) == 421
 
 
 def _quit(smtp: smtplib.SMTP) -> None:

@@ -83,6 +83,15 @@ class Mailbox:
         self.recipients: list[list[str]] = []
         self.peers: list[tuple] = []
         """The client address of each message's SMTP session."""
+        self.messages_per_session: int | None = None
+        """When set, a session that already sent this many is told 421 (as busy servers do)."""
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
+        if self.messages_per_session is not None and self.peers.count(session.peer) >= self.messages_per_session:
+            return "421 Too many messages in this session, closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
@@ -316,6 +325,19 @@ def test_separate_email_alerts_of_one_delivery_run_share_one_smtp_session(db, sm
 
     assert len(smtp.messages) == 2 and len(set(smtp.peers)) == 1
     assert deliver_pending(db, channels, now=T0).delivered == 0  # nothing left, and the session was closed
+
+
+def test_a_shared_smtp_session_the_server_ends_is_opened_again_for_the_next_alert(db, smtp, tmp_path):
+    smtp.messages_per_session = 1
+    channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
+    for version in (3, 4, 5):
+        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels,
+                                 version, version - 1, T0))
+
+    report = deliver_pending(db, channels, now=T0)
+
+    assert (report.delivered, report.failed) == (3, 0)
+    assert len(smtp.messages) == 3 and len(set(smtp.peers)) == 3
 
 
 def test_an_unreachable_smtp_server_leaves_the_alert_pending(db, tmp_path, monkeypatch):
