@@ -447,6 +447,61 @@ def test_a_phone_number_that_moved_to_another_clause_did_not_change():
     assert "fact:contact_phones" not in {c.rule for c in compare_texts(old, new).changes}
 
 
+
+EN_POLICY = ("# Privacy Policy\nWe collect your name and e-mail address when you create an account.\n"
+             "{clause}\nYou have the right to access and delete your personal data.")
+
+
+@pytest.mark.parametrize("old, new", [
+    ("Our customer service team is available at 020 7946 0958.", "Our customer service team is available at +44 20 7946 0958."),
+    ("For questions about this policy dial 020 7946 0958.", "For questions about this policy dial +44 20 7946 0958."),
+    ("Fax 020 7946 0000.", "Fax +44 20 7946 0000."),
+    ("Phone | 020 7946 0958", "Phone: +44 20 7946 0958"),
+    ("# Contact us\nPhone\n020 7946 0958", "# Contact us\nPhone\n+44 (0)20 7946 0958"),
+])
+def test_a_number_rewritten_in_international_form_is_no_change_even_without_a_cue(old, new):
+    result = compare_texts(EN_POLICY.format(clause=old), EN_POLICY.format(clause=new))
+    assert not result.material, [c.summary for c in result.changes if c.material]
+    assert "fact:contact_phones" not in {c.rule for c in result.changes}
+
+
+def test_an_international_number_matching_a_registration_number_is_still_new():
+    old = "# Contact\nACME SAS, RCS Paris 123 456 789.\nÉcrivez à dpo@acme.fr."
+    new = "# Contact\nACME SAS, RCS Paris 123 456 789.\nÉcrivez à dpo@acme.fr, téléphone : +33 1 23 45 67 89."
+    assert material(old, new)["contact"].summary == "New contact phone: +33 1 23 45 67 89"
+
+
+FR_POLICY = ("# Politique de confidentialité\nNous collectons votre nom et votre adresse e-mail lorsque vous "
+             "créez un compte.\n{clause}\nVous disposez d'un droit d'accès et d'effacement de vos données.")
+ES_POLICY = ("# Política de privacidad\nRecogemos su nombre y su dirección de correo electrónico cuando crea "
+             "una cuenta.\n{clause}\nUsted tiene derecho a acceder a sus datos personales y a suprimirlos.")
+
+
+@pytest.mark.parametrize("policy, old, new", [
+    (EN_POLICY, "Trusted by +2 500 000 customers worldwide.", "Trusted by +2 700 000 customers worldwide."),
+    (EN_POLICY, "Call us on 020 7946 0958 and 1234567 customers did so last year.",
+     "Call us on 020 7946 0958 and 1345678 customers did so last year."),
+    (ES_POLICY, "Atendemos llamadas: 1.234.567 al año.", "Atendemos llamadas: 1.345.678 al año."),
+    (FR_POLICY, "Vous pouvez nous joindre par téléphone le 12 03 2024.",
+     "Vous pouvez nous joindre par téléphone le 15 03 2024."),
+    (EN_POLICY, "Fax: +44 20 7946 0000.", "Fax: +44 20 7946 0001."),
+])
+def test_a_count_a_date_or_a_fax_number_never_makes_a_phone_change(policy, old, new):
+    result = compare_texts(policy.format(clause=old), policy.format(clause=new))
+    assert "fact:contact_phones" not in {c.rule for c in result.changes}, [c.summary for c in result.changes]
+
+
+@pytest.mark.parametrize("policy, old, new, summary", [
+    (ES_POLICY, "Llámenos al 900 123 456.", "Llámenos al 900 123 457.",
+     "Contact phone changed from 900 123 456 to 900 123 457"),
+    (EN_POLICY, "Phone (toll-free): 1-800-555-0199", "Phone (toll-free): 1-888-555-0199",
+     "Contact phone changed from 1-800-555-0199 to 1-888-555-0199"),
+    (EN_POLICY, "Phone: +44 20 7946 0958 (2024)", "Phone: +44 20 7946 0959 (2024)",
+     "Contact phone changed from +44 20 7946 0958 to +44 20 7946 0959"),
+])
+def test_a_phone_number_behind_a_newly_understood_cue_is_a_material_change(policy, old, new, summary):
+    assert material(policy.format(clause=old), policy.format(clause=new))["contact"].summary == summary
+
 @pytest.mark.parametrize("old, new", [
     ("# Contact\nACME SAS, 75002 Paris. Mise à jour le 01.02.2024.", "# Contact\nACME SAS, 75008 Paris. Mise à jour le 01.03.2025."),
     ("# Impressum\nHRB 123456, USt-IdNr. DE123456789.", "# Impressum\nHRB 654321, USt-IdNr. DE987654321."),

@@ -395,6 +395,113 @@ def test_different_numbers_are_different_and_repeats_are_kept_once():
     assert find_phone_numbers("Telefon: 030 1234567", "de") == ["0301234567"]
 
 
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "numbers"),
+    [
+        ("Trusted by +2 500 000 customers worldwide.", "en", []),
+        ("Plus de +2 500 000 clients nous font confiance.", "fr", []),
+        ("Atendemos llamadas: 1.234.567 al año.", "es", []),
+        ("Количество звонков: 1 234 567.", "ru", []),
+        ("Wij ontvingen telefonisch 1.234.567 vragen.", "nl", []),
+        ("Telefonnummer 1 234 567", "de", []),
+        ("Tel: 020 7946 0958 and 2 500 000 users", "en", ["020 7946 0958"]),
+        # a "+" number longer than a count is a phone number however it is grouped
+        ("Phone +44 207 946 095", "en", ["+44 207 946 095"]),
+    ],
+)
+def test_a_count_of_customers_is_not_a_phone_number(sentence, lang, numbers):
+    assert [phone.text for phone in find_phones(sentence, lang)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "numbers"),
+    [
+        ("Call us on 020 7946 0958 and 1234567 customers did so last year.", "en", ["020 7946 0958"]),
+        ("Call us on 020 7946 0958 or 020 7946 0959.", "en", ["020 7946 0958", "020 7946 0959"]),
+        ("Telefonicky na 800 123 456 a 123 456 789", "cs", ["800 123 456", "123 456 789"]),
+        ("Telefon: +49 30 1234567 oder 0800 1234567", "de", ["+49 30 1234567", "0800 1234567"]),
+    ],
+)
+def test_a_number_joined_to_a_phone_number_must_look_like_one(sentence, lang, numbers):
+    assert [phone.text for phone in find_phones(sentence, lang)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Vous pouvez nous joindre par téléphone le 12 03 2024.", "fr"),
+        ("тел. 2016/679", "ru"),
+        ("tel. 2016/679", "cs"),
+        ("les clauses contractuelles standard 2021/914", "fr"),
+    ],
+)
+def test_a_date_or_an_act_number_after_a_phone_cue_is_not_a_phone_number(sentence, lang):
+    assert find_phones(sentence, lang) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "numbers"),
+    [
+        ("Fax: +44 20 7946 0000", "en", []),
+        ("Fax +44 20 7946 0000 or +44 20 7946 0001", "en", []),
+        ("Telefon: +49 (0)30 1234567, Fax: +49 (0)30 1234568", "de", ["+49 (0)30 1234567"]),
+        ("Факс: +7 495 123-45-68, телефон: +7 495 123-45-67", "ru", ["+7 495 123-45-67"]),
+        ("Télécopie : +33 1 23 45 67 90", "fr", []),
+        ("Tel./Fax: +49 30 1234567", "de", ["+49 30 1234567"]),
+    ],
+)
+def test_a_fax_number_is_not_a_contact_phone(sentence, lang, numbers):
+    assert [phone.text for phone in find_phones(sentence, lang)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "numbers"),
+    [
+        ("Llámenos al 900 123 456.", "es", ["900 123 456"]),
+        ("Phone (toll-free): 1-800-555-0199", "en", ["1-800-555-0199"]),
+        ("Telefon (kostenlos): 0800 1234567", "de", ["0800 1234567"]),
+        ("Telefon (Mo-Fr 8-20 Uhr): 0800 1234567", "de", ["0800 1234567"]),
+        ("Servicenummer: 0800 123 4567", "de", ["0800 123 4567"]),
+        ("Sie erreichen uns unter 030 1234567.", "de", ["030 1234567"]),
+        ("Appelez notre numéro vert 0 800 123 456.", "fr", ["0 800 123 456"]),
+        ("Обращения принимаются по номеру 8 800 555-35-35.", "ru", ["8 800 555-35-35"]),
+        ("Phone | 020 7946 0958", "en", ["020 7946 0958"]),
+    ],
+)
+def test_phone_cues_with_a_remark_a_possessive_or_a_table_cell_between_cue_and_number(sentence, lang, numbers):
+    assert [phone.text for phone in find_phones(sentence, lang)] == numbers
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang", "numbers"),
+    [
+        ("Phone: +44 20 7946 0958 (2024)", "en", ["+44 20 7946 0958"]),
+        ("Telefon: 030 1234567 (2024)", "de", ["030 1234567"]),
+        # a bracketed area code or trunk "(0)" among the first groups still belongs to the number
+        ("Tél. : +33 (0)1 23 45 67 89", "fr", ["+33 (0)1 23 45 67 89"]),
+        ("Позвоните по номеру 8 (800) 555-35-35", "ru", ["8 (800) 555-35-35"]),
+        ("Phone: (650) 253-0000", "en", ["(650) 253-0000"]),
+    ],
+)
+def test_a_bracketed_year_after_a_number_is_not_part_of_it(sentence, lang, numbers):
+    assert [phone.text for phone in find_phones(sentence, lang)] == numbers
+
+
+def test_a_number_without_a_cue_is_compared_with_an_international_one_only_when_it_looks_the_part():
+    from monitor.analysis.facts.contacts import phone_candidates, written_another_way
+
+    [uk] = find_phones("+44 20 7946 0958", "en")
+    [bare] = phone_candidates("Our customer service team is available at 020 7946 0958.", "en")
+    assert find_phones("Our customer service team is available at 020 7946 0958.", "en") == []
+    assert written_another_way(uk, bare)
+    [madrid] = find_phones("+34 912 345 678", "es")
+    assert written_another_way(madrid, phone_candidates("Atención al cliente 912 345 678", "es")[0])
+    # a registration number whose digits happen to end the international number is not it
+    [paris] = find_phones("+33 1 23 45 67 89", "fr")
+    [rcs] = phone_candidates("RCS Paris 123 456 789", "fr")
+    assert not written_another_way(paris, rcs)
+
 # --- dates -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(

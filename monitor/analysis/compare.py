@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.analysis.facts import ages, contacts, dates, durations, places
-from monitor.analysis.facts.contacts import Phone, phone_changes, same_phone
+from monitor.analysis.facts.contacts import Phone, phone_changes, same_phone, written_another_way
 from monitor.analysis.facts._lexicon import known_languages
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
@@ -278,9 +278,11 @@ def _max_days(values: list[str]) -> float:
 
 
 def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
-                   elsewhere: tuple[list[Phone], list[Phone]] | None = None) -> list[Finding]:
+                   elsewhere: tuple[list[Phone], list[Phone]] | None = None,
+                   written: tuple[list[Phone], list[Phone]] | None = None) -> list[Finding]:
     """Findings from the facts of one clause pair. `elsewhere` gives the phone numbers of the whole
-    old and new documents (a number that only moved to another clause did not change)."""
+    old and new documents (a number that only moved to another clause did not change), `written`
+    every national-format number of them, cue or not (see `_phone_finding`)."""
     found: list[Finding] = []
     periods_moved = not _same_periods(old.retention, new.retention)
     criteria_moved = set(old.criteria) != set(new.criteria)
@@ -312,7 +314,7 @@ def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
             summary = f"Contact e-mail {join_words(old.emails)} removed"
         found.append(Finding("contact", True, "medium", summary, "fact:contact_emails", pair,
                              old.emails, new.emails))
-    phones = _phone_finding(pair, old, new, elsewhere)
+    phones = _phone_finding(pair, old, new, elsewhere, written)
     if phones:
         found.append(phones)
     if old.seats and new.seats and set(old.seats) != set(new.seats):
@@ -335,13 +337,20 @@ def _fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
 
 
 def _phone_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
-                   elsewhere: tuple[list[Phone], list[Phone]] | None) -> Finding | None:
+                   elsewhere: tuple[list[Phone], list[Phone]] | None,
+                   written: tuple[list[Phone], list[Phone]] | None = None) -> Finding | None:
     """A phone number added, removed or replaced, compared by digits: "01 23 45 67 89" and
-    "+33 (0)1 23 45 67 89" are one number. One that still stands elsewhere in the other version moved."""
+    "+33 (0)1 23 45 67 89" are one number. One that still stands elsewhere in the other version moved.
+    An international number (taken with no cue) is also compared with every national-format number
+    of the other version, cue or not: "available at 020 7946 0958" → "at +44 20 7946 0958" is the
+    same number written another way, not a new one."""
     removed, added = phone_changes(old.phones, new.phones)
     if elsewhere is not None:
         removed = [p for p in removed if not any(same_phone(p, q) for q in elsewhere[1])]
         added = [p for p in added if not any(same_phone(p, q) for q in elsewhere[0])]
+    if written is not None:
+        removed = [p for p in removed if not any(written_another_way(p, q) for q in written[1])]
+        added = [p for p in added if not any(written_another_way(p, q) for q in written[0])]
     if not removed and not added:
         return None
     return Finding("contact", True, "medium", _phone_summary(removed, added), "fact:contact_phones", pair,
@@ -384,13 +393,30 @@ def _phone_texts(facts: ClauseFacts) -> list[str]:
     return [phone.text for phone in facts.phones]
 
 
+def _phones_written(old_text: str, new_text: str, language: str | None) -> tuple[list[Phone], list[Phone]]:
+    """Every phone number written in each text, in order, repeats included: the numbers found after
+    a cue, and a national-format number with no cue that is an international one of the other text
+    written another way ("020 7946 0958" against "+44 20 7946 0958")."""
+    old, new = contacts.phone_mentions(old_text, language), contacts.phone_mentions(new_text, language)
+
+    def with_uncued(text: str, mentions: list[Phone], other: list[Phone]) -> list[Phone]:
+        international = [p for p in other if p.international]
+        uncued = [c for c in contacts.phone_candidates(text, language) if international
+                  and not any(c.start < m.end and m.start < c.end for m in mentions)
+                  and any(written_another_way(p, c) for p in international)]
+        return sorted(mentions + uncued, key=lambda p: p.start)
+
+    return with_uncued(old_text, old, new), with_uncued(new_text, new, old)
+
+
 def _phones_masked(old_text: str, new_text: str, language: str | None) -> tuple[str, str]:
     """Both texts with each phone number (and its cue) replaced by one word per number, the same
     word on both sides for the same number however written: what the wording is compared on."""
     numbers: list[Phone] = []
+    written = dict(zip((old_text, new_text), _phones_written(old_text, new_text, language)))
 
     def mask(text: str) -> str:
-        for phone in reversed(contacts.phone_mentions(text, language)):
+        for phone in reversed(written[text]):
             index = next((i for i, seen in enumerate(numbers) if same_phone(phone, seen)), None)
             if index is None:
                 numbers.append(phone)
@@ -399,6 +425,29 @@ def _phones_masked(old_text: str, new_text: str, language: str | None) -> tuple[
         return text
 
     return mask(old_text), mask(new_text)
+
+
+_NO_WORDS = re.compile(r"[\W_]*")
+
+
+def _only_a_number_still_written(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+    """An added or removed clause that is nothing but a phone number ("020 7946 0958" under a
+    "Phone" label) which the other version still gives, however written: the label split off or
+    the number reformatted, not a contact point gained or lost."""
+    clause = pair.new or pair.old
+    numbers = contacts.phone_mentions(clause.text, language) or contacts.phone_candidates(clause.text, language)
+    if not numbers:
+        return False
+    rest = clause.text
+    for number in reversed(numbers):
+        rest = rest[:number.cue_start] + " " + rest[number.end:]
+    if not _NO_WORDS.fullmatch(rest):
+        return False
+    side = 0 if pair.new is not None else 1  # the other version: old for an added clause
+    phones, written = context.phones(language)[side], context.phone_candidates(language)[side]
+    return all(any(same_phone(n, p) for p in phones) or any(written_another_way(n, w) for w in written)
+               or any(written_another_way(p, n) for p in phones if p.international)
+               for n in numbers)
 
 
 def _criteria(facts: ClauseFacts) -> str:
@@ -513,6 +562,11 @@ class DocumentContext:
         """Phone numbers anywhere in the old and the new document (each text is scanned once)."""
         return contacts.find_phones(self.old_text, language), contacts.find_phones(self.new_text, language)
 
+    def phone_candidates(self, language: str | None) -> tuple[list[Phone], list[Phone]]:
+        """Every national-format number of the old and the new document, cue or not."""
+        return (contacts.phone_candidates(self.old_text, language),
+                contacts.phone_candidates(self.new_text, language))
+
     def is_chrome(self, pair: ClausePair) -> bool:
         return any(clause is not None and (side, clause.block) in self.chrome
                    for side, clause in (("old", pair.old), ("new", pair.new)))
@@ -582,7 +636,11 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     old_facts = clause_facts(pair.old.text, language, pair.old.section) if pair.old else ClauseFacts()
     new_facts = clause_facts(pair.new.text, language, pair.new.section) if pair.new else ClauseFacts()
     with_phones = bool(old_facts.phones or new_facts.phones)
-    found = _fact_findings(pair, old_facts, new_facts, context.phones(language) if with_phones else None)
+    written = None
+    if with_phones:  # national-format numbers of each side, cue or not: the clause's and its document's
+        written = tuple(contacts.phone_candidates(clause.text, language) + document if clause else document
+                        for clause, document in zip((pair.old, pair.new), context.phone_candidates(language)))
+    found = _fact_findings(pair, old_facts, new_facts, context.phones(language) if with_phones else None, written)
     clause = pair.new or pair.old
     if _is_heading(pair, context.headings):
         return found or [_editorial(f"Heading changed: {_quote(clause.text)}", "structure:heading", pair)]
@@ -590,9 +648,12 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return found
     if pair.kind == "modified":
         texts = _phones_masked(pair.old.text, pair.new.text, language) if with_phones else None
-        if texts and not any(_word_changes(*texts)) and _phone_texts(old_facts) != _phone_texts(new_facts):
-            return [_editorial(f"The same phone number written another way: {join_words(_phone_texts(old_facts))} "
-                               f"→ {join_words(_phone_texts(new_facts))}", "fact:same_phone", pair)]
+        if texts and not any(_word_changes(*texts)):
+            before, after = (list(dict.fromkeys(p.text for p in side))
+                             for side in _phones_written(pair.old.text, pair.new.text, language))
+            if before != after:
+                return [_editorial(f"The same phone number written another way: {join_words(before)} "
+                                   f"→ {join_words(after)}", "fact:same_phone", pair)]
         wording = _judge_wording(pair, language, context.systematic, texts)
         if isinstance(wording, Finding):
             return [wording]
@@ -602,6 +663,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
             return [_editorial(f"Date line {pair.kind}: {_quote(clause.text)}", "fact:date_line", pair, "date")]
         if found:
             return found
+        if _only_a_number_still_written(pair, language, context):
+            return [_editorial(f"Phone number {pair.kind} on its own; the other version still gives it: "
+                               f"{_quote(clause.text)}", "fact:same_phone", pair)]
         substantive = []  # an added or removed clause is judged by its cues alone
     category, rule = _category_of(pair, language, old_facts, new_facts)
     if category is None:

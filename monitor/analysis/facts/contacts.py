@@ -4,7 +4,10 @@ A phone number is either international ("+49 30 1234567", "+33 (0)1 23 45 67 89"
 enough) or national ("01 23 45 67 89", "(030) 1234567", "8 800 555-35-35"), taken only right after
 a phone cue word ("Tel.", "téléphone", "телефон", "telefonu"), perhaps with a filler ("number",
 "au", "unter", "номер") between them. Cue words, fillers, the words that join a second number
-("or", "ou", "или") and each language's trunk prefixes live in ``contacts_<lang>.json``.
+("or", "ou", "или"), fax words ("fax", "télécopie", "факс") and each language's trunk prefixes live
+in ``contacts_<lang>.json``. A number whose nearest cue is a fax word is no contact phone; a count
+grouped by thousands ("1 234 567", "+2 500 000") and a date or an act number ("12 03 2024",
+"2016/679") are none either.
 
 Numbers are compared by their digits: a national number and its international form ("01 23 45 67
 89" and "+33 1 23 45 67 89", "8 800 555-35-35" and "+7 800 555-35-35") are one number.
@@ -27,12 +30,15 @@ _EMAIL = re.compile(
 )
 
 # A number is digit groups with one separator between them ("01 23", "030/123", "123-45-67",
-# "+33.1.23"); a bracketed group ("(030)", "(0)") needs none. Digit runs can only be split at a
-# separator, so matching never backtracks through the ways of cutting a run.
+# "+33.1.23"); a bracketed group ("(030)", "(0)") needs none, and stands only among the first two
+# groups (an area code, a trunk "(0)"): a bracketed year after a number ("(2024)") is not part of it.
+# Digit runs can only be split at a separator, so matching never backtracks through the ways of
+# cutting a run.
 _GROUP = r"(?:\(\d{1,5}\)|\d+)"
 _SEPARATOR = r"(?:\.|\s?-\s?|/|\s|(?<=\))|(?=\())"
-_NATIONAL = rf"{_GROUP}(?:{_SEPARATOR}{_GROUP})*"
-_INTERNATIONAL = rf"(?<![\w+/=&])\+\d+(?:{_SEPARATOR}{_GROUP})*"
+_PLAIN_SEPARATOR = r"(?:\.|\s?-\s?|/|\s|(?<=\)))"
+_NATIONAL = rf"{_GROUP}(?:{_SEPARATOR}{_GROUP})?(?:{_PLAIN_SEPARATOR}\d+)*"
+_INTERNATIONAL = rf"(?<![\w+/=&])\+\d+(?:{_SEPARATOR}{_GROUP})?(?:{_PLAIN_SEPARATOR}\d+)*"
 # What may not follow a number: a word glued to it, a currency or a percent sign (an amount), or
 # more digits (a number is taken whole or not at all).
 _AFTER = (r"(?![\w@%€$£₽¥])(?!\s?(?:[%€$£₽¥]|(?:EUR|USD|GBP|CHF|RUB|CZK|PLN|SEK|Kč|zł|руб|kr)(?!\w)))"
@@ -43,11 +49,17 @@ _NON_DIGIT = re.compile(r"\D")
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
 _LOOKALIKE = re.compile(
     r"^(?:\d{1,2}([./-])\d{1,2}\1\d{2,4}"  # 01.02.2024, 1/2/24
+    r"|\d{1,2} \d{1,2} (?:19|20)\d\d"  # 12 03 2024
     r"|\d{4}([./-])\d{1,2}\2\d{1,2}"  # 2024-01-15
     r"|(?:19|20)\d\d\s?[-/]\s?(?:19|20)\d\d"  # 2020-2024
+    r"|(?:19|20)\d\d/\d{2,4}"  # 2016/679, 2021/914: an act's number
     r"|\d{1,2}[.:]\d\d\s?-\s?\d{1,2}[.:]\d\d"  # 9.00-17.00
     r"|\d{1,3}(?:\.\d{1,3}){3})$"  # 192.168.1.1
 )
+# A count written with thousands separators ("1 234 567", "1.234.567", "+2 500 000"): one or two
+# digits, not a trunk "0", then only groups of three, one separator throughout.
+_THOUSANDS = re.compile(r"^\+?[1-9]\d?([ .])\d{3}(?:\1\d{3})*$")
+_THOUSANDS_INTERNATIONAL_DIGITS = 8  # "+" numbers of more digits are phone numbers however grouped
 _NATIONAL_DIGITS = (7, 13)
 _INTERNATIONAL_DIGITS = (7, 15)
 # Country codes whose numbers have a fixed length: the North American plan (+1) and +7 (ten digits after the code).
@@ -95,15 +107,22 @@ def find_emails(text: str) -> list[str]:
 
 _NUMBER = re.compile(rf"(?P<international>{_INTERNATIONAL}){_AFTER}|(?<![\w+])(?P<national>{_NATIONAL}){_AFTER}")
 _CUE_REACH = 80  # characters a cue and its fillers may take before a number
+# A short remark in brackets between a cue and its number: "Phone (toll-free): ", "Telefon (Mo-Fr 8-20 Uhr): ".
+_REMARK = r"\([^()\n]{1,30}\)"
+# A phone cue and a fax word written as one label: "Tel./Fax", "phone & fax".
+_SHARED_LABEL = re.compile(r"\.?\s*[/&]\s*")
 
 
 @dataclass(frozen=True)
 class _PhoneCues:
     before: re.Pattern[str] | None
     """A cue (and fillers) ending right where a number starts."""
-    joiner: re.Pattern[str] | None
+    joiner: re.Pattern[str]
     """What may stand between two numbers one cue covers: "or", "ou", "/"."""
     trunks: tuple[str, ...]
+    words: re.Pattern[str] | None
+    """Any phone cue (group "phone") or fax word (group "fax"): the nearest one before a number says
+    what the number is."""
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -116,18 +135,26 @@ def _cues(langs: tuple[str, ...]) -> _PhoneCues:
     fillers: list[str] = []
     joiners: list[str] = []
     trunks: list[str] = []
+    faxes: list[str] = []
     for code in langs:
         data = load("contacts", code)
         cues += data.get("phone_cues", [])
         fillers += data.get("phone_fillers", [])
         joiners += data.get("phone_joiners", [])
         trunks += data.get("trunk_prefixes", [])
-    filler = rf"(?:(?:{_alternation(fillers)})(?!\w)\.?\s*[:\-]?\s*){{0,2}}" if fillers else ""
+        faxes += data.get("fax_cues", [])
+    filler_words = rf"(?:{_alternation(fillers)})(?!\w)\.?|" if fillers else ""
+    filler = rf"(?:(?:{filler_words}{_REMARK})\s*[:\-|]?\s*){{0,3}}"
     before = None
     if cues:
-        before = re.compile(rf"(?<!\w)(?:{_alternation(cues)})(?!\w)\.?\s*[:\-]?\s*{filler}\Z", re.I)
+        before = re.compile(rf"(?<!\w)(?:{_alternation(cues)})(?!\w)\.?\s*[:\-|]?\s*{filler}\Z", re.I)
     joiner = re.compile(rf"\s*(?:/|(?:{_alternation(joiners)})(?!\w))\s*{filler}" if joiners else r"\s*/\s*", re.I)
-    return _PhoneCues(before, joiner, tuple(sorted(set(trunks), key=len, reverse=True)))
+    words = None
+    if cues or faxes:
+        kinds = ([rf"(?P<fax>{_alternation(faxes)})"] if faxes else []) + \
+                ([rf"(?P<phone>{_alternation(cues)})"] if cues else [])
+        words = re.compile(rf"(?<!\w)(?:{'|'.join(kinds)})(?!\w)", re.I)
+    return _PhoneCues(before, joiner, tuple(sorted(set(trunks), key=len, reverse=True)), words)
 
 
 def _cue_start(folded: str, position: int, cues: _PhoneCues) -> int | None:
@@ -136,6 +163,31 @@ def _cue_start(folded: str, position: int, cues: _PhoneCues) -> int | None:
         return None
     match = cues.before.search(folded, max(0, position - _CUE_REACH), position)
     return match.start() if match else None
+
+
+def _nearest_is_fax(folded: str, start: int, position: int, cues: _PhoneCues) -> bool | None:
+    """Whether the cue nearest before `position` (looking back to `start`, not past a line break) is
+    a fax word: True for "Fax: +44 ...", False for "Tel: ..." or "Tel./Fax: ...", None when there is none."""
+    if cues.words is None:
+        return None
+    start = max(start, folded.rfind("\n", start, position) + 1)
+    last = previous = None
+    for match in cues.words.finditer(folded, start, position):
+        previous, last = last, match
+    if last is None:
+        return None
+    if last.group("fax") is None:
+        return False
+    shared = (previous is not None and previous.group("phone") is not None
+              and _SHARED_LABEL.fullmatch(folded, previous.end(), last.start()))
+    return not shared
+
+
+def _is_count(written: str, international: bool, digits: str) -> bool:
+    """A number grouped by thousands ("1 234 567", "+2 500 000"), which is a count, not a phone."""
+    if international and len(digits) > _THOUSANDS_INTERNATIONAL_DIGITS:
+        return False
+    return bool(_THOUSANDS.match(" ".join(written.split())))
 
 
 def _international(text: str, start: int, end: int, cue_start: int, skip: int = 0) -> Phone | None:
@@ -149,6 +201,8 @@ def _international(text: str, start: int, end: int, cue_start: int, skip: int = 
     groups = _DIGIT_RUN.findall(written)
     if len(groups) > 1 and not "".join(groups[1:]).strip("0"):
         return None  # "+300 000 000": an amount
+    if not skip and _is_count(written, True, digits):
+        return None
     return Phone(" ".join(written.split()), "+" + digits, (), start, end, cue_start)
 
 
@@ -160,39 +214,73 @@ def _national(text: str, start: int, end: int, cue_start: int, trunks: tuple[str
     if digits.startswith("00"):  # "0033 1 23 45 67 89": dialled from abroad
         return _international(text, start, end, cue_start, skip=2)
     low, high = _NATIONAL_DIGITS
-    if not low <= len(digits) <= high:
+    if not low <= len(digits) <= high or _is_count(written, False, digits):
         return None
     significant = [digits] + [digits[len(t):] for t in trunks if t and digits.startswith(t)]
     return Phone(" ".join(written.split()), digits, tuple(dict.fromkeys(significant)), start, end, cue_start)
 
 
+def _joins(first: Phone, second: Phone, trunks: tuple[str, ...]) -> bool:
+    """Whether `second`, joined to `first` by "or"/"and" with no cue of its own, looks like a phone
+    number too: it is written in groups and starts with a trunk prefix ("0800 123 456"), or has about
+    as many digits as `first` (a count of customers after "and" does not)."""
+    grouped = len(_DIGIT_RUN.findall(second.text)) > 1
+    if second.international or (grouped and any(t and second.digits.startswith(t) for t in trunks)):
+        return True
+    before, after = len(first.digits.lstrip("+")), len(second.digits)
+    return abs(before - after) <= 1 or (first.international and 0 < before - after <= 4)
+
+
 @lru_cache(maxsize=1024)
-def _find_phones(text: str, langs: tuple[str, ...]) -> tuple[Phone, ...]:
-    """Numbers are found first (one pass over the text, digits only), then each national-format
-    candidate is kept only if a cue ends right before it, or a joiner after a number kept."""
+def _scan(text: str, langs: tuple[str, ...]) -> tuple[tuple[Phone, ...], tuple[Phone, ...]]:
+    """(phone numbers, national-format candidates). Numbers are found first (one pass over the text,
+    digits only); each national-format candidate is kept as a phone only if a cue ends right before
+    it, or a joiner after a number kept. A number whose nearest cue is a fax word is no phone.
+    Candidates are every national-format number shaped like a phone, cue or not."""
     if not _DIGIT.search(text):
-        return ()
+        return (), ()
     cues = _cues(langs)
     folded = fold(text)
     found: list[Phone] = []
+    candidates: list[Phone] = []
+    previous_end, previous_fax = 0, False
     for match in _NUMBER.finditer(folded):
-        if match.group("international") is not None:
-            start, end = match.span("international")
+        international = match.group("international") is not None
+        start, end = match.span("international" if international else "national")
+        fax = _nearest_is_fax(folded, max(previous_end, start - _CUE_REACH), start, cues)
+        if fax is None:
+            fax = previous_fax and bool(cues.joiner.fullmatch(folded, previous_end, start))
+        previous_end, previous_fax = end, fax
+        if international:
             cue_start = _cue_start(folded, start, cues)
             phone = _international(text, start, end, start if cue_start is None else cue_start)
         else:
-            start, end = match.span("national")
             phone = _national(text, start, end, start, cues.trunks)
             if phone is None:
                 continue
+            if not phone.international:
+                candidates.append(phone)
             cue_start = _cue_start(folded, start, cues)
             if cue_start is not None:
                 phone = replace(phone, cue_start=cue_start)
-            elif not (found and found[-1].end <= start and cues.joiner.fullmatch(folded, found[-1].end, start)):
+            elif not (found and found[-1].end <= start and cues.joiner.fullmatch(folded, found[-1].end, start)
+                      and _joins(found[-1], phone, cues.trunks)):
                 continue  # no cue: a date, an amount, a registration number, not a phone
-        if phone is not None:
+        if phone is not None and not fax:
             found.append(phone)
-    return tuple(found)
+    return tuple(found), tuple(candidates)
+
+
+def _find_phones(text: str, langs: tuple[str, ...]) -> tuple[Phone, ...]:
+    return _scan(text, langs)[0]
+
+
+def phone_candidates(text: str, lang: str | None = None) -> list[Phone]:
+    """Every national-format number in `text` shaped like a phone number, whether or not a cue
+    precedes it ("available at 020 7946 0958"): what an international number on the other side is
+    compared with before it is reported as new or gone, so that "+44 20 7946 0958" replacing it is
+    a number written another way, not a new one."""
+    return list(_scan(text, languages_for(lang))[1])
 
 
 def find_phones(text: str, lang: str | None = None) -> list[Phone]:
@@ -227,6 +315,20 @@ def same_phone(a: Phone, b: Phone) -> bool:
     full = international.digits[1:]
     return any(len(rest) >= 6 and full.endswith(rest) and 1 <= len(full) - len(rest) <= 3
                for rest in national.significant)
+
+
+def written_another_way(phone: Phone, candidate: Phone) -> bool:
+    """Whether `candidate`, a national-format number standing with no cue (see `phone_candidates`),
+    is the international number `phone` written another way. Having no cue to vouch for it, it must
+    look the part: it carries a trunk prefix the international form drops ("020 7946 0958" and
+    "+44 20 7946 0958"), or both end in the same group of digits ("912 345 678" and
+    "+34 912 345 678"). "RCS Paris 123 456 789" is not "+33 1 23 45 67 89"."""
+    if not phone.international or candidate.international or not same_phone(phone, candidate):
+        return False
+    full = phone.digits[1:]
+    if any(full.endswith(rest) and 1 <= len(full) - len(rest) <= 3 for rest in candidate.significant[1:]):
+        return True
+    return _DIGIT_RUN.findall(phone.text)[-1] == _DIGIT_RUN.findall(candidate.text)[-1]
 
 
 def phone_changes(old: list[Phone], new: list[Phone]) -> tuple[list[Phone], list[Phone]]:
