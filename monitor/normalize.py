@@ -388,14 +388,16 @@ class _LazyTextSize:
         return self.size > limit
 
 
-# Characters libxml2 keeps in a parsed page but lxml refuses in a string it is given: those that
-# str.split() takes for whitespace become a space (what the clean-up makes of them anyway), the rest go.
-_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_XML_INCOMPATIBLE_SPACES = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+# Characters libxml2 keeps in a parsed page but lxml refuses in a string it is given. Those that
+# str.splitlines() takes for line breaks become "\n" (a line in <pre>, a space elsewhere once
+# cleaned), \x1f a space, the rest go. Only strings lxml is handed go through this, so such a
+# character elsewhere in the page stays as the clean-up leaves it.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INCOMPATIBLE_REPLACEMENTS = {**dict.fromkeys("\x0b\x0c\x1c\x1d\x1e", "\n"), "\x1f": " "}
 
 
 def _xml_compatible(text: str) -> str:
-    return _XML_INCOMPATIBLE.sub(lambda match: " " if match.group() in _XML_INCOMPATIBLE_SPACES else "", text)
+    return _XML_INCOMPATIBLE.sub(lambda match: _XML_INCOMPATIBLE_REPLACEMENTS.get(match.group(), ""), text)
 
 
 def _placeholder(tail: str | None) -> _Element:

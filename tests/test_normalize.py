@@ -512,12 +512,20 @@ def test_a_40_kb_page_normalises_in_a_few_milliseconds() -> None:
     assert sorted(timings)[2] < 0.015, f"median {sorted(timings)[2] * 1000:.1f} ms"
 
 
-@pytest.mark.parametrize("html", [
-    b"<html><body><p>x<script>1</script>\x0c y</p><p>We keep data.</p></body></html>",
-    b"<html><body><p>x<nav>menu</nav>&#28; y\x01z</p><p>We keep data.</p></body></html>",
-    b"<html><body>" + b"<div>" * 3000 + b"<p>x\x0c y\x01z</p><p>We keep data.</p>" + b"</div>" * 3000
-    + b"</body></html>",
-], ids=["after-a-script", "after-nav", "deeply-nested"])
-def test_control_characters_next_to_removed_elements_are_read_not_a_crash(html) -> None:
+@pytest.mark.parametrize("html, first_line", [
+    (b"<html><body><p>x<script>1</script>\x0c y</p><p>We keep data.</p></body></html>", "x y"),
+    (b"<html><body><p>x<nav>menu</nav>&#28; y\x01z</p><p>We keep data.</p></body></html>", "x yz"),
+    (b"<html><body><p>x<nav>menu</nav>\xef\xbf\xbe y</p><p>We keep data.</p></body></html>", "x y"),
+    (b"<html><body>" + b"<div>" * 3000 + b"<p>x\x0c y\x01z&#xFFFF;</p><p>We keep data.</p>" + b"</div>" * 3000
+     + b"</body></html>", "x yz"),
+], ids=["after-a-script", "after-nav", "noncharacter-after-nav", "deeply-nested"])
+def test_control_characters_next_to_removed_elements_are_read_not_a_crash(html, first_line) -> None:
     text = normalize_document(html, "text/html")
-    assert text.splitlines()[0] in ("x y", "x yz") and text.endswith("We keep data.")
+    assert text.splitlines()[0] == first_line and text.endswith("We keep data.")
+
+
+def test_a_form_feed_breaks_a_preformatted_line_wherever_it_stands() -> None:
+    plain = normalize_document(b"<html><body><pre>ab\x0ccd</pre></body></html>", "text/html")
+    beside_a_script = normalize_document(b"<html><body><pre>ab<script>s</script>\x0ccd</pre></body></html>",
+                                         "text/html")
+    assert plain == beside_a_script == "ab\ncd"
