@@ -156,20 +156,6 @@ def test_a_worker_widens_its_pipes_so_a_page_goes_over_in_one_write():
     assert run(pipe_size()) == PIPE_BYTES
 
 
-def test_a_folder_named_monitor_in_the_current_directory_does_not_replace_the_workers_code(tmp_path, monkeypatch):
-    impostor = tmp_path / "monitor"
-    impostor.mkdir()
-    (impostor / "__init__.py").write_text("raise SystemExit('the wrong monitor package was imported')\n")
-    monkeypatch.chdir(tmp_path)
-
-    async def read_in_a_worker():
-        async with Middle(workers=1) as middle:
-            await middle.wait_ready()
-            return await middle.read(RETENTION.encode(), "text/html", None, None, "en")
-
-    assert "one year" in run(read_in_a_worker()).text
-
-
 def test_a_worker_that_never_gets_ready_is_given_up_on_and_pages_are_read_here(monkeypatch):
     monkeypatch.setattr("monitor.workers.WORKER_BOOT", "import time; time.sleep(60)")  # loads forever
     monkeypatch.setattr("monitor.workers.READY_TIMEOUT", 0.3)
@@ -184,8 +170,11 @@ def test_a_worker_that_never_gets_ready_is_given_up_on_and_pages_are_read_here(m
     assert psutil.Process().children() == []  # the stuck ones were killed
 
 
-def test_a_module_in_the_current_directory_does_not_shadow_what_workers_import(tmp_path, monkeypatch):
-    (tmp_path / "struct.py").write_text("raise SystemExit('the wrong struct module was imported')\n")
+@pytest.mark.parametrize("impostor", ["monitor/__init__.py", "struct.py"])
+def test_what_the_current_directory_holds_never_replaces_what_workers_import(tmp_path, monkeypatch, impostor):
+    path = tmp_path / impostor
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"raise SystemExit('the wrong module was imported: {impostor}')\n")
     monkeypatch.chdir(tmp_path)
 
     async def read_in_a_worker():
