@@ -382,11 +382,12 @@ async def check_policy(
             # was recorded): read that body again first, so that the difference is a technical
             # version, never a change.
             try:
-                readable = await _rederive_accepted(check, accepted_hash, middle)
+                unreadable, technical = await _rederive(store, entry, check.policy_id, latest, accepted_hash,
+                                                        middle, check.now())
             except WorkerError as exc:
                 return check.finish_failed("error", str(exc), "unreachable")
-            latest = check.latest
-            if readable and accepted_hash == check.body_hash:
+            latest = check.latest = technical or latest
+            if unreadable is None and accepted_hash == check.body_hash:
                 return check.finish_same("unchanged")  # the very bytes just read again
         elif accepted_version == latest.id and accepted_hash == check.body_hash:
             return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
@@ -518,47 +519,45 @@ def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, 
     change. A body that cannot be read today is reported and adds nothing (an older body is
     never taken for the current page). Nothing old is modified or deleted (history is append-only).
     """
-    from store import sha256_hex
-
     report = ReprocessReport()
-    for entry in watchlist.select(names):
-        policy_id = store.policy_id(entry.name)
-        latest = store.latest_version(policy_id) if policy_id is not None else None
-        snapshot_hash = store.last_accepted_body(policy_id)[0] if latest is not None else None
-        if snapshot_hash is None:
-            report.unchanged.append(entry.name)
-            continue
-        body, content_type = store.get_snapshot(snapshot_hash)
-        page = _read_page(body, content_type, entry)
-        text_hash = sha256_hex(page.text) if page.text is not None else None
-        if page.text is None:
-            report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {page.error}")
-        if page.text is None or text_hash == latest.text_hash:
-            report.unchanged.append(entry.name)
-            continue
-        comparison, declared = analyse(latest.text, page.text, entry.language)
-        version = _add_technical_version(store, policy_id, latest, snapshot_hash, page.text, text_hash,
-                                         comparison, declared, now or utc_now())
-        report.added.setdefault(entry.name, []).append(version.seq)
+
+    async def rederive_all() -> None:
+        for entry in watchlist.select(names):
+            policy_id = store.policy_id(entry.name)
+            latest = store.latest_version(policy_id) if policy_id is not None else None
+            snapshot_hash = store.last_accepted_body(policy_id)[0] if latest is not None else None
+            if snapshot_hash is None:
+                report.unchanged.append(entry.name)
+                continue
+            error, version = await _rederive(store, entry, policy_id, latest, snapshot_hash, Middle(),
+                                             now or utc_now())
+            if error is not None:
+                report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {error}")
+            if version is None:
+                report.unchanged.append(entry.name)
+            else:
+                report.added.setdefault(entry.name, []).append(version.seq)
+
+    asyncio.run(rederive_all())
     return report
 
 
-async def _rederive_accepted(check: _Check, snapshot_hash: str, middle: Middle) -> bool:
-    """Read the page's last accepted body again, today's way; a different text becomes a technical
-    version (and `check.latest`). Returns whether the body could be read."""
+async def _rederive(store: Any, entry: PolicyEntry, policy_id: int, latest: Any, snapshot_hash: str,
+                    middle: Middle, now: str) -> tuple[str | None, Any]:
+    """Read a stored body again, today's way: (why it cannot be read, or None; the technical
+    version added when its text differs from `latest`, or None)."""
     from store import sha256_hex
 
-    entry, store, latest = check.entry, check.store, check.latest
     body, content_type = store.get_snapshot(snapshot_hash)
     page = await middle.read(body, content_type, entry.select, entry.remove, entry.language)
     if page.text is None:
-        return False
+        return page.error or "no text", None
     text_hash = sha256_hex(page.text)
-    if text_hash != latest.text_hash:
-        comparison, declared = await middle.analyse(latest.text, page.text, entry.language)
-        check.latest = _add_technical_version(store, check.policy_id, latest, snapshot_hash, page.text, text_hash,
-                                              comparison, declared, check.now())
-    return True
+    if text_hash == latest.text_hash:
+        return None, None
+    comparison, declared = await middle.analyse(latest.text, page.text, entry.language)
+    return None, _add_technical_version(store, policy_id, latest, snapshot_hash, page.text, text_hash,
+                                        comparison, declared, now)
 
 
 def _add_technical_version(store: Any, policy_id: int, latest: Any, snapshot_hash: str, text: str, text_hash: str,
