@@ -389,10 +389,6 @@ def _merge_phone_findings(findings: list[Finding]) -> list[Finding]:
     return rest + [merged]
 
 
-def _phone_texts(facts: ClauseFacts) -> list[str]:
-    return [phone.text for phone in facts.phones]
-
-
 def _phones_written(old_text: str, new_text: str, language: str | None) -> tuple[list[Phone], list[Phone]]:
     """Every phone number written in each text, in order, repeats included: the numbers found after
     a cue, and a national-format number with no cue that is an international one of the other text
