@@ -243,7 +243,7 @@ def test_synonyms_and_contractions_say_the_same_thing(old, new):
 
 @pytest.mark.parametrize("language", ["en", None])
 def test_contractions_are_expanded_only_where_they_stand_whole(language):
-    from monitor.analysis.compare import _tokens, _word_changes
+    from monitor.analysis.wording import tokens as _tokens, word_changes as _word_changes
 
     assert _tokens("We collect 'device' identifiers; we'd keep them.", language) == [
         "we", "collect", "device", "identifiers", "we", "would", "keep", "them"]  # not "wouldevice"
@@ -254,7 +254,7 @@ def test_contractions_are_expanded_only_where_they_stand_whole(language):
 
 
 def test_synonym_phrases_are_replaced_only_as_whole_words():
-    from monitor.analysis.compare import _tokens
+    from monitor.analysis.wording import tokens as _tokens
 
     assert _tokens("our personal database", "en") == ["our", "personal", "database"]  # not "synonym…base"
     assert _tokens("by e-mailing you", "en") == ["by", "e", "mailing", "you"]
@@ -264,7 +264,7 @@ def test_synonym_phrases_are_replaced_only_as_whole_words():
 
 
 def test_month_words_leave_out_cldr_narrow_forms_and_single_letters():
-    from monitor.analysis.compare import _is_date_token, _month_words
+    from monitor.analysis.wording import is_date_token as _is_date_token, month_words as _month_words
 
     words = _month_words()
     assert {"january", "jan", "mai", "juin", "мая", "ledna"} <= words
@@ -286,11 +286,11 @@ def test_a_one_letter_word_changed_next_to_a_date_is_no_date_change(old, new, la
 def test_a_changed_clause_is_searched_for_places_and_read_for_word_changes_once(monkeypatch):
     from collections import Counter
 
-    from monitor.analysis import compare
+    from monitor.analysis import findings, wording
     from monitor.analysis.facts import places
 
     found, read = Counter(), Counter()
-    find_places, tokens = places.find_places, compare._tokens
+    find_places, tokens = places.find_places, wording.tokens
 
     def counting_places(text, lang, **options):
         found[text] += 1
@@ -301,9 +301,9 @@ def test_a_changed_clause_is_searched_for_places_and_read_for_word_changes_once(
         return tokens(text, language)
 
     monkeypatch.setattr(places, "find_places", counting_places)
-    monkeypatch.setattr(compare, "_tokens", counting_tokens)
-    compare._clause_facts.cache_clear()
-    compare._word_changes.cache_clear()
+    monkeypatch.setattr(wording, "tokens", counting_tokens)
+    findings._clause_facts.cache_clear()
+    wording.word_changes.cache_clear()
     old = "# International transfers\nWe transfer your data outside the EEA to Canada under standard contractual clauses."
     new = ("# International transfers\nWe transfer your data outside the EEA to Canada on the basis of an adequacy "
            "decision instead.")

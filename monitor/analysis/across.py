@@ -1,0 +1,78 @@
+"""Two versions in different languages: their document-level facts are compared, not their words."""
+
+from __future__ import annotations
+
+from monitor.analysis.describe import describe_duration, describe_place, join_words
+from monitor.analysis.facts.contacts import Phone, phone_changes, same_phone
+from monitor.analysis.findings import clause_facts
+from monitor.analysis.model import Change, Comparison
+from monitor.analysis.segment import Clause
+
+
+def document_facts(clauses: list[Clause], language: str | None) -> dict[str, dict[str, str]]:
+    """Every fact value of a document, with the first clause stating it as evidence."""
+    found: dict[str, dict[str, str]] = {"retention": {}, "transfer": {}, "contact": {}, "children": {}}
+    for clause in clauses:
+        facts = clause_facts(clause.text, language, clause.section)
+        for kind, values in (("retention", facts.retention), ("transfer", facts.destinations),
+                             ("contact", facts.emails), ("children", [str(a) for a in facts.ages])):
+            for value in values:
+                found[kind].setdefault(value, clause.text)
+    return found
+
+
+def document_phones(clauses: list[Clause], language: str | None) -> list[tuple[Phone, str]]:
+    """Every phone number of a document once, with the first clause stating it."""
+    found: list[tuple[Phone, str]] = []
+    for clause in clauses:
+        for phone in clause_facts(clause.text, language, clause.section).phones:
+            if not any(same_phone(phone, seen) for seen, _ in found):
+                found.append((phone, clause.text))
+    return found
+
+
+# kind of document fact → (category, words for it, how to say one value)
+FACT_WORDS = {
+    "retention": ("retention", "retention", describe_duration),
+    "transfer": ("transfer", "data destinations", describe_place),
+    "contact": ("contact", "contact e-mails", str),
+    "phones": ("contact", "contact phones", str),
+    "children": ("children", "minimum age", str),
+}
+
+
+def compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str, new_lang: str,
+                              comparison: Comparison) -> None:
+    old_facts, new_facts = document_facts(old, old_lang), document_facts(new, new_lang)
+    old_phones, new_phones = document_phones(old, old_lang), document_phones(new, new_lang)
+    old_facts["phones"] = {phone.text: evidence for phone, evidence in old_phones}
+    new_facts["phones"] = {phone.text: evidence for phone, evidence in new_phones}
+    for kind, (category, label, describe) in FACT_WORDS.items():
+        before, after = list(old_facts[kind]), list(new_facts[kind])
+        if kind == "phones":
+            agree = not any(phone_changes([p for p, _ in old_phones], [p for p, _ in new_phones]))
+        else:
+            agree = set(before) == set(after)
+        if agree:
+            if before:
+                comparison.notes.append(f"Both language versions agree on {label}: "
+                                        f"{join_words([describe(v) for v in before])}.")
+            continue
+        summary = (f"Language versions disagree on {label}: {old_lang} says "
+                   f"{join_words([describe(v) for v in before])}, {new_lang} says "
+                   f"{join_words([describe(v) for v in after])}")
+        severity = "high" if kind in ("retention", "transfer") else "medium"
+        change = Change(
+            category=category, material=True, severity=severity, summary=summary,
+            old_values=before, new_values=after,
+            old_text=next(iter(old_facts[kind].values()), ""), new_text=next(iter(new_facts[kind].values()), ""),
+            rule="facts:across_languages",
+        )
+        same = next((c for c in comparison.changes if c.category == category), None)
+        if same is None:
+            comparison.changes.append(change)
+        else:  # one entry per category: e-mails and phones are both contact
+            same.summary += f"; {summary[0].lower()}{summary[1:]}"
+            same.old_values += change.old_values
+            same.new_values += change.new_values
+    comparison.material = any(c.material for c in comparison.changes)

@@ -1,0 +1,319 @@
+"""Findings from the facts a clause states: retention periods, destinations, contacts, ages.
+
+A fact that moved is a material change whatever the wording around it; its severity comes from
+the direction (a longer retention, a new destination, a lower age are high).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from monitor.analysis.align import ClausePair
+from monitor.analysis.classify import section_category
+from monitor.analysis.describe import (
+    describe_duration,
+    describe_place,
+    duration_days,
+    join_words,
+)
+from monitor.analysis.facts import ages, contacts, durations, places
+from monitor.analysis.facts.contacts import (
+    Phone,
+    phone_changes,
+    same_phone,
+    written_another_way,
+)
+
+CF_PLACEHOLDER = "[email protected]"
+
+
+@dataclass
+class ClauseFacts:
+    """Facts one clause states, normalised across languages."""
+
+    retention: list[str] = field(default_factory=list)
+    criteria: list[str] = field(default_factory=list)
+    destinations: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    phones: list[Phone] = field(default_factory=list)
+    """Phone numbers, each once however often or however differently it is written."""
+    ages: list[int] = field(default_factory=list)
+    seats: list[str] = field(default_factory=list)
+    """Countries of the company's own address (controller's establishment), not destinations."""
+    places: list[str] = field(default_factory=list)
+    """Every country the clause names, whatever its role."""
+
+
+@dataclass
+class Finding:
+    """One judged clause change, before findings are grouped by category."""
+
+    category: str
+    material: bool
+    severity: str
+    summary: str
+    rule: str
+    pair: ClausePair
+    old_values: list[str] = field(default_factory=list)
+    new_values: list[str] = field(default_factory=list)
+    phones: tuple[list[Phone], list[Phone]] = field(default_factory=lambda: ([], []))
+    """(removed, added) phone numbers, for a phone finding."""
+
+
+def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFacts:
+    return _clause_facts(text, language, section_category(section, language) or "")
+
+
+@lru_cache(maxsize=4096)
+def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseFacts:
+    mentions = durations.find_durations(text, language)
+    retention = [d.iso for d in mentions if d.role == "retention"]
+    if not retention and section_kind == "retention":
+        retention = [d.iso for d in mentions if d.role == "other"]
+    minimum_ages = ages.minimum_ages(text, language)
+    if section_kind == "children":  # "reserved to people of at least 18 years", under "Children"
+        minimum_ages += [int(d.iso[1:-1]) for d in mentions
+                         if d.role in ("age", "other") and d.iso.endswith("Y") and 0 < int(d.iso[1:-1]) < 25]
+    named = places.find_places(text, language)
+    destinations = [p.code for p in named if p.role == "destination"]
+    if not destinations and section_kind == "transfer":
+        destinations = [p.code for p in named if p.role == "other"]
+    return ClauseFacts(
+        retention=list(dict.fromkeys(retention)),
+        criteria=durations.retention_criteria(text, language),
+        destinations=list(dict.fromkeys(destinations)),
+        emails=[] if CF_PLACEHOLDER in text else contacts.find_emails(text),
+        phones=contacts.find_phones(text, language),
+        ages=sorted(set(minimum_ages)),
+        seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
+        places=list(dict.fromkeys(p.code for p in named)),
+    )
+
+
+def same_periods(old: list[str], new: list[str]) -> bool:
+    """Equal durations however written: 24 months is 2 years."""
+    return sorted(round(duration_days(v) or 0) for v in old) == sorted(round(duration_days(v) or 0) for v in new)
+
+
+def max_days(values: list[str]) -> float:
+    return max((duration_days(v) or 0.0 for v in values), default=0.0)
+
+
+def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
+                   elsewhere: tuple[list[Phone], list[Phone]] | None = None,
+                   written: tuple[list[Phone], list[Phone]] | None = None) -> list[Finding]:
+    """Findings from the facts of one clause pair. `elsewhere` gives the phone numbers of the whole
+    old and new documents (a number that only moved to another clause did not change), `written`
+    every national-format number of them, cue or not (see `_phone_finding`)."""
+    found: list[Finding] = []
+    periods_moved = not same_periods(old.retention, new.retention)
+    criteria_moved = set(old.criteria) != set(new.criteria)
+    if periods_moved or (criteria_moved and (old.retention or new.retention)):
+        found.append(_retention_finding(pair, old, new))
+    elif criteria_moved and pair.old and pair.new:
+        found.append(Finding("retention", True, "medium",
+                             f"Retention criterion changed from {_criteria(old)} to {_criteria(new)}",
+                             "fact:retention_criteria", pair))
+    if set(old.destinations) != set(new.destinations):
+        added = [c for c in new.destinations if c not in old.destinations]
+        removed = [c for c in old.destinations if c not in new.destinations]
+        if added:
+            summary = f"Data may now go to {join_words([describe_place(c) for c in added])}"
+            if removed:
+                summary += f"; no longer to {join_words([describe_place(c) for c in removed])}"
+            severity = "high"
+        else:
+            summary = f"{join_words([describe_place(c) for c in removed])} no longer named as a destination of data"
+            severity = "medium"
+        found.append(Finding("transfer", True, severity, summary, "fact:transfer_destinations", pair,
+                             old.destinations, new.destinations))
+    if set(old.emails) != set(new.emails) and (old.emails or new.emails):
+        if old.emails and new.emails:
+            summary = f"Contact e-mail changed from {join_words(old.emails)} to {join_words(new.emails)}"
+        elif new.emails:
+            summary = f"New contact e-mail: {join_words(new.emails)}"
+        else:
+            summary = f"Contact e-mail {join_words(old.emails)} removed"
+        found.append(Finding("contact", True, "medium", summary, "fact:contact_emails", pair,
+                             old.emails, new.emails))
+    phones = _phone_finding(pair, old, new, elsewhere, written)
+    if phones:
+        found.append(phones)
+    if old.seats and new.seats and set(old.seats) != set(new.seats):
+        summary = (f"The company's address moved from {join_words([describe_place(c) for c in old.seats])} "
+                   f"to {join_words([describe_place(c) for c in new.seats])}")
+        found.append(Finding("contact", True, "medium", summary, "fact:controller_country", pair,
+                             old.seats, new.seats))
+    if set(old.ages) != set(new.ages) and (old.ages or new.ages):
+        old_age, new_age = min(old.ages, default=None), min(new.ages, default=None)
+        lowered = old_age is not None and new_age is not None and new_age < old_age
+        if old_age is not None and new_age is not None:
+            summary = f"Minimum age changed from {old_age} to {new_age}"
+        elif new_age is not None:
+            summary = f"Minimum age now stated: {new_age}"
+        else:
+            summary = f"Minimum age {old_age} no longer stated"
+        found.append(Finding("children", True, "high" if lowered else "medium", summary, "fact:minimum_age",
+                             pair, [str(a) for a in old.ages], [str(a) for a in new.ages]))
+    return found
+
+
+def _phone_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
+                   elsewhere: tuple[list[Phone], list[Phone]] | None,
+                   written: tuple[list[Phone], list[Phone]] | None = None) -> Finding | None:
+    """A phone number added, removed or replaced, compared by digits: "01 23 45 67 89" and
+    "+33 (0)1 23 45 67 89" are one number. One that still stands elsewhere in the other version moved.
+    An international number (taken with no cue) is also compared with every national-format number
+    of the other version, cue or not: "available at 020 7946 0958" → "at +44 20 7946 0958" is the
+    same number written another way, not a new one."""
+    removed, added = phone_changes(old.phones, new.phones)
+    if elsewhere is not None:
+        removed = [p for p in removed if not any(same_phone(p, q) for q in elsewhere[1])]
+        added = [p for p in added if not any(same_phone(p, q) for q in elsewhere[0])]
+    if written is not None:
+        removed = [p for p in removed if not any(written_another_way(p, q) for q in written[1])]
+        added = [p for p in added if not any(written_another_way(p, q) for q in written[0])]
+    if not removed and not added:
+        return None
+    return Finding("contact", True, "medium", _phone_summary(removed, added), "fact:contact_phones", pair,
+                   [p.text for p in old.phones], [p.text for p in new.phones], (removed, added))
+
+
+def _phone_summary(removed: list[Phone], added: list[Phone]) -> str:
+    before, after = join_words([p.text for p in removed]), join_words([p.text for p in added])
+    if removed and added:
+        return f"Contact phone changed from {before} to {after}"
+    if added:
+        return f"New contact phone: {after}"
+    return f"Contact phone {before} removed"
+
+
+def merge_phone_findings(findings: list[Finding]) -> list[Finding]:
+    """A number removed with one clause and another added with a rewritten one is one change:
+    "Contact phone changed from A to B", with the old clause and the new one as evidence."""
+    phone_findings = [f for f in findings if f.rule == "fact:contact_phones"]
+    if len(phone_findings) < 2:
+        return findings
+    removed = [p for f in phone_findings for p in f.phones[0]]
+    added = [p for f in phone_findings for p in f.phones[1]]
+    removed, added = phone_changes(removed, added)
+    rest = [f for f in findings if f.rule != "fact:contact_phones"]
+    if not removed and not added:
+        return rest
+    old_side = next((f.pair.old for f in phone_findings if f.phones[0] and f.pair.old), None)
+    new_side = next((f.pair.new for f in phone_findings if f.phones[1] and f.pair.new), None)
+    if old_side is None and new_side is None:
+        old_side, new_side = phone_findings[0].pair.old, phone_findings[0].pair.new
+    merged = Finding("contact", True, "medium", _phone_summary(removed, added), "fact:contact_phones",
+                     ClausePair(old_side, new_side),
+                     list(dict.fromkeys(v for f in phone_findings for v in f.old_values)),
+                     list(dict.fromkeys(v for f in phone_findings for v in f.new_values)), (removed, added))
+    return rest + [merged]
+
+
+def phones_written(old_text: str, new_text: str, language: str | None) -> tuple[list[Phone], list[Phone]]:
+    """Every phone number written in each text, in order, repeats included: the numbers found after
+    a cue, and a national-format number with no cue that is an international one of the other text
+    written another way ("020 7946 0958" against "+44 20 7946 0958")."""
+    old, new = contacts.phone_mentions(old_text, language), contacts.phone_mentions(new_text, language)
+
+    def with_uncued(text: str, mentions: list[Phone], other: list[Phone]) -> list[Phone]:
+        international = [p for p in other if p.international]
+        uncued = [c for c in contacts.phone_candidates(text, language) if international
+                  and not any(c.start < m.end and m.start < c.end for m in mentions)
+                  and any(written_another_way(p, c) for p in international)]
+        return sorted(mentions + uncued, key=lambda p: p.start)
+
+    return with_uncued(old_text, old, new), with_uncued(new_text, new, old)
+
+
+def phones_masked(old_text: str, new_text: str, language: str | None) -> tuple[str, str]:
+    """Both texts with each phone number (and its cue) replaced by one word per number, the same
+    word on both sides for the same number however written: what the wording is compared on."""
+    numbers: list[Phone] = []
+    written = dict(zip((old_text, new_text), phones_written(old_text, new_text, language)))
+
+    def mask(text: str) -> str:
+        for phone in reversed(written[text]):
+            index = next((i for i, seen in enumerate(numbers) if same_phone(phone, seen)), None)
+            if index is None:
+                numbers.append(phone)
+                index = len(numbers) - 1
+            text = f"{text[:phone.cue_start]} phonenumber{index} {text[phone.end:]}"
+        return text
+
+    return mask(old_text), mask(new_text)
+
+
+_NO_WORDS = re.compile(r"[\W_]*")
+
+
+def only_a_number_still_written(pair: ClausePair, language: str | None,
+                                phones: tuple[list[Phone], list[Phone]],
+                                candidates: tuple[list[Phone], list[Phone]]) -> bool:
+    """An added or removed clause that is nothing but a phone number ("020 7946 0958" under a
+    "Phone" label) which the other version still gives, however written: the label split off or
+    the number reformatted, not a contact point gained or lost. `phones` and `candidates` are the
+    (old, new) documents' numbers found after a cue and every national-format number."""
+    clause = pair.new or pair.old
+    numbers = contacts.phone_mentions(clause.text, language) or contacts.phone_candidates(clause.text, language)
+    if not numbers:
+        return False
+    rest = clause.text
+    for number in reversed(numbers):
+        rest = rest[:number.cue_start] + " " + rest[number.end:]
+    if not _NO_WORDS.fullmatch(rest):
+        return False
+    side = 0 if pair.new is not None else 1  # the other version: old for an added clause
+    others, written = phones[side], candidates[side]
+    return all(any(same_phone(n, p) for p in others) or any(written_another_way(n, w) for w in written)
+               or any(written_another_way(p, n) for p in others if p.international)
+               for n in numbers)
+
+
+def _criteria(facts: ClauseFacts) -> str:
+    return join_words([c.replace("-", " ") for c in facts.criteria]) if facts.criteria else "unstated"
+
+
+def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Finding:
+    old_words = join_words([describe_duration(v) for v in old.retention]) if old.retention else _criteria(old)
+    new_words = join_words([describe_duration(v) for v in new.retention]) if new.retention else _criteria(new)
+    if old.retention and new.retention:
+        longer = max_days(new.retention) > max_days(old.retention)
+        severity = "high" if longer else "medium"
+        verb = "extended" if longer else "changed"
+        if max_days(new.retention) < max_days(old.retention):
+            verb, severity = "shortened", "low"
+        summary = f"Retention period {verb} from {old_words} to {new_words}"
+    elif new.retention:
+        severity = "medium"
+        summary = f"Retention period now {new_words} (was: {old_words})"
+    else:
+        severity = "medium"
+        summary = f"Retention period of {old_words} removed (now: {new_words})"
+    return Finding("retention", True, severity, summary, "fact:retention_period", pair,
+                   old.retention, new.retention)
+
+
+def seat_moves(pairs: list[ClausePair], findings: list[Finding], language: str | None) -> list[Finding]:
+    """The company's own address moved country, across clauses that were rewritten rather than edited."""
+    if any(f.rule == "fact:controller_country" for f in findings):
+        return []
+    before: dict[str, ClausePair] = {}
+    after: dict[str, ClausePair] = {}
+    for pair in pairs:
+        if pair.relocated:
+            continue
+        if pair.old:
+            before.update((code, pair) for code in clause_facts(pair.old.text, language, pair.old.section).seats)
+        if pair.new:
+            after.update((code, pair) for code in clause_facts(pair.new.text, language, pair.new.section).seats)
+    if not before or not after or set(before) == set(after):
+        return []
+    evidence = ClausePair(next(iter(before.values())).old, next(iter(after.values())).new)
+    summary = (f"The company's address moved from {join_words([describe_place(c) for c in before])} "
+               f"to {join_words([describe_place(c) for c in after])}")
+    return [Finding("contact", True, "medium", summary, "fact:controller_country", evidence,
+                    list(before), list(after))]
