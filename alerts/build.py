@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from alerts.channels import Channel
 from alerts.model import ALERT_KINDS, Alert, alert_id, severity_rank
-from monitor.timestamps import normalise_timestamp
+from basics.timestamps import normalise_timestamp
 
 if TYPE_CHECKING:
     from monitor.analysis.model import Comparison

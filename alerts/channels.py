@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
-from monitor.errors import WatchlistError
+from basics.errors import WatchlistError
 from monitor.lean_imports import httpx
 
 SeverityName = Literal["low", "medium", "high"]

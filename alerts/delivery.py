@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert
 from alerts.outbox import claim_due, mark_delivered, mark_failed, release
-from monitor.timestamps import normalise_timestamp, utc_now
+from basics.timestamps import normalise_timestamp, utc_now
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

@@ -15,7 +15,7 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from monitor.timestamps import format_timestamp, normalise_timestamp, parse_timestamp, utc_now
+from basics.timestamps import format_timestamp, normalise_timestamp, parse_timestamp, utc_now
 
 if TYPE_CHECKING:
     from sqlite_utils import Database

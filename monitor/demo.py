@@ -31,7 +31,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 SIDEBAR_ITEMS = (
     "CNC Router 6090", "Fiber Laser 30W", "Spindle Motor 2.2kW", "Water Chiller CW-5200",

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 from monitor.lean_imports import httpx
-from monitor.timestamps import utc_now
+from basics.timestamps import utc_now
 
 
 DEFAULT_USER_AGENT = (

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Callable
 
-from monitor.errors import NormalizeError
+from basics.errors import NormalizeError
 
 TITLE_BYTES = 32_768
 """The page title is read from the head of the body: the first 32 KB are enough."""
@@ -57,7 +57,7 @@ def read_page(
 
     snapshot = None
     if compress and body:
-        from monitor.compression import compress_snapshot
+        from store.compression import compress_snapshot
 
         snapshot = compress_snapshot(body)
     try:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from monitor.errors import NormalizeError
+from basics.errors import NormalizeError
 
 if TYPE_CHECKING:  # BeautifulSoup, markdown-it and charset detection load only when a page needs them
     from bs4 import BeautifulSoup

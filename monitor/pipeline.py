@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from monitor import guards
 from monitor.middle import PageReading, analyse, read_page
-from monitor.timestamps import utc_now
+from basics.timestamps import utc_now
 from monitor.watchlist import PolicyEntry, Settings, Watchlist
 from monitor.workers import Middle, WorkerError, workers_for
 from store.db import ACCEPTED_OUTCOMES

@@ -30,9 +30,9 @@ from typing import Any, Callable, Iterable
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.errors import PolicyMonitorError
-from monitor.timestamps import format_timestamp, parse_timestamp
-from monitor.timestamps import now as current_time
+from basics.errors import PolicyMonitorError
+from basics.timestamps import format_timestamp, parse_timestamp
+from basics.timestamps import now as current_time
 from monitor.watchlist import PolicyEntry, Watchlist, database_path, load_watchlist
 
 log = logging.getLogger("monitor.service")

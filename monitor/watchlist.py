@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from monitor import __version__
-from monitor.errors import UsageError, WatchlistError
+from basics.errors import UsageError, WatchlistError
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 INTERVAL_PART = re.compile(r"(\d+)\s*([smhdw])")

@@ -20,7 +20,7 @@ import pickle
 import sys
 from typing import Any
 
-from monitor.errors import PolicyMonitorError
+from basics.errors import PolicyMonitorError
 from monitor.middle import FRAME_HEADER, READY, TASKS, PageReading
 
 AUTO_MIN_CHECKS = 16

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from monitor.compression import compress_snapshot, decompress_snapshot
-from monitor.errors import StoreError, UsageError
+from store.compression import compress_snapshot, decompress_snapshot
+from basics.errors import StoreError, UsageError
 from monitor.lean_imports import sqlite_utils
-from monitor.timestamps import utc_now
+from basics.timestamps import utc_now
 from store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000

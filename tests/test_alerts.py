@@ -20,7 +20,7 @@ from alerts.channels import FileChannel
 from alerts.model import render_html, render_markdown, render_text
 from alerts.outbox import claim_due, enqueue, list_alerts, retry_now
 from monitor.analysis.model import Change, Comparison
-from monitor.errors import WatchlistError
+from basics.errors import WatchlistError
 from store import Store
 
 T0 = "2026-11-22T01:30:00Z"

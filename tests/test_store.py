@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from monitor.errors import StoreError, UsageError
+from basics.errors import StoreError, UsageError
 from store import MIGRATIONS, SCHEMA_VERSION, Store, VersionSummary, sha256_hex
 from store.db import decompress_snapshot
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from monitor.errors import UsageError, WatchlistError
+from basics.errors import UsageError, WatchlistError
 from monitor.watchlist import add_policy, database_path, load_watchlist, parse_interval, remove_policy
 
 HAND_WRITTEN = """\

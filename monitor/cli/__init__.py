@@ -14,7 +14,7 @@ import sys
 from typing import Sequence
 
 from monitor import __version__
-from monitor.errors import PolicyMonitorError
+from basics.errors import PolicyMonitorError
 
 COMMAND_MODULES = (
     "monitor.cli.policies",   # add, list, remove

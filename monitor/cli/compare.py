@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from monitor.cli.output import SEVERITY_STYLE, print_json
-from monitor.errors import NormalizeError, UsageError
+from basics.errors import NormalizeError, UsageError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}

@@ -15,7 +15,7 @@ from monitor.cli.output import (
     EMPTY_WATCHLIST, add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
     policy_id, plural, print_json, short_time, table,
 )
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 DIFF_FORMATS = ("rich", "unified", "html", "json")
 HISTORY_LIMIT = 50

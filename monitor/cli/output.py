@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from monitor.errors import UsageError
-from monitor.timestamps import format_timestamp
-from monitor.timestamps import now as utc_now
+from basics.errors import UsageError
+from basics.timestamps import format_timestamp
+from basics.timestamps import now as utc_now
 
 if TYPE_CHECKING:  # rich loads when something is drawn: `--json` and `--help` never pay for it
     from rich.console import Console

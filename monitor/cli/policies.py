@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from monitor.cli.output import (
     EMPTY_WATCHLIST, add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
 )
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 SEVERITY_CHOICES = ("none", "low", "medium", "high")
 

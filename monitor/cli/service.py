@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.cli.output import SEVERITY_STYLE, existing_store, open_watchlist, print_json, short_time
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 ALERT_STATUSES = ("pending", "delivered", "failed")
 
