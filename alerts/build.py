@@ -1,6 +1,6 @@
 """Turn one event of one policy into outbox rows, one per channel that wants it.
 
-Called by the pipeline inside its check transaction; the rows go to `alerts.outbox.enqueue`.
+Called by the pipeline inside its check transaction; the rows go to `store.outbox.enqueue`.
 Routing: an alert goes to each channel the entry lists in `alerts:` when its severity reaches both
 the entry's `min_severity` and the channel's. Failures are `high`, so they reach every channel; a
 recovery is `low` but is routed like the failure it ends, so whoever heard of the outage hears it

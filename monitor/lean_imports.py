@@ -1,16 +1,13 @@
-"""Two libraries, imported without optional parts policy-monitor never uses.
+"""A library imported without optional parts policy-monitor never uses.
 
-Import time is start-up time for every CLI command, and two of our dependencies load heavy
-optional modules just because they happen to be installed:
+Import time is start-up time for every CLI command, and a dependency loads heavy optional
+modules just because they happen to be installed:
 
-- sqlite-utils imports numpy and pandas, only to map their scalar types to column types (we never
-  store such values); numpy is installed for py3langid's model and costs 60-90 ms.
 - httpx imports its own command-line client (`httpx._main`, which pulls in click, pygments and
   rich's console) whenever those are installed: another 60-70 ms.
 
 Marking those modules absent while the library loads makes it take its "not installed" branch.
-The marks are removed right after, so a later `import numpy` (py3langid loading its model) works
-as usual.
+The marks are removed right after.
 """
 
 from __future__ import annotations
@@ -35,5 +32,4 @@ def import_without(name: str, unneeded: tuple[str, ...]) -> ModuleType:
                 del sys.modules[module]
 
 
-sqlite_utils = import_without("sqlite_utils", ("numpy", "pandas"))
 httpx = import_without("httpx", ("httpx._main",))

@@ -163,10 +163,10 @@ def _alerts_for(
 ) -> list[str]:
     """Build and enqueue (inside the caller's transaction) the outbox rows of one event."""
     from alerts import build_alerts
-    from alerts.outbox import enqueue
+    from store.outbox import enqueue
 
     rows = build_alerts(_entry_dict(entry), kind, comparison, channels, version, prev_version, now, details)
-    enqueue(store.db, rows)
+    enqueue(store, rows)
     return [row["kind"] for row in rows]
 
 

@@ -42,7 +42,7 @@ def versions(path: Path, name: str = "example"):
 
 def outbox_kinds(path: Path) -> list[str]:
     with open_store(path) as store:
-        return [row[0] for row in store.db.execute("SELECT kind FROM outbox ORDER BY rowid")]
+        return [row[0] for row in store.conn.execute("SELECT kind FROM outbox ORDER BY rowid")]
 
 
 @pytest.fixture
@@ -426,8 +426,7 @@ def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_chan
     path = checked_once()
     if history != "derivation recorded":
         with open_store(path) as store:
-            store.db.execute("UPDATE checks SET derivation = NULL")  # a database from schema v1
-            store.db.conn.commit()
+            store.conn.execute("UPDATE checks SET derivation = NULL")  # a database from schema v1
 
     # A later release reads pages differently (here: it also keeps a line the old one dropped).
     read_html = monitor.normalize.normalize_html

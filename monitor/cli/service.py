@@ -110,7 +110,7 @@ def _alert_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_alerts(args: argparse.Namespace) -> int:
-    from alerts.outbox import list_alerts
+    from store.outbox import list_alerts
 
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -118,7 +118,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     if store is not None:
         with store:
-            rows = list_alerts(store.db, status=args.status, limit=args.limit or None)
+            rows = list_alerts(store, status=args.status, limit=args.limit or None)
     if args.json:
         print_json([_alert_json(row) for row in rows])
         return 0
@@ -151,7 +151,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 def cmd_alerts_retry(args: argparse.Namespace) -> int:
     from alerts import build_channels, deliver_pending
-    from alerts.outbox import retry_now
+    from store.outbox import retry_now
 
     as_json = getattr(args, "json", False)
     watchlist = open_watchlist(args)
@@ -160,9 +160,9 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
     if store is not None:
         with store:
             channels = build_channels(watchlist.channels, watchlist.base_dir)
-            made_due = retry_now(store.db)
+            made_due = retry_now(store)
             if made_due:
-                report = deliver_pending(store.db, channels)
+                report = deliver_pending(store, channels)
                 delivered, failed, errors = report.delivered, report.failed, list(report.errors)
     if as_json:
         print_json({"retried": made_due, "delivered": delivered, "failed": failed, "errors": errors})
