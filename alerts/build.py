@@ -11,14 +11,40 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from alerts.channels import Channel
 from alerts.model import ALERT_KINDS, Alert, alert_id, severity_rank
 from basics.timestamps import normalise_timestamp
 
-if TYPE_CHECKING:
-    from monitor.analysis.model import Comparison
+
+class JudgedChange(Protocol):
+    """What an alert reads of one judged change (`monitor.analysis.Change` is one)."""
+
+    @property
+    def material(self) -> bool: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class Comparison(Protocol):
+    """What an alert reads of a comparison (`monitor.analysis.Comparison` is one)."""
+
+    @property
+    def changes(self) -> Sequence[JudgedChange]: ...
+
+    @property
+    def notes(self) -> Sequence[str]: ...
+
+    @property
+    def language(self) -> Mapping[str, str | None]: ...
+
+    @property
+    def severity(self) -> str: ...
 
 KIND_SEVERITY = {"failure": "high", "recovered": "low", "warning": "medium"}
 

@@ -20,13 +20,16 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
 from basics.errors import WatchlistError
-from monitor.lean_imports import httpx
+from basics.urls import check_url
+
+if TYPE_CHECKING:  # httpx loads when a webhook is sent: loading a watchlist never pays for it
+    import httpx
 
 SeverityName = Literal["low", "medium", "high"]
 
@@ -376,9 +379,10 @@ class _WebhookConfig(_ChannelConfig):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parsed = httpx.URL(value) if "://" in value else None
-        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ValueError(f"must be an http(s) URL, got '{value}'")
+        try:
+            check_url(value)
+        except ValueError:
+            raise ValueError(f"must be an http(s) URL, got '{value}'") from None
         return value
 
     @field_validator("timeout")
@@ -428,6 +432,8 @@ class WebhookChannel(Channel):
         }
 
     def _new_client(self) -> httpx.Client:
+        import httpx
+
         return httpx.Client(timeout=self.timeout, headers={"User-Agent": "policy-monitor"})
 
     def _close_shared(self) -> None:
@@ -446,6 +452,8 @@ class WebhookChannel(Channel):
                 client.close()
 
     def _post_all(self, client: httpx.Client, alerts: list[Alert]) -> None:
+        import httpx
+
         host = httpx.URL(self.url).host
         for alert in alerts:
             try:
@@ -457,6 +465,9 @@ class WebhookChannel(Channel):
 
 
 # --- apprise ----------------------------------------------------------------------------------
+
+
+APPRISE_HINT = "needs the apprise package: pip install 'policy-monitor[apprise]'"
 
 
 class _AppriseConfig(_ChannelConfig):
@@ -486,6 +497,10 @@ class AppriseChannel(Channel):
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> AppriseChannel:
+        try:
+            import apprise  # noqa: F401  (an optional extra)
+        except ImportError:
+            raise WatchlistError(f"channel '{name}': kind 'apprise' {APPRISE_HINT}") from None
         parsed = _validate(name, _AppriseConfig, config)
         return cls(name, parsed.url, parsed.min_severity)
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from monitor.lean_imports import httpx
+import httpx
+
 from basics.timestamps import utc_now
 
 

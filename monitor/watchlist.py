@@ -26,6 +26,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from monitor import __version__
 from basics.errors import UsageError, WatchlistError
+from basics.urls import check_url
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 INTERVAL_PART = re.compile(r"(\d+)\s*([smhdw])")
@@ -200,22 +201,6 @@ class PolicyEntry(_EntryFields):
     @property
     def interval(self) -> timedelta:
         return parse_interval(self.every)
-
-
-def check_url(url: str) -> str:
-    """An absolute http(s) URL with a host, or ValueError saying why not."""
-    from urllib.parse import urlsplit
-
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        raise ValueError(f"invalid URL {url!r}") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"invalid URL {url!r}: only http:// and https:// are supported")
-    if not parts.hostname:
-        raise ValueError(f"invalid URL {url!r}: no host")
-    return text
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -414,6 +415,14 @@ def test_channel_mistakes_are_one_line_errors_naming_channel_and_field(config, m
         build_channels(config, tmp_path)
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
+
+
+def test_an_apprise_channel_without_the_apprise_extra_is_a_one_line_hint(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "apprise", None)  # what `import apprise` meets without the extra
+    with pytest.raises(WatchlistError) as error:
+        build_channels({"chat": {"kind": "apprise", "url": "json://127.0.0.1/x"}}, tmp_path)
+    assert str(error.value) == ("channel 'chat': kind 'apprise' needs the apprise package: "
+                                "pip install 'policy-monitor[apprise]'")
 
 
 def test_every_kind_is_registered():

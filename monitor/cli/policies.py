@@ -54,7 +54,8 @@ def name_from_url(url: str) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from monitor.watchlist import add_policy, check_url, parse_interval
+    from basics.urls import check_url
+    from monitor.watchlist import add_policy, parse_interval
 
     try:
         url = check_url(args.url)
