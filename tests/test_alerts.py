@@ -402,6 +402,7 @@ def test_an_alert_for_a_channel_that_no_longer_exists_fails_with_a_clear_error(s
         ({"legal": {"kind": "email", "to": "nobody"}}, "channel 'legal': field 'to' 'nobody' is not an e-mail address"),
         ({"legal": {"kind": "email", "to": "a@b.c", "password": "x"}}, "channel 'legal': field 'password' is not allowed"),
         ({"team": {"kind": "webhook", "url": "ftp://x"}}, "channel 'team': field 'url' must be an http(s) URL"),
+        ({"team": {"kind": "webhook", "url": "http://[::1"}}, "channel 'team': field 'url' must be an http(s) URL"),
         ({"team": {"kind": "webhook", "uri": "https://x"}}, "channel 'team': field 'url' is required"),
         ({"team": {"kind": "webhook", "url": "https://x", "secret": 1}}, "channel 'team': field 'secret' is not a known field"),
         ({"team": {"kind": "file", "min_severity": "urgent"}}, "channel 'team': field 'min_severity' must be 'low', 'medium' or 'high'"),
