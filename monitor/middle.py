@@ -3,7 +3,7 @@
 Reading a fetched body (clean text, title, language, the compressed raw snapshot) and analysing
 a new version (the comparison with the previous text) are pure, CPU-bound functions of their
 inputs. `monitor.workers.Middle` runs them inline or in worker processes; a worker is this
-module's `main()` run by a fresh interpreter (`monitor.workers.WORKER_BOOT`), serving calls that
+module run by a fresh interpreter (`monitor.workers.WORKER_ARGS`), serving calls that
 come through its standard input and output (length-prefixed pickles). It imports no asyncio and
 only what reading a page needs, so a worker is ready in about 0.1 s.
 """

@@ -1,4 +1,4 @@
-"""What each part imports: layers point one way, start-up stays lean."""
+"""What each part imports: layers point one way, start-up stays lean, nothing rewrites the import system."""
 
 from __future__ import annotations
 
@@ -36,6 +36,13 @@ def test_store_and_alerts_import_nothing_from_the_layers_above():
         for path in sorted((ROOT / package).rglob("*.py")):
             project = imported_names(path) & set(PACKAGES)
             assert project <= allowed | {package}, f"{path.relative_to(ROOT)} imports {sorted(project - allowed - {package})}"
+
+
+def test_no_product_module_rewrites_the_import_path_or_the_module_table():
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            assert "sys.path" not in text and "sys.modules" not in text, path.relative_to(ROOT)
 
 
 def test_reading_the_watchlist_and_the_store_loads_neither_numpy_nor_httpx():
