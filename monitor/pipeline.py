@@ -19,15 +19,21 @@ import asyncio
 import dataclasses
 import functools
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from basics.timestamps import utc_now
 from monitor import guards
 from monitor.middle import PageReading, analyse, read_page
-from basics.timestamps import utc_now
-from monitor.watchlist import PolicyEntry, Settings, Watchlist
+from monitor.watchlist import PolicyEntry, Settings, Watchlist, database_path
 from monitor.workers import Middle, WorkerError, workers_for
+from store import Store
 from store.db import ACCEPTED_OUTCOMES
+
+if TYPE_CHECKING:
+    from alerts import Channel, DeliveryReport
 
 REPROCESS_RULE = "reprocess"
 SUSPECT_PREFIX = "suspect page held back: "
@@ -483,6 +489,39 @@ async def check_all(
                 return outcome
 
             return list(await asyncio.gather(*(one(entry) for entry in entries)))
+
+
+def deliver_now(database: Path, channels: dict[str, Channel]) -> DeliveryReport:
+    """Deliver every due outbox row once, in this thread, on a connection of its own (`check_and_deliver`)."""
+    from alerts import deliver_pending
+
+    with Store(database) as store:
+        return deliver_pending(store, channels)
+
+
+async def check_and_deliver(
+    watchlist: Watchlist,
+    names: Iterable[str] | None = None,
+    *,
+    deliver: bool = True,
+    progress: Callable[[CheckOutcome], None] | None = None,
+) -> tuple[list[CheckOutcome], DeliveryReport | None]:
+    """Check the named entries (all when None) through the pipeline, then deliver the outbox.
+
+    The one "check, then send" used by `check`, `run --once` and the demo. `deliver=False` leaves
+    new alerts in the outbox (report None); `progress` is called with each outcome as it finishes.
+    """
+    from alerts import build_channels
+
+    channels = build_channels(watchlist.channels, watchlist.base_dir)
+    database = database_path(watchlist)
+    selected = list(names) if names is not None else None
+    with Store(database) as store:
+        outcomes = await check_all(watchlist, store, names=selected, progress=progress) if selected != [] else []
+    if not deliver:
+        return outcomes, None
+    report = await asyncio.get_running_loop().run_in_executor(None, deliver_now, database, channels)
+    return outcomes, report
 
 
 # ---------------------------------------------------------------------------------------------

@@ -81,11 +81,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _check_and_deliver(watchlist: Any, names: list[str], deliver: bool, show_progress: bool) -> tuple[list[Any], Any]:
-    """Run `monitor.scheduler.check_and_deliver` (the service's own check-then-send), with a
+    """Run `monitor.pipeline.check_and_deliver` (the service's own check-then-send), with a
     progress bar on a terminal."""
     import asyncio
 
-    from monitor.scheduler import check_and_deliver
+    from monitor.pipeline import check_and_deliver
 
     selected = names or None
     if not show_progress:

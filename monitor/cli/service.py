@@ -57,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from monitor.scheduler import configure_logging, describe_outcome, run_once, run_service
+    from monitor.logs import configure_logging
+    from monitor.scheduler import run_once, run_service
     from monitor.watchlist import load_watchlist
 
     if args.json and not args.once:
@@ -70,7 +71,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_json({
             "checked": summary.checked,
             "skipped": summary.skipped,
-            "outcomes": [describe_outcome(outcome) for outcome in summary.outcomes],
+            "outcomes": [outcome.to_json() for outcome in summary.outcomes],
             "delivered": summary.delivered,
             "failed": summary.failed,
         })
@@ -82,13 +83,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _print_once(summary: Any) -> None:
     from rich.console import Console
 
-    from monitor.scheduler import describe_outcome
-
     console = Console()
     if not summary.checked:
         console.print(f"nothing due ({len(summary.skipped)} policies checked recently)")
     for outcome in summary.outcomes:
-        data = describe_outcome(outcome)
+        data = outcome.to_json()
         label = data.get("outcome", "done")
         extra = " [bold red]material change[/]" if data.get("material") else ""
         console.print(f"{data.get('policy', '?')}: {label}{extra}", highlight=False)
