@@ -15,9 +15,12 @@ import pickle
 import struct
 import sys
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from basics.errors import NormalizeError
+
+if TYPE_CHECKING:
+    from monitor.analysis import Comparison
 
 TITLE_BYTES = 32_768
 """The page title is read from the head of the body: the first 32 KB are enough."""
@@ -78,7 +81,7 @@ def read_page(
     return PageReading(text, title, None, language, snapshot, declared, suspect)
 
 
-def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
+def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Comparison | None, str | None]:
     """(Comparison with the previous text, None for a first version; the new text's declared date).
 
     A version's facts are not part of it: they are derived when first asked for
