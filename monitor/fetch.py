@@ -16,15 +16,15 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
 import httpx
 
 from basics.timestamps import utc_now
 
+if TYPE_CHECKING:
+    from monitor.watchlist import Settings
 
-DEFAULT_USER_AGENT = (
-    "policy-monitor/0.1 (+https://github.com/policy-monitor; privacy policy change monitor)"
-)
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
 
 TEXT_TYPES = ("application/xhtml+xml", "application/xml", "application/pdf", "application/json")
@@ -36,25 +36,6 @@ BINARY_TYPES = (
     "application/x-msdownload", "application/vnd.ms-fontobject",
 )
 SNIFF_BYTES = 4096
-
-
-@dataclass
-class FetchSettings:
-    """Limits and politeness of fetching; tests shrink the timings."""
-
-    user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 30.0
-    """Seconds allowed to connect, and between two reads of the response."""
-    total_timeout: float = 120.0
-    """Seconds allowed for one whole attempt (stops servers that drip bytes forever)."""
-    max_redirects: int = 10
-    max_bytes: int = 10 * 1024 * 1024
-    retries: int = 3
-    """Extra attempts after the first one fails in a retryable way."""
-    backoff_base: float = 1.0
-    max_retry_after: float = 60.0
-    concurrency: int = 10
-    per_host: int = 2
 
 
 @dataclass
@@ -171,8 +152,13 @@ class Fetcher:
     one whose connection already goes to the same host (keep-alive as a pool would).
     """
 
-    def __init__(self, settings: FetchSettings | None = None) -> None:
-        self.settings = settings or FetchSettings()
+    def __init__(self, settings: Settings | None = None) -> None:
+        """`settings` are the watchlist's (limits, timeouts, retries, user agent); defaults when None."""
+        if settings is None:
+            from monitor.watchlist import Settings
+
+            settings = Settings()
+        self.settings = settings
         self._idle: list[tuple[str | None, httpx.AsyncClient]] = []
         self._clients: list[httpx.AsyncClient] = []
         self._global: asyncio.Semaphore | None = None

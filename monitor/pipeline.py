@@ -489,14 +489,6 @@ async def check_policy(
     return check.record()
 
 
-def fetch_settings(settings: Settings) -> Any:
-    """The fetch part of the watchlist settings as a `monitor.fetch.FetchSettings`."""
-    from monitor.fetch import FetchSettings
-
-    names = {f.name for f in dataclasses.fields(FetchSettings)}
-    return FetchSettings(**{name: getattr(settings, name) for name in names if hasattr(settings, name)})
-
-
 async def check_all(
     watchlist: Watchlist,
     store: Store,
@@ -516,7 +508,7 @@ async def check_all(
     store.ensure_policies([(entry.name, entry.url, entry.language) for entry in entries])
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
     async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
-        async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
+        async with Fetcher(watchlist.settings) as fetcher:
 
             async def one(entry: PolicyEntry) -> CheckOutcome:
                 async with in_flight:

@@ -443,7 +443,6 @@ class Service:
         """Run until SIGINT/SIGTERM (or `stopping` is set)."""
         from alerts import build_channels
         from monitor.fetch import Fetcher
-        from monitor.pipeline import fetch_settings
         from store import Store
 
         settings = self.watchlist.settings
@@ -453,7 +452,7 @@ class Service:
         self.store = Store(database)
         installed = self._install_signals()
         try:
-            async with Fetcher(fetch_settings(settings)) as fetcher:
+            async with Fetcher(settings) as fetcher:
                 self.fetcher = fetcher
                 self.delivery = DeliveryWorker(database, channels)
                 self.delivery.start()

@@ -36,6 +36,7 @@ TOP_LEVEL_KEYS = ("settings", "defaults", "channels", "policies")
 ENTRY_KEY_ORDER = ("name", "url", "language", "select", "remove", "every", "tags", "alerts", "min_severity")
 
 Severity = Literal["none", "low", "medium", "high"]
+DEFAULT_USER_AGENT = f"policy-monitor/{__version__} (privacy policy change monitor)"
 
 
 @functools.lru_cache(maxsize=256)
@@ -107,15 +108,13 @@ def _check_interval(value: str) -> str:
 
 
 class Settings(BaseModel):
-    """Service-wide settings; paths are relative to the watchlist file.
-
-    The fetch fields mirror `monitor.fetch.FetchSettings`, so a Settings can be handed to `Fetcher`.
-    """
+    """Service-wide settings, the fetcher's included (`Fetcher(settings)`); paths are relative to
+    the watchlist file."""
 
     model_config = ConfigDict(extra="forbid")
 
     database: str = "policy-monitor.db"
-    user_agent: str = f"policy-monitor/{__version__} (privacy policy change monitor)"
+    user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = Field(4, ge=1, le=64)
     per_host: int = Field(2, ge=1, le=16)
     timeout: float = Field(30.0, gt=0)
