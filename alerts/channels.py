@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
-from basics.errors import WatchlistError
+from basics.errors import WatchlistError, describe_validation_error
 from basics.urls import check_url
 
 if TYPE_CHECKING:  # httpx loads when a webhook is sent: loading a watchlist never pays for it
@@ -48,21 +48,12 @@ class _ChannelConfig(BaseModel):
 
 
 def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any]) -> Any:
-    """Validate a channel's mapping, turning pydantic's report into one line naming the field."""
+    """Validate a channel's mapping; a mistake is one line naming the channel and the field."""
     try:
         return model.model_validate(config)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "?"
-        known = ", ".join(sorted(model.model_fields))
-        if error["type"] == "missing":
-            problem = "is required"
-        elif error["type"] == "extra_forbidden":
-            problem = f"is not a known field for kind '{config.get('kind')}' (known: {known})"
-        else:
-            problem = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
-            problem = problem[0].lower() + problem[1:] if problem else "is invalid"
-        raise WatchlistError(f"channel '{name}': field '{field}' {problem}") from None
+        _, message = describe_validation_error(exc, tuple(model.model_fields))
+        raise WatchlistError(f"channel '{name}': {message}") from None
 
 
 class Channel:
@@ -480,7 +471,7 @@ class _AppriseConfig(_ChannelConfig):
 
         if apprise.Apprise.instantiate(value) is None:
             scheme = value.split("://", 1)[0] if "://" in value else value[:20]
-            raise ValueError(f"is not an Apprise URL Apprise can use (service '{scheme}'; see https://github.com/caronc/apprise/wiki)")
+            raise ValueError(f"not an Apprise URL Apprise can use (service '{scheme}'; see https://github.com/caronc/apprise/wiki)")
         return value
 
 

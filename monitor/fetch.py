@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from basics.timestamps import utc_now
+from monitor.mediatypes import media_type
 
 if TYPE_CHECKING:
     from monitor.watchlist import Settings
@@ -80,21 +81,15 @@ class _Retryable(Exception):
         self.delay = delay
 
 
-def _media_type(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    return content_type.split(";", 1)[0].strip().lower() or None
-
-
 def _unsupported_type(content_type: str | None) -> bool:
-    media = _media_type(content_type)
-    return media is not None and (media.startswith(BINARY_PREFIXES) or media in BINARY_TYPES)
+    media = media_type(content_type)
+    return media.startswith(BINARY_PREFIXES) or media in BINARY_TYPES
 
 
 def _needs_sniffing(content_type: str | None) -> bool:
     """Declared types we cannot trust to be text (octet-stream, unknown application/*, none)."""
-    media = _media_type(content_type)
-    if media is None:
+    media = media_type(content_type)
+    if not media:
         return True
     if media.startswith("text/") or media in TEXT_TYPES:
         return False
@@ -302,7 +297,7 @@ class Fetcher:
                 result.error = f"HTTP {status}"
                 return
             if _unsupported_type(result.content_type):
-                result.error = f"unsupported content type {_media_type(result.content_type)}"
+                result.error = f"unsupported content type {media_type(result.content_type)}"
                 return
             limit = self.settings.max_bytes
             declared = response.headers.get("content-length", "")
@@ -318,6 +313,6 @@ class Fetcher:
                 chunks.append(chunk)
             result.body = b"".join(chunks)
             if _needs_sniffing(result.content_type) and _looks_binary(result.body):
-                media = _media_type(result.content_type) or "(none declared)"
+                media = media_type(result.content_type) or "(none declared)"
                 result.body = b""
                 result.error = f"unsupported content type {media}: the body is binary"

@@ -25,7 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from monitor import __version__
-from basics.errors import UsageError, WatchlistError
+from basics.errors import UsageError, WatchlistError, describe_validation_error
 from basics.urls import check_url
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
@@ -284,33 +284,13 @@ class _Where:
         return WatchlistError(prefix + (f"{context}: " if context else "") + message)
 
 
-def _describe_validation_error(exc: ValidationError, allowed: tuple[str, ...]) -> tuple[str | None, str]:
-    """(field name or None, one-line message) of the first pydantic error."""
-    err = exc.errors()[0]
-    loc = err.get("loc", ())
-    field_name = str(loc[0]) if loc else None
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return field_name, f"unknown field {field_name!r} (allowed: {', '.join(allowed)})"
-    if kind == "missing":
-        return None, f"field {field_name!r} is required"
-    message = str(err.get("msg", "invalid value"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    else:
-        message = f"{message[:1].lower()}{message[1:]} (got {err.get('input')!r})"
-    return field_name, message
-
-
 def _validate(model: type[BaseModel], data: dict, node: Any, where: _Where, context: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        allowed = tuple(model.model_fields)
-        field_name, message = _describe_validation_error(exc, allowed)
+        field_name, message = describe_validation_error(exc, tuple(model.model_fields))
         line = (_key_line(node, field_name) if field_name else None) or _node_line(node)
-        prefix = f"field {field_name!r}: " if field_name else ""
-        raise where.error(prefix + message, line, context) from None
+        raise where.error(message, line, context) from None
 
 
 def _plain(value: Any) -> Any:

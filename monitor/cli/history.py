@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     diff.add_argument("versions", nargs="*", type=int, metavar="N", help="zero, one or two version numbers")
     diff.add_argument("--format", choices=DIFF_FORMATS, default="rich", help="output format (default rich)")
     diff.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    diff.add_argument("--json", action="store_true", help="same as --format json")
+    add_json_flag(diff, "same as --format json")
     diff.set_defaults(func=cmd_diff)
 
     changes = subparsers.add_parser("changes", help="stored changes across policies, newest first")

@@ -67,8 +67,12 @@ def table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any
     return result
 
 
-def add_json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the data as JSON")
+def add_json_flag(parser: argparse.ArgumentParser, help: str = "print the data as JSON",
+                  also_on_parent: bool = False) -> None:
+    """`--json`, declared the same way on every command. `also_on_parent`: a sub-command whose
+    parent has it too (`alerts --json retry` and `alerts retry --json` both count)."""
+    default = {"default": argparse.SUPPRESS} if also_on_parent else {}
+    parser.add_argument("--json", action="store_true", help=help, **default)
 
 
 # -- times ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from monitor.cli.output import SEVERITY_STYLE, existing_store, open_watchlist, print_json, short_time
+from monitor.cli.output import SEVERITY_STYLE, add_json_flag, existing_store, open_watchlist, print_json, short_time
 from basics.errors import UsageError
 
 ALERT_STATUSES = ("pending", "delivered", "failed")
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "watchlist when it changes (or on SIGHUP). With --once: check what is due, deliver, exit.",
     )
     run.add_argument("--once", action="store_true", help="check what is due, deliver alerts and exit (for cron)")
-    run.add_argument("--json", action="store_true", help="with --once: print what was done as JSON")
+    add_json_flag(run, "with --once: print what was done as JSON")
     run.set_defaults(func=cmd_run)
 
     alerts = subparsers.add_parser(
@@ -32,11 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     alerts.add_argument("--status", choices=ALERT_STATUSES, help="only alerts with this status")
     alerts.add_argument("--limit", type=int, default=50, help="show at most N alerts (default 50, 0 = all)")
-    alerts.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_json_flag(alerts, "print JSON instead of a table")
     alerts.set_defaults(func=cmd_alerts)
     actions = alerts.add_subparsers(dest="alerts_action", metavar="ACTION")
     retry = actions.add_parser("retry", help="make every undelivered alert due now and deliver it")
-    retry.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print the result as JSON")
+    add_json_flag(retry, "print the result as JSON", also_on_parent=True)
     retry.set_defaults(func=cmd_alerts_retry)
 
     demo = subparsers.add_parser(
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "the real pipeline and show the alerts, the history and a diff.",
     )
     demo.add_argument("--dir", type=Path, help="folder for the demo's watchlist and database (default: a new temp folder)")
-    demo.add_argument("--json", action="store_true", help="print a JSON summary instead of the guided tour")
+    add_json_flag(demo, "print a JSON summary instead of the guided tour")
     demo.set_defaults(func=cmd_demo)
 
 
