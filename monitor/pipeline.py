@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from basics.timestamps import utc_now
 from monitor import guards
-from monitor.middle import PageReading, analyse, read_page
+from monitor.middle import PageReading, read_page
 from monitor.watchlist import PolicyEntry, Settings, Watchlist, database_path
 from monitor.workers import Middle, WorkerError, workers_for
 from store import Store, Version, sha256_hex

@@ -56,5 +56,5 @@ def test_the_command_line_starts_without_rich_or_asyncio():
 
 
 def test_check_and_demo_do_without_the_scheduler():
-    loaded = loaded_after("import monitor.pipeline, monitor.demo, monitor.cli.history", ("apscheduler",))
+    loaded = loaded_after("import monitor.pipeline, monitor.demo, monitor.cli.check, monitor.cli.demo", ("apscheduler",))
     assert loaded == {"apscheduler": False}

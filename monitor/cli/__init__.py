@@ -18,9 +18,12 @@ from basics.errors import PolicyMonitorError
 
 COMMAND_MODULES = (
     "monitor.cli.policies",   # add, list, remove
-    "monitor.cli.history",    # check, history, show, diff, changes, facts, reprocess
+    "monitor.cli.check",      # check, reprocess
+    "monitor.cli.history",    # history, show, diff, changes, facts
     "monitor.cli.compare",    # compare
-    "monitor.cli.service",    # run, alerts, demo
+    "monitor.cli.run",        # run
+    "monitor.cli.alerts",     # alerts, alerts retry
+    "monitor.cli.demo",       # demo
 )
 
 DEFAULT_WATCHLIST = "watchlist.yaml"

@@ -1,30 +1,18 @@
-"""Sub-commands `run`, `alerts`, `alerts retry` and `demo`: the service and its outbox."""
+"""Sub-commands `alerts` and `alerts retry`: the outbox of alerts and its delivery."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
-from monitor.cli.output import SEVERITY_STYLE, add_json_flag, existing_store, open_watchlist, print_json, short_time
 from basics.errors import UsageError
+from monitor.cli.output import SEVERITY_STYLE, add_json_flag, existing_store, open_watchlist, print_json, short_time
 
 ALERT_STATUSES = ("pending", "delivered", "failed")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    run = subparsers.add_parser(
-        "run",
-        help="watch every policy on its interval and deliver alerts (Ctrl-C / SIGTERM to stop)",
-        description="Check each watchlist entry on its own interval, deliver alerts, reload the "
-        "watchlist when it changes (or on SIGHUP). With --once: check what is due, deliver, exit.",
-    )
-    run.add_argument("--once", action="store_true", help="check what is due, deliver alerts and exit (for cron)")
-    add_json_flag(run, "with --once: print what was done as JSON")
-    run.set_defaults(func=cmd_run)
-
     alerts = subparsers.add_parser(
         "alerts",
         help="list the alert outbox (pending, delivered, failed); `alerts retry` re-sends now",
@@ -38,65 +26,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     retry = actions.add_parser("retry", help="make every undelivered alert due now and deliver it")
     add_json_flag(retry, "print the result as JSON", also_on_parent=True)
     retry.set_defaults(func=cmd_alerts_retry)
-
-    demo = subparsers.add_parser(
-        "demo",
-        help="run the whole product offline on bundled sample policies (about 20 s)",
-        description="Serve sample policies on 127.0.0.1, change them a few times, check them through "
-        "the real pipeline and show the alerts, the history and a diff.",
-    )
-    demo.add_argument("--dir", type=Path, help="folder for the demo's watchlist and database (default: a new temp folder)")
-    add_json_flag(demo, "print a JSON summary instead of the guided tour")
-    demo.set_defaults(func=cmd_demo)
-
-
-# ---------------------------------------------------------------------------------------------
-# run
-
-
-def cmd_run(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from monitor.logs import configure_logging
-    from monitor.scheduler import run_once, run_service
-    from monitor.watchlist import load_watchlist
-
-    if args.json and not args.once:
-        raise UsageError("--json only applies to `run --once` (the service logs key=value lines)")
-    configure_logging(args.verbose)
-    if not args.once:
-        return run_service(args.watchlist)
-    summary = asyncio.run(run_once(load_watchlist(args.watchlist)))
-    if args.json:
-        print_json({
-            "checked": summary.checked,
-            "skipped": summary.skipped,
-            "outcomes": [outcome.to_json() for outcome in summary.outcomes],
-            "delivered": summary.delivered,
-            "failed": summary.failed,
-        })
-    elif sys.stdout.isatty():  # under cron: silent unless something is logged
-        _print_once(summary)
-    return 0
-
-
-def _print_once(summary: Any) -> None:
-    from rich.console import Console
-
-    console = Console()
-    if not summary.checked:
-        console.print(f"nothing due ({len(summary.skipped)} policies checked recently)")
-    for outcome in summary.outcomes:
-        data = outcome.to_json()
-        label = data.get("outcome", "done")
-        extra = " [bold red]material change[/]" if data.get("material") else ""
-        console.print(f"{data.get('policy', '?')}: {label}{extra}", highlight=False)
-    if summary.delivered or summary.failed:
-        console.print(f"alerts: {summary.delivered} delivered, {summary.failed} failed")
-
-
-# ---------------------------------------------------------------------------------------------
-# alerts
 
 
 def _alert_json(row: dict[str, Any]) -> dict[str, Any]:
@@ -170,13 +99,3 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
         for error in errors:
             print(f"  {error}")
     return 1 if failed else 0
-
-
-# ---------------------------------------------------------------------------------------------
-# demo
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    from monitor.demo import run_demo
-
-    return run_demo(folder=args.dir, as_json=args.json)
