@@ -60,7 +60,7 @@ def read_page(
 
     snapshot = None
     if compress and body:
-        from store.compression import compress_snapshot
+        from basics.compression import compress_snapshot
 
         snapshot = compress_snapshot(body)
     try:

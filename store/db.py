@@ -23,7 +23,7 @@ from typing import Any
 
 from basics.errors import StoreError, UsageError
 from basics.timestamps import utc_now
-from store.compression import compress_snapshot, decompress_snapshot
+from basics.compression import compress_snapshot, decompress_snapshot
 from store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000

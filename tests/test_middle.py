@@ -13,7 +13,7 @@ import pytest
 from conftest import seed_html
 from monitor.middle import read_page
 from monitor.workers import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, workers_for
-from store.compression import decompress_snapshot
+from basics.compression import decompress_snapshot
 
 RETENTION = "<html><body><h1>Privacy</h1><p>Last updated: 2 March 2026</p><p>We keep your data for one year.</p></body></html>"
 

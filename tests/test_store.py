@@ -12,7 +12,7 @@ import pytest
 
 from basics.errors import StoreError, UsageError
 from store import MIGRATIONS, SCHEMA_VERSION, Store, VersionSummary, sha256_hex
-from store.compression import decompress_snapshot
+from basics.compression import decompress_snapshot
 
 T0 = "2026-01-01T00:00:00Z"
 T1 = "2026-02-01T00:00:00Z"
