@@ -1,4 +1,4 @@
-"""Alerts: payloads, channels (file, email, webhook, apprise) and the outbox they are delivered from."""
+"""Alerts: payloads, channels (file, email, webhook, apprise) and their delivery from the outbox (`store.outbox`)."""
 
 from alerts.build import build_alerts
 from alerts.channels import CHANNEL_KINDS, Channel, DeliveryError, build_channels

@@ -1,6 +1,6 @@
 """Turn one event of one policy into outbox rows, one per channel that wants it.
 
-Called by the pipeline inside its check transaction; the rows go to `alerts.outbox.enqueue`.
+Called by the pipeline inside its check transaction; the rows go to `store.outbox.enqueue`.
 Routing: an alert goes to each channel the entry lists in `alerts:` when its severity reaches both
 the entry's `min_severity` and the channel's. Failures are `high`, so they reach every channel; a
 recovery is `low` but is routed like the failure it ends, so whoever heard of the outage hears it
@@ -11,14 +11,40 @@ from __future__ import annotations
 
 import json
 import shlex
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from alerts.channels import Channel
 from alerts.model import ALERT_KINDS, Alert, alert_id, severity_rank
-from monitor.timestamps import normalise_timestamp
+from basics.timestamps import normalise_timestamp
 
-if TYPE_CHECKING:
-    from monitor.analysis.model import Comparison
+
+class JudgedChange(Protocol):
+    """What an alert reads of one judged change (`monitor.analysis.Change` is one)."""
+
+    @property
+    def material(self) -> bool: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+class Comparison(Protocol):
+    """What an alert reads of a comparison (`monitor.analysis.Comparison` is one)."""
+
+    @property
+    def changes(self) -> Sequence[JudgedChange]: ...
+
+    @property
+    def notes(self) -> Sequence[str]: ...
+
+    @property
+    def language(self) -> Mapping[str, str | None]: ...
+
+    @property
+    def severity(self) -> str: ...
 
 KIND_SEVERITY = {"failure": "high", "recovered": "low", "warning": "medium"}
 

@@ -20,13 +20,16 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
-from monitor.errors import WatchlistError
-from monitor.lean_imports import httpx
+from basics.errors import WatchlistError, describe_validation_error
+from basics.urls import check_url
+
+if TYPE_CHECKING:  # httpx loads when a webhook is sent: loading a watchlist never pays for it
+    import httpx
 
 SeverityName = Literal["low", "medium", "high"]
 
@@ -45,21 +48,12 @@ class _ChannelConfig(BaseModel):
 
 
 def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any]) -> Any:
-    """Validate a channel's mapping, turning pydantic's report into one line naming the field."""
+    """Validate a channel's mapping; a mistake is one line naming the channel and the field."""
     try:
         return model.model_validate(config)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = ".".join(str(part) for part in error["loc"]) or "?"
-        known = ", ".join(sorted(model.model_fields))
-        if error["type"] == "missing":
-            problem = "is required"
-        elif error["type"] == "extra_forbidden":
-            problem = f"is not a known field for kind '{config.get('kind')}' (known: {known})"
-        else:
-            problem = error["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
-            problem = problem[0].lower() + problem[1:] if problem else "is invalid"
-        raise WatchlistError(f"channel '{name}': field '{field}' {problem}") from None
+        _, message = describe_validation_error(exc, tuple(model.model_fields))
+        raise WatchlistError(f"channel '{name}': {message}") from None
 
 
 class Channel:
@@ -376,9 +370,10 @@ class _WebhookConfig(_ChannelConfig):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        parsed = httpx.URL(value) if "://" in value else None
-        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ValueError(f"must be an http(s) URL, got '{value}'")
+        try:
+            check_url(value)
+        except ValueError:
+            raise ValueError(f"must be an http(s) URL, got '{value}'") from None
         return value
 
     @field_validator("timeout")
@@ -428,6 +423,8 @@ class WebhookChannel(Channel):
         }
 
     def _new_client(self) -> httpx.Client:
+        import httpx
+
         return httpx.Client(timeout=self.timeout, headers={"User-Agent": "policy-monitor"})
 
     def _close_shared(self) -> None:
@@ -446,6 +443,8 @@ class WebhookChannel(Channel):
                 client.close()
 
     def _post_all(self, client: httpx.Client, alerts: list[Alert]) -> None:
+        import httpx
+
         host = httpx.URL(self.url).host
         for alert in alerts:
             try:
@@ -459,6 +458,9 @@ class WebhookChannel(Channel):
 # --- apprise ----------------------------------------------------------------------------------
 
 
+APPRISE_HINT = "needs the apprise package: pip install 'policy-monitor[apprise]'"
+
+
 class _AppriseConfig(_ChannelConfig):
     url: str
 
@@ -469,7 +471,7 @@ class _AppriseConfig(_ChannelConfig):
 
         if apprise.Apprise.instantiate(value) is None:
             scheme = value.split("://", 1)[0] if "://" in value else value[:20]
-            raise ValueError(f"is not an Apprise URL Apprise can use (service '{scheme}'; see https://github.com/caronc/apprise/wiki)")
+            raise ValueError(f"not an Apprise URL Apprise can use (service '{scheme}'; see https://github.com/caronc/apprise/wiki)")
         return value
 
 
@@ -486,6 +488,10 @@ class AppriseChannel(Channel):
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> AppriseChannel:
+        try:
+            import apprise  # noqa: F401  (an optional extra)
+        except ImportError:
+            raise WatchlistError(f"channel '{name}': kind 'apprise' {APPRISE_HINT}") from None
         parsed = _validate(name, _AppriseConfig, config)
         return cls(name, parsed.url, parsed.min_severity)
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert
-from alerts.outbox import claim_due, mark_delivered, mark_failed, release
-from monitor.timestamps import normalise_timestamp, utc_now
+from basics.timestamps import normalise_timestamp, utc_now
+from store.outbox import claim_due, mark_delivered, mark_failed, release
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from store import Store
 
 
 @dataclass
@@ -30,7 +30,7 @@ def _error_text(exc: Exception) -> str:
     return str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
 
 
-def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None = None) -> DeliveryReport:
+def deliver_pending(store: Store, channels: dict[str, Channel], now: str | None = None) -> DeliveryReport:
     """Send every due outbox row through its channel; failures are rescheduled with backoff.
 
     Each row is marked delivered right after its send succeeds, so a crash re-sends at most the
@@ -43,7 +43,7 @@ def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None 
     now = normalise_timestamp(now) if now else utc_now()
     report = DeliveryReport()
     by_channel: dict[str, list[dict[str, Any]]] = {}
-    for row in claim_due(db, now):
+    for row in claim_due(store, now):
         by_channel.setdefault(row["channel"], []).append(row)
 
     for channel_name, rows in by_channel.items():
@@ -51,17 +51,17 @@ def deliver_pending(db: Database, channels: dict[str, Channel], now: str | None 
         if channel is None:
             error = f"channel '{channel_name}' is not configured in the watchlist"
             for row in rows:
-                mark_failed(db, row["id"], error, now, row["attempts"] + 1, permanent=True)
+                mark_failed(store, row["id"], error, now, row["attempts"] + 1, permanent=True)
             report.failed += len(rows)
             report.errors.append(f"{error} ({len(rows)} alert(s) not sent; `alerts retry` after fixing it)")
             continue
         batches = [rows] if channel.digest else [[row] for row in rows]
         with channel.connected():
-            _send_batches(db, channel_name, channel, batches, now, report)
+            _send_batches(store, channel_name, channel, batches, now, report)
     return report
 
 
-def _send_batches(db: Database, channel_name: str, channel: Channel, batches: list[list[dict[str, Any]]],
+def _send_batches(store: Store, channel_name: str, channel: Channel, batches: list[list[dict[str, Any]]],
                   now: str, report: DeliveryReport) -> None:
     """Send a channel's batches in order; at the first failure, the rest wait for the next run."""
     for position, batch in enumerate(batches):
@@ -70,11 +70,11 @@ def _send_batches(db: Database, channel_name: str, channel: Channel, batches: li
         except Exception as exc:  # any failure must leave the rows retryable, never stuck
             error = _error_text(exc)
             for row in batch:
-                mark_failed(db, row["id"], error, now, row["attempts"] + 1)
+                mark_failed(store, row["id"], error, now, row["attempts"] + 1)
             report.failed += len(batch)
             report.errors.append(f"{channel_name}: {error}")
-            release(db, [row["id"] for later in batches[position + 1:] for row in later], now)
+            release(store, [row["id"] for later in batches[position + 1:] for row in later], now)
             return
         for row in batch:
-            mark_delivered(db, row["id"], now)
+            mark_delivered(store, row["id"], now)
         report.delivered += len(batch)

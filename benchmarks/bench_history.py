@@ -19,14 +19,16 @@ import argparse
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from store import Store
 
@@ -40,6 +42,17 @@ EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
 
 def stamp(minutes: int) -> str:
     return (EPOCH + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def insert_all(store: Store, table: str, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert dicts sharing one set of keys (the first row's) in one `executemany`."""
+    rows = iter(rows)
+    first = next(rows)
+    columns = list(first)
+    store.conn.executemany(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+        (tuple(row[column] for column in columns) for row in itertools.chain([first], rows)),
+    )
 
 
 def fill(store: Store, policy_id: int, count: int) -> None:
@@ -56,8 +69,8 @@ def fill(store: Store, policy_id: int, count: int) -> None:
         for seq in range(1, count + 1)
         for text in [f"# Privacy policy revision {seq}\n" + ("We keep your data for a while. " * 6)]
     )
-    store.db["versions"].insert_all(versions, batch_size=5_000)
-    first_id = store.db.execute(
+    insert_all(store, "versions", versions)
+    first_id = store.conn.execute(
         "SELECT min(id) FROM versions WHERE policy_id = ?", (policy_id,)
     ).fetchone()[0]
     changes = (
@@ -70,7 +83,7 @@ def fill(store: Store, policy_id: int, count: int) -> None:
         }
         for n in range(10, count, 10)
     )
-    store.db["changes"].insert_all(changes, batch_size=5_000)
+    insert_all(store, "changes", changes)
     checks = (
         {
             "policy_id": policy_id, "started_at": stamp(n + 1), "finished_at": None,
@@ -80,7 +93,7 @@ def fill(store: Store, policy_id: int, count: int) -> None:
         }
         for n in range(count)
     )
-    store.db["checks"].insert_all(checks, batch_size=5_000)
+    insert_all(store, "checks", checks)
 
 
 def build(path: Path, count: int) -> None:

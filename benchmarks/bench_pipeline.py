@@ -226,10 +226,10 @@ def instrument_pipeline() -> StageClock:
     clock.patch(middle, "analyse", "analysis")
     middle.TASKS.update(read=middle.read_page, analyse=middle.analyse)  # what runs inline, timed
     clock.patch(pipeline, "_alerts_for", "alerts")
-    for name in ("suspect_reason", "phrase_reason", "shrink_reason", "detect_language", "flapping_match",
+    for name in ("phrase_reason", "shrink_reason", "detect_language", "flapping_match",
                  "html_title", "language_flip"):
         clock.patch(guards, name, "guards")
-    for name in ("__init__", "finish_new_version", "finish_same", "finish_failed", "finish_pending"):
+    for name in ("__init__", "record", "finish_same", "finish_failed", "finish_pending"):
         clock.patch(pipeline._Check, name, "store")
     for name in ("last_validators", "versions", "latest_version"):
         clock.patch(Store, name, "store")

@@ -31,7 +31,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 SIDEBAR_ITEMS = (
     "CNC Router 6090", "Fiber Laser 30W", "Spindle Motor 2.2kW", "Water Chiller CW-5200",
@@ -247,7 +247,7 @@ def run_demo(folder: Path | None = None, as_json: bool = False) -> int:
     from rich.console import Console
     from rich.text import Text
 
-    from monitor.scheduler import check_and_deliver, describe_outcome
+    from monitor.pipeline import check_and_deliver
     from monitor.watchlist import load_watchlist
 
     console = Console()
@@ -274,7 +274,7 @@ def run_demo(folder: Path | None = None, as_json: bool = False) -> int:
             say(f"[bold]{number}. {step.title}[/] — {step.explanation}")
             step_summary: dict[str, Any] = {"title": step.title, "outcomes": [], "delivered": report.delivered}
             for outcome in outcomes:
-                described = describe_outcome(outcome)
+                described = outcome.to_json()
                 step_summary["outcomes"].append(described)
                 material = [change for change in described.get("changes", []) if change.get("material")]
                 label = described.get("outcome", "?")

@@ -16,14 +16,16 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-from monitor.lean_imports import httpx
-from monitor.timestamps import utc_now
+import httpx
 
+from basics.timestamps import utc_now
+from monitor.mediatypes import media_type
 
-DEFAULT_USER_AGENT = (
-    "policy-monitor/0.1 (+https://github.com/policy-monitor; privacy policy change monitor)"
-)
+if TYPE_CHECKING:
+    from monitor.watchlist import Settings
+
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
 
 TEXT_TYPES = ("application/xhtml+xml", "application/xml", "application/pdf", "application/json")
@@ -35,25 +37,6 @@ BINARY_TYPES = (
     "application/x-msdownload", "application/vnd.ms-fontobject",
 )
 SNIFF_BYTES = 4096
-
-
-@dataclass
-class FetchSettings:
-    """Limits and politeness of fetching; tests shrink the timings."""
-
-    user_agent: str = DEFAULT_USER_AGENT
-    timeout: float = 30.0
-    """Seconds allowed to connect, and between two reads of the response."""
-    total_timeout: float = 120.0
-    """Seconds allowed for one whole attempt (stops servers that drip bytes forever)."""
-    max_redirects: int = 10
-    max_bytes: int = 10 * 1024 * 1024
-    retries: int = 3
-    """Extra attempts after the first one fails in a retryable way."""
-    backoff_base: float = 1.0
-    max_retry_after: float = 60.0
-    concurrency: int = 10
-    per_host: int = 2
 
 
 @dataclass
@@ -98,21 +81,15 @@ class _Retryable(Exception):
         self.delay = delay
 
 
-def _media_type(content_type: str | None) -> str | None:
-    if not content_type:
-        return None
-    return content_type.split(";", 1)[0].strip().lower() or None
-
-
 def _unsupported_type(content_type: str | None) -> bool:
-    media = _media_type(content_type)
-    return media is not None and (media.startswith(BINARY_PREFIXES) or media in BINARY_TYPES)
+    media = media_type(content_type)
+    return media.startswith(BINARY_PREFIXES) or media in BINARY_TYPES
 
 
 def _needs_sniffing(content_type: str | None) -> bool:
     """Declared types we cannot trust to be text (octet-stream, unknown application/*, none)."""
-    media = _media_type(content_type)
-    if media is None:
+    media = media_type(content_type)
+    if not media:
         return True
     if media.startswith("text/") or media in TEXT_TYPES:
         return False
@@ -170,8 +147,13 @@ class Fetcher:
     one whose connection already goes to the same host (keep-alive as a pool would).
     """
 
-    def __init__(self, settings: FetchSettings | None = None) -> None:
-        self.settings = settings or FetchSettings()
+    def __init__(self, settings: Settings | None = None) -> None:
+        """`settings` are the watchlist's (limits, timeouts, retries, user agent); defaults when None."""
+        if settings is None:
+            from monitor.watchlist import Settings
+
+            settings = Settings()
+        self.settings = settings
         self._idle: list[tuple[str | None, httpx.AsyncClient]] = []
         self._clients: list[httpx.AsyncClient] = []
         self._global: asyncio.Semaphore | None = None
@@ -315,7 +297,7 @@ class Fetcher:
                 result.error = f"HTTP {status}"
                 return
             if _unsupported_type(result.content_type):
-                result.error = f"unsupported content type {_media_type(result.content_type)}"
+                result.error = f"unsupported content type {media_type(result.content_type)}"
                 return
             limit = self.settings.max_bytes
             declared = response.headers.get("content-length", "")
@@ -331,6 +313,6 @@ class Fetcher:
                 chunks.append(chunk)
             result.body = b"".join(chunks)
             if _needs_sniffing(result.content_type) and _looks_binary(result.body):
-                media = _media_type(result.content_type) or "(none declared)"
+                media = media_type(result.content_type) or "(none declared)"
                 result.body = b""
                 result.error = f"unsupported content type {media}: the body is binary"

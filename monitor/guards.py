@@ -76,25 +76,12 @@ def _phrase_hit(text: str) -> PhraseKind | None:
     return None
 
 
-def suspect_reason(
-    text: str,
-    previous_text: str | None = None,
-    title: str | None = None,
-    min_length_ratio: float = 0.4,
-) -> str | None:
-    """Why a fetched page should not be believed as the new policy, or None when it looks fine.
-
-    Error/captcha/maintenance/login phrases count in the title, in the first lines of the text, or
-    anywhere on a short page (a long policy may well mention "captcha" or "access denied" in its
-    body). A page that shrank below `min_length_ratio` of the previous version lost its content.
-    """
-    if previous_text is None:
-        return phrase_reason(text, title)
-    return phrase_reason(text, title) or shrink_reason(len(text), len(previous_text), min_length_ratio)
-
-
 def phrase_reason(text: str, title: str | None = None) -> str | None:
-    """The error/captcha/maintenance/login part of `suspect_reason`: needs the page alone."""
+    """Why a page looks like an error, captcha, maintenance or login page, or None.
+
+    Such phrases count in the title, in the first lines of the text, or anywhere on a short page
+    (a long policy may well mention "captcha" or "access denied" in its body).
+    """
     book = phrase_book()
     if title:
         kind = _phrase_hit(title)
@@ -110,7 +97,7 @@ def phrase_reason(text: str, title: str | None = None) -> str | None:
 
 
 def shrink_reason(length: int, previous_length: int, min_length_ratio: float = 0.4) -> str | None:
-    """The shrink part of `suspect_reason`, on text lengths."""
+    """Why a page that shrank below `min_length_ratio` of the previous version lost its content, or None."""
     if previous_length and length < min_length_ratio * previous_length:
         return f"{SHRINK_REASON} ({previous_length} -> {length} characters)"
     return None

@@ -3,7 +3,7 @@
 Reading a fetched body (clean text, title, language, the compressed raw snapshot) and analysing
 a new version (the comparison with the previous text) are pure, CPU-bound functions of their
 inputs. `monitor.workers.Middle` runs them inline or in worker processes; a worker is this
-module's `main()` run by a fresh interpreter (`monitor.workers.WORKER_BOOT`), serving calls that
+module run by a fresh interpreter (`monitor.workers.WORKER_ARGS`), serving calls that
 come through its standard input and output (length-prefixed pickles). It imports no asyncio and
 only what reading a page needs, so a worker is ready in about 0.1 s.
 """
@@ -15,9 +15,12 @@ import pickle
 import struct
 import sys
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
-from monitor.errors import NormalizeError
+from basics.errors import NormalizeError
+
+if TYPE_CHECKING:
+    from monitor.analysis import Comparison
 
 TITLE_BYTES = 32_768
 """The page title is read from the head of the body: the first 32 KB are enough."""
@@ -57,7 +60,7 @@ def read_page(
 
     snapshot = None
     if compress and body:
-        from monitor.compression import compress_snapshot
+        from basics.compression import compress_snapshot
 
         snapshot = compress_snapshot(body)
     try:
@@ -78,7 +81,7 @@ def read_page(
     return PageReading(text, title, None, language, snapshot, declared, suspect)
 
 
-def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
+def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Comparison | None, str | None]:
     """(Comparison with the previous text, None for a first version; the new text's declared date).
 
     A version's facts are not part of it: they are derived when first asked for

@@ -19,15 +19,23 @@ import asyncio
 import dataclasses
 import functools
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from basics.timestamps import utc_now
 from monitor import guards
-from monitor.middle import PageReading, analyse, read_page
-from monitor.timestamps import utc_now
-from monitor.watchlist import PolicyEntry, Settings, Watchlist
+from monitor.middle import PageReading, read_page
+from monitor.watchlist import PolicyEntry, Settings, Watchlist, database_path
 from monitor.workers import Middle, WorkerError, workers_for
+from store import Store, Version, sha256_hex
 from store.db import ACCEPTED_OUTCOMES
+
+if TYPE_CHECKING:
+    from alerts import Channel, DeliveryReport
+    from monitor.analysis import Comparison
+    from monitor.fetch import Fetcher, FetchResult
 
 REPROCESS_RULE = "reprocess"
 SUSPECT_PREFIX = "suspect page held back: "
@@ -92,7 +100,6 @@ def derivation(entry: PolicyEntry) -> str:
 @functools.lru_cache(maxsize=1024)
 def _derivation(select: tuple[str, ...], remove: tuple[str, ...]) -> str:
     from monitor.normalize import NORMALIZER_VERSION
-    from store import sha256_hex
 
     return sha256_hex(json.dumps([NORMALIZER_VERSION, list(select), list(remove)]))[:16]
 
@@ -108,7 +115,7 @@ def _language_name(code: str | None) -> str:
         return code
 
 
-def _version_summary(comparison: Any, flapped_to: int | None) -> tuple[bool, str]:
+def _version_summary(comparison: Comparison | None, flapped_to: int | None) -> tuple[bool, str]:
     """(material, one-line summary) of a new version."""
     if flapped_to is not None:
         return False, f"returned to the text of version {flapped_to} (flapping page)"
@@ -122,7 +129,7 @@ def _version_summary(comparison: Any, flapped_to: int | None) -> tuple[bool, str
     return False, "no material change (wording or layout)"
 
 
-def _stored_changes(comparison: Any, rule_override: str | None = None) -> list[dict]:
+def _stored_changes(comparison: Comparison | None, rule_override: str | None = None) -> list[dict]:
     """The comparison's changes as store rows; an override marks them non-material (flap, reprocess)."""
     if comparison is None:
         return []
@@ -151,26 +158,26 @@ def _entry_dict(entry: PolicyEntry) -> dict[str, Any]:
 
 
 def _alerts_for(
-    store: Any,
+    store: Store,
     entry: PolicyEntry,
     kind: str,
-    channels: dict[str, Any],
+    channels: dict[str, Channel],
     now: str,
-    comparison: Any = None,
+    comparison: Comparison | None = None,
     version: int | None = None,
     prev_version: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> list[str]:
     """Build and enqueue (inside the caller's transaction) the outbox rows of one event."""
     from alerts import build_alerts
-    from alerts.outbox import enqueue
+    from store.outbox import enqueue
 
     rows = build_alerts(_entry_dict(entry), kind, comparison, channels, version, prev_version, now, details)
-    enqueue(store.db, rows)
+    enqueue(store, rows)
     return [row["kind"] for row in rows]
 
 
-def _versions_before_latest(store: Any, policy_id: int, window: int) -> list[tuple[int, str]]:
+def _versions_before_latest(store: Store, policy_id: int, window: int) -> list[tuple[int, str]]:
     """(seq, text_hash) of up to `window` versions before the latest one, newest first."""
     if window <= 0:
         return []
@@ -178,7 +185,7 @@ def _versions_before_latest(store: Any, policy_id: int, window: int) -> list[tup
     return [(v.seq, v.text_hash) for v in reversed(earlier)]
 
 
-def _recent_suspect_texts(store: Any, policy_id: int, entry: PolicyEntry, limit: int) -> list[str | None]:
+def _recent_suspect_texts(store: Store, policy_id: int, entry: PolicyEntry, limit: int) -> list[str | None]:
     """Clean texts of the latest checks (newest first) that held back a shrunk page; None for others."""
     texts: list[str | None] = []
     for row in store.checks(policy_id, limit=limit):
@@ -196,53 +203,202 @@ def _recent_suspect_texts(store: Any, policy_id: int, entry: PolicyEntry, limit:
 
 
 class _Check:
-    """The state of one check while it runs; `finish_*` methods write it in one transaction."""
+    """One check while it runs: each step either hands on to the next (None) or ends the check
+    with its outcome, written by a `finish_*` method in one transaction."""
 
-    def __init__(self, entry: PolicyEntry, store: Any, settings: Settings, channels: dict[str, Any], now: str | None):
-        self.entry, self.store, self.settings, self.channels = entry, store, settings, channels
+    def __init__(self, entry: PolicyEntry, store: Store, fetcher: Fetcher, settings: Settings,
+                 channels: dict[str, Channel], middle: Middle, now: str | None) -> None:
+        self.entry, self.store, self.fetcher, self.settings = entry, store, fetcher, settings
+        self.channels, self.middle = channels, middle
         self.fixed_now = now
         self.started_at = now or utc_now()
         self.policy_id = store.ensure_policy(entry.name, entry.url, entry.language)
-        self.latest = store.latest_version(self.policy_id)
-        self.fetch_result: Any = None
-        self.compressed: bytes | None = None
-        """The fetched body compressed by a worker, if one read it."""
+        self.latest: Version | None = store.latest_version(self.policy_id)
+        self.fetch_result: FetchResult | None = None
         self.body_hash: str | None = None
         """sha256 of the fetched body, once computed."""
+        self.page: PageReading | None = None
+        """The fetched body read as the entry's page (its `snapshot` compressed by a worker, if one read it)."""
+        self.text_hash = ""
+        self.flapped_to: int | None = None
+        """The seq of a recent version the page returned to, if it flapped back."""
+        self.comparison: Comparison | None = None
+        self.declared_date: str | None = None
 
     def now(self) -> str:
         return self.fixed_now or utc_now()
 
+    # -- the steps, in order (see `check_policy`) --------------------------------------------
+
+    async def fetch(self) -> CheckOutcome | None:
+        """Fetch the page (conditionally once there is a version); a failure or a 304 ends here."""
+        etag, last_modified = self.store.last_validators(self.policy_id) if self.latest else (None, None)
+        result = self.fetch_result = await self.fetcher.fetch(self.entry.url, etag=etag, last_modified=last_modified)
+        if result.error or not result.ok:
+            return self.finish_failed("error", result.error or f"HTTP {result.status}", "unreachable")
+        if not result.not_modified:
+            return None
+        if self.latest is None:
+            return self.finish_failed("error", "server answered 304 Not Modified to an unconditional request",
+                                      "unreachable")
+        return self.finish_same("not_modified")
+
+    async def revalidate_derivation(self) -> CheckOutcome | None:
+        """The very body last accepted ends the check unchanged, unread; one last read another way
+        (another normaliser or other selectors, or before that was recorded) is read again first,
+        so the difference becomes a technical version, never a change."""
+        if self.latest is None:
+            return None
+        assert self.fetch_result is not None
+        accepted_hash, derived_with, accepted_version = self.store.last_accepted_body(self.policy_id)
+        self.body_hash = sha256_hex(self.fetch_result.body)
+        if accepted_hash is None or derived_with == derivation(self.entry):
+            same_bytes = accepted_version == self.latest.id and accepted_hash == self.body_hash
+            return self.finish_same("unchanged") if same_bytes else None
+        try:
+            unreadable, technical = await _rederive(self.store, self.entry, self.policy_id, self.latest,
+                                                    accepted_hash, self.middle, self.now())
+        except WorkerError as exc:
+            return self.finish_failed("error", str(exc), "unreachable")
+        self.latest = technical or self.latest
+        if unreadable is None and accepted_hash == self.body_hash:
+            return self.finish_same("unchanged")  # the very bytes, just read again
+        return None
+
+    async def read(self) -> CheckOutcome | None:
+        """Read the body as the entry's page; no text, or the latest version's text, ends here."""
+        result, entry = self.fetch_result, self.entry
+        assert result is not None
+        try:
+            page = self.page = await self.middle.read(result.body, result.content_type, entry.select, entry.remove,
+                                                      entry.language, with_date=self.latest is None)
+        except WorkerError as exc:
+            return self.finish_failed("error", str(exc), "unreachable")
+        if page.text is None:
+            if page.suspect:
+                return self.finish_failed("suspect", f"{SUSPECT_PREFIX}{page.suspect}", "suspect")
+            error = page.error or "no text"
+            return self.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
+        self.text_hash = sha256_hex(page.text)
+        if self.latest is not None and self.text_hash == self.latest.text_hash:
+            return self.finish_same("unchanged")
+        return None
+
+    async def guard(self) -> CheckOutcome | None:
+        """Hold back an error, login or shrunk page and a page in another language; note a flap back."""
+        page, latest, settings = self.page, self.latest, self.settings
+        assert page is not None and page.text is not None
+        suspect = page.suspect or (guards.shrink_reason(len(page.text), len(latest.text), settings.min_length_ratio)
+                                   if latest else None)
+        if suspect and not guards.shrink_is_stable(
+            suspect, _recent_suspect_texts(self.store, self.policy_id, self.entry, settings.failure_threshold),
+            page.text, settings.failure_threshold,
+        ):
+            reason = "login_wall" if "login" in suspect else "suspect"
+            return self.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", reason)
+        if guards.language_flip(self.entry.language, page.language):
+            message = (f"page served in {_language_name(page.language)} instead of "
+                       f"{_language_name(self.entry.language)}")
+            return self.finish_failed("suspect", message, "suspect", warning=message)
+        if latest is not None:
+            recent = _versions_before_latest(self.store, self.policy_id, settings.flap_window)
+            self.flapped_to = guards.flapping_match(self.text_hash, recent)
+        return None
+
+    async def confirm(self) -> CheckOutcome | None:
+        """Fetch a changed page again: a text the second fetch does not show ends here, pending."""
+        settings = self.settings
+        if not guards.needs_confirmation(settings.confirm_changes, self.latest is not None, self.flapped_to is not None):
+            return None
+        if settings.confirm_delay:
+            await asyncio.sleep(settings.confirm_delay)
+        second = await self.fetcher.fetch(self.entry.url)
+        assert self.page is not None and self.fetch_result is not None
+        if await _text_of_second_fetch(second, self.fetch_result.body, self.page, self.entry, self.middle) \
+                != self.page.text:
+            return self.finish_pending("changed text not confirmed by a second fetch (will check again)")
+        return None
+
+    async def analyse(self) -> CheckOutcome | None:
+        """Compare the new text with the latest version's (a first version only has its date)."""
+        assert self.page is not None and self.page.text is not None
+        if self.latest is None:
+            self.declared_date = self.page.declared_date
+            return None
+        try:
+            self.comparison, self.declared_date = await self.middle.analyse(self.latest.text, self.page.text,
+                                                                            self.entry.language)
+        except WorkerError as exc:
+            return self.finish_failed("error", str(exc), "unreachable")
+        return None
+
+    def record(self) -> CheckOutcome:
+        """Store the new version with its changes and alerts, in one transaction."""
+        from monitor.normalize import NORMALIZER_VERSION
+
+        page, latest, comparison, flapped_to = self.page, self.latest, self.comparison, self.flapped_to
+        assert page is not None and page.text is not None
+        now = self.now()
+        material, summary = _version_summary(comparison, flapped_to)
+        change_rows = _stored_changes(comparison, FLAPPING_RULE if flapped_to is not None else None)
+        kinds: list[str] = []
+        with self.store.transaction():
+            kinds += self._recovery(now)
+            snapshot_hash = self._snapshot()
+            version = self.store.add_version(
+                self.policy_id, page.text, snapshot_hash, now, language=page.language or self.entry.language,
+                declared_date=self.declared_date, origin="fetch",
+                normalizer_version=NORMALIZER_VERSION, material=material if comparison is not None else None,
+                summary=summary, text_hash=self.text_hash,
+            )
+            if change_rows:
+                self.store.add_changes(self.policy_id, version.id, latest.id if latest else None, change_rows, now)
+            check_id = self._record("new_version", None, snapshot_hash, version.id)
+            if comparison is not None and flapped_to is None and comparison.material:
+                kinds += _alerts_for(self.store, self.entry, "change", self.channels, now,
+                                     comparison=comparison, version=version.seq,
+                                     prev_version=latest.seq if latest else None)
+        return self._outcome(
+            "new_version", check_id, version_seq=version.seq, new_version=True,
+            material=bool(material), severity=comparison.severity if comparison is not None and material else "none",
+            flapping=flapped_to is not None, changes=_change_digest(change_rows), alerts=kinds,
+        )
+
+    # -- how a check ends --------------------------------------------------------------------
+
     def _record(self, outcome: str, error: str | None, snapshot_hash: str | None, version_id: int | None) -> int:
         result = self.fetch_result
+        accepted = outcome in ACCEPTED_OUTCOMES
         return self.store.record_check(
             self.policy_id,
             started_at=self.started_at,
             finished_at=self.now(),
             url=self.entry.url,
-            final_url=getattr(result, "final_url", None),
-            status=getattr(result, "status", None),
-            duration_ms=getattr(result, "duration_ms", None),
+            final_url=result.final_url if result else None,
+            status=result.status if result else None,
+            duration_ms=result.duration_ms if result else None,
             outcome=outcome,
             error=error,
-            attempts=list(getattr(result, "attempts", []) or []),
+            attempts=list(result.attempts) if result else [],
             snapshot_hash=snapshot_hash,
             version_id=version_id,
-            etag=getattr(result, "etag", None) if outcome in ACCEPTED_OUTCOMES else None,
-            last_modified=getattr(result, "last_modified", None) if outcome in ACCEPTED_OUTCOMES else None,
-            derivation=derivation(self.entry) if outcome in ACCEPTED_OUTCOMES else None,
+            etag=result.etag if result and accepted else None,
+            last_modified=result.last_modified if result and accepted else None,
+            derivation=derivation(self.entry) if accepted else None,
         )
 
     def _snapshot(self) -> str | None:
         result = self.fetch_result
         if result is None or not result.body:
             return None
-        return self.store.put_snapshot(result.body, result.content_type, self.now(), self.compressed, self.body_hash)
+        compressed = self.page.snapshot if self.page is not None else None
+        return self.store.put_snapshot(result.body, result.content_type, self.now(), compressed, self.body_hash)
 
     def _outcome(self, outcome: str, check_id: int, **values: Any) -> CheckOutcome:
         return CheckOutcome(
             policy=self.entry.name, outcome=outcome, started_at=self.started_at, finished_at=self.now(),
-            url=self.entry.url, status=getattr(self.fetch_result, "status", None), check_id=check_id, **values,
+            url=self.entry.url, status=self.fetch_result.status if self.fetch_result else None, check_id=check_id,
+            **values,
         )
 
     def finish_failed(self, outcome: str, reason: str, failure_reason: str, warning: str | None = None) -> CheckOutcome:
@@ -293,47 +449,14 @@ class _Check:
         return self._outcome("pending_confirmation", check_id, error=reason,
                              version_seq=self.latest.seq if self.latest else None)
 
-    def finish_new_version(self, text: str, text_hash: str, language: str | None, flapped_to: int | None,
-                           analysis: tuple[Any, str | None]) -> CheckOutcome:
-        """Store the new version with its changes and alerts (`analysis` is `middle.analyse`)."""
-        from monitor.normalize import NORMALIZER_VERSION
 
-        now = self.now()
-        comparison, declared = analysis
-        material, summary = _version_summary(comparison, flapped_to)
-        change_rows = _stored_changes(comparison, FLAPPING_RULE if flapped_to is not None else None)
-        kinds: list[str] = []
-        with self.store.transaction():
-            kinds += self._recovery(now)
-            snapshot_hash = self._snapshot()
-            version = self.store.add_version(
-                self.policy_id, text, snapshot_hash, now, language=language,
-                declared_date=declared, origin="fetch",
-                normalizer_version=NORMALIZER_VERSION, material=material if comparison is not None else None,
-                summary=summary, text_hash=text_hash,
-            )
-            if change_rows:
-                self.store.add_changes(self.policy_id, version.id, self.latest.id if self.latest else None,
-                                       change_rows, now)
-            check_id = self._record("new_version", None, snapshot_hash, version.id)
-            if comparison is not None and flapped_to is None and comparison.material:
-                kinds += _alerts_for(self.store, self.entry, "change", self.channels, now,
-                                     comparison=comparison, version=version.seq,
-                                     prev_version=self.latest.seq if self.latest else None)
-        return self._outcome(
-            "new_version", check_id, version_seq=version.seq, new_version=True,
-            material=bool(material), severity=comparison.severity if comparison is not None and material else "none",
-            flapping=flapped_to is not None, changes=_change_digest(change_rows), alerts=kinds,
-        )
-
-
-async def _text_of_second_fetch(second: Any, first_body: bytes, first_text: str, entry: PolicyEntry,
+async def _text_of_second_fetch(second: FetchResult, first_body: bytes, page: PageReading, entry: PolicyEntry,
                                 middle: Middle) -> str | None:
     """The clean text the confirmation fetch got (None when it got none)."""
     if not second.ok or second.not_modified:
         return None
     if second.body == first_body:
-        return first_text  # the very same bytes: the same text, no need to read them again
+        return page.text  # the very same bytes: the same text, no need to read them again
     try:
         return (await middle.read(second.body, second.content_type, entry.select, entry.remove, entry.language)).text
     except WorkerError:
@@ -346,116 +469,29 @@ def _fetch_failure_reason(error: str) -> str:
 
 async def check_policy(
     entry: PolicyEntry,
-    store: Any,
-    fetcher: Any,
+    store: Store,
+    fetcher: Fetcher,
     settings: Settings | None = None,
     now: str | None = None,
-    channels: dict[str, Any] | None = None,
+    channels: dict[str, Channel] | None = None,
     middle: Middle | None = None,
 ) -> CheckOutcome:
     """Check one entry now and record what was found (see the module docstring).
 
     `middle` runs the page reading and the analysis (inline when None).
     """
-    settings = settings or Settings()
-    middle = middle or Middle()
-    check = _Check(entry, store, settings, channels or {}, now)
-    latest = check.latest
-    etag, last_modified = store.last_validators(check.policy_id) if latest else (None, None)
-    result = check.fetch_result = await fetcher.fetch(entry.url, etag=etag, last_modified=last_modified)
-
-    if result.error or not result.ok:
-        return check.finish_failed("error", result.error or f"HTTP {result.status}", "unreachable")
-    if result.not_modified:
-        if latest is None:
-            return check.finish_failed("error", "server answered 304 Not Modified to an unconditional request",
-                                       "unreachable")
-        return check.finish_same("not_modified")
-
-    from store import sha256_hex
-
-    if latest is not None:
-        accepted_hash, derived_with, accepted_version = store.last_accepted_body(check.policy_id)
-        check.body_hash = sha256_hex(result.body)
-        if accepted_hash is not None and derived_with != derivation(entry):
-            # Last read with another normaliser or other selectors than today's (or before that
-            # was recorded): read that body again first, so that the difference is a technical
-            # version, never a change.
-            try:
-                unreadable, technical = await _rederive(store, entry, check.policy_id, latest, accepted_hash,
-                                                        middle, check.now())
-            except WorkerError as exc:
-                return check.finish_failed("error", str(exc), "unreachable")
-            latest = check.latest = technical or latest
-            if unreadable is None and accepted_hash == check.body_hash:
-                return check.finish_same("unchanged")  # the very bytes just read again
-        elif accepted_version == latest.id and accepted_hash == check.body_hash:
-            return check.finish_same("unchanged")  # the very bytes of the latest version: nothing to redo
-
-    try:
-        page = await middle.read(result.body, result.content_type, entry.select, entry.remove, entry.language,
-                                 with_date=latest is None)
-    except WorkerError as exc:
-        return check.finish_failed("error", str(exc), "unreachable")
-    check.compressed = page.snapshot
-    if page.text is None:
-        if page.suspect:
-            return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{page.suspect}", "suspect")
-        error = page.error or "no text"
-        return check.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
-    text = page.text
-    text_hash = sha256_hex(text)
-
-    if latest is not None and text_hash == latest.text_hash:
-        return check.finish_same("unchanged")
-
-    suspect = page.suspect or (guards.shrink_reason(len(text), len(latest.text), settings.min_length_ratio)
-                               if latest else None)
-    if suspect and not guards.shrink_is_stable(
-        suspect, _recent_suspect_texts(store, check.policy_id, entry, settings.failure_threshold), text,
-        settings.failure_threshold,
-    ):
-        reason = "login_wall" if "login" in suspect else "suspect"
-        return check.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", reason)
-
-    detected = page.language
-    if guards.language_flip(entry.language, detected):
-        message = f"page served in {_language_name(detected)} instead of {_language_name(entry.language)}"
-        return check.finish_failed("suspect", message, "suspect", warning=message)
-
-    flapped_to = None
-    if latest is not None:
-        flapped_to = guards.flapping_match(text_hash, _versions_before_latest(store, check.policy_id,
-                                                                              settings.flap_window))
-
-    if guards.needs_confirmation(settings.confirm_changes, latest is not None, flapped_to is not None):
-        if settings.confirm_delay:
-            await asyncio.sleep(settings.confirm_delay)
-        second = await fetcher.fetch(entry.url)
-        if await _text_of_second_fetch(second, result.body, text, entry, middle) != text:
-            return check.finish_pending("changed text not confirmed by a second fetch (will check again)")
-
-    if latest is None:
-        analysis = (None, page.declared_date)
-    else:
-        try:
-            analysis = await middle.analyse(latest.text, text, entry.language)
-        except WorkerError as exc:
-            return check.finish_failed("error", str(exc), "unreachable")
-    return check.finish_new_version(text, text_hash, detected or entry.language, flapped_to, analysis)
-
-
-def fetch_settings(settings: Settings) -> Any:
-    """The fetch part of the watchlist settings as a `monitor.fetch.FetchSettings`."""
-    from monitor.fetch import FetchSettings
-
-    names = {f.name for f in dataclasses.fields(FetchSettings)}
-    return FetchSettings(**{name: getattr(settings, name) for name in names if hasattr(settings, name)})
+    check = _Check(entry, store, fetcher, settings or Settings(), channels or {}, middle or Middle(), now)
+    steps = (check.fetch, check.revalidate_derivation, check.read, check.guard, check.confirm, check.analyse)
+    for step in steps:
+        ended = await step()
+        if ended is not None:
+            return ended
+    return check.record()
 
 
 async def check_all(
     watchlist: Watchlist,
-    store: Any,
+    store: Store,
     names: list[str] | None = None,
     progress: Callable[[CheckOutcome], None] | None = None,
 ) -> list[CheckOutcome]:
@@ -472,7 +508,7 @@ async def check_all(
     store.ensure_policies([(entry.name, entry.url, entry.language) for entry in entries])
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
     async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
-        async with Fetcher(fetch_settings(watchlist.settings)) as fetcher:
+        async with Fetcher(watchlist.settings) as fetcher:
 
             async def one(entry: PolicyEntry) -> CheckOutcome:
                 async with in_flight:
@@ -485,11 +521,44 @@ async def check_all(
             return list(await asyncio.gather(*(one(entry) for entry in entries)))
 
 
+def deliver_now(database: Path, channels: dict[str, Channel]) -> DeliveryReport:
+    """Deliver every due outbox row once, in this thread, on a connection of its own (`check_and_deliver`)."""
+    from alerts import deliver_pending
+
+    with Store(database) as store:
+        return deliver_pending(store, channels)
+
+
+async def check_and_deliver(
+    watchlist: Watchlist,
+    names: Iterable[str] | None = None,
+    *,
+    deliver: bool = True,
+    progress: Callable[[CheckOutcome], None] | None = None,
+) -> tuple[list[CheckOutcome], DeliveryReport | None]:
+    """Check the named entries (all when None) through the pipeline, then deliver the outbox.
+
+    The one "check, then send" used by `check`, `run --once` and the demo. `deliver=False` leaves
+    new alerts in the outbox (report None); `progress` is called with each outcome as it finishes.
+    """
+    from alerts import build_channels
+
+    channels = build_channels(watchlist.channels, watchlist.base_dir)
+    database = database_path(watchlist)
+    selected = list(names) if names is not None else None
+    with Store(database) as store:
+        outcomes = await check_all(watchlist, store, names=selected, progress=progress) if selected != [] else []
+    if not deliver:
+        return outcomes, None
+    report = await asyncio.get_running_loop().run_in_executor(None, deliver_now, database, channels)
+    return outcomes, report
+
+
 # ---------------------------------------------------------------------------------------------
 # Facts
 
 
-def derive_facts(store: Any, policy_id: int) -> int:
+def derive_facts(store: Store, policy_id: int) -> int:
     """Derive and store the facts of a policy's versions that have none yet; how many were derived.
 
     Facts (retention periods, destinations, contacts...) are a pure function of a version's text,
@@ -509,7 +578,7 @@ def derive_facts(store: Any, policy_id: int) -> int:
 # Reprocessing
 
 
-def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, now: str | None = None) -> ReprocessReport:
+def reprocess(store: Store, watchlist: Watchlist, names: list[str] | None = None, now: str | None = None) -> ReprocessReport:
     """Re-derive each policy's current text from its stored raw snapshot with today's reading.
 
     The body last accepted as the page (the newest check with a new or unchanged version) is
@@ -542,12 +611,10 @@ def reprocess(store: Any, watchlist: Watchlist, names: list[str] | None = None, 
     return report
 
 
-async def _rederive(store: Any, entry: PolicyEntry, policy_id: int, latest: Any, snapshot_hash: str,
-                    middle: Middle, now: str) -> tuple[str | None, Any]:
+async def _rederive(store: Store, entry: PolicyEntry, policy_id: int, latest: Version, snapshot_hash: str,
+                    middle: Middle, now: str) -> tuple[str | None, Version | None]:
     """Read a stored body again, today's way: (why it cannot be read, or None; the technical
     version added when its text differs from `latest`, or None)."""
-    from store import sha256_hex
-
     body, content_type = store.get_snapshot(snapshot_hash)
     page = await middle.read(body, content_type, entry.select, entry.remove, entry.language)
     if page.text is None:
@@ -560,8 +627,8 @@ async def _rederive(store: Any, entry: PolicyEntry, policy_id: int, latest: Any,
                                         comparison, declared, now)
 
 
-def _add_technical_version(store: Any, policy_id: int, latest: Any, snapshot_hash: str, text: str, text_hash: str,
-                           comparison: Any, declared: str | None, now: str) -> Any:
+def _add_technical_version(store: Store, policy_id: int, latest: Version, snapshot_hash: str, text: str,
+                           text_hash: str, comparison: Comparison | None, declared: str | None, now: str) -> Version:
     """Store today's reading of a stored body as a 'reprocess' version after `latest`: never material."""
     from monitor.normalize import NORMALIZER_VERSION
 

@@ -25,17 +25,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.errors import PolicyMonitorError
-from monitor.timestamps import format_timestamp, parse_timestamp
-from monitor.timestamps import now as current_time
+from basics.errors import PolicyMonitorError
+from basics.timestamps import format_timestamp, parse_timestamp
+from basics.timestamps import now as current_time
+from monitor.logs import log, log_event
+from monitor.pipeline import CheckOutcome, check_and_deliver, check_policy
 from monitor.watchlist import PolicyEntry, Watchlist, database_path, load_watchlist
-
-log = logging.getLogger("monitor.service")
 
 DEFAULT_JITTER_FRACTION = 0.1
 MAX_JITTER_SECONDS = 300.0
@@ -44,71 +44,6 @@ RELOAD_POLL_SECONDS = 2.0
 STOP_GRACE_SECONDS = 30.0
 STATUS_REFRESH_SECONDS = 1.0
 DELIVERY_JOB_ID = "__deliver__"
-
-
-# ---------------------------------------------------------------------------------------------
-# Structured logging: one `key=value` line per event
-
-
-def log_event(level: int, event: str, **fields: Any) -> None:
-    """Log one event as `event=<name> key=value ...` (see KeyValueFormatter)."""
-    log.log(level, event, extra={"fields": fields})
-
-
-def _quote(value: Any) -> str:
-    text = "" if value is None else str(value)
-    if text and not any(ch in text for ch in ' ="\n\t'):
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-class KeyValueFormatter(logging.Formatter):
-    """`2026-11-22T01:30:00Z level=info event=check_done policy=x outcome=unchanged ...`."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        stamp = format_timestamp(datetime.fromtimestamp(record.created, timezone.utc))
-        parts = [stamp, f"level={record.levelname.lower()}"]
-        fields = getattr(record, "fields", None)
-        if fields is None:
-            parts += [f"logger={record.name}", f"msg={_quote(record.getMessage())}"]
-        else:
-            parts.append(f"event={record.getMessage()}")
-            parts += [f"{key}={_quote(value)}" for key, value in fields.items() if value is not None]
-        if record.exc_info and record.exc_info[0] is not None:
-            parts.append(f"exc={_quote(self.formatException(record.exc_info))}")
-        return " ".join(parts)
-
-
-class _CurrentStderrHandler(logging.StreamHandler):
-    """Writes to whatever `sys.stderr` is now, so a rich Live display can route log lines."""
-
-    def __init__(self) -> None:
-        super().__init__(sys.stderr)
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass
-
-
-def configure_logging(verbose: int = 0) -> None:
-    """Quiet by default (service events at info); `-v` adds every check, `-vv` library debug."""
-    handler = _CurrentStderrHandler()
-    handler.setFormatter(KeyValueFormatter())
-    root = logging.getLogger()
-    for existing in list(root.handlers):
-        if isinstance(existing, _CurrentStderrHandler):
-            root.removeHandler(existing)
-    root.addHandler(handler)
-    root.setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
-    logging.getLogger("monitor").setLevel(logging.DEBUG if verbose >= 1 else logging.INFO)
-    # APScheduler reports every job run at info and "max instances reached" at warning.
-    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose >= 2 else logging.ERROR)
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose >= 2 else logging.WARNING)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,17 +68,8 @@ def last_checked_at(store: Any, name: str) -> datetime | None:
 
 
 def last_checks(store: Any) -> dict[str, datetime]:
-    """When each policy's latest check ended, by name, in one query.
-
-    Each policy's latest check comes from the (policy_id, started_at) index, so the start costs
-    one lookup per policy however long the history (500,000 checks: 13 ms, where grouping the
-    whole table took 280 ms).
-    """
-    rows = store.db.execute(
-        "SELECT p.name, (SELECT coalesce(c.finished_at, c.started_at) FROM checks c WHERE c.policy_id = p.id "
-        "ORDER BY c.started_at DESC, c.id DESC LIMIT 1) FROM policies p"
-    ).fetchall()
-    return {name: parse_timestamp(stamp) for name, stamp in rows if stamp}
+    """When each policy's latest check ended, by name (one indexed lookup per policy)."""
+    return {name: parse_timestamp(stamp) for name, stamp in store.last_check_times().items()}
 
 
 def due_entries(watchlist: Watchlist, store: Any, now: datetime | None = None) -> list[PolicyEntry]:
@@ -158,14 +84,9 @@ def due_entries(watchlist: Watchlist, store: Any, now: datetime | None = None) -
     return due
 
 
-def describe_outcome(outcome: Any) -> dict[str, Any]:
-    """The JSON-able facts of a pipeline CheckOutcome (policy, outcome, material, severity...)."""
-    return dict(outcome.to_json())
-
-
-def _outcome_fields(outcome: Any) -> dict[str, Any]:
+def _outcome_fields(outcome: CheckOutcome) -> dict[str, Any]:
     """The few facts of an outcome worth a log line (scalars only, no texts)."""
-    described = describe_outcome(outcome)
+    described = outcome.to_json()
     keep = ("outcome", "material", "severity", "version_seq", "alerts", "error")
     fields = {key: described[key] for key in keep if described.get(key) not in (None, "", [], {})}
     if fields.get("severity") == "none":
@@ -175,7 +96,7 @@ def _outcome_fields(outcome: Any) -> dict[str, Any]:
     return fields
 
 
-def log_check(name: str, outcome: Any, seconds: float | None = None) -> dict[str, Any]:
+def log_check(name: str, outcome: CheckOutcome, seconds: float | None = None) -> dict[str, Any]:
     """One `check_done` line: at info for new versions, warning for failures, debug otherwise."""
     fields = _outcome_fields(outcome)
     kind = fields.get("outcome")
@@ -221,7 +142,7 @@ class DeliveryWorker:
 
         if self._store is None:
             self._store = Store(self.database)
-        return deliver_pending(self._store.db, self.channels)
+        return deliver_pending(self._store, self.channels)
 
     def _close_blocking(self) -> None:
         if self._store is not None:
@@ -267,15 +188,6 @@ def log_delivery(report: Any) -> None:
     if report.delivered or report.failed:
         log_event(logging.WARNING if report.failed else logging.INFO, "alerts_delivered",
                   delivered=report.delivered, failed=report.failed, errors="; ".join(report.errors) or None)
-
-
-def deliver_now(database: Path, channels: dict[str, Any]) -> Any:
-    """Deliver every due outbox row once, in this thread, on a connection of its own (`check_and_deliver`)."""
-    from alerts import deliver_pending
-    from store import Store
-
-    with Store(database) as store:
-        return deliver_pending(store.db, channels)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -374,8 +286,6 @@ class Service:
         entry = self.entries.get(name)
         if entry is None or self.stopping.is_set():
             return
-        from monitor.pipeline import check_policy
-
         task = asyncio.current_task()
         assert task is not None
         self.in_flight[name] = task
@@ -388,8 +298,8 @@ class Service:
             log_event(logging.WARNING, "check_abandoned", policy=name)
             raise
         except Exception as exc:  # one broken check must not stop the others
-            log.error("check_crashed", extra={"fields": {"policy": name, "error": f"{type(exc).__name__}: {exc}"}},
-                      exc_info=log.isEnabledFor(logging.DEBUG))
+            log_event(logging.ERROR, "check_crashed", exc_info=log.isEnabledFor(logging.DEBUG), policy=name,
+                      error=f"{type(exc).__name__}: {exc}")
             self.status.last = f"{name}: crashed ({type(exc).__name__})"
             return
         finally:
@@ -533,7 +443,6 @@ class Service:
         """Run until SIGINT/SIGTERM (or `stopping` is set)."""
         from alerts import build_channels
         from monitor.fetch import Fetcher
-        from monitor.pipeline import fetch_settings
         from store import Store
 
         settings = self.watchlist.settings
@@ -543,7 +452,7 @@ class Service:
         self.store = Store(database)
         installed = self._install_signals()
         try:
-            async with Fetcher(fetch_settings(settings)) as fetcher:
+            async with Fetcher(settings) as fetcher:
                 self.fetcher = fetcher
                 self.delivery = DeliveryWorker(database, channels)
                 self.delivery.start()
@@ -642,36 +551,9 @@ class OnceSummary:
 
     checked: list[str]
     skipped: list[str]
-    outcomes: list[Any]
+    outcomes: list[CheckOutcome]
     delivered: int
     failed: int
-
-
-async def check_and_deliver(
-    watchlist: Watchlist,
-    names: Iterable[str] | None = None,
-    *,
-    deliver: bool = True,
-    progress: Callable[[Any], None] | None = None,
-) -> tuple[list[Any], Any | None]:
-    """Check the named entries (all when None) through the pipeline, then deliver the outbox.
-
-    The one "check, then send" used by `check`, `run --once` and the demo. `deliver=False` leaves
-    new alerts in the outbox (report None); `progress` is called with each outcome as it finishes.
-    """
-    from alerts import build_channels
-    from monitor.pipeline import check_all
-    from store import Store
-
-    channels = build_channels(watchlist.channels, watchlist.base_dir)
-    database = database_path(watchlist)
-    selected = list(names) if names is not None else None
-    with Store(database) as store:
-        outcomes = await check_all(watchlist, store, names=selected, progress=progress) if selected != [] else []
-    if not deliver:
-        return outcomes, None
-    report = await asyncio.get_running_loop().run_in_executor(None, deliver_now, database, channels)
-    return outcomes, report
 
 
 async def run_once(watchlist: Watchlist, now: datetime | None = None) -> OnceSummary:

@@ -25,7 +25,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 __all__ = [
     "BlockOp",

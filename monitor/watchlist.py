@@ -25,7 +25,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from monitor import __version__
-from monitor.errors import UsageError, WatchlistError
+from basics.errors import UsageError, WatchlistError, describe_validation_error
+from basics.urls import check_url
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 INTERVAL_PART = re.compile(r"(\d+)\s*([smhdw])")
@@ -35,6 +36,7 @@ TOP_LEVEL_KEYS = ("settings", "defaults", "channels", "policies")
 ENTRY_KEY_ORDER = ("name", "url", "language", "select", "remove", "every", "tags", "alerts", "min_severity")
 
 Severity = Literal["none", "low", "medium", "high"]
+DEFAULT_USER_AGENT = f"policy-monitor/{__version__} (privacy policy change monitor)"
 
 
 @functools.lru_cache(maxsize=256)
@@ -106,15 +108,13 @@ def _check_interval(value: str) -> str:
 
 
 class Settings(BaseModel):
-    """Service-wide settings; paths are relative to the watchlist file.
-
-    The fetch fields mirror `monitor.fetch.FetchSettings`, so a Settings can be handed to `Fetcher`.
-    """
+    """Service-wide settings, the fetcher's included (`Fetcher(settings)`); paths are relative to
+    the watchlist file."""
 
     model_config = ConfigDict(extra="forbid")
 
     database: str = "policy-monitor.db"
-    user_agent: str = f"policy-monitor/{__version__} (privacy policy change monitor)"
+    user_agent: str = DEFAULT_USER_AGENT
     concurrency: int = Field(4, ge=1, le=64)
     per_host: int = Field(2, ge=1, le=16)
     timeout: float = Field(30.0, gt=0)
@@ -202,22 +202,6 @@ class PolicyEntry(_EntryFields):
         return parse_interval(self.every)
 
 
-def check_url(url: str) -> str:
-    """An absolute http(s) URL with a host, or ValueError saying why not."""
-    from urllib.parse import urlsplit
-
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        raise ValueError(f"invalid URL {url!r}") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"invalid URL {url!r}: only http:// and https:// are supported")
-    if not parts.hostname:
-        raise ValueError(f"invalid URL {url!r}: no host")
-    return text
-
-
 @dataclass
 class Watchlist:
     """A loaded, validated watchlist."""
@@ -300,33 +284,13 @@ class _Where:
         return WatchlistError(prefix + (f"{context}: " if context else "") + message)
 
 
-def _describe_validation_error(exc: ValidationError, allowed: tuple[str, ...]) -> tuple[str | None, str]:
-    """(field name or None, one-line message) of the first pydantic error."""
-    err = exc.errors()[0]
-    loc = err.get("loc", ())
-    field_name = str(loc[0]) if loc else None
-    kind = err.get("type", "")
-    if kind == "extra_forbidden":
-        return field_name, f"unknown field {field_name!r} (allowed: {', '.join(allowed)})"
-    if kind == "missing":
-        return None, f"field {field_name!r} is required"
-    message = str(err.get("msg", "invalid value"))
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
-    else:
-        message = f"{message[:1].lower()}{message[1:]} (got {err.get('input')!r})"
-    return field_name, message
-
-
 def _validate(model: type[BaseModel], data: dict, node: Any, where: _Where, context: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        allowed = tuple(model.model_fields)
-        field_name, message = _describe_validation_error(exc, allowed)
+        field_name, message = describe_validation_error(exc, tuple(model.model_fields))
         line = (_key_line(node, field_name) if field_name else None) or _node_line(node)
-        prefix = f"field {field_name!r}: " if field_name else ""
-        raise where.error(prefix + message, line, context) from None
+        raise where.error(message, line, context) from None
 
 
 def _plain(value: Any) -> Any:

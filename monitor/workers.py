@@ -5,8 +5,7 @@ other fetches wait and leave the other cores idle, so `Middle(workers=N)` runs t
 processes while the event loop keeps fetching and writing the store. `Middle()` (no workers) runs
 them inline: a single check or a test pays no process start-up.
 
-A worker is `monitor.middle` run by `sys.executable` (`WORKER_BOOT`), started when the first page
-needs one and fed through its standard input and output (length-prefixed pickles): nothing is
+A worker is `python -P -m monitor.middle` (`WORKER_ARGS`), started when the first page needs one and fed through its standard input and output (length-prefixed pickles): nothing is
 forked from the caller (which may have threads running, such as a progress bar) and the caller's
 `__main__` is never re-imported, so any script may check a big batch.
 """
@@ -18,10 +17,13 @@ import itertools
 import os
 import pickle
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from monitor.errors import PolicyMonitorError
+from basics.errors import PolicyMonitorError
 from monitor.middle import FRAME_HEADER, READY, TASKS, PageReading
+
+if TYPE_CHECKING:
+    from monitor.analysis import Comparison
 
 AUTO_MIN_CHECKS = 16
 """With `workers` left automatic, a pool is started only for a batch of at least this many checks."""
@@ -36,15 +38,11 @@ STOP_TIMEOUT = 30.0
 """Seconds a worker gets to finish its last pages when the run ends."""
 
 
-_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKER_BOOT = (
-    "import sys; sys.path[:] = [p for p in sys.path if p]; "
-    f"{_PACKAGE_ROOT!r} in sys.path or sys.path.append({_PACKAGE_ROOT!r}); "
-    "from monitor.middle import main; main()"
-)
-"""What a worker runs: `monitor.middle`, found where the caller's package is, never in the current
-directory (which `python -c` and `-m` put first: a folder named `monitor` or a file `struct.py`
-there would replace the real ones)."""
+WORKER_ARGS = ("-P" if sys.version_info >= (3, 11) else "-I", "-m", "monitor.middle")
+"""What `sys.executable` runs as a worker: `monitor.middle`, with the current directory off the
+import path (`-m` would put it first, and a folder named `monitor` or a file `struct.py` there
+would replace the real ones). Python 3.10 has no `-P`: `-I` also leaves out PYTHONPATH and the
+user's site-packages."""
 READY_TIMEOUT = 30.0
 """Seconds a worker may take to load before it counts as a failed start (and is killed)."""
 
@@ -74,7 +72,7 @@ def workers_for(setting: int | None, checks: int) -> int:
 
 
 class _Worker:
-    """One worker process (`WORKER_BOOT`) and the calls it has not answered yet."""
+    """One worker process (`WORKER_ARGS`) and the calls it has not answered yet."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
@@ -91,7 +89,7 @@ class _Worker:
     async def start(cls) -> _Worker:
         """Start a worker process; it says when it is ready (`settled`)."""
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", WORKER_BOOT, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            sys.executable, *WORKER_ARGS, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         )
         return cls(process)
 
@@ -200,13 +198,6 @@ class Middle:
             while len(self._pool) < self.workers:
                 self._pool.append(await _Worker.start())
 
-    async def wait_ready(self) -> None:
-        """Start the workers and wait until each has loaded (WorkerError if one cannot)."""
-        await self._start_workers()
-        await self._settle(self._pool, asyncio.ALL_COMPLETED)
-        if not all(worker.ready for worker in self._pool):
-            raise WorkerError("a worker process stopped while starting")
-
     async def _ready_workers(self) -> list[_Worker]:
         """The workers ready for calls, once at least one is; [] when none can start here."""
         while True:
@@ -214,18 +205,18 @@ class Middle:
             ready = [worker for worker in self._pool if worker.ready]
             if ready or not self._pool:
                 return ready
-            await self._settle(self._pool, asyncio.FIRST_COMPLETED)
+            await self._settle(self._pool)
 
     @staticmethod
-    async def _settle(workers: list[_Worker], until: str) -> None:
-        """Wait for the first (or every) worker to be ready or dead; one that is neither by its
-        deadline is killed (it then counts as a failed start)."""
+    async def _settle(workers: list[_Worker]) -> None:
+        """Wait for the first worker to be ready or dead; one that is neither by its deadline is
+        killed (it then counts as a failed start)."""
         loop = asyncio.get_running_loop()
         waits = [asyncio.ensure_future(worker.settled.wait()) for worker in workers]
         try:
             deadline = min((worker.ready_by for worker in workers if not worker.settled.is_set()), default=None)
             timeout = None if deadline is None else max(0.0, deadline - loop.time())
-            await asyncio.wait(waits, timeout=timeout, return_when=until)
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for wait in waits:
                 wait.cancel()
@@ -255,5 +246,6 @@ class Middle:
         args = (body, content_type, select, remove, language_hint)
         return await self._run("read", (*args, True, with_date), (*args, False, with_date))
 
-    async def analyse(self, old_text: str | None, new_text: str, language: str | None) -> tuple[Any, str | None]:
+    async def analyse(self, old_text: str | None, new_text: str,
+                      language: str | None) -> tuple[Comparison | None, str | None]:
         return await self._run("analyse", (old_text, new_text, language))

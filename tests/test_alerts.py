@@ -9,6 +9,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,9 @@ from conftest import WebhookReceiver, unused_port
 from alerts import Alert, CHANNEL_KINDS, build_alerts, build_channels, deliver_pending
 from alerts.channels import FileChannel
 from alerts.model import render_html, render_markdown, render_text
-from alerts.outbox import claim_due, enqueue, list_alerts, retry_now
+from store.outbox import claim_due, enqueue, list_alerts, retry_now
 from monitor.analysis.model import Change, Comparison
-from monitor.errors import WatchlistError
+from basics.errors import WatchlistError
 from store import Store
 
 T0 = "2026-11-22T01:30:00Z"
@@ -35,11 +36,6 @@ def store(tmp_path: Path) -> Store:
     store = Store(tmp_path / "db.sqlite")
     yield store
     store.close()
-
-
-@pytest.fixture
-def db(store: Store):
-    return store.db
 
 
 def retention_comparison(severity: str = "high") -> Comparison:
@@ -114,8 +110,8 @@ def smtp(monkeypatch):
     controller.stop()
 
 
-def only_row(db) -> dict:
-    rows = list_alerts(db)
+def only_row(store) -> dict:
+    rows = list_alerts(store)
     assert len(rows) == 1
     return rows[0]
 
@@ -162,16 +158,16 @@ def test_failures_and_recoveries_are_alerts_too(tmp_path):
 # --- the outbox: never lost, never doubled ----------------------------------------------------
 
 
-def test_enqueuing_the_same_alert_twice_keeps_one_row(db, tmp_path):
+def test_enqueuing_the_same_alert_twice_keeps_one_row(store, tmp_path):
     channels = build_channels({"archive": {"kind": "file"}}, tmp_path)
     first = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, T0)
     again = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, "2026-11-22T02:00:00Z")
 
     assert [row["id"] for row in first] == [row["id"] for row in again]
     assert len(first[0]["id"]) == 32
-    assert enqueue(db, first) == 1
-    assert enqueue(db, again) == 0
-    assert only_row(db)["status"] == "pending"
+    assert enqueue(store, first) == 1
+    assert enqueue(store, again) == 0
+    assert only_row(store)["status"] == "pending"
 
 
 def test_an_alert_is_written_in_the_transaction_of_the_change_it_reports(store, tmp_path):
@@ -180,13 +176,13 @@ def test_an_alert_is_written_in_the_transaction_of_the_change_it_reports(store, 
 
     with pytest.raises(RuntimeError):
         with store.transaction():
-            enqueue(store.db, rows)
+            enqueue(store, rows)
             raise RuntimeError("the check failed before commit")
-    assert list_alerts(store.db) == []
+    assert list_alerts(store) == []
 
     with store.transaction():
-        assert enqueue(store.db, rows) == 1
-    assert len(list_alerts(store.db)) == 1
+        assert enqueue(store, rows) == 1
+    assert len(list_alerts(store)) == 1
 
 
 def test_alerts_go_only_to_channels_whose_minimum_severity_they_meet(tmp_path):
@@ -211,26 +207,26 @@ def test_alerts_go_only_to_channels_whose_minimum_severity_they_meet(tmp_path):
 # --- webhook ----------------------------------------------------------------------------------
 
 
-def test_a_webhook_that_fails_twice_gets_the_alert_exactly_once_with_its_stable_id(db, flaky_receiver, tmp_path):
+def test_a_webhook_that_fails_twice_gets_the_alert_exactly_once_with_its_stable_id(store, flaky_receiver, tmp_path):
     channels = build_channels({"team": {"kind": "webhook", "url": flaky_receiver.url}}, tmp_path)
     [row] = build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels, 3, 2, T0)
-    enqueue(db, [row])
+    enqueue(store, [row])
 
     now = T0
     for attempt in (1, 2):
-        report = deliver_pending(db, channels, now=now)
+        report = deliver_pending(store, channels, now=now)
         assert (report.delivered, report.failed) == (0, 1)
         assert "HTTP 500" in report.errors[0]
-        pending = only_row(db)
+        pending = only_row(store)
         assert (pending["status"], pending["attempts"]) == ("pending", attempt)
         assert pending["next_attempt_at"] > now  # backoff: not due again right away
-        assert deliver_pending(db, channels, now=now).delivered == 0
+        assert deliver_pending(store, channels, now=now).delivered == 0
         now = pending["next_attempt_at"]
 
-    assert deliver_pending(db, channels, now=now).delivered == 1
-    assert deliver_pending(db, channels, now="2026-12-31T00:00:00Z").delivered == 0
+    assert deliver_pending(store, channels, now=now).delivered == 1
+    assert deliver_pending(store, channels, now="2026-12-31T00:00:00Z").delivered == 0
 
-    delivered = only_row(db)
+    delivered = only_row(store)
     assert (delivered["status"], delivered["attempts"], delivered["last_error"]) == ("delivered", 3, None)
     assert len(flaky_receiver.requests) == 3
     [arrived] = flaky_receiver.accepted
@@ -241,49 +237,49 @@ def test_a_webhook_that_fails_twice_gets_the_alert_exactly_once_with_its_stable_
     assert arrived["body"]["changes"][0]["new_values"] == ["3 years"]
 
 
-def test_the_alerts_of_one_delivery_run_share_one_webhook_connection(db, receiver, tmp_path):
+def test_the_alerts_of_one_delivery_run_share_one_webhook_connection(store, receiver, tmp_path):
     channels = build_channels({"team": {"kind": "webhook", "url": receiver.url}}, tmp_path)
     for version in (3, 4, 5):
-        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
+        enqueue(store, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
                                  version, version - 1, T0))
 
-    assert deliver_pending(db, channels, now=T0).delivered == 3
+    assert deliver_pending(store, channels, now=T0).delivered == 3
 
     assert sorted(request["body"]["version"] for request in receiver.requests) == [3, 4, 5]
     assert len({request["client"] for request in receiver.requests}) == 1
 
 
-def test_a_dead_server_costs_one_attempt_per_run_not_one_per_alert(db, tmp_path):
+def test_a_dead_server_costs_one_attempt_per_run_not_one_per_alert(store, tmp_path):
     channels = build_channels({"team": {"kind": "webhook", "url": f"http://127.0.0.1:{unused_port()}/"}}, tmp_path)
     for version in (3, 4, 5):
-        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
+        enqueue(store, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels,
                                  version, version - 1, T0))
 
-    report = deliver_pending(db, channels, now=T0)
+    report = deliver_pending(store, channels, now=T0)
 
     assert (report.delivered, report.failed) == (0, 1)
-    assert sorted(row["attempts"] for row in list_alerts(db)) == [0, 0, 1]
-    assert all(row["status"] == "pending" for row in list_alerts(db))
+    assert sorted(row["attempts"] for row in list_alerts(store)) == [0, 0, 1]
+    assert all(row["status"] == "pending" for row in list_alerts(store))
 
 
-def test_a_row_being_sent_by_one_process_is_not_sent_by_another_until_its_lease_runs_out(db, receiver, tmp_path):
+def test_a_row_being_sent_by_one_process_is_not_sent_by_another_until_its_lease_runs_out(store, receiver, tmp_path):
     channels = build_channels({"team": {"kind": "webhook", "url": receiver.url}}, tmp_path)
-    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels, 3, 2, T0))
+    enqueue(store, build_alerts({**EXAMPLE, "alerts": ["team"]}, "change", retention_comparison(), channels, 3, 2, T0))
 
-    assert len(claim_due(db, T0)) == 1  # another process took it, then died
-    assert deliver_pending(db, channels, now=T0).delivered == 0
-    assert deliver_pending(db, channels, now="2026-11-22T01:36:00Z").delivered == 1
+    assert len(claim_due(store, T0)) == 1  # another process took it, then died
+    assert deliver_pending(store, channels, now=T0).delivered == 0
+    assert deliver_pending(store, channels, now="2026-11-22T01:36:00Z").delivered == 1
     assert len(receiver.requests) == 1
 
 
 # --- e-mail -----------------------------------------------------------------------------------
 
 
-def test_an_email_alert_has_a_text_and_an_html_part(db, smtp, tmp_path):
+def test_an_email_alert_has_a_text_and_an_html_part(store, smtp, tmp_path):
     channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com", "min_severity": "high"}}, tmp_path)
-    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
+    enqueue(store, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
 
-    assert deliver_pending(db, channels, now=T0).delivered == 1
+    assert deliver_pending(store, channels, now=T0).delivered == 1
 
     [message] = smtp.messages
     assert smtp.recipients == [["legal@example.com"]]
@@ -296,14 +292,14 @@ def test_an_email_alert_has_a_text_and_an_html_part(db, smtp, tmp_path):
     assert "<h2>[high] example: Retention period changed from 1 year to 3 years</h2>" in html
 
 
-def test_a_digest_email_groups_one_delivery_run_into_one_message(db, smtp, tmp_path):
+def test_a_digest_email_groups_one_delivery_run_into_one_message(store, smtp, tmp_path):
     channels = build_channels({"legal": {"kind": "email", "to": ["a@example.com", "b@example.com"], "digest": True}},
                               tmp_path)
     for name in ("alpha", "beta", "gamma"):
-        enqueue(db, build_alerts({**EXAMPLE, "name": name, "alerts": ["legal"]}, "change", retention_comparison(),
+        enqueue(store, build_alerts({**EXAMPLE, "name": name, "alerts": ["legal"]}, "change", retention_comparison(),
                                  channels, 3, 2, T0))
 
-    report = deliver_pending(db, channels, now=T0)
+    report = deliver_pending(store, channels, now=T0)
 
     assert report.delivered == 3
     [message] = smtp.messages
@@ -312,55 +308,55 @@ def test_a_digest_email_groups_one_delivery_run_into_one_message(db, smtp, tmp_p
     text = message.get_body(preferencelist=("plain",)).get_content()
     for name in ("alpha", "beta", "gamma"):
         assert f"policy-monitor diff {name} 2 3" in text
-    assert {row["status"] for row in list_alerts(db)} == {"delivered"}
+    assert {row["status"] for row in list_alerts(store)} == {"delivered"}
 
 
-def test_separate_email_alerts_of_one_delivery_run_share_one_smtp_session(db, smtp, tmp_path):
+def test_separate_email_alerts_of_one_delivery_run_share_one_smtp_session(store, smtp, tmp_path):
     channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
     for version in (3, 4):
-        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels,
+        enqueue(store, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels,
                                  version, version - 1, T0))
 
-    assert deliver_pending(db, channels, now=T0).delivered == 2
+    assert deliver_pending(store, channels, now=T0).delivered == 2
 
     assert len(smtp.messages) == 2 and len(set(smtp.peers)) == 1
     assert channels["legal"]._smtp is None  # the run's session ended with the run
 
 
-def test_a_shared_smtp_session_the_server_ends_is_opened_again_for_the_next_alert(db, smtp, tmp_path):
+def test_a_shared_smtp_session_the_server_ends_is_opened_again_for_the_next_alert(store, smtp, tmp_path):
     smtp.messages_per_session = 1
     channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
     for version in (3, 4, 5):
-        enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels,
+        enqueue(store, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels,
                                  version, version - 1, T0))
 
-    report = deliver_pending(db, channels, now=T0)
+    report = deliver_pending(store, channels, now=T0)
 
     assert (report.delivered, report.failed) == (3, 0)
     assert len(smtp.messages) == 3 and len(set(smtp.peers)) == 3
 
 
-def test_an_unreachable_smtp_server_leaves_the_alert_pending(db, tmp_path, monkeypatch):
+def test_an_unreachable_smtp_server_leaves_the_alert_pending(store, tmp_path, monkeypatch):
     monkeypatch.setenv("POLICY_MONITOR_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("POLICY_MONITOR_SMTP_PORT", str(unused_port()))
     channels = build_channels({"legal": {"kind": "email", "to": "legal@example.com"}}, tmp_path)
-    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
+    enqueue(store, build_alerts({**EXAMPLE, "alerts": ["legal"]}, "change", retention_comparison(), channels, 3, 2, T0))
 
-    report = deliver_pending(db, channels, now=T0)
+    report = deliver_pending(store, channels, now=T0)
 
     assert report.failed == 1 and "SMTP 127.0.0.1" in report.errors[0]
-    assert (only_row(db)["status"], only_row(db)["attempts"]) == ("pending", 1)
+    assert (only_row(store)["status"], only_row(store)["attempts"]) == ("pending", 1)
 
 
 # --- file and apprise ---------------------------------------------------------------------------
 
 
-def test_the_file_channel_writes_json_lines_and_markdown_without_duplicates(db, tmp_path):
+def test_the_file_channel_writes_json_lines_and_markdown_without_duplicates(store, tmp_path):
     channels = build_channels({"archive": {"kind": "file", "path": "alerts"}}, tmp_path)
     [row] = build_alerts(EXAMPLE, "change", retention_comparison(), channels, 3, 2, T0)
-    enqueue(db, [row])
+    enqueue(store, [row])
 
-    assert deliver_pending(db, channels, now=T0).delivered == 1
+    assert deliver_pending(store, channels, now=T0).delivered == 1
     channels["archive"].send([Alert.from_json(row["payload"])])  # a re-delivery after a crash
 
     lines = (tmp_path / "alerts" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
@@ -369,12 +365,12 @@ def test_the_file_channel_writes_json_lines_and_markdown_without_duplicates(db, 
     assert markdown.count("## [high] example: Retention period changed from 1 year to 3 years") == 1
 
 
-def test_an_apprise_url_delivers_through_apprise(db, receiver, tmp_path):
+def test_an_apprise_url_delivers_through_apprise(store, receiver, tmp_path):
     url = f"json://127.0.0.1:{receiver.port}/apprise"
     channels = build_channels({"chat": {"kind": "apprise", "url": url}}, tmp_path)
-    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["chat"]}, "change", retention_comparison(), channels, 3, 2, T0))
+    enqueue(store, build_alerts({**EXAMPLE, "alerts": ["chat"]}, "change", retention_comparison(), channels, 3, 2, T0))
 
-    assert deliver_pending(db, channels, now=T0).delivered == 1
+    assert deliver_pending(store, channels, now=T0).delivered == 1
 
     [request] = receiver.requests
     assert request["path"] == "/apprise"
@@ -385,31 +381,32 @@ def test_an_apprise_url_delivers_through_apprise(db, receiver, tmp_path):
 # --- configuration mistakes and orphans -------------------------------------------------------
 
 
-def test_an_alert_for_a_channel_that_no_longer_exists_fails_with_a_clear_error(db, tmp_path):
+def test_an_alert_for_a_channel_that_no_longer_exists_fails_with_a_clear_error(store, tmp_path):
     old_channels = build_channels({"gone": {"kind": "file"}}, tmp_path)
-    enqueue(db, build_alerts({**EXAMPLE, "alerts": ["gone"]}, "change", retention_comparison(), old_channels, 3, 2, T0))
+    enqueue(store, build_alerts({**EXAMPLE, "alerts": ["gone"]}, "change", retention_comparison(), old_channels, 3, 2, T0))
 
-    report = deliver_pending(db, build_channels({"archive": {"kind": "file"}}, tmp_path), now=T0)
+    report = deliver_pending(store, build_channels({"archive": {"kind": "file"}}, tmp_path), now=T0)
 
     assert report.failed == 1
-    row = only_row(db)
+    row = only_row(store)
     assert row["status"] == "failed"
     assert row["last_error"] == "channel 'gone' is not configured in the watchlist"
-    assert retry_now(db, T0) == 1
-    assert only_row(db)["status"] == "pending"
+    assert retry_now(store, T0) == 1
+    assert only_row(store)["status"] == "pending"
 
 
 @pytest.mark.parametrize(
     ("config", "message"),
     [
         ({"legal": {"kind": "email"}}, "channel 'legal': field 'to' is required"),
-        ({"legal": {"kind": "email", "to": "nobody"}}, "channel 'legal': field 'to' 'nobody' is not an e-mail address"),
+        ({"legal": {"kind": "email", "to": "nobody"}}, "channel 'legal': field 'to': 'nobody' is not an e-mail address"),
         ({"legal": {"kind": "email", "to": "a@b.c", "password": "x"}}, "channel 'legal': field 'password' is not allowed"),
-        ({"team": {"kind": "webhook", "url": "ftp://x"}}, "channel 'team': field 'url' must be an http(s) URL"),
+        ({"team": {"kind": "webhook", "url": "ftp://x"}}, "channel 'team': field 'url': must be an http(s) URL"),
+        ({"team": {"kind": "webhook", "url": "http://[::1"}}, "channel 'team': field 'url': must be an http(s) URL"),
         ({"team": {"kind": "webhook", "uri": "https://x"}}, "channel 'team': field 'url' is required"),
-        ({"team": {"kind": "webhook", "url": "https://x", "secret": 1}}, "channel 'team': field 'secret' is not a known field"),
-        ({"team": {"kind": "file", "min_severity": "urgent"}}, "channel 'team': field 'min_severity' must be 'low', 'medium' or 'high'"),
-        ({"chat": {"kind": "apprise", "url": "nosuchservice://x"}}, "channel 'chat': field 'url' is not an Apprise URL"),
+        ({"team": {"kind": "webhook", "url": "https://x", "secret": 1}}, "channel 'team': field 'secret': unknown field 'secret'"),
+        ({"team": {"kind": "file", "min_severity": "urgent"}}, "channel 'team': field 'min_severity': must be 'low', 'medium' or 'high'"),
+        ({"chat": {"kind": "apprise", "url": "nosuchservice://x"}}, "channel 'chat': field 'url': not an Apprise URL"),
         ({"chat": {"url": "https://x"}}, "channel 'chat': field 'kind' is required"),
         ({"chat": {"kind": "pigeon"}}, "channel 'chat': field 'kind' 'pigeon' is unknown"),
     ],
@@ -419,6 +416,14 @@ def test_channel_mistakes_are_one_line_errors_naming_channel_and_field(config, m
         build_channels(config, tmp_path)
     assert str(error.value).startswith(message)
     assert "\n" not in str(error.value)
+
+
+def test_an_apprise_channel_without_the_apprise_extra_is_a_one_line_hint(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "apprise", None)  # what `import apprise` meets without the extra
+    with pytest.raises(WatchlistError) as error:
+        build_channels({"chat": {"kind": "apprise", "url": "json://127.0.0.1/x"}}, tmp_path)
+    assert str(error.value) == ("channel 'chat': kind 'apprise' needs the apprise package: "
+                                "pip install 'policy-monitor[apprise]'")
 
 
 def test_every_kind_is_registered():

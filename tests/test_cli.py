@@ -196,6 +196,21 @@ def test_reprocess_reports_nothing_to_do_on_a_fresh_history(checked_twice):
     assert report["added"] == {} and report["unchanged"] == ["example"]
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="`python -P` (the current directory off the path) is 3.11+")
+@pytest.mark.parametrize("impostor", ["alerts/alerts.md", "store/__init__.py", "struct.py"])
+def test_python_dash_m_ignores_what_the_current_directory_holds(tmp_path, impostor):
+    path = tmp_path / impostor
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("raise SystemExit('the wrong module was imported')\n")  # a file channel's `alerts/` archive, or code
+    env = {**os.environ, "POLICY_MONITOR_WATCHLIST": str(tmp_path / "watchlist.yaml")}
+    subprocess.run([sys.executable, "-m", "monitor", "add", "https://example.com/privacy", "--name", "example"],
+                   capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+    listed = subprocess.run([sys.executable, "-m", "monitor", "list", "--json"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)[0]["name"] == "example"
+
+
 def test_python_dash_m_and_the_console_script(tmp_path, policy_server):
     env = {**os.environ, "POLICY_MONITOR_WATCHLIST": str(tmp_path / "watchlist.yaml")}
     result = subprocess.run([sys.executable, "-m", "monitor", "--help"], capture_output=True, text=True, env=env)

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import unused_port
-from monitor.fetch import DEFAULT_USER_AGENT, Fetcher, FetchResult, FetchSettings
+from monitor.fetch import Fetcher, FetchResult
+from monitor.watchlist import DEFAULT_USER_AGENT, Settings
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
 
@@ -84,7 +85,7 @@ def fetch(url: str, etag: str | None = None, last_modified: str | None = None, *
     settings.setdefault("timeout", 2.0)
 
     async def run() -> FetchResult:
-        async with Fetcher(FetchSettings(**settings)) as fetcher:
+        async with Fetcher(Settings(**settings)) as fetcher:
             return await fetcher.fetch(url, etag=etag, last_modified=last_modified)
 
     return asyncio.run(run())
@@ -258,7 +259,7 @@ def test_retry_after_zero_and_http_dates_are_honoured_and_capped(server):
 
     server.routes["/limited"] = limited
     started = time.monotonic()
-    result = fetch(server.url("/limited"), backoff_base=10.0, max_retry_after=0.2)
+    result = fetch(server.url("/limited"), retries=3, backoff_base=10.0, max_retry_after=0.2)
     assert result.ok and len(result.attempts) == 4
     assert time.monotonic() - started < 3
 
@@ -320,7 +321,7 @@ def test_global_and_per_host_limits_are_respected():
     in_flight = {"now": 0, "max": 0}
 
     async def run() -> list[FetchResult]:
-        async with Fetcher(FetchSettings(concurrency=3, per_host=2, backoff_base=0.01)) as fetcher:
+        async with Fetcher(Settings(concurrency=3, per_host=2, backoff_base=0.01)) as fetcher:
             async def one(url: str) -> FetchResult:
                 return await fetcher.fetch(url)
 
@@ -350,7 +351,7 @@ def test_fetches_reuse_their_connections_and_open_no_more_than_the_concurrency(p
     url = policy_server.url("/kept-alive")
 
     async def fetch_many() -> list[FetchResult]:
-        async with Fetcher(FetchSettings(concurrency=3, per_host=3, retries=0)) as fetcher:
+        async with Fetcher(Settings(concurrency=3, per_host=3, retries=0)) as fetcher:
             return await asyncio.gather(*(fetcher.fetch(url) for _ in range(30)))
 
     results = asyncio.run(fetch_many())

@@ -13,7 +13,7 @@ import pytest
 from conftest import seed_html
 from monitor.middle import read_page
 from monitor.workers import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, workers_for
-from store.db import decompress_snapshot
+from basics.compression import decompress_snapshot
 
 RETENTION = "<html><body><h1>Privacy</h1><p>Last updated: 2 March 2026</p><p>We keep your data for one year.</p></body></html>"
 
@@ -27,7 +27,6 @@ def test_a_worker_reads_a_page_as_the_event_loop_would_and_compresses_its_snapsh
 
     async def in_worker():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready()
             return await middle.read(body, "text/html; charset=utf-8", None, None, "fr", with_date=True)
 
     pooled = run(in_worker())
@@ -41,7 +40,6 @@ def test_a_worker_reads_a_page_as_the_event_loop_would_and_compresses_its_snapsh
 def test_a_worker_judges_a_change_and_dates_a_first_version():
     async def in_worker():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready()
             first = await middle.analyse(None, "Last updated: 2 March 2026\nWe keep your data for one year.", "en")
             change = await middle.analyse("We keep your data for one year.", "We keep your data for five years.", "en")
             return first, change
@@ -54,14 +52,12 @@ def test_a_worker_judges_a_change_and_dates_a_first_version():
 def test_a_worker_that_dies_fails_its_calls_and_is_replaced():
     async def scenario():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready()
             await middle.read(RETENTION.encode(), "text/html", None, None, "en")
             (worker,) = psutil.Process().children()
             os.kill(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
             with pytest.raises(WorkerError, match="worker process stopped"):
                 await middle.read(RETENTION.encode(), "text/html", None, None, "en")
-            await middle.wait_ready()
             again = await middle.read(RETENTION.encode(), "text/html", None, None, "en")
             return again, [child.pid for child in psutil.Process().children()]
 
@@ -73,7 +69,6 @@ def test_a_worker_that_dies_fails_its_calls_and_is_replaced():
 def test_an_error_inside_a_task_reaches_the_caller_as_itself():
     async def scenario():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready()
             return await middle.analyse("old", None, "en")  # not a text: a bug in the caller
 
     with pytest.raises((TypeError, AttributeError)):
@@ -147,7 +142,7 @@ def test_a_worker_widens_its_pipes_so_a_page_goes_over_in_one_write():
 
     async def pipe_size():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready()
+            await middle.read(RETENTION.encode(), "text/html", None, None, "en")
             pipe = middle._pool[0].process.stdin.transport.get_extra_info("pipe")
             return fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ)
 
@@ -157,7 +152,7 @@ def test_a_worker_widens_its_pipes_so_a_page_goes_over_in_one_write():
 
 
 def test_a_worker_that_never_gets_ready_is_given_up_on_and_pages_are_read_here(monkeypatch):
-    monkeypatch.setattr("monitor.workers.WORKER_BOOT", "import time; time.sleep(60)")  # loads forever
+    monkeypatch.setattr("monitor.workers.WORKER_ARGS", ("-c", "import time; time.sleep(60)"))  # loads forever
     monkeypatch.setattr("monitor.workers.READY_TIMEOUT", 0.3)
 
     async def scenario():
@@ -179,7 +174,8 @@ def test_what_the_current_directory_holds_never_replaces_what_workers_import(tmp
 
     async def read_in_a_worker():
         async with Middle(workers=1) as middle:
-            await middle.wait_ready()
-            return await middle.read(RETENTION.encode(), "text/html", None, None, "en")
+            return await middle.read(RETENTION.encode(), "text/html", None, None, "en"), middle.workers
 
-    assert "one year" in run(read_in_a_worker()).text
+    reading, workers = run(read_in_a_worker())
+    assert "one year" in reading.text
+    assert reading.snapshot is not None and workers == 1  # read by a worker that started, not inline

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.errors import NormalizeError
+from basics.errors import NormalizeError
 from monitor.normalize import (
     NORMALIZER_VERSION,
     decode_body,

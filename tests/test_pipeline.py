@@ -42,7 +42,7 @@ def versions(path: Path, name: str = "example"):
 
 def outbox_kinds(path: Path) -> list[str]:
     with open_store(path) as store:
-        return [row[0] for row in store.db.execute("SELECT kind FROM outbox ORDER BY rowid")]
+        return [row[0] for row in store.conn.execute("SELECT kind FROM outbox ORDER BY rowid")]
 
 
 @pytest.fixture
@@ -363,25 +363,25 @@ def test_a_change_judged_in_a_worker_process_raises_the_same_alert(policy_server
     (None, "Please log in\nSign in to continue to your account."),
 ])
 def test_error_captcha_maintenance_and_login_pages_are_suspect(title, text):
-    from monitor.guards import suspect_reason
+    from monitor.guards import phrase_reason
 
-    assert suspect_reason(text, title=title)
+    assert phrase_reason(text, title=title)
 
 
 @pytest.mark.parametrize("index", range(5))
 def test_real_policies_are_not_suspect(index):
-    from monitor.guards import suspect_reason
+    from monitor.guards import phrase_reason, shrink_reason
 
     text = seed_text(index)
-    assert suspect_reason(text, previous_text=text) is None
+    assert phrase_reason(text) is None and shrink_reason(len(text), len(text)) is None
 
 
 def test_a_long_policy_may_mention_captcha_and_access_denied_in_its_body():
-    from monitor.guards import suspect_reason
+    from monitor.guards import phrase_reason, shrink_reason
 
-    body = "We use reCAPTCHA to block spam; access denied requests are logged. " * 40
-    assert suspect_reason("# Privacy policy\n" + body) is None
-    assert suspect_reason("# Privacy policy\n" + body, previous_text="x" * 10 * len(body)).startswith("lost most")
+    text = "# Privacy policy\n" + "We use reCAPTCHA to block spam; access denied requests are logged. " * 40
+    assert phrase_reason(text) is None
+    assert shrink_reason(len(text), 10 * len(text)).startswith("lost most")
 
 
 def test_a_policy_that_really_got_shorter_is_believed_once_it_stays_that_way(policy_server, checked_once):
@@ -426,8 +426,7 @@ def test_an_upgraded_normaliser_gives_a_technical_version_then_reports_real_chan
     path = checked_once()
     if history != "derivation recorded":
         with open_store(path) as store:
-            store.db.execute("UPDATE checks SET derivation = NULL")  # a database from schema v1
-            store.db.conn.commit()
+            store.conn.execute("UPDATE checks SET derivation = NULL")  # a database from schema v1
 
     # A later release reads pages differently (here: it also keeps a line the old one dropped).
     read_html = monitor.normalize.normalize_html

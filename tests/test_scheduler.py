@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from monitor.logs import KeyValueFormatter
 from monitor.scheduler import (
     DELIVERY_JOB_ID,
-    KeyValueFormatter,
     Service,
     due_entries,
     jitter_seconds,

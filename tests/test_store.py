@@ -10,9 +10,9 @@ import zlib
 
 import pytest
 
-from monitor.errors import StoreError, UsageError
+from basics.errors import StoreError, UsageError
 from store import MIGRATIONS, SCHEMA_VERSION, Store, VersionSummary, sha256_hex
-from store.db import decompress_snapshot
+from basics.compression import decompress_snapshot
 
 T0 = "2026-01-01T00:00:00Z"
 T1 = "2026-02-01T00:00:00Z"
@@ -50,12 +50,11 @@ def test_new_database_gets_the_whole_schema_in_wal_mode(tmp_path):
     with Store(path) as store:
         assert path.exists()
         assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
-        assert {"policies", "snapshots", "versions", "checks", "changes", "facts", "outbox"} <= set(
-            store.db.table_names()
-        )
-        assert store.db.journal_mode == "wal"
-        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        tables = {name for (name,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"policies", "snapshots", "versions", "checks", "changes", "facts", "outbox"} <= tables
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
 
 
 def test_reopening_keeps_data_and_does_not_reapply_migrations(tmp_path):
@@ -68,10 +67,10 @@ def test_reopening_keeps_data_and_does_not_reapply_migrations(tmp_path):
 
 
 def test_history_indexes_exist(store):
-    indexes = {row["name"] for row in store.db.query("SELECT name FROM sqlite_master WHERE type='index'")}
+    indexes = {row["name"] for row in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"checks_policy_started", "changes_detected", "changes_policy", "outbox_status_next"} <= indexes
     assert "versions_policy_seq" not in indexes  # UNIQUE(policy_id, seq) is that index already
-    plan = " ".join(row[3] for row in store.db.execute(
+    plan = " ".join(row[3] for row in store.conn.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM versions WHERE policy_id = 1 ORDER BY seq DESC LIMIT 1"))
     assert "USING INDEX sqlite_autoindex_versions" in plan and "TEMP B-TREE" not in plan
 
@@ -114,8 +113,8 @@ def test_snapshots_are_compressed_and_stored_once_per_body(store):
     first = store.put_snapshot(body, "text/html; charset=windows-1251", T0)
     second = store.put_snapshot(body, "text/html; charset=windows-1251", T1)
     assert first == second == sha256_hex(body)
-    assert store.db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 1
-    stored, first_seen = store.db.execute("SELECT body, first_seen FROM snapshots").fetchone()
+    assert store.conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 1
+    stored, first_seen = store.conn.execute("SELECT body, first_seen FROM snapshots").fetchone()
     assert len(stored) < len(body) and decompress_snapshot(stored) == body
     assert first_seen == T0
     assert store.get_snapshot(first) == (body, "text/html; charset=windows-1251")
@@ -123,7 +122,7 @@ def test_snapshots_are_compressed_and_stored_once_per_body(store):
 
 def test_snapshots_compressed_with_zlib_before_zstd_are_still_read(store):
     body = b"<html><body><p>Stored by an older policy-monitor.</p></body></html>" * 20
-    store.db.execute(
+    store.conn.execute(
         "INSERT INTO snapshots (hash, content_type, size, first_seen, body) VALUES (?, ?, ?, ?, ?)",
         (sha256_hex(body), "text/html", len(body), T0, zlib.compress(body, 1)),
     )
@@ -142,15 +141,14 @@ def test_versions_are_appended_with_increasing_seq(store, policy):
     assert v2.material is True and v1.material is None
     assert store.latest_version(policy) == v2
     assert store.get_version(policy, 1) == v1
-    assert store.recent_version_hashes(policy, 5) == [v2.text_hash, v1.text_hash]
 
 
 def test_stored_versions_cannot_be_rewritten_or_deleted(store, policy):
     version = store.add_version(policy, "original text", None, T0)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store.db.execute("UPDATE versions SET text = 'rewritten' WHERE id = ?", (version.id,))
+        store.conn.execute("UPDATE versions SET text = 'rewritten' WHERE id = ?", (version.id,))
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        store.db.execute("DELETE FROM versions WHERE id = ?", (version.id,))
+        store.conn.execute("DELETE FROM versions WHERE id = ?", (version.id,))
     store.touch_version(version.id, T2)
     again = store.get_version(policy, 1)
     assert (again.text, again.first_seen, again.last_seen) == ("original text", T0, T2)
@@ -192,9 +190,9 @@ def test_history_lists_versions_without_loading_their_texts(store, policy):
             columns_read.add((table, column))
         return sqlite3.SQLITE_OK
 
-    store.db.conn.set_authorizer(authorizer)
+    store.conn.set_authorizer(authorizer)
     history = store.versions(policy)
-    store.db.conn.set_authorizer(None)
+    store.conn.set_authorizer(None)
     assert [(h.seq, h.size, h.changes, h.declared_date) for h in history] == [
         (1, 5, 0, None), (2, 10, 2, "2026-01-31"),
     ]
@@ -228,19 +226,6 @@ def test_validators_ignore_bodies_that_were_not_accepted(store, policy):
     assert store.last_validators(policy) == ('"good"', None)
 
 
-def test_raw_history_lists_checks_with_snapshots_oldest_first(store, policy):
-    first = store.put_snapshot(b"<p>one</p>", "text/html", T0)
-    second = store.put_snapshot(b"<p>two</p>", "text/html", T2)
-    version = store.add_version(policy, "one", first, T0)
-    record(store, policy, T2, "new_version", snapshot_hash=second)
-    record(store, policy, T1, "error", error="HTTP 500")
-    record(store, policy, T0, "new_version", snapshot_hash=first, version_id=version.id)
-    rows = store.raw_history(policy)
-    assert [(r["snapshot_hash"], r["started_at"], r["version_id"]) for r in rows] == [
-        (first, T0, version.id), (second, T2, None),
-    ]
-
-
 # -- transactions ---------------------------------------------------------------------------
 
 
@@ -252,10 +237,10 @@ def test_a_failed_transaction_leaves_nothing_behind(store, policy):
                 version = store.add_version(policy, "text", snapshot, T0)
             record(store, policy, T0, "new_version", snapshot_hash=snapshot, version_id=version.id)
             raise RuntimeError("crash in the middle of a check")
-    counts = [store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    counts = [store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
               for t in ("snapshots", "versions", "checks")]
     assert counts == [0, 0, 0]
-    assert not store.db.conn.in_transaction
+    assert not store.conn.in_transaction
 
 
 def test_a_process_killed_in_the_middle_of_a_check_leaves_no_trace(store, policy):
@@ -272,7 +257,7 @@ with store.transaction():
     assert killed.returncode == -9
     with Store(store.path) as reopened:
         assert reopened.latest_version(policy) is None
-        assert reopened.db.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
+        assert reopened.conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] == 0
 
 
 def test_a_transaction_is_visible_to_other_connections_only_after_commit(store, policy, tmp_path):
@@ -354,7 +339,7 @@ def test_a_database_of_an_older_schema_is_migrated_in_place(tmp_path):
     with Store(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.policy_id("kept") is not None
-        columns = {row[1] for row in store.db.execute("PRAGMA table_info(checks)")}
+        columns = {row[1] for row in store.conn.execute("PRAGMA table_info(checks)")}
         assert "derivation" in columns
 
 

@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 from rich.console import Console
 
-from monitor.errors import UsageError
+from basics.errors import UsageError
 from monitor.textdiff import BlockOp, TextDiff, diff_texts, render_html, render_rich, render_unified, split_blocks
 
 SEEDS = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))

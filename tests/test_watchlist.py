@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT
-from monitor.errors import UsageError, WatchlistError
+from basics.errors import UsageError, WatchlistError
 from monitor.watchlist import add_policy, database_path, load_watchlist, parse_interval, remove_policy
 
 HAND_WRITTEN = """\
@@ -244,5 +244,5 @@ def test_an_edit_refuses_a_channel_whose_settings_could_not_deliver(tmp_path):
         add_policy(path, {"name": "b", "url": "https://b.example/"})
 
     message = str(raised.value)
-    assert message.startswith(str(path)) and "channel 'team': field 'url' must be an http(s) URL" in message
+    assert message.startswith(str(path)) and "channel 'team': field 'url': must be an http(s) URL" in message
     assert "\n" not in message and path.read_text(encoding="utf-8") == before

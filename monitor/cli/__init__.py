@@ -14,13 +14,16 @@ import sys
 from typing import Sequence
 
 from monitor import __version__
-from monitor.errors import PolicyMonitorError
+from basics.errors import PolicyMonitorError
 
 COMMAND_MODULES = (
     "monitor.cli.policies",   # add, list, remove
-    "monitor.cli.history",    # check, history, show, diff, changes, facts, reprocess
+    "monitor.cli.check",      # check, reprocess
+    "monitor.cli.history",    # history, show, diff, changes, facts
     "monitor.cli.compare",    # compare
-    "monitor.cli.service",    # run, alerts, demo
+    "monitor.cli.run",        # run
+    "monitor.cli.alerts",     # alerts, alerts retry
+    "monitor.cli.demo",       # demo
 )
 
 DEFAULT_WATCHLIST = "watchlist.yaml"

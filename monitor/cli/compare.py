@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from monitor.cli.output import SEVERITY_STYLE, print_json
-from monitor.errors import NormalizeError, UsageError
+from monitor.cli.output import SEVERITY_STYLE, add_json_flag, print_json
+from basics.errors import NormalizeError, UsageError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -20,7 +20,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("old", help="the older version (file)")
     parser.add_argument("new", help="the newer version (file)")
     parser.add_argument("--lang", help="language hint (ISO 639-1) when detection is unsure")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON: material, language, changes with values and evidence")
+    add_json_flag(parser, "print the result as JSON: material, language, changes with values and evidence")
     parser.add_argument("--all", action="store_true", help="also list non-material changes")
     parser.add_argument("--select", action="append", metavar="CSS",
                         help="HTML files: read only what this CSS selector matches (repeatable), as `add --select` would")

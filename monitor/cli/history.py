@@ -1,7 +1,6 @@
-"""Sub-commands `check`, `history`, `show`, `diff`, `changes`, `facts` and `reprocess`.
+"""Sub-commands `history`, `show`, `diff`, `changes` and `facts`: browsing what the database holds.
 
-`check` runs the pipeline now; the others browse what the database holds. Each prints a readable
-table or text by default and exactly the data with `--json`.
+Each prints a readable table or text by default and exactly the data with `--json`.
 """
 
 from __future__ import annotations
@@ -12,22 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from monitor.cli.output import (
-    EMPTY_WATCHLIST, add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
+    add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
     policy_id, plural, print_json, short_time, table,
 )
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 DIFF_FORMATS = ("rich", "unified", "html", "json")
 HISTORY_LIMIT = 50
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    check = subparsers.add_parser("check", help="check policies now (all, or the named ones)")
-    check.add_argument("names", nargs="*", metavar="NAME", help="policies to check (default: all)")
-    check.add_argument("--no-deliver", action="store_true", help="leave new alerts in the outbox (do not send them)")
-    add_json_flag(check)
-    check.set_defaults(func=cmd_check)
-
     history = subparsers.add_parser("history", help="the versions of a policy: when seen, size, what changed")
     history.add_argument("name")
     history.add_argument("--limit", type=int, default=HISTORY_LIMIT, metavar="N",
@@ -52,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     diff.add_argument("versions", nargs="*", type=int, metavar="N", help="zero, one or two version numbers")
     diff.add_argument("--format", choices=DIFF_FORMATS, default="rich", help="output format (default rich)")
     diff.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
-    diff.add_argument("--json", action="store_true", help="same as --format json")
+    add_json_flag(diff, "same as --format json")
     diff.set_defaults(func=cmd_diff)
 
     changes = subparsers.add_parser("changes", help="stored changes across policies, newest first")
@@ -68,80 +61,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     facts.add_argument("name")
     add_json_flag(facts)
     facts.set_defaults(func=cmd_facts)
-
-    reprocess = subparsers.add_parser(
-        "reprocess", help="re-derive versions from the stored raw snapshots (after a normaliser upgrade)",
-    )
-    reprocess.add_argument("names", nargs="*", metavar="NAME", help="policies (default: all)")
-    add_json_flag(reprocess)
-    reprocess.set_defaults(func=cmd_reprocess)
-
-
-# -- check ------------------------------------------------------------------------------------
-
-
-def _check_and_deliver(watchlist: Any, names: list[str], deliver: bool, show_progress: bool) -> tuple[list[Any], Any]:
-    """Run `monitor.scheduler.check_and_deliver` (the service's own check-then-send), with a
-    progress bar on a terminal."""
-    import asyncio
-
-    from monitor.scheduler import check_and_deliver
-
-    selected = names or None
-    if not show_progress:
-        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver))
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), console=console(), transient=True) as progress:
-        task = progress.add_task("", total=len(watchlist.select(names)))
-
-        def advance(outcome: Any) -> None:
-            progress.update(task, advance=1, description=f"{outcome.policy}: {outcome.outcome}")
-
-        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, progress=advance))
-
-
-def _outcome_detail(outcome: Any) -> str:
-    if outcome.error:
-        return outcome.error
-    if outcome.flapping:
-        return "flapping: returned to an earlier version (no alert)"
-    material = [c for c in outcome.changes if c["material"]]
-    if material:
-        return "; ".join(f"{c['category']} ({c['severity']}): {c['summary']}" for c in material)
-    if outcome.new_version and outcome.version_seq == 1:
-        return "first version"
-    if outcome.new_version:
-        return "no material change"
-    return ""
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    watchlist = open_watchlist(args)
-    if not watchlist.policies:
-        raise UsageError(f"{watchlist.path} {EMPTY_WATCHLIST}")
-    watchlist.select(args.names)  # unknown names fail before anything is fetched
-    outcomes, report = _check_and_deliver(watchlist, args.names, deliver=not args.no_deliver,
-                                          show_progress=sys.stdout.isatty() and not args.json)
-    failed = [o for o in outcomes if o.outcome == "error"]
-    if args.json:
-        print_json({
-            "checks": [o.to_json() for o in outcomes],
-            "delivery": report.to_json() if report is not None else None,
-        })
-    else:
-        out = console()
-        out.print(table(
-            None, ("policy", "outcome", "version", "material", "details"),
-            ([o.policy, o.outcome, o.version_seq if o.version_seq is not None else "",
-              o.severity if o.material else "", _outcome_detail(o)] for o in outcomes),
-        ))
-        if report is not None and (report.delivered or report.failed):
-            out.print(f"alerts: {report.delivered} delivered, {report.failed} failed")
-            for error in report.errors:
-                out.print(f"  {error}")
-    return 1 if failed else 0
 
 
 # -- history / show ---------------------------------------------------------------------------
@@ -347,27 +266,4 @@ def cmd_facts(args: argparse.Namespace) -> int:
             ([kind, step["seq"], short_time(step["first_seen"]), ", ".join(step["added"]),
               ", ".join(step["removed"])] for kind, step in moves),
         ))
-    return 0
-
-
-# -- reprocess ------------------------------------------------------------------------------------
-
-
-def cmd_reprocess(args: argparse.Namespace) -> int:
-    from monitor.pipeline import reprocess
-
-    watchlist = open_watchlist(args)
-    with open_store(watchlist) as store:
-        report = reprocess(store, watchlist, names=args.names or None)
-    if args.json:
-        print_json(report.to_json())
-        return 0
-    out = console()
-    for name, seqs in report.added.items():
-        out.print(f"{name}: added version {', '.join(map(str, seqs))} (re-derived; not a policy change)")
-    if report.unchanged:
-        out.print(f"unchanged: {', '.join(report.unchanged)}")
-    for name, errors in report.errors.items():
-        for error in errors:
-            out.print(f"{name}: cannot re-read {error}")
     return 0

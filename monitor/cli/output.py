@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from monitor.errors import UsageError
-from monitor.timestamps import format_timestamp
-from monitor.timestamps import now as utc_now
+from basics.errors import UsageError
+from basics.timestamps import format_timestamp
+from basics.timestamps import now as utc_now
 
 if TYPE_CHECKING:  # rich loads when something is drawn: `--json` and `--help` never pay for it
     from rich.console import Console
@@ -67,8 +67,12 @@ def table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any
     return result
 
 
-def add_json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print the data as JSON")
+def add_json_flag(parser: argparse.ArgumentParser, help: str = "print the data as JSON",
+                  also_on_parent: bool = False) -> None:
+    """`--json`, declared the same way on every command. `also_on_parent`: a sub-command whose
+    parent has it too (`alerts --json retry` and `alerts retry --json` both count)."""
+    default = {"default": argparse.SUPPRESS} if also_on_parent else {}
+    parser.add_argument("--json", action="store_true", help=help, **default)
 
 
 # -- times ------------------------------------------------------------------------------------

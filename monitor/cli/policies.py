@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from monitor.cli.output import (
     EMPTY_WATCHLIST, add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
 )
-from monitor.errors import UsageError
+from basics.errors import UsageError
 
 SEVERITY_CHOICES = ("none", "low", "medium", "high")
 
@@ -54,7 +54,8 @@ def name_from_url(url: str) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from monitor.watchlist import add_policy, check_url, parse_interval
+    from basics.urls import check_url
+    from monitor.watchlist import add_policy, parse_interval
 
     try:
         url = check_url(args.url)

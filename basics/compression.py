@@ -1,4 +1,4 @@
-"""How raw snapshots are compressed: a module light enough for worker processes to import.
+"""How raw snapshots are compressed, by the store or by a worker that read the page (no store there).
 
 zstd at level 1 compresses a 40 KB page in about 0.11 ms, a third of zlib's level 1 time and
 smaller; level 3 saves 2 % more space for 30 % more time, on the hot path of every new page.

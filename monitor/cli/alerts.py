@@ -1,0 +1,101 @@
+"""Sub-commands `alerts` and `alerts retry`: the outbox of alerts and its delivery."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from basics.errors import UsageError
+from monitor.cli.output import SEVERITY_STYLE, add_json_flag, existing_store, open_watchlist, print_json, short_time
+
+ALERT_STATUSES = ("pending", "delivered", "failed")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    alerts = subparsers.add_parser(
+        "alerts",
+        help="list the alert outbox (pending, delivered, failed); `alerts retry` re-sends now",
+        description="List alerts in the outbox, newest first.",
+    )
+    alerts.add_argument("--status", choices=ALERT_STATUSES, help="only alerts with this status")
+    alerts.add_argument("--limit", type=int, default=50, help="show at most N alerts (default 50, 0 = all)")
+    add_json_flag(alerts, "print JSON instead of a table")
+    alerts.set_defaults(func=cmd_alerts)
+    actions = alerts.add_subparsers(dest="alerts_action", metavar="ACTION")
+    retry = actions.add_parser("retry", help="make every undelivered alert due now and deliver it")
+    add_json_flag(retry, "print the result as JSON", also_on_parent=True)
+    retry.set_defaults(func=cmd_alerts_retry)
+
+
+def _alert_json(row: dict[str, Any]) -> dict[str, Any]:
+    data = dict(row)
+    try:
+        data["payload"] = json.loads(row["payload"]) if row.get("payload") else None
+    except ValueError:
+        pass
+    return data
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from store.outbox import list_alerts
+
+    if args.limit < 0:
+        raise UsageError("--limit must be 0 (all) or more")
+    store = existing_store(open_watchlist(args))  # no database yet: nothing checked, no alerts
+    rows: list[dict[str, Any]] = []
+    if store is not None:
+        with store:
+            rows = list_alerts(store, status=args.status, limit=args.limit or None)
+    if args.json:
+        print_json([_alert_json(row) for row in rows])
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not rows:
+        which = f"{args.status} " if args.status else ""
+        console.print(f"no {which}alerts")
+        return 0
+    table = Table(box=None, header_style="bold", pad_edge=False, collapse_padding=True)
+    for column in ("id", "created", "policy", "channel", "kind", "severity", "status", "tries"):
+        table.add_column(column, no_wrap=True, justify="right" if column == "tries" else "left")
+    with_errors = any(row["last_error"] for row in rows)
+    if with_errors:
+        table.add_column("last error", overflow="fold", min_width=20)
+    status_style = {"delivered": "green", "pending": "yellow", "failed": "red"}
+    for row in rows:
+        table.add_row(
+            row["id"][:8], short_time(row["created_at"]), row["policy"] or "", row["channel"] or "",
+            row["kind"] or "", Text(row["severity"] or "", style=SEVERITY_STYLE.get(row["severity"], "")),
+            Text(row["status"] or "", style=status_style.get(row["status"], "")), str(row["attempts"] or 0),
+            *([Text(row["last_error"] or "")] if with_errors else []),
+        )
+    console.print(table)
+    return 0
+
+
+def cmd_alerts_retry(args: argparse.Namespace) -> int:
+    from alerts import build_channels, deliver_pending
+    from store.outbox import retry_now
+
+    as_json = getattr(args, "json", False)
+    watchlist = open_watchlist(args)
+    store = existing_store(watchlist)
+    made_due, delivered, failed, errors = 0, 0, 0, []
+    if store is not None:
+        with store:
+            channels = build_channels(watchlist.channels, watchlist.base_dir)
+            made_due = retry_now(store)
+            if made_due:
+                report = deliver_pending(store, channels)
+                delivered, failed, errors = report.delivered, report.failed, list(report.errors)
+    if as_json:
+        print_json({"retried": made_due, "delivered": delivered, "failed": failed, "errors": errors})
+    else:
+        print(f"retried {made_due} alert(s): {delivered} delivered, {failed} failed")
+        for error in errors:
+            print(f"  {error}")
+    return 1 if failed else 0
