@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 import textwrap
 from datetime import timedelta
 from pathlib import Path
@@ -190,8 +194,8 @@ def test_add_and_remove_keep_comments_and_order(tmp_path):
     assert "tags: [eu]" in text and "select:" not in text.split("name: mid")[1]
     assert [p.name for p in load_watchlist(path).policies] == ["zeta", "alpha", "mid"]
 
-    removed = remove_policy(path, "zeta")
-    assert removed.name == "zeta"
+    removed, remaining = remove_policy(path, "zeta")
+    assert removed.name == "zeta" and [p.name for p in remaining.policies] == ["alpha", "mid"]
     text = path.read_text(encoding="utf-8")
     assert "zeta" not in text
     assert "# My watchlist" in text and "# the second one" in text
@@ -246,3 +250,165 @@ def test_an_edit_refuses_a_channel_whose_settings_could_not_deliver(tmp_path):
     message = str(raised.value)
     assert message.startswith(str(path)) and "channel 'team': field 'url': must be an http(s) URL" in message
     assert "\n" not in message and path.read_text(encoding="utf-8") == before
+
+
+# -- one YAML 1.2 reading everywhere --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["no", "on", "yes", "off", "y", "n"])
+def test_a_policy_named_like_a_yaml_1_1_boolean_keeps_its_name_when_read_and_edited(tmp_path, name):
+    path = write(tmp_path, f"policies:\n  - name: {name}\n    url: https://{name}.example/privacy\n")
+    assert [entry.name for entry in load_watchlist(path).policies] == [name]
+    add_policy(path, {"name": "other", "url": "https://other.example/"})
+    assert [entry.name for entry in load_watchlist(path).policies] == [name, "other"]
+    removed, remaining = remove_policy(path, name)
+    assert removed.name == name and [entry.name for entry in remaining.policies] == ["other"]
+
+
+def test_yaml_1_2_scalars(tmp_path):
+    path = write(tmp_path, """\
+        settings:
+          confirm_changes: false
+          concurrency: 0o10
+          per_host: 010
+        defaults:
+          tags: [on, 1:30, "yes"]
+        """)
+    watchlist = load_watchlist(path)
+    assert watchlist.settings.confirm_changes is False
+    assert watchlist.settings.concurrency == 8 and watchlist.settings.per_host == 10  # not octal 8
+    assert watchlist.defaults.tags == ["on", "1:30", "yes"]  # not True, nor 90 minutes
+
+
+def test_anchors_and_merge_keys_are_read(tmp_path):
+    path = write(tmp_path, """\
+        defaults: &base
+          every: 6h
+        policies:
+          - name: a
+            url: https://a.example/
+            <<: *base
+        """)
+    assert load_watchlist(path).policies[0].every == "6h"
+
+
+def test_an_alias_bomb_is_refused_in_one_line_without_growing(tmp_path):
+    """A few hundred bytes of nested aliases stand for billions of values: refused, in bounded
+    memory (the CLI runs under a 1 GB address-space limit)."""
+    levels = ["  a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        levels.append(f"  {level}: &{level} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    bomb = "settings:\n" + "\n".join(levels) + "\n"
+    (tmp_path / "watchlist.yaml").write_text(bomb, encoding="utf-8")
+    assert len(bomb.encode()) < 600
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+    result = subprocess.run(
+        [sys.executable, "-c", limit + "from monitor.cli import main; raise SystemExit(main())", "list"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "aliases" in result.stderr and "watchlist.yaml:" in result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("policies:\n  - name: a\n    url: https://a.example/\n    url: https://b.example/\n",
+     "watchlist.yaml:4: duplicate key 'url' (also at line 3)"),
+    ("a: 1\n---\nb: 2\n", "watchlist.yaml:2: more than one YAML document"),
+    ("settings: !!python/object:os.system {}\n", "watchlist.yaml:1: unsupported tag"),
+    ("x: &a [*a]\n", "watchlist.yaml:1: alias *a refers to the value it is part of"),
+])
+def test_yaml_a_watchlist_cannot_hold_is_one_line(tmp_path, text, message):
+    with pytest.raises(WatchlistError) as caught:
+        load_watchlist(write(tmp_path, text))
+    assert str(caught.value).endswith(message) or message in str(caught.value), str(caught.value)
+
+
+# -- intervals ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["99999999999999w", "100000000d", "3651d", "99999999999999999999999999h"])
+def test_an_interval_longer_than_ten_years_is_refused(text):
+    with pytest.raises(UsageError, match="at most 10 years"):
+        parse_interval(text)
+
+
+def test_ten_years_is_the_longest_interval():
+    assert parse_interval("3650d") == timedelta(days=3650)
+
+
+# -- edits keep the file what it was ------------------------------------------------------------------
+
+
+def test_edits_keep_the_files_mode(tmp_path):
+    path = write(tmp_path, HAND_WRITTEN)
+    path.chmod(0o640)
+    add_policy(path, {"name": "mid", "url": "https://mid.example/"})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    remove_policy(path, "mid")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_a_new_watchlist_gets_the_umasks_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        add_policy(tmp_path / "new.yaml", {"name": "a", "url": "https://a.example/"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.yaml").stat().st_mode) == 0o644
+
+
+def test_edits_write_through_a_symbolic_link(tmp_path):
+    real = write(tmp_path, HAND_WRITTEN)
+    (tmp_path / "config").mkdir()
+    link = tmp_path / "config" / "watchlist.yaml"
+    link.symlink_to(real)
+    add_policy(link, {"name": "mid", "url": "https://mid.example/"})
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert "name: mid" in real.read_text(encoding="utf-8")
+    remove_policy(link, "zeta")
+    assert link.is_symlink() and "zeta" not in real.read_text(encoding="utf-8")
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file()]  # no temporary file left behind
+
+
+def test_edits_append_after_the_last_entry_and_keep_quotes_and_comments(tmp_path):
+    path = write(tmp_path, HAND_WRITTEN + "  # end of the list\n")
+    add_policy(path, {"name": "q", "url": "https://q.example/p?a=1#x", "select": ["main article"],
+                      "tags": ["on", "eu"]})
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(HAND_WRITTEN)  # nothing before the new entry moved
+    assert text[len(HAND_WRITTEN):] == (
+        '  - name: q\n    url: "https://q.example/p?a=1#x"\n    select: ["main article"]\n'
+        '    tags: ["on", eu]\n  # end of the list\n'
+    )
+    entry = load_watchlist(path).get("q")
+    assert entry.tags == ["on", "eu"] and entry.url == "https://q.example/p?a=1#x"
+
+
+def test_removing_the_last_entry_leaves_an_empty_list(tmp_path):
+    path = write(tmp_path, "policies:  # watched\n  - name: a\n    url: https://a.example/\n")
+    remove_policy(path, "a")
+    assert path.read_text(encoding="utf-8") == "policies: []  # watched\n"
+    assert load_watchlist(path).policies == []
+
+
+def test_a_flow_style_policies_list_is_not_rewritten(tmp_path):
+    path = write(tmp_path, "policies: [{name: a, url: 'https://a.example/'}]\n")
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(WatchlistError, match=r"written as \[...\]"):
+        add_policy(path, {"name": "b", "url": "https://b.example/"})
+    assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda path: path.mkdir(), "is a directory, not a watchlist file"),
+    (lambda path: path.write_bytes(b"policies: [\xff]\n"), "not UTF-8 text"),
+])
+def test_a_watchlist_that_cannot_be_read_is_one_line_for_every_command(tmp_path, make, message):
+    path = tmp_path / "watchlist.yaml"
+    make(path)
+    for edit in (lambda: load_watchlist(path), lambda: add_policy(path, {"name": "a", "url": "https://a.example/"}),
+                 lambda: remove_policy(path, "a")):
+        with pytest.raises(WatchlistError, match=message):
+            edit()

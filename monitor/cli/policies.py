@@ -1,7 +1,7 @@
 """Sub-commands `add`, `list` and `remove`: editing the watchlist from the command line.
 
-Edits go through `monitor.watchlist` (ruamel round-trip), so hand-written comments and the order
-of entries survive. Removing an entry keeps its history in the database.
+Edits go through `monitor.watchlist`, which changes the file's own text line by line, so
+hand-written comments, quoting and the order of entries survive. Removing an entry keeps its history in the database.
 """
 
 from __future__ import annotations
@@ -138,11 +138,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from monitor.watchlist import load_watchlist, remove_policy
+    from monitor.watchlist import remove_policy
 
     path = Path(args.watchlist)
-    removed = remove_policy(path, args.name)
-    store = existing_store(load_watchlist(path))
+    removed, remaining = remove_policy(path, args.name)
+    store = existing_store(remaining)
     if store is not None:
         with store:
             store.mark_policy_removed(removed.name)
