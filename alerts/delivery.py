@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert
 from basics.timestamps import normalise_timestamp, utc_now
-from store.outbox import claim_due, mark_delivered, mark_failed, release
+from store.outbox import claim_due, mark_delivered, mark_failed, reclaim, release
 
 if TYPE_CHECKING:
     from store import Store
@@ -38,11 +38,13 @@ def deliver_pending(store: Store, channels: dict[str, Channel], now: str | None 
     their due alerts in one `send`. After a channel fails once, its other rows wait for the next
     run untried, so a dead server costs one timeout per run rather than one per alert, and a
     single alert the server rejects cannot block the others (its own backoff moves it aside).
-    A channel's sends in one run share its connection (`Channel.connected`).
+    A channel's sends in one run share its connection (`Channel.connected`). Rows a dead process
+    had claimed are taken back first (`store.outbox.reclaim`), so none waits for its lease to end.
     """
     now = normalise_timestamp(now) if now else utc_now()
     report = DeliveryReport()
     by_channel: dict[str, list[dict[str, Any]]] = {}
+    reclaim(store, now)
     for row in claim_due(store, now):
         by_channel.setdefault(row["channel"], []).append(row)
 

@@ -16,20 +16,25 @@ with a better normaliser later.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import json
-from collections.abc import Callable, Iterable
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from basics.timestamps import utc_now
+from basics.errors import StoreError
+from basics.processes import describe_holder, this_process
+from basics.timestamps import parse_timestamp, utc_now
 from monitor import guards
 from monitor.middle import PageReading, read_page
 from monitor.watchlist import PolicyEntry, Settings, Watchlist, database_path
 from monitor.workers import Middle, WorkerError, workers_for
-from store import Store, Version, sha256_hex
+from store import Store, Version, leases, sha256_hex
 from store.db import ACCEPTED_OUTCOMES
 
 if TYPE_CHECKING:
@@ -44,6 +49,10 @@ CHECKS_PER_FETCH = 3
 """Checks `check_all` runs at once, per allowed concurrent fetch. Bounded so that a check's second
 fetch (the confirmation of a change) queues behind a few checks, not behind the whole batch, and
 so that only a few fetched pages wait in memory for their turn to be read."""
+LEASE_MARGIN_SECONDS = 300.0
+"""A policy's lease outlives its check's deadline by this much (reading and analysing included)."""
+LEASE_POLL_SECONDS = 0.25
+"""How often a process waiting for a lease another one holds asks again."""
 
 
 @dataclass
@@ -69,6 +78,74 @@ class CheckOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+class RunStopped(StoreError):
+    """The database failed (full disk, damage, read-only) during `check_all`: the checks recorded
+    before are kept, the others were not run. `outcomes` says which was which."""
+
+    def __init__(self, message: str, outcomes: list[CheckOutcome]) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
+
+
+class PolicyLeases:
+    """This process's leases on the policies it checks in one run (`store.leases`).
+
+    `take_all` takes every lease of a batch in one transaction; `acquire` takes (or, with `wait`,
+    waits for) one more. A check gives its lease back in its final transaction (`release` with
+    `confirm`, which refuses to record a check whose lease another process took over).
+    """
+
+    def __init__(self, store: Store, seconds: float, wait: bool = False) -> None:
+        self.store, self.seconds, self.wait = store, seconds, wait
+        self.holder = this_process()
+        self._held: set[int] = set()
+
+    def take_all(self, policy_ids: Iterable[int]) -> None:
+        ids = list(policy_ids)
+        others = leases.take(self.store, ids, self.holder, utc_now(), self.seconds)
+        self._held.update(policy_id for policy_id in ids if policy_id not in others)
+
+    async def acquire(self, policy_id: int) -> str | None:
+        """None once this process holds the policy's lease; else who holds it (after waiting up to
+        one lease's time for it, with `wait`)."""
+        if policy_id in self._held:
+            return None
+        give_up = time.monotonic() + self.seconds
+        while True:
+            others = leases.take(self.store, [policy_id], self.holder, utc_now(), self.seconds)
+            if not others:
+                self._held.add(policy_id)
+                return None
+            if not self.wait or time.monotonic() >= give_up:
+                return others[policy_id]
+            await asyncio.sleep(LEASE_POLL_SECONDS)
+
+    def release(self, policy_id: int, confirm: bool = False) -> None:
+        """Give the lease back; inside the check's final transaction with `confirm` (LeaseLost if
+        another process took it over), else on its own, after a check that recorded nothing."""
+        if policy_id not in self._held:
+            return
+        if confirm:
+            leases.release(self.store, policy_id, self.holder, confirm=True)
+            return
+        self._held.discard(policy_id)
+        leases.release(self.store, policy_id, self.holder)
+
+    def confirm(self, policy_id: int) -> None:
+        """Inside a transaction: LeaseLost unless this process still holds the lease."""
+        leases.confirm(self.store, policy_id, self.holder)
+
+    def release_all(self) -> None:
+        for policy_id in list(self._held):
+            self.release(policy_id)
+
+
+def lease_seconds(settings: Settings) -> float:
+    """How long a policy's lease lasts: its check's deadline, for the fetch and the confirmation,
+    the confirmation's delay, and a margin for reading and analysing."""
+    return 2 * settings.total_timeout + settings.confirm_delay + LEASE_MARGIN_SECONDS
 
 
 @dataclass
@@ -207,12 +284,16 @@ class _Check:
     with its outcome, written by a `finish_*` method in one transaction."""
 
     def __init__(self, entry: PolicyEntry, store: Store, fetcher: Fetcher, settings: Settings,
-                 channels: dict[str, Channel], middle: Middle, now: str | None) -> None:
+                 channels: dict[str, Channel], middle: Middle, now: str | None, policy_id: int,
+                 policy_leases: PolicyLeases) -> None:
+        """Begins once this process holds the policy's lease: from here the latest version cannot
+        change under the check."""
         self.entry, self.store, self.fetcher, self.settings = entry, store, fetcher, settings
         self.channels, self.middle = channels, middle
         self.fixed_now = now
         self.started_at = now or utc_now()
-        self.policy_id = store.ensure_policy(entry.name, entry.url, entry.language)
+        self.policy_id = policy_id
+        self.leases = policy_leases
         self.latest: Version | None = store.latest_version(self.policy_id)
         self.fetch_result: FetchResult | None = None
         self.body_hash: str | None = None
@@ -257,7 +338,7 @@ class _Check:
             return self.finish_same("unchanged") if same_bytes else None
         try:
             unreadable, technical = await _rederive(self.store, self.entry, self.policy_id, self.latest,
-                                                    accepted_hash, self.middle, self.now())
+                                                    accepted_hash, self.middle, self.now(), self.leases)
         except WorkerError as exc:
             return self.finish_failed("error", str(exc), "unreachable")
         self.latest = technical or self.latest
@@ -342,7 +423,7 @@ class _Check:
         material, summary = _version_summary(comparison, flapped_to)
         change_rows = _stored_changes(comparison, FLAPPING_RULE if flapped_to is not None else None)
         kinds: list[str] = []
-        with self.store.transaction():
+        with self._final_transaction():
             kinds += self._recovery(now)
             snapshot_hash = self._snapshot()
             version = self.store.add_version(
@@ -365,6 +446,14 @@ class _Check:
         )
 
     # -- how a check ends --------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _final_transaction(self) -> Iterator[None]:
+        """The check's one write: its result, with its lease given back in the same commit (and
+        LeaseLost, recording nothing, if another process took the policy over meanwhile)."""
+        with self.store.transaction():
+            self.leases.release(self.policy_id, confirm=True)
+            yield
 
     def _record(self, outcome: str, error: str | None, snapshot_hash: str | None, version_id: int | None) -> int:
         result = self.fetch_result
@@ -405,7 +494,7 @@ class _Check:
         """An error or suspect check; a failure alert once the streak reaches the threshold."""
         now = self.now()
         kinds: list[str] = []
-        with self.store.transaction():
+        with self._final_transaction():
             snapshot_hash = self._snapshot()
             check_id = self._record(outcome, reason, snapshot_hash, None)
             if warning:
@@ -436,7 +525,7 @@ class _Check:
         """The page still holds the latest version (304 or the same clean text)."""
         assert self.latest is not None
         now = self.now()
-        with self.store.transaction():
+        with self._final_transaction():
             kinds = self._recovery(now)
             snapshot_hash = self._snapshot() if outcome == "unchanged" else None
             self.store.touch_version(self.latest.id, now)
@@ -444,7 +533,7 @@ class _Check:
         return self._outcome(outcome, check_id, version_seq=self.latest.seq, alerts=kinds)
 
     def finish_pending(self, reason: str) -> CheckOutcome:
-        with self.store.transaction():
+        with self._final_transaction():
             check_id = self._record("pending_confirmation", reason, self._snapshot(), None)
         return self._outcome("pending_confirmation", check_id, error=reason,
                              version_seq=self.latest.seq if self.latest else None)
@@ -467,6 +556,13 @@ def _fetch_failure_reason(error: str) -> str:
     return "selector_empty" if "matched nothing" in error else "unreachable"
 
 
+def _skipped(entry: PolicyEntry, reason: str, now: str | None = None) -> CheckOutcome:
+    """A check this process did not make (nothing recorded)."""
+    stamp = now or utc_now()
+    return CheckOutcome(policy=entry.name, outcome="skipped", started_at=stamp, finished_at=stamp, url=entry.url,
+                        error=reason)
+
+
 async def check_policy(
     entry: PolicyEntry,
     store: Store,
@@ -475,18 +571,46 @@ async def check_policy(
     now: str | None = None,
     channels: dict[str, Channel] | None = None,
     middle: Middle | None = None,
+    policy_leases: PolicyLeases | None = None,
+    only_if_due: bool = False,
 ) -> CheckOutcome:
     """Check one entry now and record what was found (see the module docstring).
 
-    `middle` runs the page reading and the analysis (inline when None).
+    `middle` runs the page reading and the analysis (inline when None). The check runs under the
+    policy's lease (`policy_leases`, the batch's, or one of its own that does not wait): when
+    another process holds it, the outcome is `skipped` and nothing is recorded. `only_if_due`:
+    skipped too when, by the time the lease is held, another process has checked the entry
+    within its interval (two `run --once` started together).
     """
-    check = _Check(entry, store, fetcher, settings or Settings(), channels or {}, middle or Middle(), now)
-    steps = (check.fetch, check.revalidate_derivation, check.read, check.guard, check.confirm, check.analyse)
-    for step in steps:
-        ended = await step()
-        if ended is not None:
-            return ended
-    return check.record()
+    settings = settings or Settings()
+    policy_leases = policy_leases or PolicyLeases(store, lease_seconds(settings))
+    policy_id = store.ensure_policy(entry.name, entry.url, entry.language)
+    holder = await policy_leases.acquire(policy_id)
+    if holder is not None:
+        return _skipped(entry, f"being checked by {describe_holder(holder)}", now)
+    try:
+        if only_if_due and not _still_due(store, entry, policy_id, now):
+            return _skipped(entry, "checked meanwhile by another process", now)
+        check = _Check(entry, store, fetcher, settings, channels or {}, middle or Middle(), now, policy_id,
+                       policy_leases)
+        steps = (check.fetch, check.revalidate_derivation, check.read, check.guard, check.confirm, check.analyse)
+        for step in steps:
+            ended = await step()
+            if ended is not None:
+                return ended
+        return check.record()
+    except leases.LeaseLost:
+        return _skipped(entry, "another process took the check over (its lease had expired); nothing recorded", now)
+    finally:
+        policy_leases.release(policy_id)
+
+
+def _still_due(store: Store, entry: PolicyEntry, policy_id: int, now: str | None) -> bool:
+    last = store.last_check(policy_id)
+    if last is None:
+        return True
+    moment = parse_timestamp(now or utc_now())
+    return entry.is_due(parse_timestamp(last["finished_at"] or last["started_at"]), moment)
 
 
 async def check_all(
@@ -494,11 +618,18 @@ async def check_all(
     store: Store,
     names: list[str] | None = None,
     progress: Callable[[CheckOutcome], None] | None = None,
+    *,
+    wait_for_leases: bool = False,
+    only_if_due: bool = False,
 ) -> list[CheckOutcome]:
     """Check the named entries (all when None) concurrently with one shared Fetcher.
 
     Results are in watchlist order; `progress` is called as each check finishes. A big batch
     reads and analyses pages in worker processes (`settings.workers`, see `monitor.workers`).
+    Every entry's lease is taken at the start in one transaction; an entry another process is
+    checking is skipped, or waited for with `wait_for_leases`. When the database fails (a full
+    disk, damage), no further check starts and RunStopped says so, with every outcome: what was
+    recorded before stays recorded, and a check is recorded whole or not at all.
     """
     from alerts import build_channels
     from monitor.fetch import Fetcher
@@ -506,19 +637,39 @@ async def check_all(
     entries = watchlist.select(names)
     channels = build_channels(watchlist.channels, watchlist.base_dir)
     store.ensure_policies([(entry.name, entry.url, entry.language) for entry in entries])
+    policy_leases = PolicyLeases(store, lease_seconds(watchlist.settings), wait=wait_for_leases)
+    ids = store.policy_ids()
+    policy_leases.take_all(ids[entry.name] for entry in entries)
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
-    async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
-        async with Fetcher(watchlist.settings) as fetcher:
+    failure: list[StoreError] = []
+    try:
+        async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
+            async with Fetcher(watchlist.settings) as fetcher:
 
-            async def one(entry: PolicyEntry) -> CheckOutcome:
-                async with in_flight:
-                    outcome = await check_policy(entry, store, fetcher, watchlist.settings, channels=channels,
-                                                 middle=middle)
-                if progress is not None:
-                    progress(outcome)
-                return outcome
+                async def one(entry: PolicyEntry) -> CheckOutcome:
+                    async with in_flight:
+                        if failure:
+                            outcome = _skipped(entry, f"not checked: {failure[0]}")
+                        else:
+                            try:
+                                outcome = await check_policy(entry, store, fetcher, watchlist.settings,
+                                                             channels=channels, middle=middle,
+                                                             policy_leases=policy_leases, only_if_due=only_if_due)
+                            except (sqlite3.Error, StoreError) as exc:
+                                error = store.error(exc) if isinstance(exc, sqlite3.Error) else exc
+                                failure.append(error)
+                                outcome = _skipped(entry, f"not recorded: {error}")
+                    if progress is not None:
+                        progress(outcome)
+                    return outcome
 
-            return list(await asyncio.gather(*(one(entry) for entry in entries)))
+                outcomes = list(await asyncio.gather(*(one(entry) for entry in entries)))
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            policy_leases.release_all()
+    if failure:
+        raise RunStopped(str(failure[0]), outcomes)
+    return outcomes
 
 
 def deliver_now(database: Path, channels: dict[str, Channel]) -> DeliveryReport:
@@ -535,11 +686,16 @@ async def check_and_deliver(
     *,
     deliver: bool = True,
     progress: Callable[[CheckOutcome], None] | None = None,
+    wait_for_leases: bool = False,
+    only_if_due: bool = False,
 ) -> tuple[list[CheckOutcome], DeliveryReport | None]:
     """Check the named entries (all when None) through the pipeline, then deliver the outbox.
 
     The one "check, then send" used by `check`, `run --once` and the demo. `deliver=False` leaves
     new alerts in the outbox (report None); `progress` is called with each outcome as it finishes.
+    Nothing is checked in a database that `quick_check` finds damaged (StoreError); RunStopped
+    (nothing delivered) when the database fails during the checks. The other options are
+    `check_all`'s.
     """
     from alerts import build_channels
 
@@ -547,7 +703,10 @@ async def check_and_deliver(
     database = database_path(watchlist)
     selected = list(names) if names is not None else None
     with Store(database) as store:
-        outcomes = await check_all(watchlist, store, names=selected, progress=progress) if selected != [] else []
+        store.ensure_sound()
+        outcomes = await check_all(watchlist, store, names=selected, progress=progress,
+                                   wait_for_leases=wait_for_leases, only_if_due=only_if_due) \
+            if selected != [] else []
     if not deliver:
         return outcomes, None
     report = await asyncio.get_running_loop().run_in_executor(None, deliver_now, database, channels)
@@ -589,17 +748,24 @@ def reprocess(store: Store, watchlist: Watchlist, names: list[str] | None = None
     never taken for the current page). Nothing old is modified or deleted (history is append-only).
     """
     report = ReprocessReport()
+    policy_leases = PolicyLeases(store, lease_seconds(watchlist.settings), wait=True)
 
     async def rederive_all() -> None:
         for entry in watchlist.select(names):
             policy_id = store.policy_id(entry.name)
-            latest = store.latest_version(policy_id) if policy_id is not None else None
-            snapshot_hash = store.last_accepted_body(policy_id)[0] if latest is not None else None
-            if snapshot_hash is None:
-                report.unchanged.append(entry.name)
+            if policy_id is None or await policy_leases.acquire(policy_id) is not None:
+                report.unchanged.append(entry.name)  # never checked, or still being checked by another process
                 continue
-            error, version = await _rederive(store, entry, policy_id, latest, snapshot_hash, Middle(),
-                                             now or utc_now())
+            try:
+                latest = store.latest_version(policy_id)
+                snapshot_hash = store.last_accepted_body(policy_id)[0] if latest is not None else None
+                if snapshot_hash is None:
+                    report.unchanged.append(entry.name)
+                    continue
+                error, version = await _rederive(store, entry, policy_id, latest, snapshot_hash, Middle(),
+                                                 now or utc_now(), policy_leases)
+            finally:
+                policy_leases.release(policy_id)
             if error is not None:
                 report.errors.setdefault(entry.name, []).append(f"snapshot {snapshot_hash[:12]}: {error}")
             if version is None:
@@ -612,7 +778,7 @@ def reprocess(store: Store, watchlist: Watchlist, names: list[str] | None = None
 
 
 async def _rederive(store: Store, entry: PolicyEntry, policy_id: int, latest: Version, snapshot_hash: str,
-                    middle: Middle, now: str) -> tuple[str | None, Version | None]:
+                    middle: Middle, now: str, policy_leases: PolicyLeases) -> tuple[str | None, Version | None]:
     """Read a stored body again, today's way: (why it cannot be read, or None; the technical
     version added when its text differs from `latest`, or None)."""
     body, content_type = store.get_snapshot(snapshot_hash)
@@ -624,17 +790,19 @@ async def _rederive(store: Store, entry: PolicyEntry, policy_id: int, latest: Ve
         return None, None
     comparison, declared = await middle.analyse(latest.text, page.text, entry.language)
     return None, _add_technical_version(store, policy_id, latest, snapshot_hash, page.text, text_hash,
-                                        comparison, declared, now)
+                                        comparison, declared, now, policy_leases)
 
 
 def _add_technical_version(store: Store, policy_id: int, latest: Version, snapshot_hash: str, text: str,
-                           text_hash: str, comparison: Comparison | None, declared: str | None, now: str) -> Version:
+                           text_hash: str, comparison: Comparison | None, declared: str | None, now: str,
+                           policy_leases: PolicyLeases) -> Version:
     """Store today's reading of a stored body as a 'reprocess' version after `latest`: never material."""
     from monitor.normalize import NORMALIZER_VERSION
 
     summary = (f"re-derived from the stored page with normaliser v{NORMALIZER_VERSION} and the entry's current "
                "selectors (technical, not a policy change)")
     with store.transaction():
+        policy_leases.confirm(policy_id)  # still ours: the latest version is still `latest`
         version = store.add_version(
             policy_id, text, snapshot_hash, now, language=latest.language,
             declared_date=declared, origin="reprocess", normalizer_version=NORMALIZER_VERSION,

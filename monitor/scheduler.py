@@ -19,6 +19,7 @@ import logging
 import os
 import random
 import signal
+import sqlite3
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,11 +31,12 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from basics.errors import PolicyMonitorError
+from basics.errors import PolicyMonitorError, StoreError
 from basics.timestamps import format_timestamp, parse_timestamp
 from basics.timestamps import now as current_time
 from monitor.logs import log, log_event
-from monitor.pipeline import CheckOutcome, check_and_deliver, check_policy
+from monitor.pipeline import CheckOutcome, PolicyLeases, RunStopped, check_and_deliver, check_policy, lease_seconds
+from store import leases as store_leases
 from monitor.watchlist import PolicyEntry, Watchlist, database_path, load_watchlist
 
 DEFAULT_JITTER_FRACTION = 0.1
@@ -73,15 +75,11 @@ def last_checks(store: Any) -> dict[str, datetime]:
 
 
 def due_entries(watchlist: Watchlist, store: Any, now: datetime | None = None) -> list[PolicyEntry]:
-    """Entries never checked, or whose last check is at least one interval old."""
+    """Entries never checked, whose last check is at least one interval old, or whose last check
+    is in the future (`PolicyEntry.is_due`: the clock was moved back)."""
     now = now or current_time()
     checked = last_checks(store)
-    due = []
-    for entry in watchlist.policies:
-        last = checked.get(entry.name)
-        if last is None or last + entry.interval <= now:
-            due.append(entry)
-    return due
+    return [entry for entry in watchlist.policies if entry.is_due(checked.get(entry.name), now)]
 
 
 def _outcome_fields(outcome: CheckOutcome) -> dict[str, Any]:
@@ -226,6 +224,9 @@ class Service:
         self.in_flight: dict[str, asyncio.Task] = {}
         self.stopping = asyncio.Event()
         self.store: Any = None
+        self.leases: PolicyLeases | None = None
+        self.failed: StoreError | None = None
+        """Why the service stopped on its own (a damaged database), if it did."""
         self.fetcher: Any = None
         self.delivery: DeliveryWorker | None = None
         self._file_stamp = self._stamp()
@@ -245,8 +246,9 @@ class Service:
         )
 
     def _first_run(self, entry: PolicyEntry, last_checked: datetime | None, now: datetime) -> datetime:
-        """Overdue (or never checked) → now, spread over a second so a crowd does not start in step."""
-        if last_checked is None or last_checked + entry.interval <= now:
+        """Due (never checked, overdue, or checked "in the future" of a clock moved back) → now,
+        spread over a second so a crowd does not start in step."""
+        if last_checked is None or entry.is_due(last_checked, now):
             return now + timedelta(seconds=random.uniform(0, 1))
         return last_checked + entry.interval
 
@@ -293,10 +295,18 @@ class Service:
         started = time.monotonic()
         try:
             outcome = await check_policy(entry, self.store, self.fetcher, self.watchlist.settings,
-                                         channels=self.channels)
+                                         channels=self.channels, policy_leases=self.leases)
         except asyncio.CancelledError:
             log_event(logging.WARNING, "check_abandoned", policy=name)
             raise
+        except (sqlite3.Error, StoreError) as exc:  # the database, not the check: say it in one line
+            error = self.store.error(exc) if isinstance(exc, sqlite3.Error) else exc
+            log_event(logging.ERROR, "check_not_recorded", policy=name, error=str(error))
+            self.status.last = f"{name}: not recorded"
+            if "damaged" in str(error):
+                self.failed = error
+                self.stopping.set()  # writing on would spread the damage: stop, say why, exit 1
+            return
         except Exception as exc:  # one broken check must not stop the others
             log_event(logging.ERROR, "check_crashed", exc_info=log.isEnabledFor(logging.DEBUG), policy=name,
                       error=f"{type(exc).__name__}: {exc}")
@@ -450,6 +460,13 @@ class Service:
         channels = self.channels = build_channels(self.watchlist.channels, self.watchlist.base_dir)
         self._channels_config = dict(self.watchlist.channels)
         self.store = Store(database)
+        try:
+            self.store.ensure_sound()
+        except StoreError:
+            self.store.close()
+            raise
+        self.leases = PolicyLeases(self.store, lease_seconds(settings))
+        store_leases.reclaim(self.store)
         installed = self._install_signals()
         try:
             async with Fetcher(settings) as fetcher:
@@ -566,7 +583,12 @@ async def run_once(watchlist: Watchlist, now: datetime | None = None) -> OnceSum
     due_set = set(due_names)
     skipped = [entry.name for entry in watchlist.policies if entry.name not in due_set]
     log_event(logging.DEBUG, "run_once", due=len(due_names), skipped=len(skipped))
-    outcomes, report = await check_and_deliver(watchlist, due_names)
+    try:
+        outcomes, report = await check_and_deliver(watchlist, due_names, only_if_due=True)
+    except RunStopped as stopped:
+        for outcome in stopped.outcomes:
+            log_check(outcome.policy, outcome)
+        raise
     for outcome in outcomes:
         log_check(outcome.policy, outcome)
     log_delivery(report)
@@ -582,8 +604,8 @@ def run_service(watchlist_path: str | os.PathLike[str], once: bool = False, show
     if show_status is None:
         show_status = sys.stdout.isatty()
 
-    async def main() -> None:
-        await Service(watchlist).serve(show_status=show_status)
-
-    asyncio.run(main())
+    service = Service(watchlist)
+    asyncio.run(service.serve(show_status=show_status))
+    if service.failed is not None:
+        raise service.failed
     return 0

@@ -17,7 +17,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +31,8 @@ from basics.urls import check_url
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 INTERVAL_PART = re.compile(r"(\d+)\s*([smhdw])")
+INTERVAL = re.compile(r"(?:\d+\s*[smhdw]\s*)+")
+"""A whole interval (`1h30m`): what `parse_interval` reads."""
 INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 TOP_LEVEL_KEYS = ("settings", "defaults", "channels", "policies")
 # Order in which `add_policy` writes an entry's keys, so CLI-added entries look hand-written.
@@ -205,6 +207,11 @@ class PolicyEntry(_EntryFields):
     @property
     def interval(self) -> timedelta:
         return parse_interval(self.every)
+
+    def is_due(self, last_checked: datetime | None, now: datetime) -> bool:
+        """Whether the entry is due at `now`: never checked, checked at least one interval ago, or
+        last checked "in the future" (the clock was moved back since: when is unknown, so now)."""
+        return last_checked is None or last_checked + self.interval <= now or last_checked > now
 
 
 @dataclass

@@ -15,7 +15,10 @@ import contextlib
 import dataclasses
 import hashlib
 import json
+import os
 import sqlite3
+import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,8 @@ from basics.compression import compress_snapshot, decompress_snapshot
 from store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
+EMPTY_FILE_GRACE_SECONDS = 1.0
+"""How long a 0-byte database file may stay empty (another process creating it) before it is refused."""
 CHECK_OUTCOMES = ("new_version", "unchanged", "not_modified", "error", "suspect", "pending_confirmation")
 ACCEPTED_OUTCOMES = ("new_version", "unchanged", "not_modified")
 """Outcomes whose body became (or confirmed) the current version; only they yield validators."""
@@ -44,6 +49,83 @@ def sha256_hex(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha256(data).hexdigest()
+
+
+DAMAGE_MARKERS = ("malformed", "not a database", "corrupt", "disk image", "damaged")
+
+
+def _raised_by_sqlite(exc: BaseException) -> bool:
+    """Whether a UnicodeDecodeError came from reading text SQLite stored (a damaged page), not from
+    our own decoding; any sqlite3.Error is the database's."""
+    if isinstance(exc, sqlite3.Error):
+        return True
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame.f_code.co_filename)
+        tb = tb.tb_next
+    return bool(frames) and Path(frames[-1]).parent == Path(__file__).parent
+
+
+def integrity_problems(conn: sqlite3.Connection, pragma: str = "quick_check", limit: int = 10) -> list[str]:
+    """What `PRAGMA quick_check` (or `integrity_check`) reports, one line per problem; empty when sound."""
+    try:
+        rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}({int(limit)})")]
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        return [str(exc).splitlines()[0] if str(exc) else type(exc).__name__]
+    if rows == ["ok"]:
+        return []
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    return [line for line in lines if line and not line.startswith("***")]
+
+
+def writable(path: Path) -> bool:
+    """Whether a database file and its folder (where SQLite keeps -wal and -shm) can be written."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does (unreadable: let SQLite say why)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return True
+
+
+class DatabaseError(StoreError):
+    """A database failure worded for the user; `reason` is SQLite's own words."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def describe_database_error(path: Path, exc: BaseException) -> DatabaseError:
+    """A database failure as a one-line error saying what it means and what to do."""
+    if isinstance(exc, UnicodeDecodeError) and isinstance(exc.object, bytes):
+        message = exc.object.decode("utf-8", "replace")  # SQLite's message quoted damaged bytes
+    else:
+        message = str(exc) or type(exc).__name__
+    message = " ".join(line.strip() for line in message.splitlines() if line.strip() and "***" not in line)
+    lowered = message.lower()
+    if isinstance(exc, UnicodeDecodeError) or any(marker in lowered for marker in DAMAGE_MARKERS):
+        text = f"{path} is damaged ({message}); run `policy-monitor doctor` to see what can be recovered"
+    elif "full" in lowered:
+        text = (f"no space left for {path} (database or disk is full): what was being written was not kept, "
+                "what was written before is intact")
+    elif "readonly" in lowered or "read-only" in lowered:
+        text = f"{path} is read-only: policy-monitor cannot record anything in it"
+    elif "locked" in lowered or "busy" in lowered:
+        text = f"{path} is busy: another process kept it locked for {BUSY_TIMEOUT_MS // 1000} s"
+    elif "unable to open" in lowered:
+        text = f"cannot open database {path}: {message}"
+    else:
+        text = f"database {path}: {message}"
+    return DatabaseError(text, message)
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -122,37 +204,94 @@ class Version:
 class Store:
     """The policy-monitor database; opening it creates or migrates the schema."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        """Open (creating or migrating it) the database at `path`; `read_only` opens an existing
+        one for reading only, which also works in a folder or on a file that cannot be written."""
         self.path = Path(path)
+        self.read_only = read_only
         self._depth = 0
-        if self.path.exists() and self.path.is_dir():
+        if self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
+        in_memory = str(path) == ":memory:"
+        existed = self.path.exists()
+        if read_only and not existed:
+            raise StoreError(f"no database at {self.path}")
+        if not read_only and not in_memory:
+            self._check_writable(existed)
+        if existed and self.path.stat().st_size == 0:
+            self._refuse_empty_file()
+        if existed and not _sqlite_header(self.path):
+            raise StoreError(f"{self.path} is not a SQLite database")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the directory of {self.path}: {exc.strerror}") from None
-        try:
-            # Autocommit: a statement outside `transaction()` commits itself; a transaction is explicit.
-            self.conn = conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.conn = self._connect()
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from None
+            raise self.error(exc) from None
         try:
             self._configure()
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            message = str(exc)
-            if "not a database" in message or "malformed" in message:
-                raise StoreError(f"{self.path} is not a SQLite database") from None
-            raise StoreError(f"cannot open database {self.path}: {message}") from None
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            self.conn.close()
+            raise self.error(exc) from None
         except StoreError:
-            conn.close()
+            self.conn.close()
             raise
 
     # -- connection, schema, transactions -------------------------------------------------
 
+    def _check_writable(self, existed: bool) -> None:
+        """A read-write open of what cannot be written fails here, in one line, rather than at
+        the first write of a check (SQLite would open it read-only without a word)."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the folder of {self.path}: {(exc.strerror or str(exc)).lower()}") from None
+        if existed and not os.access(self.path, os.W_OK):
+            raise StoreError(f"{self.path} is read-only: policy-monitor cannot record anything in it "
+                             "(make it writable, or read it: `list`, `history` and `show` still work)")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise StoreError(f"{self.path} is in a read-only folder: SQLite needs to create "
+                             f"{self.path.name}-wal and {self.path.name}-shm next to it "
+                             "(`list`, `history` and `show` still work)")
+
+    def _refuse_empty_file(self) -> None:
+        """A database file of 0 bytes is a truncated database (a failed copy, a full disk), not a new
+        one: starting afresh in it would hide that the history is gone. One being created by another
+        process right now has content within moments, so it is given a second."""
+        deadline = time.monotonic() + EMPTY_FILE_GRACE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            if self.path.stat().st_size > 0:
+                return
+        raise StoreError(f"{self.path} is empty (0 bytes): it is not a policy-monitor database, and "
+                         "its history, if it had one, is gone; restore a backup, or delete the file "
+                         "to start a new database")
+
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit: a statement outside `transaction()` commits itself; a transaction is explicit.
+        options: dict[str, Any] = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
+        if not self.read_only:
+            return sqlite3.connect(str(self.path), **options)
+        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, **options)
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            wal = self.path.with_name(self.path.name + "-wal")
+            if os.access(self.path.parent, os.W_OK) or wal.exists():
+                raise
+        # A folder nobody can write holds no -wal, so no writer: the file cannot change under us.
+        return sqlite3.connect(uri + "&immutable=1", uri=True, **options)
+
+    def error(self, exc: BaseException) -> DatabaseError:
+        """A database failure as a one-line StoreError saying what it means for the user."""
+        return describe_database_error(self.path, exc)
+
     def _configure(self) -> None:
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.read_only:
+            return
         self.conn.execute("PRAGMA foreign_keys = ON")
         if str(self.path) != ":memory:" and self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             self.conn.execute("PRAGMA journal_mode = WAL")
@@ -169,6 +308,10 @@ class Store:
                 f"{self.path} has schema version {current}, newer than this policy-monitor "
                 f"supports ({SCHEMA_VERSION}); upgrade policy-monitor"
             )
+        if current == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path} is a SQLite database, but not a policy-monitor one")
+        if self.read_only:
+            return  # an older schema is read as it is: browsing needs none of the later additions
         for target in range(current + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 # Another process may have migrated while we waited for the write lock.
@@ -184,8 +327,35 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        """Close; a database failure inside the `with` block leaves it as a one-line StoreError."""
         self.close()
+        if isinstance(exc, (sqlite3.Error, UnicodeDecodeError)) and _raised_by_sqlite(exc):
+            raise self.error(exc) from None
+
+    def integrity_problems(self, limit: int = 10) -> list[str]:
+        """What SQLite's `quick_check` finds wrong (empty: the file is sound). It reads every page
+        (about 0.1 s per 200 MB) but not the indexes' agreement with their tables (`doctor` does)."""
+        return integrity_problems(self.conn, "quick_check", limit)
+
+    def ensure_sound(self) -> None:
+        """Raise StoreError before anything is written to a database that `quick_check` finds damaged."""
+        problems = self.integrity_problems(limit=1)
+        if problems:
+            raise StoreError(f"{self.path} is damaged ({problems[0]}); nothing was written to it. "
+                             "Run `policy-monitor doctor` to see what can be recovered")
+
+    def backup(self, target: str | Path) -> int:
+        """Copy the database, consistent while others write, into `target` (SQLite's online backup);
+        returns the copy's size in bytes."""
+        target = Path(target)
+        copy = sqlite3.connect(str(target))
+        try:
+            self.conn.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # a self-contained file, no -wal beside it
+        finally:
+            copy.close()
+        return target.stat().st_size
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
@@ -270,6 +440,10 @@ class Store:
         row = self.conn.execute("SELECT id FROM policies WHERE name = ?", (name,)).fetchone()
         return row[0] if row else None
 
+    def policy_ids(self) -> dict[str, int]:
+        """Every registered policy's id, by name."""
+        return dict(self.conn.execute("SELECT name, id FROM policies"))
+
     def policy_name(self, policy_id: int) -> str | None:
         row = self.conn.execute("SELECT name FROM policies WHERE id = ?", (policy_id,)).fetchone()
         return row[0] if row else None
@@ -334,12 +508,16 @@ class Store:
         return self._version(row)
 
     def version_at(self, policy_id: int, when: str) -> Version | None:
-        """The version that was current at `when` (latest first_seen <= when; ties by seq)."""
-        row = self._one(
-            "SELECT * FROM versions WHERE policy_id = ? AND first_seen <= ? "
-            "ORDER BY first_seen DESC, seq DESC LIMIT 1",
-            (policy_id, when),
-        )
+        """The version that was current at `when`: the one before the first version seen after
+        `when` (the latest if none was). Versions follow one another by seq; a version stored
+        while the clock was behind has an earlier `first_seen` than the one before it, and must
+        not be taken for older than that one."""
+        first_after = self.conn.execute(
+            "SELECT min(seq) FROM versions WHERE policy_id = ? AND first_seen > ?", (policy_id, when)
+        ).fetchone()[0]
+        if first_after is None:
+            return self.latest_version(policy_id)
+        row = self._one("SELECT * FROM versions WHERE policy_id = ? AND seq = ?", (policy_id, first_after - 1))
         return self._version(row) if row else None
 
     def versions(self, policy_id: int, limit: int | None = None) -> list[VersionSummary]:
@@ -461,7 +639,7 @@ class Store:
 
     def last_check(self, policy_id: int) -> dict | None:
         row = self._one(
-            "SELECT * FROM checks WHERE policy_id = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            "SELECT * FROM checks WHERE policy_id = ? ORDER BY id DESC LIMIT 1",
             (policy_id,),
         )
         return self._check(row) if row else None
@@ -471,22 +649,35 @@ class Store:
         return [
             self._check(row)
             for row in self.query(
-                "SELECT * FROM checks WHERE policy_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+                "SELECT * FROM checks WHERE policy_id = ? ORDER BY id DESC LIMIT ?",
                 (policy_id, limit),
             )
         ]
 
     def last_check_times(self) -> dict[str, str]:
-        """When each policy's latest check ended (or started, if it never ended), by name.
+        """When each policy's latest check (by sequence: a clock moved back does not hide it) ended
+        (or started, if it never ended), by name.
 
-        Each policy's latest check comes from the (policy_id, started_at) index, so the service's
-        start costs one lookup per policy however long the history (500,000 checks: 13 ms, where
-        grouping the whole table took 280 ms).
+        Each policy's latest check comes from the (policy_id) index, so the service's start costs
+        one lookup per policy however long the history (500,000 checks: 13 ms, where grouping the
+        whole table took 280 ms).
         """
         return dict(row for row in self.conn.execute(
             "SELECT p.name, (SELECT coalesce(c.finished_at, c.started_at) FROM checks c WHERE c.policy_id = p.id "
-            "ORDER BY c.started_at DESC, c.id DESC LIMIT 1) AS stamp FROM policies p"
+            "ORDER BY c.id DESC LIMIT 1) AS stamp FROM policies p"
         ) if row[1])
+
+    def overview(self) -> dict[str, dict[str, Any]]:
+        """Per policy name: its latest check's time, outcome and error, and how many versions it
+        has, in one query (what `list` shows for every entry)."""
+        rows = self.conn.execute(
+            "SELECT p.name, c.started_at, c.outcome, c.error, "
+            "(SELECT coalesce(max(seq), 0) FROM versions v WHERE v.policy_id = p.id) "
+            "FROM policies p LEFT JOIN checks c ON c.id = "
+            "(SELECT id FROM checks WHERE policy_id = p.id ORDER BY id DESC LIMIT 1)"
+        )
+        return {name: {"last_check": started, "last_outcome": outcome, "last_error": error, "versions": count}
+                for name, started, outcome, error, count in rows}
 
     def failure_streak(self, policy_id: int) -> tuple[int, int | None]:
         """(failed or suspect checks since the last accepted one, id of the first of them)."""
@@ -504,7 +695,7 @@ class Store:
         placeholders = ", ".join("?" for _ in ACCEPTED_OUTCOMES)
         row = self.conn.execute(
             f"SELECT etag, last_modified FROM checks WHERE policy_id = ? "
-            f"AND outcome IN ({placeholders}) ORDER BY started_at DESC, id DESC LIMIT 1",
+            f"AND outcome IN ({placeholders}) ORDER BY id DESC LIMIT 1",
             (policy_id, *ACCEPTED_OUTCOMES),
         ).fetchone()
         return (row[0], row[1]) if row else (None, None)
@@ -513,7 +704,7 @@ class Store:
         """(snapshot hash, derivation, version id) of the latest check whose body was the current page."""
         row = self.conn.execute(
             "SELECT snapshot_hash, derivation, version_id FROM checks WHERE policy_id = ? "
-            "AND outcome IN ('new_version', 'unchanged') ORDER BY started_at DESC, id DESC LIMIT 1",
+            "AND outcome IN ('new_version', 'unchanged') ORDER BY id DESC LIMIT 1",
             (policy_id,),
         ).fetchone()
         return (row[0], row[1], row[2]) if row else (None, None, None)
@@ -554,7 +745,8 @@ class Store:
         limit: int | None = None,
         version_id: int | None = None,
     ) -> list[dict]:
-        """Stored changes, newest first, with policy name and the seq of both versions."""
+        """Stored changes, newest first (the order they were recorded in), with policy name and the seq
+        of both versions."""
         where, params = [], []
         if version_id is not None:
             where.append("c.version_id = ?")
@@ -579,7 +771,7 @@ class Store:
         )
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY c.detected_at DESC, c.version_id DESC, c.id"
+        sql += " ORDER BY c.version_id DESC, c.id"  # newest first by sequence, whatever the clocks said
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

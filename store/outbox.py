@@ -3,8 +3,13 @@
 The SQL of the outbox table (its schema is in `store.migrations`); `alerts` builds the rows and
 sends them. Rows are written inside the check's transaction (`enqueue` joins an open transaction), so an
 alert exists if and only if its change does. Delivery claims due rows under `BEGIN IMMEDIATE` by
-leasing them: `next_attempt_at` moves `LEASE_SECONDS` ahead, so another process does not see them
-as due while this one sends; if the sender dies, the lease runs out and the rows are due again.
+leasing them: `next_attempt_at` moves `LEASE_SECONDS` ahead and `leased_by` names the sender, so
+another process does not see them as due while this one sends. If the sender dies, the next
+delivery on its host takes its rows back at once (`reclaim`: the one alert it was sending may go
+out twice, with the same id as `Idempotency-Key`); elsewhere the lease runs out.
+
+`scheduled_at` is when a row's `next_attempt_at` was decided: a row decided "in the future" of the
+current clock (the clock was moved back since) is due now rather than after the jump.
 
 Status: `pending` (due at `next_attempt_at`), `delivered`, `failed` (gave up after `MAX_ATTEMPTS`
 or the channel no longer exists; `retry_now` makes it pending again).
@@ -16,6 +21,7 @@ import random
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from basics.processes import holder_gone, this_process
 from basics.timestamps import format_timestamp, normalise_timestamp, parse_timestamp, utc_now
 
 if TYPE_CHECKING:
@@ -31,6 +37,7 @@ OUTBOX_COLUMNS = (
     "id", "created_at", "policy", "channel", "kind", "severity", "payload",
     "status", "attempts", "next_attempt_at", "last_error", "delivered_at",
 )
+"""The columns `enqueue` writes (the lease columns start empty)."""
 
 
 def enqueue(store: Store, rows: list[dict[str, Any]]) -> int:
@@ -55,17 +62,20 @@ def enqueue(store: Store, rows: list[dict[str, Any]]) -> int:
     return inserted
 
 
+_DUE = ("status = 'pending' AND (next_attempt_at <= :now "
+        "OR (leased_by IS NULL AND coalesce(scheduled_at, created_at) > :now))")
+"""Due: its time has come (a new alert, a retry, a lease that ran out), or its time was decided by a
+clock that has since been moved back."""
+
+
 def due(store: Store, now: str) -> list[dict[str, Any]]:
     """Pending rows whose time has come (a new alert, a retry, or a lease that ran out)."""
-    return store.query(
-        "SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
-        "ORDER BY created_at, id",
-        (normalise_timestamp(now),),
-    )
+    return store.query(f"SELECT * FROM outbox WHERE {_DUE} ORDER BY rowid", {"now": normalise_timestamp(now)})
 
 
-def claim_due(store: Store, now: str) -> list[dict[str, Any]]:
-    """Atomically take the due rows for this process: nobody else sees them due until the lease ends."""
+def claim_due(store: Store, now: str, holder: str | None = None) -> list[dict[str, Any]]:
+    """Atomically take the due rows for this process (`holder`, see `basics.processes`): nobody
+    else sees them due until they are marked, released, or the lease ends."""
     if store.conn.in_transaction:
         raise RuntimeError("deliver alerts outside a transaction: claiming needs its own BEGIN IMMEDIATE")
     now = normalise_timestamp(now)
@@ -74,17 +84,33 @@ def claim_due(store: Store, now: str) -> list[dict[str, Any]]:
         rows = due(store, now)
         # The write lock is held since the SELECT: the same condition takes exactly those rows.
         store.conn.execute(
-            "UPDATE outbox SET next_attempt_at = ? WHERE status = 'pending' AND next_attempt_at <= ?",
-            (lease_until, now),
+            f"UPDATE outbox SET next_attempt_at = :until, scheduled_at = :now, leased_by = :holder WHERE {_DUE}",
+            {"until": lease_until, "now": now, "holder": holder or this_process()},
         )
     return rows
+
+
+def reclaim(store: Store, now: str) -> int:
+    """Make the rows leased by processes known to be gone due now (a sender killed while it
+    delivered); returns how many. The alert it was sending may have gone out: it goes again with
+    the same id."""
+    holders = [row[0] for row in store.conn.execute(
+        "SELECT DISTINCT leased_by FROM outbox WHERE status = 'pending' AND leased_by IS NOT NULL")]
+    gone = [holder for holder in holders if holder_gone(holder)]
+    if not gone:
+        return 0
+    when = normalise_timestamp(now)
+    with store.transaction():
+        return sum(store.conn.execute(
+            "UPDATE outbox SET next_attempt_at = ?, scheduled_at = ?, leased_by = NULL "
+            "WHERE status = 'pending' AND leased_by = ?", (when, when, holder)).rowcount for holder in gone)
 
 
 def mark_delivered(store: Store, id: str, now: str) -> None:
     """Record a successful delivery (counted as one more attempt)."""
     store.conn.execute(
         "UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, "
-        "last_error = NULL WHERE id = ?",
+        "last_error = NULL, leased_by = NULL WHERE id = ?",
         (normalise_timestamp(now), id),
     )
 
@@ -100,8 +126,10 @@ def mark_failed(store: Store, id: str, error: str, now: str, attempts: int, *, p
     gave_up = permanent or attempts >= MAX_ATTEMPTS
     next_attempt = parse_timestamp(now) + timedelta(seconds=retry_delay(attempts))
     store.conn.execute(
-        "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
-        ("failed" if gave_up else "pending", attempts, error, format_timestamp(next_attempt), id),
+        "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, scheduled_at = ?, "
+        "leased_by = NULL WHERE id = ?",
+        ("failed" if gave_up else "pending", attempts, error, format_timestamp(next_attempt),
+         normalise_timestamp(now), id),
     )
 
 
@@ -112,7 +140,7 @@ def list_alerts(store: Store, status: str | None = None, limit: int | None = Non
     if status:
         sql += " WHERE status = ?"
         params.append(status)
-    sql += " ORDER BY created_at DESC, id"
+    sql += " ORDER BY rowid DESC"  # newest first, in the order they were written
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
@@ -120,10 +148,14 @@ def list_alerts(store: Store, status: str | None = None, limit: int | None = Non
 
 
 def retry_now(store: Store, now: str | None = None) -> int:
-    """Make every undelivered alert (pending or given up) due now; returns how many."""
+    """Make every undelivered alert (pending or given up) due now, except those another live
+    process is sending at this moment; returns how many."""
+    when = normalise_timestamp(now or utc_now())
+    reclaim(store, when)
     cursor = store.conn.execute(
-        "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status IN ('pending', 'failed')",
-        (normalise_timestamp(now or utc_now()),),
+        "UPDATE outbox SET status = 'pending', next_attempt_at = ?, scheduled_at = ? "
+        "WHERE status IN ('pending', 'failed') AND leased_by IS NULL",
+        (when, when),
     )
     return cursor.rowcount
 
@@ -133,6 +165,6 @@ def release(store: Store, ids: list[str], now: str) -> None:
     when = normalise_timestamp(now)
     with store.transaction():
         store.conn.executemany(
-            "UPDATE outbox SET next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-            [(when, id) for id in ids],
+            "UPDATE outbox SET next_attempt_at = ?, scheduled_at = ?, leased_by = NULL WHERE id = ? AND status = 'pending'",
+            [(when, when, id) for id in ids],
         )

@@ -27,7 +27,10 @@ Fixture files: `FIXTURES`, `SEEDS_DIR` (real scraped policies), `BENCH_CASES`, `
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -320,3 +323,50 @@ def tmp_watchlist(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# -- the command line as a separate process ----------------------------------------------------------
+
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, PR_CAPBSET_DROP = 1, 2, 24
+
+
+def _without_permission_override() -> None:
+    """In a child about to exec: root loses its power to ignore file permissions (the capabilities
+    leave the bounding set, so the exec'd program never has them), so a read-only file or folder
+    is read-only for it as for anyone. Nothing to do for another user."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def run_cli(folder: Path, *args: str, permissions_apply: bool = False, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m monitor ARGS` in `folder`, as a user runs it; `permissions_apply`: file modes hold
+    for it even when the tests run as root."""
+    return subprocess.run(
+        [sys.executable, "-m", "monitor", *args], cwd=folder, capture_output=True, text=True, timeout=timeout,
+        preexec_fn=_without_permission_override if permissions_apply else None,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
+
+
+@pytest.fixture
+def permissions_apply() -> None:
+    """Skips a test that needs file permissions to hold for its CLI process when they cannot here."""
+    try:
+        subprocess.run([sys.executable, "-c", "pass"], preexec_fn=_without_permission_override, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"cannot make file permissions apply to root here ({exc})")
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *, code: int, says: str) -> None:
+    """The process failed with `code` and said why in one line, without a traceback."""
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == code, (result.returncode, result.stdout[-500:], result.stderr)
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert says in result.stderr, result.stderr

@@ -68,7 +68,7 @@ def test_reopening_keeps_data_and_does_not_reapply_migrations(tmp_path):
 
 def test_history_indexes_exist(store):
     indexes = {row["name"] for row in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"checks_policy_started", "changes_detected", "changes_policy", "outbox_status_next"} <= indexes
+    assert {"checks_policy", "changes_detected", "changes_policy", "outbox_status_next"} <= indexes
     assert "versions_policy_seq" not in indexes  # UNIQUE(policy_id, seq) is that index already
     plan = " ".join(row[3] for row in store.conn.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM versions WHERE policy_id = 1 ORDER BY seq DESC LIMIT 1"))

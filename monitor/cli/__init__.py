@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "monitor.cli.compare",    # compare
     "monitor.cli.run",        # run
     "monitor.cli.alerts",     # alerts, alerts retry
+    "monitor.cli.doctor",     # doctor, backup
     "monitor.cli.demo",       # demo
 )
 

@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 from basics.errors import UsageError
-from monitor.cli.output import SEVERITY_STYLE, add_json_flag, existing_store, open_watchlist, print_json, short_time
+from monitor.cli.output import (
+    SEVERITY_STYLE, add_json_flag, existing_store, open_watchlist, print_json, short_time, whole_number,
+)
 
 ALERT_STATUSES = ("pending", "delivered", "failed")
 
@@ -19,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="List alerts in the outbox, newest first.",
     )
     alerts.add_argument("--status", choices=ALERT_STATUSES, help="only alerts with this status")
-    alerts.add_argument("--limit", type=int, default=50, help="show at most N alerts (default 50, 0 = all)")
+    alerts.add_argument("--limit", type=whole_number, default=50, help="show at most N alerts (default 50, 0 = all)")
     add_json_flag(alerts, "print JSON instead of a table")
     alerts.set_defaults(func=cmd_alerts)
     actions = alerts.add_subparsers(dest="alerts_action", metavar="ACTION")
@@ -83,7 +85,7 @@ def cmd_alerts_retry(args: argparse.Namespace) -> int:
 
     as_json = getattr(args, "json", False)
     watchlist = open_watchlist(args)
-    store = existing_store(watchlist)
+    store = existing_store(watchlist, read_only=False)
     made_due, delivered, failed, errors = 0, 0, 0, []
     if store is not None:
         with store:

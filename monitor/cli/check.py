@@ -40,7 +40,7 @@ def _check_and_deliver(watchlist: Any, names: list[str], deliver: bool, show_pro
 
     selected = names or None
     if not show_progress:
-        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver))
+        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, wait_for_leases=True))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
@@ -50,7 +50,8 @@ def _check_and_deliver(watchlist: Any, names: list[str], deliver: bool, show_pro
         def advance(outcome: Any) -> None:
             progress.update(task, advance=1, description=f"{outcome.policy}: {outcome.outcome}")
 
-        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, progress=advance))
+        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, progress=advance,
+                                             wait_for_leases=True))
 
 
 def _outcome_detail(outcome: Any) -> str:
@@ -69,14 +70,26 @@ def _outcome_detail(outcome: Any) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """Check now; a policy another process is checking is waited for. When the database fails
+    midway (a full disk), what was checked is still shown, then the one-line error."""
+    from monitor.pipeline import RunStopped
+
     watchlist = open_watchlist(args)
     if not watchlist.policies:
         raise UsageError(f"{watchlist.path} {EMPTY_WATCHLIST}")
     watchlist.select(args.names)  # unknown names fail before anything is fetched
-    outcomes, report = _check_and_deliver(watchlist, args.names, deliver=not args.no_deliver,
-                                          show_progress=sys.stdout.isatty() and not args.json)
-    failed = [o for o in outcomes if o.outcome == "error"]
-    if args.json:
+    try:
+        outcomes, report = _check_and_deliver(watchlist, args.names, deliver=not args.no_deliver,
+                                              show_progress=sys.stdout.isatty() and not args.json)
+    except RunStopped as stopped:
+        _print_outcomes(stopped.outcomes, None, args.json)
+        raise
+    _print_outcomes(outcomes, report, args.json)
+    return 1 if any(o.outcome == "error" for o in outcomes) else 0
+
+
+def _print_outcomes(outcomes: list[Any], report: Any, as_json: bool) -> None:
+    if as_json:
         print_json({
             "checks": [o.to_json() for o in outcomes],
             "delivery": report.to_json() if report is not None else None,
@@ -92,7 +105,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             out.print(f"alerts: {report.delivered} delivered, {report.failed} failed")
             for error in report.errors:
                 out.print(f"  {error}")
-    return 1 if failed else 0
 
 
 # -- reprocess ------------------------------------------------------------------------------------
@@ -103,6 +115,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
     watchlist = open_watchlist(args)
     with open_store(watchlist) as store:
+        store.ensure_sound()
         report = reprocess(store, watchlist, names=args.names or None)
     if args.json:
         print_json(report.to_json())

@@ -12,7 +12,7 @@ from typing import Any
 
 from monitor.cli.output import (
     add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
-    policy_id, plural, print_json, short_time, table,
+    policy_id, plural, print_json, reading_store, short_time, table, whole_number,
 )
 from basics.errors import UsageError
 
@@ -23,7 +23,7 @@ HISTORY_LIMIT = 50
 def register(subparsers: argparse._SubParsersAction) -> None:
     history = subparsers.add_parser("history", help="the versions of a policy: when seen, size, what changed")
     history.add_argument("name")
-    history.add_argument("--limit", type=int, default=HISTORY_LIMIT, metavar="N",
+    history.add_argument("--limit", type=whole_number, default=HISTORY_LIMIT, metavar="N",
                          help=f"only the newest N versions (default {HISTORY_LIMIT}, 0 = all)")
     add_json_flag(history)
     history.set_defaults(func=cmd_history)
@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = subparsers.add_parser("show", help="the clean text of a version (default: the latest)")
     show.add_argument("name")
     which = show.add_mutually_exclusive_group()
-    which.add_argument("--version", type=int, metavar="N", help="version number (see `history`)")
+    which.add_argument("--version", type=whole_number, metavar="N", help="version number (see `history`)")
     which.add_argument("--at", metavar="DATE", help="the version current at that date/time (2026-05-01)")
     add_json_flag(show)
     show.set_defaults(func=cmd_show)
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "`diff NAME A B` compares versions A and B.",
     )
     diff.add_argument("name")
-    diff.add_argument("versions", nargs="*", type=int, metavar="N", help="zero, one or two version numbers")
+    diff.add_argument("versions", nargs="*", type=whole_number, metavar="N", help="zero, one or two version numbers")
     diff.add_argument("--format", choices=DIFF_FORMATS, default="rich", help="output format (default rich)")
     diff.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of stdout")
     add_json_flag(diff, "same as --format json")
@@ -53,7 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     changes.add_argument("--material", action="store_true", help="only material changes")
     changes.add_argument("--category", help="only this category (retention, transfer, sharing...)")
     changes.add_argument("--policy", metavar="NAME", help="only this policy")
-    changes.add_argument("--limit", type=int, default=200, help="at most N changes (default 200, 0 = all)")
+    changes.add_argument("--limit", type=whole_number, default=200, help="at most N changes (default 200, 0 = all)")
     add_json_flag(changes)
     changes.set_defaults(func=cmd_changes)
 
@@ -68,7 +68,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
-    with open_store(watchlist) as store:
+    with reading_store(watchlist) as store:
         pid = policy_id(store, watchlist, args.name)
         versions = store.versions(pid, limit=args.limit if args.limit > 0 else None)
         total = store.version_count(pid)
@@ -106,7 +106,7 @@ def _chosen_version(store: Any, pid: int, name: str, seq: int | None, at: str | 
 
 def cmd_show(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
-    with open_store(watchlist) as store:
+    with reading_store(watchlist) as store:
         version = _chosen_version(store, policy_id(store, watchlist, args.name), args.name, args.version, args.at)
     if args.json:
         print_json(version.to_json())
@@ -136,7 +136,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     fmt = "json" if args.json else args.format
     watchlist = open_watchlist(args)
-    with open_store(watchlist) as store:
+    with reading_store(watchlist) as store:
         pid = policy_id(store, watchlist, args.name)
         old, new = _diff_pair(store, pid, args.name, args.versions)
         stored_changes = [c for c in store.changes(version_id=new.id) if c["prev_version_id"] == old.id
@@ -188,7 +188,7 @@ def _change_json(row: dict) -> dict:
 def cmd_changes(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
     since = parse_since(args.since) if args.since else None
-    with open_store(watchlist) as store:
+    with reading_store(watchlist) as store:
         if args.policy:
             policy_id(store, watchlist, args.policy)
         rows = store.changes(since=since, policy=args.policy, category=args.category,

@@ -136,17 +136,33 @@ def add_json_flag(parser: argparse.ArgumentParser, help: str = "print the data a
     parser.add_argument("--json", action="store_true", help=help, **default)
 
 
+def whole_number(text: str) -> int:
+    """argparse type of a count or a version number: 0 to 2**63 - 1, what SQLite can hold (a
+    larger number would fail deep in a query instead of here, in one line)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number {text[:40]!r}") from None
+    if not 0 <= value <= MAX_WHOLE_NUMBER:
+        raise argparse.ArgumentTypeError(f"{text[:40]} is out of range (0 to {MAX_WHOLE_NUMBER})")
+    return value
+
+
+MAX_WHOLE_NUMBER = 2**63 - 1
+
+
 # -- times ------------------------------------------------------------------------------------
 
 
 def parse_since(text: str, now: datetime | None = None) -> str:
     """`--since`: a duration back from now (`7d`, `12h`) or a date/time (`2026-05-01`) → timestamp."""
-    try:
-        from monitor.watchlist import parse_interval
+    from monitor.watchlist import INTERVAL, parse_interval
 
-        return format_timestamp((now or utc_now()) - parse_interval(text))
-    except UsageError:
-        pass
+    if INTERVAL.fullmatch(text.strip().lower()):
+        try:
+            return format_timestamp((now or utc_now()) - parse_interval(text))
+        except UsageError as exc:
+            raise UsageError(f"--since: {exc}") from None
     try:
         return parse_moment(text, end_of_day=False)
     except UsageError:
@@ -162,11 +178,11 @@ def parse_moment(text: str, end_of_day: bool = True) -> str:
             clock = datetime.max.time().replace(microsecond=0) if end_of_day else datetime.min.time()
             return format_timestamp(datetime.combine(day, clock, tzinfo=timezone.utc))
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return format_timestamp(moment)
+    except (ValueError, OverflowError):
         raise UsageError(f"invalid date {text!r} (use 2026-05-01 or 2026-05-01T12:00:00Z)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return format_timestamp(moment)
 
 
 def short_time(timestamp: str | None) -> str:
@@ -203,23 +219,34 @@ def open_watchlist(args: argparse.Namespace) -> Watchlist:
 
 
 def open_store(watchlist: Watchlist) -> Any:
-    """The watchlist's database (created on first use)."""
+    """The watchlist's database, for a command that writes to it (created on first use)."""
     from monitor.watchlist import database_path
     from store import Store
 
     return Store(database_path(watchlist))
 
 
-def existing_store(watchlist: Watchlist) -> Any | None:
-    """The watchlist's database if it exists yet (read-only commands do not create one)."""
+def existing_store(watchlist: Watchlist, read_only: bool = True) -> Any | None:
+    """The watchlist's database if it exists yet (None: nothing was checked). With `read_only`
+    (for a command that only reads), a database that cannot be written is opened for reading
+    (one that can is opened as usual, which upgrades an older schema)."""
     from monitor.watchlist import database_path
 
     path = database_path(watchlist)
     if not path.exists():
         return None
     from store import Store
+    from store.db import writable
 
-    return Store(path)
+    return Store(path, read_only=read_only and not writable(path))
+
+
+def reading_store(watchlist: Watchlist) -> Any:
+    """The watchlist's database opened for reading, or an empty one in memory when there is none
+    yet (every query then finds nothing): browsing never creates a database."""
+    from store import Store
+
+    return existing_store(watchlist) or Store(":memory:")
 
 
 def policy_id(store: Any, watchlist: Watchlist, name: str) -> int:

@@ -83,36 +83,15 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _last_checks(store: object | None, names: list[str]) -> dict[str, dict]:
-    """Per policy name: last check time/outcome/error and the number of versions."""
-    if store is None:
-        return {}
-    info = {}
-    for name in names:
-        pid = store.policy_id(name)
-        if pid is None:
-            continue
-        last = store.last_check(pid)
-        count = store.version_count(pid)
-        info[name] = {
-            "last_check": last["started_at"] if last else None,
-            "last_outcome": last["outcome"] if last else None,
-            "last_error": last["error"] if last else None,
-            "versions": count,
-        }
-    return info
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     from monitor.watchlist import database_path
 
     watchlist = open_watchlist(args)
     store = existing_store(watchlist)
-    try:
-        status = _last_checks(store, [entry.name for entry in watchlist.policies])
-    finally:
-        if store is not None:
-            store.close()
+    status: dict[str, dict] = {}
+    if store is not None:
+        with store:
+            status = store.overview()
     rows = []
     for entry in watchlist.policies:
         state = status.get(entry.name, {})
@@ -142,7 +121,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
     path = Path(args.watchlist)
     removed, remaining = remove_policy(path, args.name)
-    store = existing_store(remaining)
+    store = existing_store(remaining, read_only=False)
     if store is not None:
         with store:
             store.mark_policy_removed(removed.name)
