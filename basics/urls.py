@@ -25,3 +25,24 @@ def check_url(url: str) -> str:
     if not host:
         raise ValueError(f"invalid URL {url!r}: no host")
     return text
+
+
+def redact_url(url: str, keep_host: bool = True) -> str:
+    """A URL as it may be shown or logged: scheme and host (and port) only, `…` for whatever else it
+    held (user-info, path, query, fragment: where webhook tokens and passwords live). With
+    `keep_host` False the host goes too (an Apprise URL's "host" is often its token)."""
+    try:
+        parts = urlsplit(str(url).strip())
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "(a URL that cannot be read)"
+    if not parts.scheme:
+        return "(a URL)"
+    if not keep_host or not host:
+        return f"{parts.scheme}://…"
+    shown = f"[{host}]" if ":" in host else host
+    if port is not None:
+        shown += f":{port}"
+    hidden = parts.username is not None or parts.password is not None or parts.path.strip("/") \
+        or parts.query or parts.fragment
+    return f"{parts.scheme}://{shown}" + ("/…" if hidden else "")

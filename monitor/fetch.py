@@ -9,9 +9,12 @@ outcome, including every attempt, is described by the returned `FetchResult`.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
+import socket
 import sys
 import time
+import urllib.request
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -167,8 +170,7 @@ class Fetcher:
                 http1=True,
                 http2=False,
                 verify=tls,
-                follow_redirects=True,
-                max_redirects=s.max_redirects,
+                follow_redirects=False,  # followed by `_attempt`, which checks where each one leads
                 timeout=httpx.Timeout(s.timeout),
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 headers={"User-Agent": s.user_agent, "Accept": ACCEPT},
@@ -200,11 +202,21 @@ class Fetcher:
         base = self.settings.backoff_base
         return base * 2 ** (retry_number - 1) + random.uniform(0, base)
 
-    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
-        """GET `url` (conditionally when validators are given), retrying transient failures."""
+    async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
+                    deadline: float | None = None) -> FetchResult:
+        """GET `url` (conditionally when validators are given), retrying transient failures.
+
+        Everything, retries and the waits between them included, ends by `deadline` (a
+        `time.monotonic()` value; default: `settings.total_timeout` from now), so a page that
+        drips a byte a second costs one deadline, not one per attempt. The host's slot is held
+        while a request is under way, never while waiting to retry: other pages of that host go
+        meanwhile.
+        """
         if not self._clients or self._global is None:
             raise RuntimeError("Fetcher must be used as an async context manager")
         started = time.monotonic()
+        if deadline is None:
+            deadline = started + self.settings.total_timeout
         result = FetchResult(
             url=url, final_url=url, status=None, headers={}, body=b"", content_type=None,
             etag=None, last_modified=None, not_modified=False,
@@ -223,96 +235,237 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        out_of_time = f"gave up: the check's deadline of {self.settings.total_timeout:g} s (retries included) passed"
 
-        async with self._host_limit(parsed.host):
-            for attempt_number in range(self.settings.retries + 1):
-                attempt_started = time.monotonic()
-                attempt = Attempt(started_at=utc_now(), status=None, duration_ms=0, error=None)
-                result.attempts.append(attempt)
-                delay: float | None = None
-                try:
-                    async with self._global:
-                        client = self._take_client(parsed.host)
-                        try:
-                            await _within(self._attempt(client, url, headers, result), self.settings.total_timeout)
-                        finally:
-                            self._idle.append((parsed.host, client))
-                except _Retryable as exc:
-                    attempt.error, result.error = str(exc), str(exc)
-                    attempt.status = result.status = exc.status
-                    delay = exc.delay
-                except asyncio.TimeoutError:
-                    attempt.error = result.error = (
-                        f"response took longer than {self.settings.total_timeout:g} s"
-                    )
-                    result.status = None
-                except httpx.TransportError as exc:
-                    attempt.error = result.error = _describe(exc)
-                    result.status = None
-                    if isinstance(exc, httpx.UnsupportedProtocol):
-                        attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
-                        break
-                except httpx.TooManyRedirects:
-                    attempt.error = result.error = (
-                        f"too many redirects (more than {self.settings.max_redirects})"
-                    )
-                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
-                    break
-                except httpx.HTTPError as exc:
-                    attempt.error = result.error = _describe(exc)
-                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
-                    break
-                else:
-                    attempt.status, attempt.error = result.status, result.error
-                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
-                    break
+        for attempt_number in range(self.settings.retries + 1):
+            attempt_started = time.monotonic()
+            attempt = Attempt(started_at=utc_now(), status=None, duration_ms=0, error=None)
+            result.attempts.append(attempt)
+            delay: float | None = None
+            try:
+                async with self._host_limit(parsed.host), self._global:
+                    client = self._take_client(parsed.host)
+                    try:
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            raise asyncio.TimeoutError
+                        await _within(self._attempt(client, url, headers, result), remaining)
+                    finally:
+                        self._idle.append((parsed.host, client))
+            except _Retryable as exc:
+                attempt.error, result.error = str(exc), str(exc)
+                attempt.status = result.status = exc.status
+                delay = exc.delay
+            except asyncio.TimeoutError:
+                attempt.error = result.error = out_of_time
+                result.status = None
                 attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
-                if attempt_number == self.settings.retries:
+                break
+            except RedirectRefused as exc:
+                attempt.error = result.error = str(exc)
+                attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                break
+            except httpx.TransportError as exc:
+                attempt.error = result.error = _describe(exc)
+                result.status = None
+                if isinstance(exc, httpx.UnsupportedProtocol):
+                    attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
                     break
-                wait = self._backoff(attempt_number + 1) if delay is None else delay
-                await asyncio.sleep(min(wait, self.settings.max_retry_after))
+            except httpx.TooManyRedirects:
+                attempt.error = result.error = (
+                    f"too many redirects (more than {self.settings.max_redirects})"
+                )
+                attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                break
+            except httpx.HTTPError as exc:
+                attempt.error = result.error = _describe(exc)
+                attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                break
+            else:
+                attempt.status, attempt.error = result.status, result.error
+                attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                break
+            attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+            if attempt_number == self.settings.retries:
+                break
+            wait = min(self._backoff(attempt_number + 1) if delay is None else delay, self.settings.max_retry_after)
+            if time.monotonic() + wait >= deadline:
+                result.error = f"{result.error}; {out_of_time} before the next attempt"
+                break
+            await asyncio.sleep(wait)
         result.duration_ms = int((time.monotonic() - started) * 1000)
         return result
 
     async def _attempt(self, client: httpx.AsyncClient, url: str, headers: dict[str, str],
                        result: FetchResult) -> None:
-        """One request; fills `result` or raises `_Retryable` / an httpx error."""
+        """One request, its redirects followed here (see `RedirectGuard`); fills `result` or
+        raises `_Retryable`, RedirectRefused or an httpx error."""
         result.body, result.not_modified, result.error = b"", False, None
-        async with client.stream("GET", url, headers=headers) as response:
-            result.status = response.status_code
-            result.final_url = str(response.url)
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
-            result.content_type = response.headers.get("content-type")
-            result.etag = response.headers.get("etag")
-            result.last_modified = response.headers.get("last-modified")
-            status = response.status_code
-            if status == 429 or status >= 500:
-                raise _Retryable(
-                    f"HTTP {status}", status, _retry_after_seconds(response.headers.get("retry-after"))
-                )
-            if status == 304:
-                result.not_modified = True
-                return
-            if not 200 <= status < 300:
-                result.error = f"HTTP {status}"
-                return
-            if _unsupported_type(result.content_type):
-                result.error = f"unsupported content type {media_type(result.content_type)}"
-                return
-            limit = self.settings.max_bytes
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
+        guard = RedirectGuard(url)
+        request = client.build_request("GET", url, headers=headers)
+        for _ in range(self.settings.max_redirects + 1):
+            response = await client.send(request, stream=True)
+            try:
+                guard.arrived(response)
+                if response.next_request is None:
+                    await self._read(response, result)
+                    return
+                request = response.next_request
+                await guard.may_follow(request.url)
+            finally:
+                await response.aclose()
+        raise httpx.TooManyRedirects(f"more than {self.settings.max_redirects} redirects", request=request)
+
+    async def _read(self, response: httpx.Response, result: FetchResult) -> None:
+        """The final response of an attempt into `result`."""
+        result.status = response.status_code
+        result.final_url = str(response.url)
+        result.headers = {k.lower(): v for k, v in response.headers.items()}
+        result.content_type = response.headers.get("content-type")
+        result.etag = response.headers.get("etag")
+        result.last_modified = response.headers.get("last-modified")
+        status = response.status_code
+        if status == 429 or status >= 500:
+            raise _Retryable(
+                f"HTTP {status}", status, _retry_after_seconds(response.headers.get("retry-after"))
+            )
+        if status == 304:
+            result.not_modified = True
+            return
+        if not 200 <= status < 300:
+            result.error = f"HTTP {status}"
+            return
+        if _unsupported_type(result.content_type):
+            result.error = f"unsupported content type {media_type(result.content_type)}"
+            return
+        limit = self.settings.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            result.error = f"response larger than {limit} bytes"
+            return
+        chunks, received = [], 0
+        async for chunk in response.aiter_bytes():
+            received += len(chunk)
+            if received > limit:
                 result.error = f"response larger than {limit} bytes"
                 return
-            chunks, received = [], 0
-            async for chunk in response.aiter_bytes():
-                received += len(chunk)
-                if received > limit:
-                    result.error = f"response larger than {limit} bytes"
-                    return
-                chunks.append(chunk)
-            result.body = b"".join(chunks)
-            if _needs_sniffing(result.content_type) and _looks_binary(result.body):
-                media = media_type(result.content_type) or "(none declared)"
-                result.body = b""
-                result.error = f"unsupported content type {media}: the body is binary"
+            chunks.append(chunk)
+        result.body = b"".join(chunks)
+        if _needs_sniffing(result.content_type) and _looks_binary(result.body):
+            media = media_type(result.content_type) or "(none declared)"
+            result.body = b""
+            result.error = f"unsupported content type {media}: the body is binary"
+
+
+METADATA_ADDRESSES = frozenset(ipaddress.ip_address(address) for address in (
+    "169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254",
+))
+"""Cloud instance metadata services (AWS, GCP, Azure, ECS tasks, Alibaba): credentials live there."""
+SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")
+
+
+def address_kind(address: str) -> str | None:
+    """'metadata', 'loopback', 'link-local' or 'private' for an address that is not on the public
+    internet; None for a public one (or for what is not an address)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip in METADATA_ADDRESSES:
+        return "metadata"
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_private or ip.is_reserved or ip.is_unspecified or ip.is_multicast or ip in SHARED_ADDRESS_SPACE:
+        return "private"
+    return None
+
+
+def redirect_allowed(original: str | None, target: str | None) -> bool:
+    """Whether a page on an address of kind `original` (None: public) may redirect to one of kind
+    `target`: anywhere public; into loopback, private or link-local addresses only from such an
+    address (an intranet page watched on purpose); to a metadata service only from one."""
+    if target is None:
+        return True
+    if original is None:
+        return False
+    return target != "metadata" or original == "metadata"
+
+
+class RedirectRefused(Exception):
+    """A redirect led from the watched page into an address it may not lead to (see `RedirectGuard`)."""
+
+
+def _proxied(url: httpx.URL) -> bool:
+    """Whether httpx sends requests for `url` through a proxy from the environment (then the
+    proxy, not this process, resolves and connects: only what the URL itself says can be judged)."""
+    proxies = urllib.request.getproxies_environment()
+    return bool(proxies.get(url.scheme) or proxies.get("all")) and \
+        not urllib.request.proxy_bypass_environment(url.host, proxies)
+
+
+class RedirectGuard:
+    """Follows one fetch's redirects, refusing those that lead from the watched page into the
+    machine or the network it runs on (loopback, private, link-local, cloud metadata addresses),
+    unless the watched page already is on such an address.
+
+    What the watched page is on comes from the address the first response actually came from
+    (or from the URL, when it names an address or a proxy connects); a redirect is judged before
+    anything is sent to it (its host's addresses) and again by the address its response came
+    from, so a name that resolves elsewhere the second time (DNS rebinding) is still caught.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.original: str | None = None
+        self._first = True
+
+    def arrived(self, response: httpx.Response) -> None:
+        """A response came: note the watched page's kind of address, or refuse a redirect's."""
+        kind = self._kind_of_peer(response)
+        if self._first:
+            self._first = False
+            self.original = kind or address_kind(response.request.url.host)
+            return
+        if not redirect_allowed(self.original, kind):
+            raise self._refusal(response.request.url, kind)
+
+    async def may_follow(self, target: httpx.URL) -> None:
+        """Before a redirect is requested: refuse one whose host is, or resolves to, an address the
+        watched page may not lead to."""
+        kinds = {address_kind(target.host)}
+        if target.host.lower() in ("localhost", "localhost.localdomain") or target.host.lower().endswith(".localhost"):
+            kinds.add("loopback")
+        if kinds == {None} and not _proxied(target):
+            kinds |= {address_kind(address) for address in await _addresses(target)}
+        for kind in sorted(kind for kind in kinds if kind is not None):
+            if not redirect_allowed(self.original, kind):
+                raise self._refusal(target, kind)
+
+    @staticmethod
+    def _kind_of_peer(response: httpx.Response) -> str | None:
+        if _proxied(response.request.url):
+            return None
+        stream = response.extensions.get("network_stream")
+        server = stream.get_extra_info("server_addr") if stream is not None else None
+        return address_kind(server[0]) if server else None
+
+    def _refusal(self, target: httpx.URL, kind: str | None) -> RedirectRefused:
+        from basics.urls import redact_url
+
+        return RedirectRefused(
+            f"refused a redirect to {redact_url(str(target))}: it leads to a {kind} address, and only a page "
+            f"already on such an address may lead there (watch the target's URL itself if it is meant)")
+
+
+async def _addresses(url: httpx.URL) -> list[str]:
+    """The addresses a host name resolves to (none when it does not resolve: the request will say so)."""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(url.host, url.port or (443 if url.scheme == "https" else 80),
+                                                             type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return []
+    return [info[4][0] for info in infos]

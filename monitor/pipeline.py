@@ -294,6 +294,8 @@ class _Check:
         self.started_at = now or utc_now()
         self.policy_id = policy_id
         self.leases = policy_leases
+        self.deadline = time.monotonic() + settings.total_timeout
+        """When the check's fetching (both fetches, retries and waits included) must be over."""
         self.latest: Version | None = store.latest_version(self.policy_id)
         self.fetch_result: FetchResult | None = None
         self.body_hash: str | None = None
@@ -314,7 +316,8 @@ class _Check:
     async def fetch(self) -> CheckOutcome | None:
         """Fetch the page (conditionally once there is a version); a failure or a 304 ends here."""
         etag, last_modified = self.store.last_validators(self.policy_id) if self.latest else (None, None)
-        result = self.fetch_result = await self.fetcher.fetch(self.entry.url, etag=etag, last_modified=last_modified)
+        result = self.fetch_result = await self.fetcher.fetch(self.entry.url, etag=etag, last_modified=last_modified,
+                                                              deadline=self.deadline)
         if result.error or not result.ok:
             return self.finish_failed("error", result.error or f"HTTP {result.status}", "unreachable")
         if not result.not_modified:
@@ -393,7 +396,7 @@ class _Check:
             return None
         if settings.confirm_delay:
             await asyncio.sleep(settings.confirm_delay)
-        second = await self.fetcher.fetch(self.entry.url)
+        second = await self.fetcher.fetch(self.entry.url, deadline=self.deadline)
         assert self.page is not None and self.fetch_result is not None
         if await _text_of_second_fetch(second, self.fetch_result.body, self.page, self.entry, self.middle) \
                 != self.page.text:

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import unused_port
-from monitor.fetch import Fetcher, FetchResult
+from monitor.fetch import Fetcher, FetchResult, address_kind, redirect_allowed
 from monitor.watchlist import DEFAULT_USER_AGENT, Settings
 
 Handler = Callable[[BaseHTTPRequestHandler], None]
@@ -294,9 +294,62 @@ def test_a_server_trickling_its_body_hits_the_total_deadline(server):
     server.routes["/trickle"] = trickle
     started = time.monotonic()
     result = fetch(server.url("/trickle"), timeout=1.0, total_timeout=0.4, retries=0)
-    assert result.error == "response took longer than 0.4 s" and result.status is None
-    assert len(result.attempts) == 1 and result.attempts[0].error == result.error
+    assert result.error == "gave up: the check's deadline of 0.4 s (retries included) passed"
+    assert result.status is None and len(result.attempts) == 1 and result.attempts[0].error == result.error
     assert time.monotonic() - started < 2.0
+
+
+def drip(request: BaseHTTPRequestHandler) -> None:
+    """A page that drips a byte every 0.1 s: never slow enough for the read timeout."""
+    request.send_response(200)
+    request.send_header("Content-Type", "text/html; charset=utf-8")
+    request.send_header("Content-Length", "1000")
+    request.end_headers()
+    try:
+        for _ in range(1000):
+            request.wfile.write(b"x")
+            request.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass  # the client gave up, as it should
+
+
+def test_one_deadline_covers_every_attempt_and_wait_of_a_check(server):
+    server.routes["/drip"] = drip
+    started = time.monotonic()
+    result = fetch(server.url("/drip"), timeout=1.0, total_timeout=1.5, retries=5, backoff_base=0.2)
+    elapsed = time.monotonic() - started
+    assert "deadline of 1.5 s (retries included)" in result.error
+    assert elapsed < 3.0  # one deadline, not one per attempt (six attempts would take 9 s and more)
+
+
+def test_no_retry_starts_that_could_not_end_before_the_deadline(server):
+    server.routes["/busy"] = lambda request: respond(request, 503, b"busy", {"Retry-After": "5"})
+    started = time.monotonic()
+    result = fetch(server.url("/busy"), total_timeout=2.0, retries=3, max_retry_after=60)
+    assert len(result.attempts) == 1 and result.error.startswith("HTTP 503; gave up")
+    assert time.monotonic() - started < 1.0  # the 5 s wait is not even begun
+
+
+def test_the_host_slot_is_free_while_a_fetch_waits_to_retry(server):
+    """per_host=1: while one page of the host waits out its Retry-After, another page of that
+    host is fetched, rather than queueing behind the wait."""
+    answers = iter([(503, {"Retry-After": "1"}), (200, {})])
+    server.routes["/flaky"] = lambda request: respond(request, *(lambda a: (a[0], b"<p>x</p>", a[1]))(next(answers)))
+    server.routes["/other"] = lambda request: respond(request, 200, b"<p>other</p>")
+    finished: dict[str, float] = {}
+
+    async def run() -> None:
+        async with Fetcher(Settings(per_host=1, retries=1, backoff_base=0.01)) as fetcher:
+            async def one(path: str, after: float) -> None:
+                await asyncio.sleep(after)
+                assert (await fetcher.fetch(server.url(path))).ok
+                finished[path] = time.monotonic()
+
+            await asyncio.gather(one("/flaky", 0), one("/other", 0.2))
+
+    asyncio.run(run())
+    assert finished["/other"] < finished["/flaky"] - 0.5
 
 
 def test_an_unreachable_port_is_a_connection_error_after_retries():
@@ -358,3 +411,110 @@ def test_fetches_reuse_their_connections_and_open_no_more_than_the_concurrency(p
     assert [r.status for r in results] == [200] * 30
     connections = {request["x-test-peer-port"] for request in policy_server.requests("/kept-alive")}
     assert 1 <= len(connections) <= 3
+
+
+# -- redirects into the machine or its network ---------------------------------------------------------
+
+
+class ForwardProxy:
+    """An HTTP forward proxy on 127.0.0.1 that stands in for the internet: requests for made-up hosts
+    (`http://policy.example.test/...`, `http://10.1.2.3/...`) come to it, absolute URL and all, and
+    it answers them from `pages` (URL → (status, headers, body)) without connecting anywhere.
+    `asked` lists every URL asked for."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.asked: list[str] = []
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802
+                proxy.asked.append(self.path)
+                status, headers, body = proxy.pages.get(self.path, (200, {}, b"<p>reached it: a secret</p>"))
+                respond(self, status, body, headers)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True).start()
+
+    def redirect(self, source: str, target: str) -> None:
+        self.pages[source] = (302, {"Location": target}, b"")
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def internet(monkeypatch) -> Iterator[ForwardProxy]:
+    """Every http request of the fetcher goes to a `ForwardProxy` on 127.0.0.1 (HTTP_PROXY)."""
+    proxy = ForwardProxy()
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    yield proxy
+    proxy.close()
+
+
+@pytest.mark.parametrize("target, kind", [
+    ("http://127.0.0.1:8080/admin?token=s3cret", "loopback"),
+    ("http://localhost:8080/admin", "loopback"),
+    ("http://10.0.0.5/admin", "private"),
+    ("http://192.168.1.1/", "private"),
+    ("http://[fe80::1]/x", "link-local"),
+    ("http://169.254.169.254/latest/meta-data/iam/security-credentials/", "metadata"),
+])
+def test_a_public_page_may_not_redirect_into_the_machine_or_its_network(internet, target, kind):
+    internet.redirect("http://policy.example.test/privacy", target)
+    result = fetch("http://policy.example.test/privacy")
+    assert result.error.startswith("refused a redirect to http://") and f"a {kind} address" in result.error
+    assert "s3cret" not in result.error and "admin" not in result.error  # where it led stays private
+    assert internet.asked == ["http://policy.example.test/privacy"]  # nothing was sent there
+    assert len(result.attempts) == 1  # not retried
+
+
+def test_a_public_page_may_redirect_to_another_public_page(internet):
+    internet.redirect("http://policy.example.test/privacy", "http://www.policy.example.test/legal/privacy")
+    internet.pages["http://www.policy.example.test/legal/privacy"] = (200, {}, b"<p>the policy</p>")
+    result = fetch("http://policy.example.test/privacy")
+    assert result.ok and result.body == b"<p>the policy</p>"
+    assert result.final_url == "http://www.policy.example.test/legal/privacy"
+
+
+def test_a_page_watched_on_the_local_network_may_redirect_within_it(internet):
+    internet.redirect("http://10.1.2.3/privacy", "http://10.1.2.4/privacy")
+    internet.pages["http://10.1.2.4/privacy"] = (200, {}, b"<p>intranet policy</p>")
+    result = fetch("http://10.1.2.3/privacy")
+    assert result.ok and result.body == b"<p>intranet policy</p>"
+
+
+def test_not_even_an_intranet_page_may_redirect_to_a_metadata_service(internet):
+    internet.redirect("http://10.1.2.3/privacy", "http://169.254.169.254/latest/meta-data/")
+    result = fetch("http://10.1.2.3/privacy")
+    assert "a metadata address" in result.error and len(internet.asked) == 1
+
+
+@pytest.mark.parametrize("address, kind", [
+    ("8.8.8.8", None), ("2606:4700::1111", None), ("127.0.0.5", "loopback"), ("::1", "loopback"),
+    ("10.2.3.4", "private"), ("172.16.0.1", "private"), ("100.64.0.1", "private"), ("fd12::1", "private"),
+    ("169.254.10.10", "link-local"), ("fe80::1%eth0", "link-local"), ("169.254.169.254", "metadata"),
+    ("fd00:ec2::254", "metadata"), ("::ffff:127.0.0.1", "loopback"), ("0.0.0.0", "private"),
+    ("example.com", None),
+])
+def test_address_kinds(address, kind):
+    assert address_kind(address) == kind
+
+
+@pytest.mark.parametrize("original, target, allowed", [
+    (None, None, True), (None, "loopback", False), (None, "private", False), (None, "metadata", False),
+    ("private", "loopback", True), ("loopback", "private", True), ("private", "metadata", False),
+    ("metadata", "metadata", True),
+])
+def test_which_redirects_are_allowed(original, target, allowed):
+    assert redirect_allowed(original, target) is allowed
