@@ -88,7 +88,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _sqlite_header(path: Path) -> bool:
-    """Whether the file starts as every SQLite database does (unreadable: let SQLite say why)."""
+    """Whether the file starts as every SQLite database does (unreadable: let SQLite say why).
+
+    Never call it while this process has a connection to the file (see `Store._open_error`)."""
     try:
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
@@ -220,18 +222,16 @@ class Store:
             self._check_writable(existed)
         if existed and self.path.stat().st_size == 0:
             self._refuse_empty_file()
-        if existed and not _sqlite_header(self.path):
-            raise StoreError(f"{self.path} is not a SQLite database")
         try:
             self.conn = self._connect()
         except sqlite3.Error as exc:
-            raise self.error(exc) from None
+            raise self._open_error(exc) from None
         try:
             self._configure()
             self._migrate()
         except (sqlite3.Error, UnicodeDecodeError) as exc:
             self.conn.close()
-            raise self.error(exc) from None
+            raise self._open_error(exc) from None
         except StoreError:
             self.conn.close()
             raise
@@ -283,6 +283,15 @@ class Store:
                 raise
         # A folder nobody can write holds no -wal, so no writer: the file cannot change under us.
         return sqlite3.connect(uri + "&immutable=1", uri=True, **options)
+
+    def _open_error(self, exc: BaseException) -> StoreError:
+        """Why the file could not be opened as a database: not SQLite at all, or a failure."""
+        # Only now, with no connection of ours on the file, may its bytes be read: closing any
+        # descriptor of a database file drops every lock this process holds on it (POSIX), and
+        # another process would then take a live database for an unused one.
+        if "not a database" in str(exc) and not _sqlite_header(self.path):
+            return StoreError(f"{self.path} is not a SQLite database")
+        return self.error(exc)
 
     def error(self, exc: BaseException) -> DatabaseError:
         """A database failure as a one-line StoreError saying what it means for the user."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import subprocess
 import sys
@@ -370,3 +371,30 @@ def test_many_policies_are_registered_at_once_and_changed_ones_updated(store):
     assert store.ensure_policy("b", "https://b.example/new", "fr") == first["b"]
     rows = {row["name"]: row for row in store.policies()}
     assert rows["b"]["url"] == "https://b.example/new" and rows["b"]["removed_at"] is None
+
+
+LOCK_HOLDER = """\
+import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+shared = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0x40000000 + 2, 510, 0)  # SQLite's SHARED bytes
+kind, _, _, _, pid = struct.unpack("hhqqi4x", fcntl.fcntl(fd, fcntl.F_GETLK, shared))
+print(0 if kind == fcntl.F_UNLCK else pid)
+"""
+
+
+def test_opening_another_store_keeps_the_locks_this_process_holds(tmp_path):
+    """Closing any descriptor of a database file drops every POSIX lock the process holds on it; a
+    process whose connection lost its SHARED lock looks gone to the others, and the last one to
+    close would checkpoint and reset the WAL under it (lost writes). So a Store never opens the
+    file itself while it may be in use."""
+    path = tmp_path / "policy-monitor.db"
+
+    def holder() -> int:
+        return int(subprocess.run([sys.executable, "-c", LOCK_HOLDER, str(path)], capture_output=True,
+                                  text=True, check=True).stdout)
+
+    with Store(path):
+        assert holder() == os.getpid()
+        Store(path).close()  # the delivery thread's own connection, say
+        Store(path, read_only=True).close()
+        assert holder() == os.getpid()
