@@ -3,7 +3,9 @@
 Each kind is one small class registered in `CHANNEL_KINDS`: it validates its YAML fields
 (`from_config`, raising a one-line `WatchlistError` naming channel and field) and sends a list of
 alerts (`send`, raising `DeliveryError`). Secrets never live in the YAML: SMTP credentials come
-from `POLICY_MONITOR_SMTP_*` environment variables.
+from `POLICY_MONITOR_SMTP_*` environment variables. A webhook's or Apprise URL is a secret in
+itself (its path or host is the token): what it holds is remembered (`basics.urls.remember_secrets`)
+and hidden from every error and log line (`hide_secrets`), and shown as `https://host/…`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
 from basics.errors import WatchlistError, describe_validation_error
-from basics.urls import check_url
+from basics.urls import check_url, hide_secrets, redact_url, remember_secrets
 
 if TYPE_CHECKING:  # httpx loads when a webhook is sent: loading a watchlist never pays for it
     import httpx
@@ -53,7 +55,7 @@ def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any]) ->
         return model.model_validate(config)
     except ValidationError as exc:
         _, message = describe_validation_error(exc, tuple(model.model_fields))
-        raise WatchlistError(f"channel '{name}': {message}") from None
+        raise WatchlistError(f"channel '{name}': {hide_secrets(message)}") from None
 
 
 class Channel:
@@ -373,7 +375,7 @@ class _WebhookConfig(_ChannelConfig):
         try:
             check_url(value)
         except ValueError:
-            raise ValueError(f"must be an http(s) URL, got '{value}'") from None
+            raise ValueError(f"must be an http(s) URL, got '{redact_url(value)}'") from None
         return value
 
     @field_validator("timeout")
@@ -401,6 +403,7 @@ class WebhookChannel(Channel):
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> WebhookChannel:
+        remember_secrets(str(config.get("url", "")))  # before validation: its error must not show them either
         parsed = _validate(name, _WebhookConfig, config)
         return cls(name, parsed.url, parsed.timeout, parsed.min_severity)
 
@@ -450,7 +453,7 @@ class WebhookChannel(Channel):
             try:
                 response = client.post(self.url, json=self.body(alert), headers={"Idempotency-Key": alert.id})
             except httpx.HTTPError as exc:
-                raise DeliveryError(f"webhook {host}: {type(exc).__name__}: {exc}") from exc
+                raise DeliveryError(f"webhook {host}: {type(exc).__name__}: {hide_secrets(str(exc))}") from exc
             if not response.is_success:
                 raise DeliveryError(f"webhook {host}: HTTP {response.status_code} {response.reason_phrase}")
 
@@ -492,6 +495,7 @@ class AppriseChannel(Channel):
             import apprise  # noqa: F401  (an optional extra)
         except ImportError:
             raise WatchlistError(f"channel '{name}': kind 'apprise' {APPRISE_HINT}") from None
+        remember_secrets(str(config.get("url", "")), host_may_be_secret=True)
         parsed = _validate(name, _AppriseConfig, config)
         return cls(name, parsed.url, parsed.min_severity)
 
@@ -524,7 +528,7 @@ class AppriseChannel(Channel):
                 )
             if not delivered:
                 reasons = "; ".join(captured.getvalue().split("\n")).strip("; ") or "no detail"
-                raise DeliveryError(f"apprise {service}: {reasons}")
+                raise DeliveryError(f"apprise {service}: {hide_secrets(reasons)}")
 
 
 # --- registry ---------------------------------------------------------------------------------

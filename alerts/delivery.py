@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from alerts.channels import Channel, DeliveryError
 from alerts.model import Alert
 from basics.timestamps import normalise_timestamp, utc_now
+from basics.urls import hide_secrets
 from store.outbox import claim_due, mark_delivered, mark_failed, reclaim, release
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ class DeliveryReport:
 
 
 def _error_text(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}"
+    """What a failed send says, with any channel secret hidden (it is stored and shown by `alerts`)."""
+    return hide_secrets(str(exc) if isinstance(exc, DeliveryError) else f"{type(exc).__name__}: {exc}")
 
 
 def deliver_pending(store: Store, channels: dict[str, Channel], now: str | None = None) -> DeliveryReport:

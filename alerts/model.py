@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -110,34 +111,57 @@ def render_text(alert: Alert) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]|~!])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))", re.MULTILINE)
+"""What makes a line a heading or a list item (`>` is already `&gt;`): escaped before the mark, or
+before the `.` / `)` of a number."""
+
+
+def md_text(text: str) -> str:
+    """Text from a page (or anywhere) as Markdown that renders as exactly that text: no HTML
+    (`<script>` stays visible text), no link, image, emphasis, heading or list made of it."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = _MARKDOWN_PUNCTUATION.sub(r"\\\1", escaped)
+    return _MARKDOWN_LINE_START.sub(
+        lambda match: match[1] + (match[2] + "\\" if match[2][0].isdigit() else "\\" + match[2]), escaped)
+
+
 def _md_quote(text: str) -> str:
-    return "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    return "\n".join(f"> {md_text(line)}" if line else ">" for line in text.splitlines())
+
+
+def _md_url(url: str) -> str:
+    return f"<{url}>" if url and not any(char in url for char in "<> \n") else md_text(url)
 
 
 def render_markdown(alert: Alert) -> str:
-    """Markdown rendering: one `##` section per alert, as appended to the file channel's alerts.md."""
-    lines = [f"## {alert.headline}", "", f"<!-- alert-id: {alert.id} -->", ""]
-    meta = [f"- Kind: {alert.kind}", f"- Detected: {alert.created_at}"]
+    """Markdown rendering: one `##` section per alert, as appended to the file channel's alerts.md.
+    Every text in it is escaped (`md_text`): a page's text is never markup."""
+    severity = alert.severity if alert.severity in SEVERITIES else md_text(alert.severity)
+    lines = [f"## [{severity}] {md_text(f'{alert.policy}: {alert.title}')}", "", f"<!-- alert-id: {alert.id} -->", ""]
+    meta = [f"- Kind: {md_text(alert.kind)}", f"- Detected: {md_text(alert.created_at)}"]
     if alert.url:
-        meta.append(f"- URL: <{alert.url}>")
+        meta.append(f"- URL: {_md_url(alert.url)}")
     if alert.version is not None:
         meta.append(f"- Version: {alert.version}")
-    meta += [f"- {line}" for line in _detail_lines(alert)]
+    meta += [f"- {md_text(line)}" for line in _detail_lines(alert)]
     lines += meta
     if alert.summary and alert.summary not in alert.title:
-        lines += ["", alert.summary]
+        lines += ["", md_text(alert.summary)]
     for change in alert.changes:
-        lines += ["", f"### {_category_label(change.get('category', ''))} ({change.get('severity', 'none')})", ""]
+        label = f"{_category_label(change.get('category', ''))} ({change.get('severity', 'none')})"
+        lines += ["", f"### {md_text(label)}", ""]
         if change.get("summary"):
-            lines.append(change["summary"])
+            lines.append(md_text(change["summary"]))
         if change.get("old_values") or change.get("new_values"):
-            lines += ["", f"**{_values(change.get('old_values', []))}** → **{_values(change.get('new_values', []))}**"]
+            old, new = _values(change.get("old_values", [])), _values(change.get("new_values", []))
+            lines += ["", f"**{md_text(old)}** → **{md_text(new)}**"]
         if change.get("old_text"):
             lines += ["", "Before:", "", _md_quote(change["old_text"])]
         if change.get("new_text"):
             lines += ["", "After:", "", _md_quote(change["new_text"])]
     if alert.diff_command:
-        lines += ["", f"See the diff: `{alert.diff_command}`"]
+        lines += ["", f"See the diff: `{alert.diff_command.replace('`', '')}`"]
     return "\n".join(lines) + "\n"
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from basics.timestamps import format_timestamp
+from basics.urls import hide_secrets
 
 log = logging.getLogger("monitor.service")
 
@@ -25,7 +26,8 @@ def _quote(value: Any) -> str:
 
 
 class KeyValueFormatter(logging.Formatter):
-    """`2026-11-22T01:30:00Z level=info event=check_done policy=x outcome=unchanged ...`."""
+    """`2026-11-22T01:30:00Z level=info event=check_done policy=x outcome=unchanged ...`; every line,
+    a library's included, with the channels' secrets hidden."""
 
     def format(self, record: logging.LogRecord) -> str:
         stamp = format_timestamp(datetime.fromtimestamp(record.created, timezone.utc))
@@ -38,7 +40,7 @@ class KeyValueFormatter(logging.Formatter):
             parts += [f"{key}={_quote(value)}" for key, value in fields.items() if value is not None]
         if record.exc_info and record.exc_info[0] is not None:
             parts.append(f"exc={_quote(self.formatException(record.exc_info))}")
-        return " ".join(parts)
+        return hide_secrets(" ".join(parts))  # httpx, Apprise and urllib3 log channel URLs at -vv
 
 
 class _CurrentStderrHandler(logging.StreamHandler):

@@ -141,6 +141,34 @@ def test_a_change_alert_says_what_changed_in_plain_words(tmp_path):
     assert "<code>policy-monitor diff example 2 3</code>" in html
 
 
+HOSTILE_PAGE_TEXT = (
+    "We keep your data for 3 years. <script>alert('owned')</script> "
+    "[Read more](javascript:alert('owned')) ![tracker](http://tracker.example/pixel.png) "
+    "<img src=x onerror=alert('owned')> <a href='http://phish.example'>sign in</a>\n# Not a heading\n- not a list"
+)
+
+
+def test_page_text_in_alerts_md_renders_as_text_not_markup(tmp_path):
+    """alerts.md is read through Markdown renderers (GitHub, editors' previews): whatever a page says
+    (it quotes the page) must come out as the page's text, never as script, link or image."""
+    from markdown_it import MarkdownIt
+
+    change = Change(category="retention", material=True, severity="high", summary="Retention period changed",
+                    old_values=["P1Y"], new_values=["P3Y <b>"], old_text="We keep your data for 1 year.",
+                    new_text=HOSTILE_PAGE_TEXT, rule="fact:retention_period", section="<h1>Data</h1>")
+    comparison = Comparison(material=True, language={"old": "en", "new": "en"}, changes=[change])
+    channel = FileChannel("archive", tmp_path / "alerts")
+    [row] = build_alerts(EXAMPLE, "change", comparison, {"archive": channel}, version=3, prev_version=2, now=T0)
+    channel.send([Alert.from_json(row["payload"])])
+
+    rendered = MarkdownIt("commonmark").render((tmp_path / "alerts" / "alerts.md").read_text(encoding="utf-8"))
+    assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
+    assert rendered.count("<a ") == 1 and '<a href="https://example.com/privacy">' in rendered  # the policy's own
+    assert "&lt;script&gt;alert('owned')&lt;/script&gt;" in rendered  # shown, as written on the page
+    assert "[Read more](javascript:alert('owned'))" in rendered and "# Not a heading" in rendered
+    assert rendered.count("<h2>") == 1 and "<li>" not in rendered.split("After:")[1]
+
+
 def test_failures_and_recoveries_are_alerts_too(tmp_path):
     channels = build_channels({"archive": {"kind": "file"}}, tmp_path)
     details = {"reason": "unreachable", "consecutive_failures": 3, "error": "connection refused", "key": "check-17"}
