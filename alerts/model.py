@@ -82,6 +82,7 @@ def _detail_lines(alert: Alert) -> list[str]:
         "final_url": "Final URL",
         "language_old": "Language before",
         "language_new": "Language after",
+        "partial": "Analysed in part",
     }
     return [f"{label}: {alert.details[key]}" for key, label in labels.items() if alert.details.get(key) not in (None, "")]
 

@@ -15,7 +15,7 @@ import pickle
 import struct
 import sys
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, NamedTuple
 
 from basics.errors import NormalizeError
 
@@ -81,8 +81,57 @@ def read_page(
     return PageReading(text, title, None, language, snapshot, declared, suspect)
 
 
-def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[Comparison | None, str | None]:
-    """(Comparison with the previous text, None for a first version; the new text's declared date).
+ANALYSED_CHARS = 500_000
+"""The most of each text one comparison reads, some 150 pages of policy (no real one comes near):
+about 40 MB of analysis. The analysis's memory grows with what it reads (a 19 MB page took 800 MB
+and half a minute), so a bigger page is compared where it changed (`changed_part`)."""
+CONTEXT_LINES = 20
+"""Unchanged lines kept on each side of the changed part, for the sections and moves around it."""
+
+
+class Analysis(NamedTuple):
+    """What `analyse` found: the comparison (None for a first version), the new text's declared
+    date, and, when the texts were too large to compare whole, what was compared instead."""
+
+    comparison: Comparison | None
+    declared_date: str | None
+    partial: str | None = None
+
+
+def changed_part(old_text: str, new_text: str, limit: int = ANALYSED_CHARS) -> tuple[str, str, str | None]:
+    """Texts small enough to compare: both whole when they fit `limit`; else the lines from the
+    first to the last that differ, with `CONTEXT_LINES` around and the heading above, cut to
+    `limit` if even that is longer. The third value says what was left out (None: nothing)."""
+    if len(old_text) <= limit and len(new_text) <= limit:
+        return old_text, new_text, None
+    old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
+    start = 0
+    shortest = min(len(old_lines), len(new_lines))
+    while start < shortest and old_lines[start] == new_lines[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and old_lines[-1 - end] == new_lines[-1 - end]:
+        end += 1
+    first = max(0, start - CONTEXT_LINES)
+    heading = next((old_lines[i] for i in range(first - 1, -1, -1) if old_lines[i].startswith("#")), None)
+    parts, cut = [], False
+    for lines in (old_lines, new_lines):
+        window = lines[first:max(first, len(lines) - end + CONTEXT_LINES)]
+        text = "\n".join(([heading] if heading else []) + window)
+        if len(text) > limit:
+            text, cut = text[:max(text.rfind("\n", 0, limit), 0) or limit], True
+        parts.append(text)
+    size = max(len(old_text), len(new_text))
+    partial = (f"the page is too large to analyse in full ({size / 1e6:.1f} million characters of text): "
+               f"compared the part that changed, lines {start + 1}-{len(new_lines) - end} of {len(new_lines)}")
+    if cut:
+        partial += f", and only its first {limit // 1000} thousand characters"
+    return parts[0], parts[1], partial
+
+
+def analyse(old_text: str | None, new_text: str, language: str | None) -> Analysis:
+    """The comparison with the previous text (None for a first version), the new text's declared
+    date, and what was left out of a text too large to compare whole (`changed_part`).
 
     A version's facts are not part of it: they are derived when first asked for
     (`monitor.pipeline.derive_facts`), so a check only does what its alerts need.
@@ -90,9 +139,13 @@ def analyse(old_text: str | None, new_text: str, language: str | None) -> tuple[
     from monitor.analysis import compare_texts, declared_date
 
     if old_text is None:
-        return None, declared_date(new_text, lang_hint=language)
-    comparison = compare_texts(old_text, new_text, lang_hint=language)
-    return comparison, comparison.new_date
+        return Analysis(None, declared_date(new_text[:ANALYSED_CHARS], lang_hint=language))
+    old_part, new_part, partial = changed_part(old_text, new_text)
+    comparison = compare_texts(old_part, new_part, lang_hint=language)
+    if partial is not None:
+        comparison.notes.append(partial[:1].upper() + partial[1:] + ".")
+        return Analysis(comparison, declared_date(new_text[:ANALYSED_CHARS], lang_hint=language), partial)
+    return Analysis(comparison, comparison.new_date)
 
 
 TASKS: dict[str, Callable[..., Any]] = {"read": read_page, "analyse": analyse}

@@ -75,6 +75,8 @@ class CheckOutcome:
     changes: list[dict] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     """Kinds of the alerts enqueued (one entry per outbox row)."""
+    note: str | None = None
+    """Anything the check could not do in full (a page too large to compare whole)."""
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -307,6 +309,8 @@ class _Check:
         """The seq of a recent version the page returned to, if it flapped back."""
         self.comparison: Comparison | None = None
         self.declared_date: str | None = None
+        self.partial: str | None = None
+        """What the analysis left out of a page too large to compare whole (see `monitor.middle`)."""
 
     def now(self) -> str:
         return self.fixed_now or utc_now()
@@ -410,8 +414,8 @@ class _Check:
             self.declared_date = self.page.declared_date
             return None
         try:
-            self.comparison, self.declared_date = await self.middle.analyse(self.latest.text, self.page.text,
-                                                                            self.entry.language)
+            self.comparison, self.declared_date, self.partial = await self.middle.analyse(
+                self.latest.text, self.page.text, self.entry.language)
         except WorkerError as exc:
             return self.finish_failed("error", str(exc), "unreachable")
         return None
@@ -441,11 +445,13 @@ class _Check:
             if comparison is not None and flapped_to is None and comparison.material:
                 kinds += _alerts_for(self.store, self.entry, "change", self.channels, now,
                                      comparison=comparison, version=version.seq,
-                                     prev_version=latest.seq if latest else None)
+                                     prev_version=latest.seq if latest else None,
+                                     details={"partial": self.partial} if self.partial else None)
         return self._outcome(
             "new_version", check_id, version_seq=version.seq, new_version=True,
             material=bool(material), severity=comparison.severity if comparison is not None and material else "none",
             flapping=flapped_to is not None, changes=_change_digest(change_rows), alerts=kinds,
+            note=self.partial,
         )
 
     # -- how a check ends --------------------------------------------------------------------
@@ -791,7 +797,7 @@ async def _rederive(store: Store, entry: PolicyEntry, policy_id: int, latest: Ve
     text_hash = sha256_hex(page.text)
     if text_hash == latest.text_hash:
         return None, None
-    comparison, declared = await middle.analyse(latest.text, page.text, entry.language)
+    comparison, declared, _ = await middle.analyse(latest.text, page.text, entry.language)
     return None, _add_technical_version(store, policy_id, latest, snapshot_hash, page.text, text_hash,
                                         comparison, declared, now, policy_leases)
 

@@ -17,13 +17,10 @@ import itertools
 import os
 import pickle
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from basics.errors import PolicyMonitorError
-from monitor.middle import FRAME_HEADER, READY, TASKS, PageReading
-
-if TYPE_CHECKING:
-    from monitor.analysis import Comparison
+from monitor.middle import FRAME_HEADER, READY, TASKS, Analysis, PageReading
 
 AUTO_MIN_CHECKS = 16
 """With `workers` left automatic, a pool is started only for a batch of at least this many checks."""
@@ -246,6 +243,5 @@ class Middle:
         args = (body, content_type, select, remove, language_hint)
         return await self._run("read", (*args, True, with_date), (*args, False, with_date))
 
-    async def analyse(self, old_text: str | None, new_text: str,
-                      language: str | None) -> tuple[Comparison | None, str | None]:
+    async def analyse(self, old_text: str | None, new_text: str, language: str | None) -> Analysis:
         return await self._run("analyse", (old_text, new_text, language))

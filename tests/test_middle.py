@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from conftest import seed_html
-from monitor.middle import read_page
+from monitor.middle import analyse, changed_part, read_page
 from monitor.workers import AUTO_MIN_CHECKS, Middle, WorkerError, auto_workers, workers_for
 from basics.compression import decompress_snapshot
 
@@ -44,9 +44,33 @@ def test_a_worker_judges_a_change_and_dates_a_first_version():
             change = await middle.analyse("We keep your data for one year.", "We keep your data for five years.", "en")
             return first, change
 
-    (no_comparison, date), (comparison, _) = run(in_worker())
+    (no_comparison, date, _), (comparison, _, partial) = run(in_worker())
     assert no_comparison is None and date == "2026-03-02"
-    assert comparison.material and [c.category for c in comparison.changes] == ["retention"]
+    assert comparison.material and [c.category for c in comparison.changes] == ["retention"] and partial is None
+
+
+def test_a_page_too_large_to_compare_whole_is_compared_where_it_changed():
+    sections = [f"# Section {n}\nWe describe topic {n} of our services in this paragraph." for n in range(20_000)]
+    old = "\n".join(sections)
+    new = old.replace("We describe topic 9000 of our services in this paragraph.",
+                      "We describe topic 9000 of our services in this paragraph.\n"
+                      "We keep your personal data for 7 years after your last order.")
+    old_part, new_part, partial = changed_part(old, new, limit=100_000)
+    assert len(old_part) < 5_000 and "We keep your personal data for 7 years" in new_part
+    assert old_part.startswith("# Section 8990") and "topic 9010" in old_part  # the change with its context
+    assert "too large to analyse in full" in partial and "lines 18003-18003 of 40001" in partial
+
+    comparison, _, said = analyse(old, new, "en")
+    assert said == partial and comparison.notes[-1].startswith("The page is too large to analyse in full")
+    assert [c.category for c in comparison.changes if c.material] == ["retention"]
+
+
+def test_a_whole_rewrite_of_a_huge_page_is_compared_up_to_the_limit():
+    old, new = "\n".join(f"Old line {n}." for n in range(30_000)), "\n".join(f"New line {n}." for n in range(30_000))
+    old_part, new_part, partial = changed_part(old, new, limit=50_000)
+    assert len(old_part) <= 50_000 and len(new_part) <= 50_000
+    assert partial.endswith("and only its first 50 thousand characters")
+    assert changed_part("small", "texts", limit=50_000) == ("small", "texts", None)
 
 
 def test_a_worker_that_dies_fails_its_calls_and_is_replaced():

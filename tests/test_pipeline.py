@@ -460,3 +460,38 @@ def test_new_selectors_that_only_an_older_body_matches_never_bring_its_text_back
 
     assert outcome.outcome == "error" and "matched nothing" in outcome.error
     assert [v.seq for v in versions(path)] == [1, 2]  # no "technical" version holding the old text
+
+
+def test_a_huge_page_is_compared_where_it_changed_and_says_so(policy_server, watch):
+    """A page of a million characters whose one sentence changed: compared in the part that
+    changed (bounded memory and time), and the outcome and the alert say it was not read whole."""
+    sections = "".join(f"<h2>Section {n}</h2><p>We describe topic {n} of our services in this paragraph.</p>"
+                       for n in range(12_000))
+    before = f"<html><body><main>{sections}</main></body></html>"
+    after = before.replace("<p>We describe topic 6000 of our services in this paragraph.</p>",
+                           "<p>We describe topic 6000 of our services in this paragraph.</p>"
+                           "<p>We keep your personal data for 7 years after your last order.</p>")
+    policy_server.set("/privacy", before)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", after)
+    outcome = check_one(path)
+    assert outcome.outcome == "new_version" and outcome.material
+    assert outcome.note.startswith("the page is too large to analyse in full (0.9 million characters")
+    [alert] = alerts_written(path)
+    assert alert["details"]["partial"] == outcome.note
+    markdown = (path.parent / "alert-archive" / "alerts.md").read_text(encoding="utf-8")
+    assert "- Analysed in part: the page is too large to analyse in full" in markdown
+
+
+def alerts_written(path: Path) -> list[dict]:
+    """What the file channel `archive` of the watchlist got, once its outbox is delivered."""
+    import json
+
+    from alerts import build_channels, deliver_pending
+
+    watchlist = load_watchlist(path)
+    with open_store(path) as store:
+        deliver_pending(store, build_channels(watchlist.channels, watchlist.base_dir))
+    lines = (path.parent / "alert-archive" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]

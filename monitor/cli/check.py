@@ -61,7 +61,8 @@ def _outcome_detail(outcome: Any) -> str:
         return "flapping: returned to an earlier version (no alert)"
     material = [c for c in outcome.changes if c["material"]]
     if material:
-        return "; ".join(f"{c['category']} ({c['severity']}): {c['summary']}" for c in material)
+        found = "; ".join(f"{c['category']} ({c['severity']}): {c['summary']}" for c in material)
+        return f"{found} ({outcome.note})" if outcome.note else found
     if outcome.new_version and outcome.version_seq == 1:
         return "first version"
     if outcome.new_version:
