@@ -4,6 +4,8 @@ the URLs they post to."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from conftest import policy_page, run_cli
@@ -28,6 +30,7 @@ def changed(policy_server, tmp_watchlist, webhook_receiver):
     )
     assert run_cli(path.parent, "check").returncode == 0
     policy_server.set("/p", policy_page("We keep your data for 5 years.", "Write to privacy@example.com."))
+    time.sleep(1.1)  # due again
     return path.parent, hook
 
 
