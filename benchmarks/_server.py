@@ -11,13 +11,20 @@ its CPU time is not charged to the process being measured; it can add a fixed la
 response to stand in for a distant server. `/_control?edit_every=N` switches
 every N-th page to an edited revision (a retention sentence added, a paragraph removed), so a
 benchmark can simulate a round in which some policies changed; `edit_every=0` switches back.
+
+With `noise` (the default), every response is different bytes, as real sites' are: a fresh nonce
+on each script, a fresh CSRF token, and a fresh ~25 KB state blob in a JSON script (the way
+Next.js pages carry theirs), so no "same bytes as last time" shortcut applies and every page
+must be read to know whether its text changed. None of it is text a reader sees.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import html
 import multiprocessing
+import os
 import random
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -29,6 +36,8 @@ SEEDS_DIR = ROOT / "tests" / "fixtures" / "seeds"
 PAGE_BYTES = 40_000
 ARTICLE_BYTES = 26_000
 """At most this much of a page is the policy itself; the rest is site chrome and scripts."""
+NOISE_BYTES = 25_000
+"""The state blob each noisy response carries, fresh every time."""
 
 RETENTION_SENTENCES = {
     "en": "We keep your personal data for 5 years after your last order, then delete it.",
@@ -199,14 +208,30 @@ def policy_page(
     return (document + tail_open + ",".join(items) + tail_close).encode("utf-8")
 
 
-class _Site:
-    """The pages, pre-rendered as full HTTP responses, and which revision is being served."""
+def with_noise(page: bytes) -> bytes:
+    """The page as one response of a real site: a fresh nonce on its scripts, a fresh CSRF token and
+    a fresh ~25 KB state blob (a JSON script, as Next.js pages carry theirs), so no two responses
+    are the same bytes, while no reader sees any of it."""
+    nonce = os.urandom(12).hex().encode()
+    token = os.urandom(24).hex()
+    state = base64.b64encode(os.urandom(NOISE_BYTES * 3 // 4)).decode()
+    extra = (f'<input type="hidden" name="csrf_token" value="{token}">'
+             f'<script id="__STATE__" type="application/json">{{"session":"{token}","state":"{state}"}}</script>'
+             ).encode()
+    return page.replace(b"<script", b'<script nonce="' + nonce + b'"').replace(b"</body>", extra + b"</body>")
 
-    def __init__(self, count: int, seeds: list[Seed]) -> None:
-        self.count, self.seeds = count, seeds
-        self.original = [self._response(200, policy_page(i, seeds)) for i in range(count)]
+
+class _Site:
+    """The pages, pre-rendered (as full HTTP responses without noise), and which revision is served."""
+
+    def __init__(self, count: int, seeds: list[Seed], noise: bool = True) -> None:
+        self.count, self.seeds, self.noise = count, seeds, noise
+        self.original = [self._page(policy_page(i, seeds)) for i in range(count)]
         self.edited: dict[int, bytes] = {}
         self.edit_every = 0
+
+    def _page(self, body: bytes) -> bytes:
+        return body if self.noise else self._response(200, body)
 
     @staticmethod
     def _response(status: int, body: bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
@@ -220,7 +245,7 @@ class _Site:
         if every:
             for index in range(0, self.count, every):
                 if index not in self.edited:
-                    self.edited[index] = self._response(200, policy_page(index, self.seeds, edited=True))
+                    self.edited[index] = self._page(policy_page(index, self.seeds, edited=True))
 
     def respond(self, method: bytes, target: bytes) -> bytes:
         if method not in (b"GET", b"HEAD"):
@@ -237,6 +262,8 @@ class _Site:
                 index = int(number)
                 edited = self.edit_every and index % self.edit_every == 0
                 response = self.edited[index] if edited else self.original[index]
+                if self.noise:
+                    response = self._response(200, with_noise(response))
         if method == b"HEAD":
             return response.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
         return response
@@ -280,8 +307,8 @@ class _HttpProtocol(asyncio.Protocol):
             self.transport.close()
 
 
-def _serve(count: int, latency: float, ready: Connection) -> None:
-    site = _Site(count, load_seeds())
+def _serve(count: int, latency: float, noise: bool, ready: Connection) -> None:
+    site = _Site(count, load_seeds(), noise)
 
     async def main() -> None:
         server = await asyncio.get_running_loop().create_server(
@@ -297,17 +324,19 @@ def _serve(count: int, latency: float, ready: Connection) -> None:
 class PolicyServer:
     """`with PolicyServer(1000) as server:` serves /policy/0..999 at `server.base_url`.
 
-    `latency` (seconds) delays every response, like a distant server's time to first byte.
+    `latency` (seconds) delays every response, like a distant server's time to first byte;
+    `noise` makes every response fresh bytes (`with_noise`).
     """
 
-    def __init__(self, count: int, latency: float = 0.0) -> None:
-        self.count, self.latency = count, latency
+    def __init__(self, count: int, latency: float = 0.0, noise: bool = True) -> None:
+        self.count, self.latency, self.noise = count, latency, noise
         self.port = 0
         self._process: multiprocessing.Process | None = None
 
     def __enter__(self) -> PolicyServer:
         receiver, sender = multiprocessing.Pipe(duplex=False)
-        self._process = multiprocessing.Process(target=_serve, args=(self.count, self.latency, sender), daemon=True)
+        self._process = multiprocessing.Process(target=_serve, args=(self.count, self.latency, self.noise, sender),
+                                                daemon=True)
         self._process.start()
         sender.close()
         if not receiver.poll(120):

@@ -15,7 +15,7 @@ import socket
 import sys
 import time
 import urllib.request
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -161,6 +161,7 @@ class Fetcher:
         self._clients: list[httpx.AsyncClient] = []
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._proxies = _Proxies()
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -179,6 +180,7 @@ class Fetcher:
         ]
         self._idle = [(None, client) for client in self._clients]
         self._global = asyncio.Semaphore(s.concurrency)
+        self._proxies = _Proxies()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -301,7 +303,7 @@ class Fetcher:
         """One request, its redirects followed here (see `RedirectGuard`); fills `result` or
         raises `_Retryable`, RedirectRefused or an httpx error."""
         result.body, result.not_modified, result.error = b"", False, None
-        guard = RedirectGuard(url)
+        guard = RedirectGuard(url, self._proxies)
         request = client.build_request("GET", url, headers=headers)
         for _ in range(self.settings.max_redirects + 1):
             response = await client.send(request, stream=True)
@@ -399,12 +401,21 @@ class RedirectRefused(Exception):
     """A redirect led from the watched page into an address it may not lead to (see `RedirectGuard`)."""
 
 
-def _proxied(url: httpx.URL) -> bool:
-    """Whether httpx sends requests for `url` through a proxy from the environment (then the
-    proxy, not this process, resolves and connects: only what the URL itself says can be judged)."""
-    proxies = urllib.request.getproxies_environment()
-    return bool(proxies.get(url.scheme) or proxies.get("all")) and \
-        not urllib.request.proxy_bypass_environment(url.host, proxies)
+class _Proxies:
+    """Which URLs httpx sends through a proxy from the environment (read once, when the clients are
+    made, as httpx reads it): through one, the proxy resolves and connects, so only what the URL
+    itself says can be judged."""
+
+    def __init__(self) -> None:
+        self.proxies = urllib.request.getproxies_environment()
+        self._hosts: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, url: httpx.URL) -> bool:
+        key = (url.scheme, url.host)
+        if key not in self._hosts:
+            self._hosts[key] = bool(self.proxies.get(url.scheme) or self.proxies.get("all")) and \
+                not urllib.request.proxy_bypass_environment(url.host, self.proxies)
+        return self._hosts[key]
 
 
 class RedirectGuard:
@@ -418,8 +429,8 @@ class RedirectGuard:
     from, so a name that resolves elsewhere the second time (DNS rebinding) is still caught.
     """
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: str, proxied: Callable[[httpx.URL], bool]) -> None:
+        self.url, self.proxied = url, proxied
         self.original: str | None = None
         self._first = True
 
@@ -439,15 +450,14 @@ class RedirectGuard:
         kinds = {address_kind(target.host)}
         if target.host.lower() in ("localhost", "localhost.localdomain") or target.host.lower().endswith(".localhost"):
             kinds.add("loopback")
-        if kinds == {None} and not _proxied(target):
+        if kinds == {None} and not self.proxied(target):
             kinds |= {address_kind(address) for address in await _addresses(target)}
         for kind in sorted(kind for kind in kinds if kind is not None):
             if not redirect_allowed(self.original, kind):
                 raise self._refusal(target, kind)
 
-    @staticmethod
-    def _kind_of_peer(response: httpx.Response) -> str | None:
-        if _proxied(response.request.url):
+    def _kind_of_peer(self, response: httpx.Response) -> str | None:
+        if self.proxied(response.request.url):
             return None
         stream = response.extensions.get("network_stream")
         server = stream.get_extra_info("server_addr") if stream is not None else None

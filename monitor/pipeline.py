@@ -31,7 +31,7 @@ from basics.errors import StoreError
 from basics.processes import describe_holder, this_process
 from basics.timestamps import parse_timestamp, utc_now
 from monitor import guards
-from monitor.middle import PageReading, read_page
+from monitor.middle import Analysis, PageReading, read_page
 from monitor.watchlist import PolicyEntry, Settings, Watchlist, database_path
 from monitor.workers import Middle, WorkerError, workers_for
 from store import Store, Version, leases, sha256_hex
@@ -49,6 +49,9 @@ CHECKS_PER_FETCH = 3
 """Checks `check_all` runs at once, per allowed concurrent fetch. Bounded so that a check's second
 fetch (the confirmation of a change) queues behind a few checks, not behind the whole batch, and
 so that only a few fetched pages wait in memory for their turn to be read."""
+CONFIRMING_PER_FETCH = 10
+"""Checks of a batch that may wait for their confirmation at once, per allowed concurrent fetch,
+having given their place to the next checks (each keeps its page in memory while it waits)."""
 LEASE_MARGIN_SECONDS = 300.0
 """A policy's lease outlives its check's deadline by this much (reading and analysing included)."""
 LEASE_POLL_SECONDS = 0.25
@@ -89,6 +92,32 @@ class RunStopped(StoreError):
     def __init__(self, message: str, outcomes: list[CheckOutcome]) -> None:
         super().__init__(message)
         self.outcomes = outcomes
+
+
+class Turn:
+    """A check's place in `check_all`: one of the batch's in-flight slots, traded for one of its
+    confirmation slots while a changed page waits to be fetched again, so the batch moves on
+    meanwhile. A check waiting for a confirmation slot keeps its in-flight slot (it needs no
+    other to go on), so nothing waits in a circle."""
+
+    def __init__(self, in_flight: asyncio.Semaphore, confirming: asyncio.Semaphore) -> None:
+        self.in_flight, self.confirming = in_flight, confirming
+        self._holding = in_flight
+
+    async def __aenter__(self) -> Turn:
+        await self.in_flight.acquire()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._holding.release()
+
+    async def waiting(self) -> None:
+        """The check is about to wait for its confirmation: let the next check start."""
+        if self._holding is self.confirming:
+            return
+        await self.confirming.acquire()
+        self.in_flight.release()
+        self._holding = self.confirming
 
 
 class PolicyLeases:
@@ -287,7 +316,7 @@ class _Check:
 
     def __init__(self, entry: PolicyEntry, store: Store, fetcher: Fetcher, settings: Settings,
                  channels: dict[str, Channel], middle: Middle, now: str | None, policy_id: int,
-                 policy_leases: PolicyLeases) -> None:
+                 policy_leases: PolicyLeases, turn: Turn | None = None) -> None:
         """Begins once this process holds the policy's lease: from here the latest version cannot
         change under the check."""
         self.entry, self.store, self.fetcher, self.settings = entry, store, fetcher, settings
@@ -310,6 +339,11 @@ class _Check:
         self.comparison: Comparison | None = None
         self.declared_date: str | None = None
         self.partial: str | None = None
+        self.fetched_at = 0.0
+        """When the first fetch ended (`time.monotonic()`): the confirmation waits from there."""
+        self.analysing: asyncio.Future[Analysis] | None = None
+        """The comparison, started while a changed page waits for its confirmation."""
+        self.turn = turn
         """What the analysis left out of a page too large to compare whole (see `monitor.middle`)."""
 
     def now(self) -> str:
@@ -322,6 +356,7 @@ class _Check:
         etag, last_modified = self.store.last_validators(self.policy_id) if self.latest else (None, None)
         result = self.fetch_result = await self.fetcher.fetch(self.entry.url, etag=etag, last_modified=last_modified,
                                                               deadline=self.deadline)
+        self.fetched_at = time.monotonic()
         if result.error or not result.ok:
             return self.finish_failed("error", result.error or f"HTTP {result.status}", "unreachable")
         if not result.not_modified:
@@ -394,28 +429,43 @@ class _Check:
         return None
 
     async def confirm(self) -> CheckOutcome | None:
-        """Fetch a changed page again: a text the second fetch does not show ends here, pending."""
+        """Fetch a changed page again: a text the second fetch does not show ends here, pending.
+
+        The wait between the two fetches (`confirm_delay`, counted from the first fetch's end) is
+        not idle: the comparison runs meanwhile (`analysing`, in a worker when there are some), and
+        in a batch the check gives its place to the next ones (`turn.waiting`), so the delay is
+        off the batch's critical path.
+        """
         settings = self.settings
         if not guards.needs_confirmation(settings.confirm_changes, self.latest is not None, self.flapped_to is not None):
             return None
-        if settings.confirm_delay:
-            await asyncio.sleep(settings.confirm_delay)
-        second = await self.fetcher.fetch(self.entry.url, deadline=self.deadline)
         assert self.page is not None and self.fetch_result is not None
+        self.analysing = asyncio.ensure_future(self._compare())
+        wait = settings.confirm_delay - (time.monotonic() - self.fetched_at)
+        if wait > 0:
+            if self.turn is not None:
+                await self.turn.waiting()
+            await asyncio.sleep(wait)
+        second = await self.fetcher.fetch(self.entry.url, deadline=self.deadline)
         if await _text_of_second_fetch(second, self.fetch_result.body, self.page, self.entry, self.middle) \
                 != self.page.text:
+            self.analysing.cancel()
             return self.finish_pending("changed text not confirmed by a second fetch (will check again)")
         return None
 
+    async def _compare(self) -> Analysis:
+        assert self.latest is not None and self.page is not None and self.page.text is not None
+        return await self.middle.analyse(self.latest.text, self.page.text, self.entry.language)
+
     async def analyse(self) -> CheckOutcome | None:
-        """Compare the new text with the latest version's (a first version only has its date)."""
+        """Compare the new text with the latest version's (a first version only has its date); a
+        confirmed change was compared while it waited for its confirmation."""
         assert self.page is not None and self.page.text is not None
         if self.latest is None:
             self.declared_date = self.page.declared_date
             return None
         try:
-            self.comparison, self.declared_date, self.partial = await self.middle.analyse(
-                self.latest.text, self.page.text, self.entry.language)
+            self.comparison, self.declared_date, self.partial = await (self.analysing or self._compare())
         except WorkerError as exc:
             return self.finish_failed("error", str(exc), "unreachable")
         return None
@@ -582,6 +632,7 @@ async def check_policy(
     middle: Middle | None = None,
     policy_leases: PolicyLeases | None = None,
     only_if_due: bool = False,
+    turn: Turn | None = None,
 ) -> CheckOutcome:
     """Check one entry now and record what was found (see the module docstring).
 
@@ -589,7 +640,8 @@ async def check_policy(
     policy's lease (`policy_leases`, the batch's, or one of its own that does not wait): when
     another process holds it, the outcome is `skipped` and nothing is recorded. `only_if_due`:
     skipped too when, by the time the lease is held, another process has checked the entry
-    within its interval (two `run --once` started together).
+    within its interval (two `run --once` started together). `turn`: the check's place in a
+    batch, given to the next check while a changed page waits for its confirmation.
     """
     settings = settings or Settings()
     policy_leases = policy_leases or PolicyLeases(store, lease_seconds(settings))
@@ -601,7 +653,7 @@ async def check_policy(
         if only_if_due and not _still_due(store, entry, policy_id, now):
             return _skipped(entry, "checked meanwhile by another process", now)
         check = _Check(entry, store, fetcher, settings, channels or {}, middle or Middle(), now, policy_id,
-                       policy_leases)
+                       policy_leases, turn)
         steps = (check.fetch, check.revalidate_derivation, check.read, check.guard, check.confirm, check.analyse)
         for step in steps:
             ended = await step()
@@ -650,20 +702,22 @@ async def check_all(
     ids = store.policy_ids()
     policy_leases.take_all(ids[entry.name] for entry in entries)
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
+    confirming = asyncio.Semaphore(CONFIRMING_PER_FETCH * watchlist.settings.concurrency)
     failure: list[StoreError] = []
     try:
         async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
             async with Fetcher(watchlist.settings) as fetcher:
 
                 async def one(entry: PolicyEntry) -> CheckOutcome:
-                    async with in_flight:
+                    async with Turn(in_flight, confirming) as turn:
                         if failure:
                             outcome = _skipped(entry, f"not checked: {failure[0]}")
                         else:
                             try:
                                 outcome = await check_policy(entry, store, fetcher, watchlist.settings,
                                                              channels=channels, middle=middle,
-                                                             policy_leases=policy_leases, only_if_due=only_if_due)
+                                                             policy_leases=policy_leases, only_if_due=only_if_due,
+                                                             turn=turn)
                             except (sqlite3.Error, StoreError) as exc:
                                 error = store.error(exc) if isinstance(exc, sqlite3.Error) else exc
                                 failure.append(error)
