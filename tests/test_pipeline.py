@@ -495,3 +495,26 @@ def alerts_written(path: Path) -> list[dict]:
         deliver_pending(store, build_channels(watchlist.channels, watchlist.base_dir))
     lines = (path.parent / "alert-archive" / "alerts.jsonl").read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]
+
+
+def test_pages_waiting_for_their_confirmation_do_not_hold_up_the_batch(policy_server, tmp_watchlist):
+    """The changed pages come first and fill every place of the batch (one fetch at a time: three
+    checks at once); while each waits to be fetched again, the unchanged pages behind them are
+    checked, and the changes are still confirmed by a second fetch."""
+    changed, unchanged = [f"c{n}" for n in range(3)], [f"u{n}" for n in range(8)]
+    for name in changed + unchanged:
+        policy_server.set(f"/{name}", RETENTION_OLD)
+    path = tmp_watchlist([{"name": name, "url": policy_server.url(f"/{name}"), "language": "en"}
+                          for name in changed + unchanged], settings={"concurrency": 1, "workers": 0})
+    run_checks(path)
+    for name in changed:
+        policy_server.set(f"/{name}", RETENTION_NEW)
+    watchlist = load_watchlist(path)
+    watchlist.settings.confirm_delay = 1.5
+    finished: list[str] = []
+    with Store(database_path(watchlist)) as store:
+        outcomes = asyncio.run(check_all(watchlist, store, progress=lambda outcome: finished.append(outcome.policy)))
+    assert {o.policy: o.outcome for o in outcomes} == {**{n: "new_version" for n in changed},
+                                                        **{n: "unchanged" for n in unchanged}}
+    assert set(finished[:len(unchanged)]) == set(unchanged)  # none waited behind a confirmation
+    assert all(len(policy_server.requests(f"/{name}")) == 3 for name in changed)  # first check, then two
