@@ -570,7 +570,7 @@ def derive_facts(store: Store, policy_id: int) -> int:
 
     derived = 0
     for version_id, text, language in store.versions_without_facts(policy_id):
-        derived += store.add_facts(version_id, extract_facts(text, lang_hint=language))
+        derived += store.add_facts(version_id, extract_facts(text, lang_hint=language, with_evidence=True))
     return derived
 
 

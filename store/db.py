@@ -594,7 +594,8 @@ class Store:
     # -- facts ------------------------------------------------------------------------------
 
     def add_facts(self, version_id: int, facts: dict[str, list], now: str | None = None) -> bool:
-        """Store the facts derived from a version; items are strings or dicts (kept as given).
+        """Store the facts derived from a version; items are strings, `{"value", "evidence"}` (the
+        value, with the sentence it was read from) or other dicts (kept as given).
 
         A version's facts are derived once: when they already were, nothing is written and the
         result is False (two readers deriving the same version at once store one set).
@@ -602,7 +603,9 @@ class Store:
         rows = []
         for kind, items in facts.items():
             for item in items:
-                if isinstance(item, dict):
+                if isinstance(item, dict) and set(item) <= {"value", "evidence"} and isinstance(item.get("value"), str):
+                    rows.append((version_id, kind, item["value"], item.get("evidence"), None))
+                elif isinstance(item, dict):
                     value = item.get("value")
                     rows.append((
                         version_id, kind,
@@ -641,6 +644,13 @@ class Store:
         ):
             result.setdefault(kind, []).append(json.loads(data) if data is not None else value)
         return result
+
+    def fact_evidence(self, version_id: int) -> list[tuple[str, str, str]]:
+        """(kind, value, sentence) of each fact of one version stored with the sentence stating it."""
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT kind, value, evidence FROM facts WHERE version_id = ? AND evidence IS NOT NULL ORDER BY id",
+            (version_id,),
+        )]
 
     def fact_history(self, policy_id: int) -> list[dict]:
         """Per version (oldest first): seq, version id, first_seen and its facts."""

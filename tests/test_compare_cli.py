@@ -62,7 +62,8 @@ def test_the_readable_report_says_what_changed_in_plain_words(capsys):
     case = Path(__file__).parent / "fixtures" / "bench" / "cases" / "en-transfer-add"
     code, out, _ = run_compare(capsys, case / "old.html", case / "new.html")
     assert code == 0
-    assert "material change" in out and "Data may now go to India" in out
+    assert "material change" in out and "Data may now be stored in India" in out
+    assert "values: the United States, Canada → the United States, Canada, India" in out
 
 
 def test_markdown_and_text_files_are_compared_too(capsys, tmp_path):

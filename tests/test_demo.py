@@ -18,7 +18,7 @@ def test_demo_walks_through_noise_retention_and_transfer_changes(tmp_path, capsy
     assert elapsed < 60
     assert str(folder) in out
     assert "Only noise changed" in out
-    assert "Retention period extended from 1 year to 3 years" in out
+    assert "Keeps personal data 3 years instead of 1 year" in out
     assert "United States" in out and "Estados Unidos" in out  # the alert and the diff
     assert f"--watchlist {folder / 'watchlist.yaml'}" in out  # what to try next, ready to paste
     # What the demo leaves behind is a normal policy-monitor folder.

@@ -79,7 +79,8 @@ def print_comparison(comparison, show_all: bool = False) -> None:
         style = SEVERITY_STYLE.get(change.severity, "")
         console.print(f"\n[{style}]{change.severity.upper():6}[/] [bold]{change.category}[/]: {escape(change.summary)}")
         if change.old_values or change.new_values:
-            console.print(f"        values: {', '.join(change.old_values) or '—'} → {', '.join(change.new_values) or '—'}")
+            before, after = change.values_in_words()
+            console.print(f"        values: {escape(', '.join(before)) or '—'} → {escape(', '.join(after)) or '—'}")
         if change.old_text:
             console.print(f"        [red]- {escape(change.old_text)}[/]")
         if change.new_text:

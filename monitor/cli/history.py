@@ -59,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     facts = subparsers.add_parser("facts", help="facts of the latest version and how they moved over time")
     facts.add_argument("name")
+    facts.add_argument("--evidence", action="store_true", help="show the sentence each fact was read from")
     add_json_flag(facts)
     facts.set_defaults(func=cmd_facts)
 
@@ -244,12 +245,15 @@ def cmd_facts(args: argparse.Namespace) -> int:
         pid = policy_id(store, watchlist, args.name)
         derive_facts(store, pid)
         history = store.fact_history(pid)
+        evidence_rows = store.fact_evidence(history[-1]["version_id"]) if history else []
     if not history:
         raise UsageError(f"policy {args.name} has no version yet")
     latest = history[-1]
     facts, timeline = latest["facts"], fact_timeline(history)
     if args.json:
-        print_json({"policy": args.name, "version": latest["seq"], "facts": facts, "timeline": timeline})
+        evidence = [{"kind": kind, "value": value, "sentence": sentence} for kind, value, sentence in evidence_rows]
+        print_json({"policy": args.name, "version": latest["seq"], "facts": facts, "timeline": timeline,
+                    "evidence": evidence})
         return 0
     out = console()
     if not facts:
@@ -259,6 +263,8 @@ def cmd_facts(args: argparse.Namespace) -> int:
             f"{args.name}: facts of version {latest['seq']} ({short_time(latest['first_seen'])})", ("kind", "values"),
             ([kind, "\n".join(_fact_value(item) for item in items)] for kind, items in facts.items()),
         ))
+    if args.evidence and evidence_rows:
+        out.print(table("where each fact is stated", ("kind", "value", "sentence"), evidence_rows))
     moves = [(kind, step) for kind, steps in timeline.items() for step in steps if step["seq"] != 1]
     if moves:
         out.print(table(
