@@ -34,7 +34,6 @@ PLACE_KINDS = ("transfer",)
 DURATION_KINDS = ("retention",)
 _ISO_DURATION = re.compile(r"^P(?=\d|T\d)[\dYMWDTHS.]+$")
 _PLACE_CODE = re.compile(r"^(?:[A-Z]{2}|EU|EEA)$")
-_PARENTHESIS = re.compile(r"\s+\([^()]*\)$")
 
 
 def outcome_label(outcome: str | None, error: str | None = None, seq: int | None = None) -> str:
@@ -46,7 +45,7 @@ def outcome_label(outcome: str | None, error: str | None = None, seq: int | None
         return "first version"
     words = OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
     if outcome == "suspect" and error:
-        return f"{words}: {_PARENTHESIS.sub('', error.removeprefix(SUSPECT_PREFIX))}"
+        return f"{words}: {error.removeprefix(SUSPECT_PREFIX)}"
     if outcome == "error" and error:
         return f"{words}: {error}"
     return words
@@ -54,7 +53,7 @@ def outcome_label(outcome: str | None, error: str | None = None, seq: int | None
 
 def value_in_words(kind: str, value: str) -> str:
     """One fact value for people: a retention period `P2Y` → "2 years", a destination `US` → "the
-    United States"; anything else as it is."""
+    United States", a language `es` → "Spanish"; anything else as it is."""
     if kind in DURATION_KINDS and _ISO_DURATION.match(value):
         from monitor.analysis.describe import describe_duration
 
@@ -63,7 +62,19 @@ def value_in_words(kind: str, value: str) -> str:
         from monitor.analysis.describe import describe_place
 
         return describe_place(value)
+    if kind == "language" and re.fullmatch(r"[a-z]{2}", value):
+        return language_name(value)
     return value
+
+
+def language_name(code: str) -> str:
+    """`es` → "Spanish" (the code itself when CLDR does not know it)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name("en") or code
+    except (UnknownLocaleError, ValueError):
+        return code
 
 
 def values_in_words(kind: str, values: list[str]) -> list[str]:
