@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from alerts.channels import Channel
@@ -96,6 +96,7 @@ def build_alerts(
     prev_version: int | None,
     now: str,
     details: dict[str, Any] | None = None,
+    words: Callable[[str, list[str]], list[str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Outbox rows for one event, one per channel of the entry whose threshold the alert meets.
 
@@ -103,7 +104,8 @@ def build_alerts(
     The alert id is stable: (policy, version, channel, kind) for changes; failures, recoveries
     and warnings use `details["key"]` (e.g. the id of the check that tripped them) when given.
     A channel named by the entry but absent from `channels` still gets its row, so delivery
-    reports it instead of the alert vanishing.
+    reports it instead of the alert vanishing. `words(category, values)` says a change's values as
+    people read them ("2 years" for `P2Y`): the renderings show those, the data keeps the values.
     """
     if kind not in ALERT_KINDS:
         raise ValueError(f"unknown alert kind {kind!r} (one of {', '.join(ALERT_KINDS)})")
@@ -115,6 +117,10 @@ def build_alerts(
         material = [change for change in comparison.changes if change.material]
         material.sort(key=lambda change: severity_rank(change.severity), reverse=True)
         changes = [change.to_json() for change in material]
+        if words is not None:
+            for change in changes:
+                change["old_words"] = words(change["category"], list(change.get("old_values") or []))
+                change["new_words"] = words(change["category"], list(change.get("new_values") or []))
         if comparison.notes:
             details.setdefault("notes", list(comparison.notes))
         if comparison.language:

@@ -70,6 +70,12 @@ def _values(values: list[str]) -> str:
     return ", ".join(values) if values else "(none)"
 
 
+def _before_after(change: dict) -> tuple[str, str]:
+    """A change's values before and after, in words when the alert has them (`old_words`)."""
+    return (_values(change.get("old_words") or change.get("old_values", [])),
+            _values(change.get("new_words") or change.get("new_values", [])))
+
+
 def _detail_lines(alert: Alert) -> list[str]:
     """Facts about a failure/warning worth showing (error text, how many checks failed...)."""
     labels = {
@@ -100,7 +106,7 @@ def render_text(alert: Alert) -> str:
         if change.get("summary"):
             lines.append(f"   {change['summary']}")
         if change.get("old_values") or change.get("new_values"):
-            lines.append(f"   {_values(change.get('old_values', []))} -> {_values(change.get('new_values', []))}")
+            lines.append("   {} -> {}".format(*_before_after(change)))
         if change.get("old_text"):
             lines.append(f'   Before: "{change["old_text"]}"')
         if change.get("new_text"):
@@ -131,7 +137,7 @@ def render_markdown(alert: Alert) -> str:
         if change.get("summary"):
             lines.append(change["summary"])
         if change.get("old_values") or change.get("new_values"):
-            lines += ["", f"**{_values(change.get('old_values', []))}** → **{_values(change.get('new_values', []))}**"]
+            lines += ["", "**{}** → **{}**".format(*_before_after(change))]
         if change.get("old_text"):
             lines += ["", "Before:", "", _md_quote(change["old_text"])]
         if change.get("new_text"):
@@ -157,10 +163,8 @@ def render_html(alert: Alert) -> str:
         if change.get("summary"):
             parts.append(f"<p>{esc(change['summary'])}</p>")
         if change.get("old_values") or change.get("new_values"):
-            parts.append(
-                f"<p><del>{esc(_values(change.get('old_values', [])))}</del> &rarr; "
-                f"<ins>{esc(_values(change.get('new_values', [])))}</ins></p>"
-            )
+            before, after = _before_after(change)
+            parts.append(f"<p><del>{esc(before)}</del> &rarr; <ins>{esc(after)}</ins></p>")
         if change.get("old_text"):
             parts.append(f"<p>Before:</p><blockquote>{esc(change['old_text'])}</blockquote>")
         if change.get("new_text"):

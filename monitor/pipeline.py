@@ -171,7 +171,10 @@ def _alerts_for(
     from alerts import build_alerts
     from store.outbox import enqueue
 
-    rows = build_alerts(_entry_dict(entry), kind, comparison, channels, version, prev_version, now, details)
+    from monitor.overview import values_in_words
+
+    rows = build_alerts(_entry_dict(entry), kind, comparison, channels, version, prev_version, now, details,
+                        words=values_in_words)
     enqueue(store, rows)
     return [row["kind"] for row in rows]
 

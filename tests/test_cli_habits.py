@@ -163,6 +163,18 @@ def test_check_speaks_words(shops, policy_server, capsys):
         assert code not in table + facts, code
 
 
+def test_alerts_say_the_values_in_words_and_keep_the_data(shops, policy_server, capsys):
+    policy_server.set("/shop", KEPT_2_YEARS)
+    run("--watchlist", str(shops), "check", "shop", capsys=capsys)
+    archive = shops.parent / "alert-archive"
+    markdown = (archive / "alerts.md").read_text(encoding="utf-8")
+    assert "**1 year** → **2 years**" in markdown and "**Germany** → **Germany, the United States**" in markdown
+    assert "P1Y" not in markdown
+    [alert] = [json.loads(line) for line in (archive / "alerts.jsonl").read_text(encoding="utf-8").splitlines()]
+    retention = next(c for c in alert["changes"] if c["category"] == "retention")
+    assert (retention["old_values"], retention["new_values"]) == (["P1Y"], ["P2Y"])
+
+
 # -- run --once and the service's log --------------------------------------------------------------------------
 
 
