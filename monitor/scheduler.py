@@ -35,7 +35,7 @@ from basics.timestamps import format_timestamp, parse_timestamp
 from basics.timestamps import now as current_time
 from monitor.logs import log, log_event
 from monitor.pipeline import CheckOutcome, check_and_deliver, check_policy
-from monitor.watchlist import PolicyEntry, Watchlist, database_path, load_watchlist
+from monitor.watchlist import PolicyEntry, Watchlist, database_path, file_stamp, load_watchlist
 
 DEFAULT_JITTER_FRACTION = 0.1
 MAX_JITTER_SECONDS = 300.0
@@ -317,11 +317,7 @@ class Service:
     # -- watchlist reload -----------------------------------------------------------------------
 
     def _stamp(self) -> tuple[int, int]:
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return (0, 0)
-        return (info.st_mtime_ns, info.st_size)
+        return file_stamp(self.path)
 
     def reload(self, reason: str) -> bool:
         """Re-read the watchlist; apply additions, removals and edits. A broken file is logged once."""

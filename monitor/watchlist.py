@@ -253,6 +253,15 @@ class Watchlist:
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
 
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(mtime in ns, size) of the watchlist file, (0, 0) when it is gone: what tells a reader to load it again."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
+
+
 def database_path(watchlist: Watchlist) -> Path:
     """Where the SQLite database of this watchlist lives."""
     return watchlist.resolve(watchlist.settings.database)

@@ -334,6 +334,17 @@ def test_browsing_leaves_the_database_as_it_was(served):
     assert site.fingerprint() == before
 
 
+def test_the_view_follows_edits_of_the_watchlist(served, page):
+    site, base = served
+    site.cli("add", "https://later.example/privacy", "--name", "later")
+    visit(page, base + "/")
+    assert "never checked" in page.locator("li.card", has=page.get_by_role("link", name="later", exact=True)).inner_text()
+    site.watchlist.write_text(site.watchlist.read_text(encoding="utf-8") + "  - oops\n", encoding="utf-8")
+    visit(page, base + "/")  # a broken edit: the last good watchlist stays, and the page says why
+    assert "must be a mapping" in page.get_by_role("alert").inner_text()
+    assert page.get_by_role("link", name="later", exact=True).count() == 1
+
+
 def test_channel_urls_and_tokens_are_redacted_from_any_text_shown():
     from monitor.web.app import channel_secrets, redact
 

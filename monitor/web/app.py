@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import html
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from monitor import __version__
 from monitor.overview import (
     alert_status, alert_title, fact_timeline, next_check_words, outcome_label, policy_statuses, values_in_words,
 )
-from monitor.watchlist import Watchlist, database_path, load_watchlist
+from monitor.watchlist import Watchlist, database_path, file_stamp, load_watchlist
 from store import Store
 
 CONTENT_SECURITY_POLICY = (
@@ -108,20 +107,13 @@ class WatchlistFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._stamp = self._file_stamp()
+        self._stamp = file_stamp(path)
         self.watchlist = load_watchlist(path)
         self.problem: str | None = None
         self.secrets = channel_secrets(self.watchlist.channels)
 
-    def _file_stamp(self) -> tuple[int, int]:
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return (0, 0)
-        return (info.st_mtime_ns, info.st_size)
-
     def current(self) -> Watchlist:
-        stamp = self._file_stamp()
+        stamp = file_stamp(self.path)
         with self._lock:
             if stamp != self._stamp:
                 self._stamp = stamp
