@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from basics.timestamps import format_timestamp, parse_timestamp
 from basics.timestamps import now as current_time
 from monitor.guards import SUSPECT_PREFIX
+from store.db import ACCEPTED_OUTCOMES
 
 if TYPE_CHECKING:
     from monitor.watchlist import PolicyEntry
@@ -190,7 +191,8 @@ def policy_statuses(entries: list[PolicyEntry], store: Store | None, now: dateti
     for entry in entries:
         pid = store.policy_id(entry.name) if store is not None else None
         last = store.last_check(pid) if pid is not None else None
-        failing = store.failure_streak(pid)[0] if last is not None else 0
+        # Only a check that was not accepted can be part of a failure streak (one query less for most).
+        failing = store.failure_streak(pid)[0] if last is not None and last["outcome"] not in ACCEPTED_OUTCOMES else 0
         versions = store.version_count(pid) if pid is not None else 0
         last_change = store.last_material_version(pid) if pid is not None else None
         if last is None:
