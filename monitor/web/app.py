@@ -167,7 +167,7 @@ def _host_name(scope: Scope) -> str:
 
 
 @dataclass
-class Version:
+class TimelineVersion:
     """A version as the timeline shows it."""
 
     seq: int
@@ -347,7 +347,7 @@ class Site:
         except PolicyMonitorError:
             raise HTTPException(404, f"policy {name!r} has no version {seq}") from None
 
-    def _timeline(self, store: Store, pid: int, name: str, since: int | None = None) -> list[Version]:
+    def _timeline(self, store: Store, pid: int, name: str, since: int | None = None) -> list[TimelineVersion]:
         """The newest versions (newest first) with the changes that made each."""
         summaries = store.versions(pid, limit=None if since is not None else TIMELINE_VERSIONS)
         if since is not None:
@@ -356,7 +356,7 @@ class Site:
         for change in store.changes(policy=name, limit=None):
             changes.setdefault(change["seq"], []).append(change)
         return [
-            Version(v.seq, v.first_seen, v.last_seen, v.origin, v.material, v.summary or "",
+            TimelineVersion(v.seq, v.first_seen, v.last_seen, v.origin, v.material, v.summary or "",
                     sorted(changes.get(v.seq, []), key=lambda c: (not c["material"], _rank(c["severity"]))))
             for v in reversed(summaries)
         ]
