@@ -242,7 +242,7 @@ def _without_address_lists(findings: list[Finding]) -> list[Finding]:
     """Postal-address findings, unless so many addresses came or went that they are a list of
     customer-service centres, shops or offices rather than where to write about one's data."""
     addresses = [f for f in findings if f.rule == "fact:postal_address"]
-    moved = len({address_key(a) for f in addresses for a in f.old_values + f.new_values})
+    moved = len({address_key(a.split(",")[0]) for f in addresses for a in f.old_values + f.new_values})
     if moved < ADDRESS_LIST:
         return findings
     return [f for f in findings if f.rule != "fact:postal_address"] + [
@@ -265,9 +265,10 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding])
     return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
 
 
-def _denials_differ(pair: ClausePair, language: str | None) -> bool:
-    """Whether a modified clause denies more or less than before once idioms that deny nothing
-    ("whether or not", "not limited to") are set aside."""
+def _denials_differ(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+    """Whether a modified clause denies more or less than before, once idioms that deny nothing
+    ("whether or not", "not limited to") are set aside, and the whole document does too (a
+    "not" that only moved to the next clause when sentences were split otherwise turned nothing)."""
     lexicon = load_lexicon(language) if language else None
     idioms = lexicon.negation_idioms if lexicon else None
     words = denials(language)
@@ -276,7 +277,7 @@ def _denials_differ(pair: ClausePair, language: str | None) -> bool:
         folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
         return sum(1 for w in TOKEN.findall(folded) if w in words)
 
-    return count(pair.old.text) != count(pair.new.text)
+    return count(pair.old.text) != count(pair.new.text) and count(context.old_text) != count(context.new_text)
 
 
 def _clause_category(pair: ClausePair, language: str | None) -> str | None:
@@ -310,7 +311,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
                        sorted(removed.labels), sorted(added.labels))
     turned = [w for w in substantive if w in denials(language)]
     if (turned and len(substantive) <= FLIP_WORDS and category is not None and pair.kind == "modified"
-            and _denials_differ(pair, language)):
+            and _denials_differ(pair, language, context)):
         label = category.replace("_", " ")
         return Finding(category, True, "high", f"{label.capitalize()} statement turned around "
                        f"({', '.join(turned)}): \"{quote(pair.new.text)}\"", f"words:negation[{', '.join(turned)}]", pair)

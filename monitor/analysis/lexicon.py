@@ -144,7 +144,8 @@ class Lexicon:
     synonym_phrase_pattern: re.Pattern[str] | None = None
 
     def scan(self, text: str) -> Scan:
-        return _scan(self.language, text.casefold())
+        """Every cue of this language in `text` (read once per text: labels and categories alike)."""
+        return _scan(self.language, self.expand_contractions(text.casefold()))
 
     def one_spelling(self, word: str) -> str:
         """A word written the one way its spelling variants are compared: "behaviour" as "behavior"."""
@@ -265,10 +266,11 @@ def function_word_languages() -> dict[str, tuple[str, ...]]:
 
 
 def lexicons_for(language: str | None) -> list[Lexicon]:
-    """The lexicon of a language; every lexicon when the language is unknown or has no data."""
-    lexicon = load_lexicon(language) if language else None
-    if lexicon is not None:
-        return [lexicon]
+    """The lexicon of a language; every lexicon when the language is not known; none for a
+    language that has no data (its words would be read with another language's cues)."""
+    if language:
+        lexicon = load_lexicon(language)
+        return [lexicon] if lexicon is not None else []
     return [lx for lang in available_languages() if (lx := load_lexicon(lang)) is not None]
 
 

@@ -354,6 +354,7 @@ def cue_abbreviations() -> frozenset[str]:
 # (with a country letter in front, "D-10115", "F-75008").
 _POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4}\s?[A-Z]{2}\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d|(?:[A-Z]{1,2}-)?\d{4,5})"
 _ADDRESS_REACH = 90  # characters from a street to its postcode
+_CITY = r"(?-i:[A-ZÀ-ÞĀ-ŽА-Я][\w'-]*)"  # a city's name starts with a capital: "Roubaix", "LONDON", "Saint-Denis"
 
 
 @lru_cache(maxsize=None)
@@ -384,7 +385,7 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
     found: list[str] = []
     for match in pattern.finditer(text):
         rest = text[match.end():match.end() + _ADDRESS_REACH]
-        postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+[^\W\d_][\w'-]*(?:[ -][^\W\d_][\w'-]*)?)?", rest)
+        postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
         end = match.end() + postcode.end() if postcode and "\n" not in rest[:postcode.start()] else match.end()
         found.append(text[match.start():end].strip(" ,"))
     return list(dict.fromkeys(found))
