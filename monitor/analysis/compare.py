@@ -298,14 +298,18 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     category = _clause_category(pair, language)
     old_practice = practice_of(pair.old.text, language, pair.old.kind) if pair.old else Practice()
     new_practice = practice_of(pair.new.text, language, pair.new.kind) if pair.new else Practice()
-    old_side, new_side = context.practices("old", language), context.practices("new", language)
-    added = old_side.novel(new_practice.within(category), new_side.lowercase_words)
-    removed = new_side.novel(old_practice.within(category), old_side.lowercase_words)
     clause = pair.new or pair.old
+    section = section_category(clause.section, language)
+    old_side, new_side = context.practices("old", language), context.practices("new", language)
+    added = old_side.novel(new_practice.within(category, section), new_side.lowercase_words)
+    # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
+    # a rewrite split over two sentences still stands (what is added needs its pairing, "share
+    # location with advertisers", to be new).
+    removed = new_side.novel(old_practice.within(category, section), old_side.lowercase_words, pairs=False)
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
-    change = practice_change(added, removed, category, pair.kind == "modified")
+    change = practice_change(added, removed, category, pair.kind == "modified", section)
     if change is not None:
         return Finding(change.category, True, change.severity, change.summary, change.rule, pair,
                        sorted(removed.labels), sorted(added.labels))

@@ -55,6 +55,10 @@ KIND_CONTEXTS = {
 NAME_ITEM_WORDS = 3
 """A list item or table row of at most this many words that is a name ("Rokt", "tbp-consent") is an
 organisation or a tracker the list names."""
+# Practices whose clauses name data, purposes and recipients as their objects: a new such label
+# in a cookie clause is a tracking change, in a sharing clause a sharing change.
+CONTEXT_CATEGORIES = frozenset({"tracking", "sharing", "transfer", "retention", "children"})
+OBJECT_KINDS = frozenset({"data", "purposes", "recipients", "trackers", "practices", "safeguards"})
 HIGH_RISK_LABELS = frozenset({
     "practices:sale", "recipients:data-brokers", "purposes:ai-training", "purposes:profiling",
     "purposes:automated-decisions", "data:biometrics", "data:sensitive", "data:health", "data:precise-location",
@@ -87,12 +91,12 @@ class Practice:
     def pairs(self) -> frozenset[frozenset[str]]:
         return relational_pairs(self.labels)
 
-    def within(self, category: str | None) -> Practice:
-        """Only what a clause of this category states as practice (see KIND_CONTEXTS)."""
-        if category is None:
-            return Practice()
-        labels = frozenset(label for label in self.labels if category in KIND_CONTEXTS[label.split(":", 1)[0]])
-        return self.keeping(labels, self.organisations if category in ORGANISATION_CATEGORIES else ())
+    def within(self, *categories: str | None) -> Practice:
+        """Only what a clause about these categories (its own, its section's) states as practice
+        (see KIND_CONTEXTS): "location" in a contact block is an address, not collected data."""
+        known = {category for category in categories if category}
+        labels = frozenset(label for label in self.labels if known & KIND_CONTEXTS[label.split(":", 1)[0]])
+        return self.keeping(labels, self.organisations if known & ORGANISATION_CATEGORIES else ())
 
 
 def label_key(mention: LabelMention) -> str:
@@ -191,13 +195,14 @@ class DocumentPractices:
             found.pairs |= practice.pairs
         return found
 
-    def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset()) -> Practice:
+    def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(), pairs: bool = True) -> Practice:
         """What of a clause's practice this version does not state anywhere. An organisation is
         new when this version never names it, and it is a name: its first word is written in lower
         case nowhere (in this version or in `ordinary`, the other version's lower-case words), so
-        "Service Provider Addendum" is a title in capitals, "Google Analytics" a name."""
+        "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. Without
+        `pairs`, labels named together elsewhere do not need to stand together here."""
         labels = {label for label in practice.labels if label not in self.labels}
-        for pair in practice.pairs:
+        for pair in practice.pairs if pairs else ():
             if pair not in self.pairs:
                 labels |= pair
         names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
@@ -222,9 +227,13 @@ def kinds(labels: Iterable[str]) -> list[str]:
 
 
 def practice_change(added: Practice, removed: Practice, clause_category: str | None,
-                    modified: bool) -> PracticeChange | None:
+                    modified: bool, section_category: str | None = None) -> PracticeChange | None:
     """The change a clause makes to the stated practice: what it newly states (`added`) and what
-    the other version no longer states (`removed`), both already net of what stands elsewhere."""
+    the other version no longer states (`removed`), both already net of what stands elsewhere.
+
+    The category is the practice the clause is about when its new labels are the objects of that
+    practice (data, purposes, recipients of a cookie or a sharing clause, or of a clause under such
+    a section), else the category of the weightiest new label."""
     organisations = added.ordered(added.organisations) if clause_category in ORGANISATION_CATEGORIES else []
     gone_organisations = removed.ordered(removed.organisations) if clause_category in ORGANISATION_CATEGORIES else []
     labels = sorted(added.labels | removed.labels)
@@ -234,9 +243,11 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     candidates = [KIND_CATEGORY[kind] for kind in present]
     if organisations or gone_organisations:
         candidates.append(clause_category or "sharing")
-    category = clause_category if clause_category in candidates else candidates[0]
-    if category == "collection" and clause_category in ("sharing", "tracking", "transfer"):
-        category = clause_category  # the data is what is shared, tracked or sent
+    context = next((c for c in (clause_category, section_category) if c in CONTEXT_CATEGORIES), None)
+    if context and set(present) <= OBJECT_KINDS:
+        category = context  # the data, purposes or recipients of a tracking, sharing, ... practice
+    else:
+        category = clause_category if clause_category in candidates else candidates[0]
     risky = any(label.removesuffix(":not") in HIGH_RISK_LABELS for label in added.labels
                 if not label.endswith(":not"))
     withdrawn_guarantee = any(label.endswith(":not") for label in removed.labels)
