@@ -205,6 +205,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     found = [f for f in found if not context.stated_elsewhere(f, language)]
     if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found):
         found = [f for f in found if f.category != "contact"]
+    if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
+        found = [_as_authority_contact(f) if f.category == "contact" else f for f in found]
     clause = pair.new or pair.old
     if is_heading(pair, context.headings):
         return found or [editorial(f"Heading changed: {quote(clause.text)}", "structure:heading", pair)]
@@ -263,6 +265,19 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding])
         return True
     values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
     return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
+
+
+def _names_an_authority(pair: ClausePair, language: str | None) -> bool:
+    """A clause telling users where to complain (a supervisory authority): its addresses are the
+    authority's, part of the right to complain, not the company's contact."""
+    return any("rights:complaint" in practice_of(clause.text, language).labels
+               for clause in (pair.old, pair.new) if clause is not None)
+
+
+def _as_authority_contact(finding: Finding) -> Finding:
+    what = finding.summary[0].lower() + finding.summary[1:]
+    return Finding("rights", True, finding.severity, f"Where to complain: {what}", finding.rule, finding.pair,
+                   finding.old_values, finding.new_values)
 
 
 def _denials_differ(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:

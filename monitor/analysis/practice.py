@@ -78,6 +78,9 @@ class Practice:
     organisations: frozenset[str] = frozenset()
     order: tuple[str, ...] = ()
     """Labels and organisations in the order the clause names them: how a summary lists them."""
+    alone: frozenset[str] = frozenset()
+    """Of a novel practice (`DocumentPractices.novel`): the labels new on their own, not only as a
+    new pairing of labels both stated before."""
 
     def ordered(self, items: Iterable[str]) -> list[str]:
         """`items` in the order the clause named them (unknown ones last, alphabetically)."""
@@ -207,7 +210,8 @@ class DocumentPractices:
                 labels |= pair
         names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
                           and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary))
-        return practice.keeping(labels, names)
+        alone = frozenset(label for label in practice.labels if label not in self.labels)
+        return Practice(frozenset(labels), names, practice.order, alone)
 
 
 @dataclass(frozen=True)
@@ -239,7 +243,7 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     labels = sorted(added.labels | removed.labels)
     if not labels and not organisations and not gone_organisations:
         return None
-    present = kinds(labels)
+    present = kinds(added.alone | removed.alone or labels)
     candidates = [KIND_CATEGORY[kind] for kind in present]
     if organisations or gone_organisations:
         candidates.append(clause_category or "sharing")
@@ -247,7 +251,7 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     if context and set(present) <= OBJECT_KINDS:
         category = context  # the data, purposes or recipients of a tracking, sharing, ... practice
     else:
-        category = clause_category if clause_category in candidates else candidates[0]
+        category = next((c for c in (clause_category, section_category) if c in candidates), candidates[0])
     risky = any(label.removesuffix(":not") in HIGH_RISK_LABELS for label in added.labels
                 if not label.endswith(":not"))
     withdrawn_guarantee = any(label.endswith(":not") for label in removed.labels)
