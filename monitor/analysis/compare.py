@@ -40,9 +40,9 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import TOKEN, find_labels, load_lexicon
+from monitor.analysis.lexicon import TOKEN, find_labels, label_mentions, load_lexicon
 from monitor.analysis.model import SEVERITIES, Change, Comparison
-from monitor.analysis.practice import DocumentPractices, Practice, practice_change, practice_of
+from monitor.analysis.practice import HEAD_KIND, RECIPIENT_KINDS, DocumentPractices, Practice, practice_change, practice_of
 from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
     changed_words,
@@ -295,6 +295,23 @@ def _denials_differ(pair: ClausePair, language: str | None, context: DocumentCon
     return count(pair.old.text) != count(pair.new.text) and count(context.old_text) != count(context.new_text)
 
 
+def _widened(pair: ClausePair, language: str | None, category: str | None, context: DocumentContext) -> set[str]:
+    """Labels of the clause's own practice (the data of a collection clause, the recipients of a
+    sharing clause, see HEAD_KIND) that a modified sentence adds in new words: it now covers more
+    than before, even if the label stands elsewhere for something else ("general location (e.g.,
+    city)" added to the data an account needs). Not in table rows (a header row relabelled), not
+    when the old sentence's neighbours already said it (sentences split another way)."""
+    head = HEAD_KIND.get(category or "")
+    if head is None or pair.new.kind == "row":
+        return set()
+    old_words = set(TOKEN.findall(pair.old.text.casefold()))
+    nearby = " ".join(c.text for c in context.old_clauses if abs(c.block - pair.old.block) <= 1)
+    near = practice_of(nearby, language).labels
+    return {f"{m.kind}:{m.label}" for m in label_mentions(pair.new.text, language)
+            if m.kind == head and not m.negated and f"{m.kind}:{m.label}" not in near
+            and not set(m.words) <= old_words}
+
+
 def _clause_category(pair: ClausePair, language: str | None) -> str | None:
     """The practice a clause is about, by its cues, else its old self's, else its section's."""
     clause = pair.new or pair.old
@@ -310,17 +327,22 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     version does not state anywhere (a new recipient, purpose, kind of data, right, tracker, ... or a
     new pairing of them, or a denial added or withdrawn), editorial when it only says again, in other
     words or elsewhere, what was already said."""
-    category = _clause_category(pair, language)
+    category = read_as = _clause_category(pair, language)
+    if category == "transfer" and not any(clause_facts(c.text, language, c.section).places
+                                          for c in (pair.old, pair.new) if c is not None):
+        category = "sharing"  # data handed over, but to nowhere abroad (its labels still read as a transfer's)
     old_practice = practice_of(pair.old.text, language, pair.old.kind) if pair.old else Practice()
     new_practice = practice_of(pair.new.text, language, pair.new.kind) if pair.new else Practice()
     clause = pair.new or pair.old
     section = section_category(clause.section, language)
     old_side, new_side = context.practices("old", language), context.practices("new", language)
-    added = old_side.novel(new_practice.within(category, section), new_side.lowercase_words)
+    added = old_side.novel(new_practice.within(read_as, section), new_side.lowercase_words)
+    widened = _widened(pair, language, category, context) if pair.kind == "modified" else set()
+    if widened:
+        added = Practice(added.labels | widened, added.organisations, added.order, added.alone | widened)
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
-    # a rewrite split over two sentences still stands (what is added needs its pairing, "share
-    # location with advertisers", to be new).
-    removed = new_side.novel(old_practice.within(category, section), old_side.lowercase_words, pairs=False)
+    # a rewrite split over two sentences still stands, unless it said who gets the data.
+    removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)

@@ -293,6 +293,8 @@ class LabelMention:
     label: str
     position: int
     negated: bool
+    words: tuple[str, ...] = ()
+    """The words of the text the label was read from ("general", "location")."""
 
 
 NEGATION_REACH = 4
@@ -318,7 +320,9 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             negated = any(t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
             key = (group[1], group[2], negated)
             if key not in found or position < found[key].position:
-                found[key] = LabelMention(group[1], group[2], position, negated)
+                length = len(lexicon.index._words[idx])
+                found[key] = LabelMention(group[1], group[2], position, negated,
+                                          tuple(tokens[position:position + length]))
     return tuple(sorted(found.values(), key=lambda m: m.position))
 
 

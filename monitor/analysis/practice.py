@@ -33,6 +33,7 @@ KIND_PRIORITY = ("practices", "recipients", "trackers", "purposes", "safeguards"
 # Kinds whose labels, named together with another kind's, state one practice ("share location with
 # advertisers"): a new such pair is a new practice even when each label stood somewhere before.
 RELATIONAL_KINDS = frozenset({"recipients", "practices", "trackers", "purposes"})
+RECIPIENT_KINDS = frozenset({"recipients", "practices"})
 # Categories whose clauses may name the companies data goes to: there, a newly named organisation
 # is a new recipient (a tracker's vendor, a processor, a buyer).
 ORGANISATION_CATEGORIES = frozenset({"sharing", "tracking"})
@@ -53,8 +54,17 @@ KIND_CONTEXTS = {
     "minors": frozenset({"children"}),
 }
 NAME_ITEM_WORDS = 3
+SENTENCE_WORDS = 8
+"""A list item or a heading shorter than this, with no full stop, is a title: its capitalised words are
+no names ("Privacy Recognition for Processors Program")."""
 """A list item or table row of at most this many words that is a name ("Rokt", "tbp-consent") is an
 organisation or a tracker the list names."""
+# The kind of label that says what a clause of a category is about: the data a collection clause
+# lists, the recipients a sharing clause names... One added to a clause that says the same thing
+# otherwise covers more than before, even if the label stands elsewhere for another practice.
+HEAD_KIND = {"collection": "data", "sharing": "recipients", "purpose": "purposes", "tracking": "trackers",
+             "rights": "rights", "security": "security", "legal_basis": "legal_bases", "transfer": "safeguards",
+             "children": "minors", "policy_changes": "notices"}
 # Practices whose clauses name data, purposes and recipients as their objects: a new such label
 # in a cookie clause is a tracking change, in a sharing clause a sharing change.
 CONTEXT_CATEGORIES = frozenset({"tracking", "sharing", "transfer", "retention", "children"})
@@ -150,7 +160,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         name = (head.group(1) if head else text).strip(" -*")
         if len(name.split()) <= NAME_ITEM_WORDS and _NAME_ITEM.match(name) and not name.isdigit():
             return [name]
-    if language == "de":
+    titled = kind != "sentence" and len(text.split()) < SENTENCE_WORDS and not text.rstrip().endswith((".", "!", ";"))
+    if language == "de" or titled:
         return []
     lexicon = load_lexicon(language) if language else None
     common = lexicon.function_words if lexicon else frozenset()
@@ -198,15 +209,17 @@ class DocumentPractices:
             found.pairs |= practice.pairs
         return found
 
-    def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(), pairs: bool = True) -> Practice:
+    def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(),
+              pairs: frozenset[str] = RELATIONAL_KINDS) -> Practice:
         """What of a clause's practice this version does not state anywhere. An organisation is
         new when this version never names it, and it is a name: its first word is written in lower
         case nowhere (in this version or in `ordinary`, the other version's lower-case words), so
-        "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. Without
-        `pairs`, labels named together elsewhere do not need to stand together here."""
+        "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. A pairing
+        of labels is new only when one of them is of a kind in `pairs` (by default every relational
+        kind; "who gets it" alone for what a version stops saying)."""
         labels = {label for label in practice.labels if label not in self.labels}
-        for pair in practice.pairs if pairs else ():
-            if pair not in self.pairs:
+        for pair in practice.pairs:
+            if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
         names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
                           and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary))
