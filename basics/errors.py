@@ -30,6 +30,10 @@ class NormalizeError(UsageError):
     """Content that cannot be turned into text (empty, binary garbage)."""
 
 
+class NoTextError(NormalizeError):
+    """A document with content but no text once read (only images, scripts or navigation)."""
+
+
 class StoreError(PolicyMonitorError):
     """The database cannot be opened or is not a policy-monitor database."""
 

@@ -17,13 +17,12 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from basics.errors import NormalizeError
+from basics.errors import NormalizeError, NoTextError
 from monitor.mediatypes import media_type
 
 if TYPE_CHECKING:  # BeautifulSoup, markdown-it and charset detection load only when a page needs them
@@ -1147,5 +1146,5 @@ def normalize_document(
     else:
         clean = normalize_plain(text)
     if not clean:
-        raise NormalizeError(f"no text left after normalising the {kind} document")
+        raise NoTextError(f"no text left after normalising the {kind} document")
     return clean

@@ -92,6 +92,16 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, tmp_path, content, me
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
 
 
+def test_a_capture_with_no_text_is_compared_as_a_failed_capture_not_an_error(capsys, tmp_path):
+    logo, policy = tmp_path / "old.md", tmp_path / "new.md"
+    logo.write_text("![Example](https://example.com/logo.svg)\n", encoding="utf-8")
+    policy.write_text("# Privacy\n\n" + "We collect your name and email address to run the service. " * 40, encoding="utf-8")
+    code, out, _ = run_compare(capsys, "--json", logo, policy)
+    result = json.loads(out)
+    assert code == 0 and result["material"] is False
+    assert any("almost no text" in note for note in result["notes"])
+
+
 def test_selectors_try_out_what_an_entry_would_watch(capsys, tmp_path):
     page = ("<html><body><div class='offer'><p>Members: we keep your data for {promo}.</p></div>"
             "<div id='policy'><h1>Privacy</h1><p>We keep your data for {policy}.</p></div></body></html>")
