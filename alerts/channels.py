@@ -24,7 +24,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
 from basics.errors import WatchlistError, describe_validation_error
@@ -49,13 +49,18 @@ class _ChannelConfig(BaseModel):
     min_severity: SeverityName = "low"
 
 
-def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any]) -> Any:
+SHALLOW = {"shallow": True}
+"""Validation context of `check_channel`: the fields' shape only, nothing that imports a service's library."""
+
+
+def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any],
+              context: dict[str, Any] | None = None) -> Any:
     """Validate a channel's mapping; a mistake is one line naming the channel and the field."""
     try:
-        return model.model_validate(config)
+        return model.model_validate(config, context=context)
     except ValidationError as exc:
-        _, message = describe_validation_error(exc, tuple(model.model_fields))
-        raise WatchlistError(f"channel '{name}': {hide_secrets(message)}") from None
+        field, message = describe_validation_error(exc, tuple(model.model_fields))
+        raise WatchlistError(f"channel '{name}': {hide_secrets(message)}", field=field) from None
 
 
 class Channel:
@@ -69,9 +74,23 @@ class Channel:
         self.name = name
         self.min_severity = min_severity
 
+    config_model: ClassVar[type[_ChannelConfig]] = _ChannelConfig
+
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> Channel:
         raise NotImplementedError
+
+    @classmethod
+    def check_config(cls, name: str, config: dict[str, Any]) -> None:
+        """Check the mapping's fields (missing, unknown, malformed) without building the channel:
+        what loading a watchlist does for every command, so cheaply."""
+        cls.remember_secrets(config)
+        _validate(name, cls.config_model, config, SHALLOW)
+
+    @classmethod
+    def remember_secrets(cls, config: dict[str, Any]) -> None:
+        """Note what in the channel's settings must never be shown (`basics.urls.hide_secrets`),
+        before they are validated: an error about them must not show them either."""
 
     def accepts(self, severity: str) -> bool:
         """Whether an alert of this severity is worth sending here."""
@@ -123,6 +142,7 @@ class FileChannel(Channel):
     """
 
     kind = "file"
+    config_model = _FileConfig
     RECENT_LINES = 5000
     digest = True
     """All due alerts in one `send`: each is still its own record, but the recent ids are read
@@ -230,6 +250,7 @@ class EmailChannel(Channel):
     """
 
     kind = "email"
+    config_model = _EmailConfig
     TIMEOUT_SECONDS = 30
 
     def __init__(
@@ -249,13 +270,18 @@ class EmailChannel(Channel):
         """Inside `connected()`: the SMTP session the run's messages share, once the first opened it."""
 
     @classmethod
-    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> EmailChannel:
+    def check_config(cls, name: str, config: dict[str, Any]) -> None:
         for field in _CREDENTIAL_FIELDS:
             if field in config:
                 raise WatchlistError(
                     f"channel '{name}': field '{field}' is not allowed: SMTP credentials come from the "
-                    f"environment ({SMTP_ENV}USER, {SMTP_ENV}PASSWORD), never from the watchlist"
+                    f"environment ({SMTP_ENV}USER, {SMTP_ENV}PASSWORD), never from the watchlist", field=field,
                 )
+        super().check_config(name, config)
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> EmailChannel:
+        cls.check_config(name, config)
         parsed = _validate(name, _EmailConfig, config)
         return cls(
             name, parsed.to, parsed.host, parsed.port, parsed.digest, parsed.subject_prefix, parsed.min_severity
@@ -394,6 +420,7 @@ class WebhookChannel(Channel):
     """
 
     kind = "webhook"
+    config_model = _WebhookConfig
 
     def __init__(self, name: str, url: str, timeout: float = 10.0, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)
@@ -403,9 +430,13 @@ class WebhookChannel(Channel):
 
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> WebhookChannel:
-        remember_secrets(str(config.get("url", "")))  # before validation: its error must not show them either
+        cls.remember_secrets(config)
         parsed = _validate(name, _WebhookConfig, config)
         return cls(name, parsed.url, parsed.timeout, parsed.min_severity)
+
+    @classmethod
+    def remember_secrets(cls, config: dict[str, Any]) -> None:
+        remember_secrets(str(config.get("url", "")))
 
     @staticmethod
     def body(alert: Alert) -> dict[str, Any]:
@@ -469,7 +500,9 @@ class _AppriseConfig(_ChannelConfig):
 
     @field_validator("url")
     @classmethod
-    def _apprise_url(cls, value: str) -> str:
+    def _apprise_url(cls, value: str, info: ValidationInfo) -> str:
+        if info.context == SHALLOW:
+            return value  # asking Apprise costs its import: building the channel does that
         import apprise
 
         if apprise.Apprise.instantiate(value) is None:
@@ -482,6 +515,7 @@ class AppriseChannel(Channel):
     """Any service Apprise reaches (Telegram, Matrix, Teams, ntfy...), given its Apprise URL."""
 
     kind = "apprise"
+    config_model = _AppriseConfig
 
     def __init__(self, name: str, url: str, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)
@@ -495,9 +529,13 @@ class AppriseChannel(Channel):
             import apprise  # noqa: F401  (an optional extra)
         except ImportError:
             raise WatchlistError(f"channel '{name}': kind 'apprise' {APPRISE_HINT}") from None
-        remember_secrets(str(config.get("url", "")), host_may_be_secret=True)
+        cls.remember_secrets(config)
         parsed = _validate(name, _AppriseConfig, config)
         return cls(name, parsed.url, parsed.min_severity)
+
+    @classmethod
+    def remember_secrets(cls, config: dict[str, Any]) -> None:
+        remember_secrets(str(config.get("url", "")), host_may_be_secret=True)
 
     def _new_notifier(self) -> Any:
         import apprise

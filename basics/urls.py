@@ -16,6 +16,8 @@ def check_url(url: str) -> str:
     text = url.strip()
     if _PLAIN_WEB_URL.fullmatch(text):
         return text
+    if any(ch.isspace() for ch in text):
+        raise ValueError(f"invalid URL {url!r}: contains a space (write it as %20)")
     try:
         parts = urlsplit(text)
         host = parts.hostname

@@ -206,9 +206,10 @@ class Version:
 class Store:
     """The policy-monitor database; opening it creates or migrates the schema."""
 
-    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
         """Open (creating or migrating it) the database at `path`; `read_only` opens an existing
-        one for reading only, which also works in a folder or on a file that cannot be written."""
+        one for reading only (SQLite refuses every write on that connection), which also works in
+        a folder or on a file that cannot be written."""
         self.path = Path(path)
         self.read_only = read_only
         self._depth = 0
@@ -217,7 +218,7 @@ class Store:
         in_memory = str(path) == ":memory:"
         existed = self.path.exists()
         if read_only and not existed:
-            raise StoreError(f"no database at {self.path}")
+            raise StoreError(f"{self.path}: no database yet (nothing was checked)")
         if not read_only and not in_memory:
             self._check_writable(existed)
         if existed and self.path.stat().st_size == 0:
@@ -676,17 +677,36 @@ class Store:
             "ORDER BY c.id DESC LIMIT 1) AS stamp FROM policies p"
         ) if row[1])
 
-    def overview(self) -> dict[str, dict[str, Any]]:
-        """Per policy name: its latest check's time, outcome and error, and how many versions it
-        has, in one query (what `list` shows for every entry)."""
+    def overview(self, names: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Per policy name (only `names` when given): its latest check (by sequence) as `last_check`
+        (started_at, finished_at, outcome, error; None when never checked), how many versions it
+        has, and its newest material version as `last_change` (seq, first_seen, summary and the
+        highest severity of its changes; None when none). One query for all: what `list` and the
+        web view's front page show for every entry."""
         rows = self.conn.execute(
-            "SELECT p.name, c.started_at, c.outcome, c.error, "
-            "(SELECT coalesce(max(seq), 0) FROM versions v WHERE v.policy_id = p.id) "
-            "FROM policies p LEFT JOIN checks c ON c.id = "
-            "(SELECT id FROM checks WHERE policy_id = p.id ORDER BY id DESC LIMIT 1)"
+            "SELECT p.name, c.started_at, c.finished_at, c.outcome, c.error, "
+            "(SELECT coalesce(max(seq), 0) FROM versions v WHERE v.policy_id = p.id), "
+            "m.seq, m.first_seen, m.summary, "
+            "(SELECT ch.severity FROM changes ch WHERE ch.version_id = m.id AND ch.material = 1 "
+            " ORDER BY CASE ch.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END DESC "
+            " LIMIT 1) "
+            "FROM policies p "
+            "LEFT JOIN checks c ON c.id = (SELECT id FROM checks WHERE policy_id = p.id ORDER BY id DESC LIMIT 1) "
+            "LEFT JOIN versions m ON m.id = (SELECT id FROM versions WHERE policy_id = p.id AND material = 1 "
+            "ORDER BY seq DESC LIMIT 1)"
+            + (f" WHERE p.name IN ({', '.join('?' * len(names))})" if names is not None else ""),
+            names or (),
         )
-        return {name: {"last_check": started, "last_outcome": outcome, "last_error": error, "versions": count}
-                for name, started, outcome, error, count in rows}
+        overview = {}
+        for name, started, finished, outcome, error, count, seq, first_seen, summary, severity in rows:
+            overview[name] = {
+                "last_check": {"started_at": started, "finished_at": finished, "outcome": outcome, "error": error}
+                if outcome is not None else None,
+                "versions": count,
+                "last_change": {"seq": seq, "first_seen": first_seen, "summary": summary, "severity": severity}
+                if seq is not None else None,
+            }
+        return overview
 
     def failure_streak(self, policy_id: int) -> tuple[int, int | None]:
         """(failed or suspect checks since the last accepted one, id of the first of them)."""
@@ -753,10 +773,14 @@ class Store:
         material: bool | None = None,
         limit: int | None = None,
         version_id: int | None = None,
+        policies: list[str] | None = None,
     ) -> list[dict]:
         """Stored changes, newest first (the order they were recorded in), with policy name and the seq
-        of both versions."""
+        of both versions; `policies` keeps those of the named policies only."""
         where, params = [], []
+        if policies is not None:
+            where.append(f"p.name IN ({', '.join('?' for _ in policies)})" if policies else "0")
+            params.extend(policies)
         if version_id is not None:
             where.append("c.version_id = ?")
             params.append(version_id)
@@ -795,7 +819,8 @@ class Store:
     # -- facts ------------------------------------------------------------------------------
 
     def add_facts(self, version_id: int, facts: dict[str, list], now: str | None = None) -> bool:
-        """Store the facts derived from a version; items are strings or dicts (kept as given).
+        """Store the facts derived from a version; items are strings, `{"value", "evidence"}` (the
+        value, with the sentence it was read from) or other dicts (kept as given).
 
         A version's facts are derived once: when they already were, nothing is written and the
         result is False (two readers deriving the same version at once store one set).
@@ -803,7 +828,9 @@ class Store:
         rows = []
         for kind, items in facts.items():
             for item in items:
-                if isinstance(item, dict):
+                if isinstance(item, dict) and set(item) <= {"value", "evidence"} and isinstance(item.get("value"), str):
+                    rows.append((version_id, kind, item["value"], item.get("evidence"), None))
+                elif isinstance(item, dict):
                     value = item.get("value")
                     rows.append((
                         version_id, kind,
@@ -842,6 +869,13 @@ class Store:
         ):
             result.setdefault(kind, []).append(json.loads(data) if data is not None else value)
         return result
+
+    def fact_evidence(self, version_id: int) -> list[tuple[str, str, str]]:
+        """(kind, value, sentence) of each fact of one version stored with the sentence stating it."""
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT kind, value, evidence FROM facts WHERE version_id = ? AND evidence IS NOT NULL ORDER BY id",
+            (version_id,),
+        )]
 
     def fact_history(self, policy_id: int) -> list[dict]:
         """Per version (oldest first): seq, version id, first_seen and its facts."""

@@ -10,13 +10,17 @@ import sys
 from typing import Any
 
 from basics.errors import UsageError
-from monitor.cli.output import EMPTY_WATCHLIST, add_json_flag, console, open_store, open_watchlist, print_json, table
+from monitor.cli.output import (
+    EMPTY_WATCHLIST, add_json_flag, add_tag_filter, console, delivery_words, open_store, open_watchlist, print_json,
+    table,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     check = subparsers.add_parser("check", help="check policies now (all, or the named ones)")
     check.add_argument("names", nargs="*", metavar="NAME", help="policies to check (default: all)")
     check.add_argument("--no-deliver", action="store_true", help="leave new alerts in the outbox (do not send them)")
+    add_tag_filter(check)
     add_json_flag(check)
     check.set_defaults(func=cmd_check)
 
@@ -31,32 +35,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- check ------------------------------------------------------------------------------------
 
 
-def _check_and_deliver(watchlist: Any, names: list[str], deliver: bool, show_progress: bool) -> tuple[list[Any], Any]:
+def _check_and_deliver(watchlist: Any, names: list[str] | None, deliver: bool,
+                       show_progress: bool) -> tuple[list[Any], Any]:
     """Run `monitor.pipeline.check_and_deliver` (the service's own check-then-send), with a
     progress bar on a terminal."""
     import asyncio
 
+    from monitor.overview import outcome_label
     from monitor.pipeline import check_and_deliver
 
-    selected = names or None
     if not show_progress:
-        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, wait_for_leases=True))
+        return asyncio.run(check_and_deliver(watchlist, names, deliver=deliver, wait_for_leases=True))
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                   TimeElapsedColumn(), console=console(), transient=True) as progress:
-        task = progress.add_task("", total=len(watchlist.select(names)))
+        task = progress.add_task("", total=len(names) if names is not None else len(watchlist.policies))
 
         def advance(outcome: Any) -> None:
-            progress.update(task, advance=1, description=f"{outcome.policy}: {outcome.outcome}")
+            progress.update(task, advance=1, description=f"{outcome.policy}: {outcome_label(outcome.outcome)}")
 
-        return asyncio.run(check_and_deliver(watchlist, selected, deliver=deliver, progress=advance,
+        return asyncio.run(check_and_deliver(watchlist, names, deliver=deliver, progress=advance,
                                              wait_for_leases=True))
 
 
 def _outcome_detail(outcome: Any) -> str:
     if outcome.error:
-        return outcome.error
+        return "" if outcome.outcome == "suspect" else outcome.error  # a suspect page's reason is in its label
     if outcome.flapping:
         return "flapping: returned to an earlier version (no alert)"
     material = [c for c in outcome.changes if c["material"]]
@@ -64,7 +69,7 @@ def _outcome_detail(outcome: Any) -> str:
         found = "; ".join(f"{c['category']} ({c['severity']}): {c['summary']}" for c in material)
         return f"{found} ({outcome.note})" if outcome.note else found
     if outcome.new_version and outcome.version_seq == 1:
-        return "first version"
+        return ""
     if outcome.new_version:
         return "no material change"
     return ""
@@ -78,9 +83,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
     if not watchlist.policies:
         raise UsageError(f"{watchlist.path} {EMPTY_WATCHLIST}")
-    watchlist.select(args.names)  # unknown names fail before anything is fetched
+    # Unknown names and tags fail before anything is fetched.
+    names = [entry.name for entry in watchlist.select(args.names, args.tags)] if args.names or args.tags else None
     try:
-        outcomes, report = _check_and_deliver(watchlist, args.names, deliver=not args.no_deliver,
+        outcomes, report = _check_and_deliver(watchlist, names, deliver=not args.no_deliver,
                                               show_progress=sys.stdout.isatty() and not args.json)
     except RunStopped as stopped:
         _print_outcomes(stopped.outcomes, None, args.json)
@@ -90,6 +96,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _print_outcomes(outcomes: list[Any], report: Any, as_json: bool) -> None:
+    from monitor.overview import outcome_label
+
     if as_json:
         print_json({
             "checks": [o.to_json() for o in outcomes],
@@ -99,11 +107,12 @@ def _print_outcomes(outcomes: list[Any], report: Any, as_json: bool) -> None:
         out = console()
         out.print(table(
             None, ("policy", "outcome", "version", "material", "details"),
-            ([o.policy, o.outcome, o.version_seq if o.version_seq is not None else "",
-              o.severity if o.material else "", _outcome_detail(o)] for o in outcomes),
+            ([o.policy, outcome_label(o.outcome, o.error, o.version_seq if o.new_version else None),
+              o.version_seq if o.version_seq is not None else "", o.severity if o.material else "",
+              _outcome_detail(o)] for o in outcomes),
         ))
         if report is not None and (report.delivered or report.failed):
-            out.print(f"alerts: {report.delivered} delivered, {report.failed} failed")
+            out.print(f"alerts: {delivery_words(report)}")
             for error in report.errors:
                 out.print(f"  {error}")
 
