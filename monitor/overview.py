@@ -9,7 +9,7 @@ the feeds' data keep the stored forms.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -168,7 +168,8 @@ class PolicyStatus:
     """The newest material change: seq, first_seen, summary, severity."""
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow: `asdict` copies every list and dict deeply, a quarter of a second for 10,000 entries.
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def status_word(checked: bool, failing: int) -> str:

@@ -588,12 +588,40 @@ def _write_atomically(path: Path, text: str) -> None:
         raise WatchlistError(f"{path}: cannot write: {(exc.strerror or str(exc)).lower()}") from None
 
 
-def _checked_edit(path: Path, new_text: str, expected: Any) -> Any:
-    """The document of the edited text, once it reads back as exactly the intended data."""
+def _checked_edit(path: Path, new_text: str, expected: YamlMap, region: tuple[int, int, int, Any] | None = None) -> Any:
+    """The document of the edited text, once it reads back as exactly the intended data.
+
+    `region` = (first line, end line, indent, value): the edit touched only those lines, which
+    read on their own (less `indent` columns) must be `value` (the entries on either side of the
+    edit); then only they are read again (a 10,000-entry file is not parsed twice). Anything else,
+    or a region that does not read as expected (an alias to an anchor outside it, say), reads the
+    whole file."""
+    if region is not None:
+        first, end, indent, value = region
+        lines = new_text.splitlines(keepends=True)[first:end]
+        if all(not line.strip() or line[:indent].isspace() or not line[:indent] for line in lines):
+            try:
+                fragment = read_yaml("".join(line[indent:] for line in lines))
+            except YamlProblem:
+                fragment = None
+            if fragment == value:
+                return expected
     document = _parse(path, new_text)
     if document != expected:  # a layout this editor does not understand: change nothing
         raise WatchlistError(f"{path}: cannot edit this file's layout safely; edit it by hand")
     return document
+
+
+def _with_policies(document: YamlMap, policies: list, lines: list[int]) -> YamlMap:
+    """`document` with another `policies` list (whose items start at `lines`), for validation."""
+    edited = YamlMap()
+    edited.update(document)
+    edited.lines, edited.line = dict(document.lines), document.line
+    sequence = YamlSeq()
+    sequence.extend(policies)
+    sequence.lines = lines
+    edited["policies"] = sequence
+    return edited
 
 
 def _save(path: Path, text: str, watchlist: Watchlist) -> None:
@@ -628,8 +656,14 @@ def add_policy(path: str | os.PathLike[str], entry: dict[str, Any]) -> PolicyEnt
     new_entry = {key: list(value) if isinstance(value, (list, tuple)) else value
                  for key in ENTRY_KEY_ORDER if (value := entry.get(key)) not in (None, [], (), "")}
     new_text = _text_with_entry(path, text, document, new_entry)
-    expected = {**document, "policies": [*(document.get("policies") or []), new_entry]}
-    watchlist = _build(path, _checked_edit(path, new_text, expected))  # the whole file, validated
+    existing = document.get("policies") if isinstance(document.get("policies"), YamlSeq) else YamlSeq()
+    region = None
+    if existing and not existing.flow:  # appended after the last entry: read those two again
+        last = existing.lines[-1] - 1
+        region = (last, existing.ends[-1] + len(_entry_lines(new_entry, 0, 2)), existing.start[1],
+                  [existing[-1], new_entry])
+    expected = _with_policies(document, [*existing, new_entry], [*existing.lines, existing.ends[-1] + 1 if existing else 0])
+    watchlist = _build(path, _checked_edit(path, new_text, expected, region))  # the whole file, validated
     _save(path, new_text, watchlist)
     return watchlist.get(str(name))
 
@@ -644,8 +678,20 @@ def remove_policy(path: str | os.PathLike[str], name: str) -> tuple[PolicyEntry,
     index = next(i for i, item in enumerate(document["policies"])
                  if isinstance(item, dict) and item.get("name") == name)
     new_text = _text_without_entry(path, text, document, index)
-    expected = {**document, "policies": [item for i, item in enumerate(document["policies"]) if i != index]}
-    _checked_edit(path, new_text, expected)
+    policies = document["policies"]
+    expected = {**document, "policies": [item for i, item in enumerate(policies) if i != index]}
+    # Where the lines went, the entries on either side now meet: read them (alone) again.
+    removed_lines = policies.ends[index] - (policies.ends[index - 1] if index else document.lines["policies"])
+    region = None
+    if 0 < index < len(policies) - 1:
+        region = (policies.lines[index - 1] - 1, policies.ends[index + 1] - removed_lines, policies.start[1],
+                  [policies[index - 1], policies[index + 1]])
+    elif index and index == len(policies) - 1:  # the last one: what follows it now follows the one before
+        region = (policies.lines[index - 1] - 1, len(new_text.splitlines()), policies.start[1], [policies[index - 1]])
+    elif index == 0 and len(policies) > 1:
+        key_line = document.lines["policies"] - 1
+        region = (key_line, policies.ends[1] - removed_lines, 0, {"policies": [policies[1]]})
+    _checked_edit(path, new_text, expected, region)
     remaining = dataclasses.replace(watchlist, policies=[entry for entry in watchlist.policies if entry is not removed])
     _save(path, new_text, remaining)
     return removed, remaining

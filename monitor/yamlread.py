@@ -35,6 +35,7 @@ _INFINITY = {".inf", ".Inf", ".INF"}
 _NAN = {".nan", ".NaN", ".NAN"}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_WORDS: dict[str, Any] = {**_BOOL, "null": None, "Null": None, "NULL": None}
 _NOT_PLAIN_STRING_START = frozenset("0123456789+-.~nNtTfF")
 """First characters of the plain scalars the core schema does not read as strings."""
 
@@ -75,12 +76,15 @@ class YamlSeq(list):
 
 def resolve_plain(value: str) -> Any:
     """A plain (unquoted, untagged) scalar as YAML 1.2's core schema reads it."""
-    if value and value[0] not in _NOT_PLAIN_STRING_START:
-        return value  # the common case: a word, a URL
-    if value in _NULL:
+    if not value:
         return None
-    if value in _BOOL:
-        return _BOOL[value]
+    first = value[0]
+    if first not in _NOT_PLAIN_STRING_START:
+        return value  # the common case: a word, a URL
+    if first in "nNtTfF":  # `name`, `tags`, `false`, `null`: only those words are not strings
+        return _WORDS.get(value, value) if value in _WORDS else value
+    if value == "~":
+        return None
     if _INT.fullmatch(value):
         if value.startswith("0o"):
             return int(value[2:], 8)
@@ -217,24 +221,34 @@ class _Builder:
         weight = 1
         self._count(1, mapping.line)
         merged: list[dict] = []
-        events, scalar = self.events, yaml.ScalarEvent
+        events, scalar, resolve = self.events, yaml.ScalarEvent, resolve_plain
+        last_scalar = None
+        """The last value read inline: where this mapping ends, unless a nested value came after it."""
         for event in events:
             if type(event) is not scalar:
                 if type(event) is yaml.MappingEndEvent:
                     if start.flow_style:
                         self.last_line = _last_line(event)
+                    elif last_scalar is not None:
+                        self.last_line = _last_line(last_scalar)
                     return self._merge(mapping, merged), weight
                 raise YamlProblem("a mapping key must be a plain value, not a list or a mapping",
                                   event.start_mark.line + 1)
             line = event.start_mark.line + 1
-            key = self._scalar(event) if event.anchor is None else self.value(event)[0]
+            if event.anchor is None and event.tag is None:  # the common key: a plain or quoted word
+                key = event.value if event.style else resolve(event.value)
+            else:
+                key = self.value(event)[0]
             following = next(events)
-            if type(following) is scalar and following.anchor is None:
+            if type(following) is scalar and following.anchor is None and following.tag is None:
+                value = following.value if following.style else resolve(following.value)
                 self.expanded += 1
-                value, count = self._scalar(following), 1
+                weight += 1
+                last_scalar = following
             else:
                 value, count = self.value(following)
-            weight += count
+                weight += count
+                last_scalar = None
             if key == MERGE_KEY and not event.style:
                 sources = value if isinstance(value, list) else [value]
                 if not all(isinstance(source, dict) for source in sources):

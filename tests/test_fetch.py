@@ -277,21 +277,27 @@ def test_a_slow_server_hits_the_timeout(server):
     assert time.monotonic() - started < 1.5
 
 
-def test_a_server_trickling_its_body_hits_the_total_deadline(server):
-    def trickle(request: BaseHTTPRequestHandler) -> None:
+def dripping(pause: float) -> Handler:
+    """A page that sends a byte every `pause` seconds: never slow enough for the read timeout."""
+
+    def drip(request: BaseHTTPRequestHandler) -> None:
         request.send_response(200)
         request.send_header("Content-Type", "text/html; charset=utf-8")
-        request.send_header("Content-Length", "100")
+        request.send_header("Content-Length", "1000")
         request.end_headers()
         try:
-            for _ in range(100):  # each byte comes well within the read timeout
+            for _ in range(1000):
                 request.wfile.write(b"x")
                 request.wfile.flush()
-                time.sleep(0.05)
+                time.sleep(pause)
         except OSError:
             pass  # the client gave up, as it should
 
-    server.routes["/trickle"] = trickle
+    return drip
+
+
+def test_a_server_trickling_its_body_hits_the_total_deadline(server):
+    server.routes["/trickle"] = dripping(0.05)
     started = time.monotonic()
     result = fetch(server.url("/trickle"), timeout=1.0, total_timeout=0.4, retries=0)
     assert result.error == "gave up: the check's deadline of 0.4 s (retries included) passed"
@@ -299,23 +305,8 @@ def test_a_server_trickling_its_body_hits_the_total_deadline(server):
     assert time.monotonic() - started < 2.0
 
 
-def drip(request: BaseHTTPRequestHandler) -> None:
-    """A page that drips a byte every 0.1 s: never slow enough for the read timeout."""
-    request.send_response(200)
-    request.send_header("Content-Type", "text/html; charset=utf-8")
-    request.send_header("Content-Length", "1000")
-    request.end_headers()
-    try:
-        for _ in range(1000):
-            request.wfile.write(b"x")
-            request.wfile.flush()
-            time.sleep(0.1)
-    except OSError:
-        pass  # the client gave up, as it should
-
-
 def test_one_deadline_covers_every_attempt_and_wait_of_a_check(server):
-    server.routes["/drip"] = drip
+    server.routes["/drip"] = dripping(0.1)
     started = time.monotonic()
     result = fetch(server.url("/drip"), timeout=1.0, total_timeout=1.5, retries=5, backoff_base=0.2)
     elapsed = time.monotonic() - started

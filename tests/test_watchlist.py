@@ -290,8 +290,14 @@ def test_anchors_and_merge_keys_are_read(tmp_path):
           - name: a
             url: https://a.example/
             <<: *base
+          - name: b
+            url: https://b.example/
+            <<: *base
         """)
     assert load_watchlist(path).policies[0].every == "6h"
+    add_policy(path, {"name": "c", "url": "https://c.example/"})  # next to an entry that refers to an anchor
+    remove_policy(path, "b")
+    assert [(p.name, p.every) for p in load_watchlist(path).policies] == [("a", "6h"), ("c", "6h")]
 
 
 def test_an_alias_bomb_is_refused_in_one_line_without_growing(tmp_path):
@@ -414,3 +420,14 @@ def test_a_watchlist_that_cannot_be_read_is_one_line_for_every_command(tmp_path,
                  lambda: remove_policy(path, "a")):
         with pytest.raises(WatchlistError, match=message):
             edit()
+
+
+@pytest.mark.parametrize("name, left", [("zeta", ["alpha", "omega"]), ("alpha", ["zeta", "omega"]),
+                                        ("omega", ["zeta", "alpha"])])
+def test_removing_the_first_a_middle_or_the_last_entry(tmp_path, name, left):
+    path = write(tmp_path, HAND_WRITTEN + "  # the last one\n  - name: omega\n    url: https://omega.example/\n"
+                 "# end of the watchlist\n")
+    remove_policy(path, name)
+    text = path.read_text(encoding="utf-8")
+    assert [p.name for p in load_watchlist(path).policies] == left
+    assert f"name: {name}" not in text and "# end of the watchlist" in text and "# My watchlist" in text
