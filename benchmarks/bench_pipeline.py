@@ -263,7 +263,7 @@ def child_pipeline(watchlist_path: Path, profile: bool, workers: int | None) -> 
 
         profiler.disable()
         print(f"--- cProfile of check_all ({watchlist_path.parent.name}), top 25 by own time ---", file=sys.stderr)
-        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(int(os.environ.get("BENCH_TOP", "25")))
     store.close()
     errors = Counter(o.error for o in outcomes if o.error)
     return {

@@ -168,6 +168,9 @@ class Middle:
         self._starting: asyncio.Lock | None = None
         self._slots: asyncio.Semaphore | None = None
         self._failed_starts = 0
+        self._reads = 0
+        """Page readings asked for and not answered yet."""
+        self._reads_fewer: asyncio.Condition | None = None
 
     async def __aenter__(self) -> Middle:
         return self
@@ -241,7 +244,22 @@ class Middle:
                    remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
         """`read_page` of a fetched body; in a worker, the snapshot is compressed there too."""
         args = (body, content_type, select, remove, language_hint)
-        return await self._run("read", (*args, True, with_date), (*args, False, with_date))
+        self._reads += 1
+        try:
+            return await self._run("read", (*args, True, with_date), (*args, False, with_date))
+        finally:
+            self._reads -= 1
+            if self._reads_fewer is not None:
+                async with self._reads_fewer:
+                    self._reads_fewer.notify_all()
 
     async def analyse(self, old_text: str | None, new_text: str, language: str | None) -> Analysis:
+        """`analyse` of a new text. With workers, pages waiting to be read go first: reading finds
+        the changes (and confirms them), while a comparison waits out its change's confirmation
+        delay anyway; it is handed on once fewer pages than workers are waiting."""
+        if self.workers:
+            if self._reads_fewer is None:
+                self._reads_fewer = asyncio.Condition()
+            async with self._reads_fewer:
+                await self._reads_fewer.wait_for(lambda: self._reads < self.workers)
         return await self._run("analyse", (old_text, new_text, language))
