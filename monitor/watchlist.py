@@ -139,7 +139,7 @@ class Settings(BaseModel):
     jitter: float | None = Field(None, ge=0, le=1)
     """Random delay added to each scheduled check, as a fraction of its interval (default 10%, at most 5 min)."""
     workers: int | None = Field(None, ge=0, le=64)
-    """Processes that read and analyse pages during `check` (0: none; default: one per CPU, at most 4, for 16+ checks)."""
+    """Processes that read and analyse pages during `check` (0: none; default: one per CPU but one, at most 4, for 16+ checks)."""
 
 
 class _EntryFields(BaseModel):
