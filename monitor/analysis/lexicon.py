@@ -136,6 +136,9 @@ class Lexicon:
     """Short form → long form, "n't" → " not": a long form starting with a space is a clitic."""
     synonyms: dict[str, int] = field(default_factory=dict)
     """Word or phrase → its group: "may"/"might", "e-mail"/"email" say the same thing."""
+    not_organisations: frozenset[str] = frozenset()
+    """Words that make a capitalised name a law, a document, a programme or a place, not a company
+    that receives data ("Act", "Addendum", "Residents")."""
     negation_idioms: re.Pattern[str] | None = None
     """Phrases with a negation word that deny nothing ("whether or not", "not limited to")."""
     spelling: list[tuple[re.Pattern[str], str]] | None = None
@@ -247,6 +250,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         contractions=contractions,
         synonyms=synonyms,
         spelling=[(re.compile(rf"^{p}$"), r) for p, r in data.get("spelling_variants", [])] or None,
+        not_organisations=_not_organisations(language),
         negation_idioms=_phrase_pattern([p.casefold() for p in data.get("negation_idioms", [])]),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
@@ -297,6 +301,9 @@ class LabelMention:
     """The words of the text the label was read from ("general", "location")."""
 
 
+DENIABLE_KINDS = frozenset({"practices", "recipients", "data", "purposes", "trackers"})
+"""Kinds of label a negation denies ("we do not sell", "we never share with advertisers"); a right
+or a notice says "not" in its own words ("not to be subject to", "without notice")."""
 NEGATION_REACH = 4
 """Tokens before a label in which a negation word denies it ("we will never sell", "ne vendons pas")."""
 
@@ -317,13 +324,21 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             group = lexicon.index.cues[idx][0]
             if group[0] != "label":
                 continue
-            negated = any(t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
+            negated = group[1] in DENIABLE_KINDS and any(
+                t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
             key = (group[1], group[2], negated)
             if key not in found or position < found[key].position:
                 length = len(lexicon.index._words[idx])
                 found[key] = LabelMention(group[1], group[2], position, negated,
                                           tuple(tokens[position:position + length]))
     return tuple(sorted(found.values(), key=lambda m: m.position))
+
+
+def _not_organisations(language: str) -> frozenset[str]:
+    """Words that make a capitalised name no company (lexicons/names.json, per language)."""
+    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(w.casefold() for w in data["not_organisations"].get(language, []))
 
 
 @lru_cache(maxsize=1)
