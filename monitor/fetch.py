@@ -13,6 +13,7 @@ under the same per-host limit and retries. Error messages never hold the request
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import random
 import sys
 import time
@@ -26,7 +27,7 @@ import httpx
 
 from basics.timestamps import utc_now
 from monitor.mediatypes import media_type
-from monitor.request import PageRequest
+from monitor.request import Origin, PageRequest, origin
 
 if TYPE_CHECKING:
     from monitor.browser import Browser
@@ -143,6 +144,20 @@ def _describe(exc: httpx.HTTPError) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+_ENTRY_HEADERS: contextvars.ContextVar[tuple[Origin, tuple[str, ...]] | None] = contextvars.ContextVar(
+    "entry_headers", default=None)
+"""The origin of the page being fetched and the names of its entry's headers (in the fetch's task)."""
+
+
+async def _keep_entry_headers_home(request: httpx.Request) -> None:
+    """A redirect to another origin does not carry the entry's headers: they may hold secrets
+    (httpx itself only drops Authorization), and the browser sends them to the page's origin only."""
+    scope = _ENTRY_HEADERS.get()
+    if scope is not None and origin(str(request.url)) != scope[0]:
+        for name in scope[1]:
+            request.headers.pop(name, None)
+
+
 async def _within(awaitable: Awaitable[None], seconds: float) -> None:
     """Await with a deadline (asyncio.TimeoutError past it); `asyncio.timeout` where there is one,
     since `wait_for` makes a task for every request."""
@@ -189,6 +204,7 @@ class Fetcher:
                 timeout=httpx.Timeout(s.timeout),
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 headers={"User-Agent": s.user_agent, "Accept": ACCEPT},
+                event_hooks={"request": [_keep_entry_headers_home]},
             )
             for _ in range(s.concurrency)
         ]
@@ -325,6 +341,7 @@ class Fetcher:
         assert self._global is not None
         async with self._global:
             client = self._take_client(host)
+            scope = _ENTRY_HEADERS.set((origin(url), tuple(request.headers)) if request.headers else None)
             try:
                 # Only this fetch's cookies, whatever an earlier response set: entries share clients.
                 client.cookies.clear()
@@ -332,6 +349,7 @@ class Fetcher:
                     client.cookies.set(name, value, domain=host)
                 await _within(self._attempt(client, url, headers, result, request.timeout), self.settings.total_timeout)
             finally:
+                _ENTRY_HEADERS.reset(scope)
                 client.cookies.clear()
                 self._idle.append((host, client))
 

@@ -534,7 +534,9 @@ async def check_all(
     """Check the named entries (all when None) concurrently with one shared Fetcher.
 
     Results are in watchlist order; `progress` is called as each check finishes. A big batch
-    reads and analyses pages in worker processes (`settings.workers`, see `monitor.workers`).
+    reads and analyses pages in worker processes (`settings.workers`, see `monitor.workers`);
+    pages a browser renders do not count towards it: Chromium's renderers already keep the cores
+    busy, and reading a rendered page is a small part of its cost.
     """
     from alerts import build_channels
     from monitor.fetch import Fetcher
@@ -543,7 +545,8 @@ async def check_all(
     channels = build_channels(watchlist.channels, watchlist.base_dir)
     store.ensure_policies([(entry.name, entry.url, entry.language) for entry in entries])
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
-    async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
+    served = sum(not entry.browser for entry in entries)
+    async with Middle(workers_for(watchlist.settings.workers, served)) as middle:
         async with Fetcher(watchlist.settings) as fetcher:
 
             async def one(entry: PolicyEntry) -> CheckOutcome:

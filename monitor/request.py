@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from basics.errors import UsageError
 
@@ -27,6 +28,21 @@ FORBIDDEN_VALUE_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 """Control characters (a tab is allowed): a line break would smuggle in another header."""
 COOKIE_FORBIDDEN = re.compile(r"[;,\s\"\\]")
 RESERVED_HEADERS = {"cookie": "cookies", "user-agent": "user_agent", "host": None, "content-length": None}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+Origin = tuple[str, str | None, int | None]
+
+
+def origin(url: str) -> Origin:
+    """(scheme, host, port) with the scheme's default port filled in: an entry's headers go to
+    its page's origin only, never to a third party its page loads from or redirects to. A URL
+    that does not parse has an origin nothing else matches."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", None, None)
+    return (parts.scheme, parts.hostname, port or DEFAULT_PORTS.get(parts.scheme))
 
 
 class SecretError(UsageError):

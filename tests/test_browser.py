@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-import psutil
 import pytest
 
 from alerts import build_channels
 from conftest import policy_page
-from monitor.browser import CHROMIUM_ARGS, OWNER_ENV, PLAYWRIGHT_DISABLED_FEATURES, find_chromium
+from browser_processes import BrowserProcesses
+from monitor.browser import CHROMIUM_ARGS, IDLE_SECONDS, PLAYWRIGHT_DISABLED_FEATURES, find_chromium
 from monitor.fetch import Fetcher
 from monitor.pipeline import CheckOutcome, check_policy, reprocess
 from monitor.watchlist import PolicyEntry, Settings, load_watchlist
@@ -32,18 +32,6 @@ from store import Store
 
 SETTINGS = Settings(timeout=10, retries=0, confirm_delay=0, failure_threshold=2)
 HINT = "the page seems to need JavaScript: add `browser: true`"
-
-
-def browser_processes(owner: int) -> list[psutil.Process]:
-    """Every live process of the browser started by process `owner` (found by `OWNER_ENV`)."""
-    found = []
-    for process in psutil.process_iter():
-        try:
-            if process.environ().get(OWNER_ENV) == str(owner) and process.status() != psutil.STATUS_ZOMBIE:
-                found.append(process)
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess, OSError):
-            continue
-    return found
 
 
 def eventually(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
@@ -73,12 +61,18 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture(scope="module")
-def fetcher(loop) -> Iterator[Fetcher]:
+def own_browser() -> BrowserProcesses:
+    """The processes of the browser this test process starts (the module's Fetcher's)."""
+    return BrowserProcesses(os.getpid())
+
+
+@pytest.fixture(scope="module")
+def fetcher(loop, own_browser) -> Iterator[Fetcher]:
     """One Fetcher, hence one browser, for every check of this module."""
     fetcher = loop.run_until_complete(Fetcher(SETTINGS).__aenter__())
     yield fetcher
     loop.run_until_complete(fetcher.__aexit__(None, None, None))
-    assert not browser_processes(os.getpid()), "the browser outlived its Fetcher"
+    eventually(lambda: not own_browser.alive(), timeout=10, what="the browser to end with its Fetcher")
 
 
 @pytest.fixture
@@ -271,10 +265,9 @@ def test_a_secret_missing_from_the_environment_fails_the_check_naming_the_variab
 # The browser process: its switches, and nothing left behind
 
 
-def test_chromium_runs_with_the_switches_a_closed_network_needs(check, site):
+def test_chromium_runs_with_the_switches_a_closed_network_needs(check, site, own_browser):
     check(url=site.url(), browser=True, wait_for="#policy")
-    (main,) = [p for p in browser_processes(os.getpid()) if "--remote-debugging-pipe" in p.cmdline()]
-    arguments = main.cmdline()
+    arguments = own_browser.main().cmdline()
     for switch in CHROMIUM_ARGS:
         assert switch in arguments
     if os.geteuid() == 0:
@@ -285,10 +278,23 @@ def test_chromium_runs_with_the_switches_a_closed_network_needs(check, site):
     assert set(disabled[-1]) >= set(disabled[0]), "Chromium reads only the last --disable-features"
 
 
+def test_an_idle_browser_is_closed_and_the_next_page_starts_it_again(check, site, loop, fetcher, own_browser):
+    fetcher.browser.idle_seconds = 0.5
+    try:
+        check(url=site.url(), browser=True, wait_for="#policy")
+        assert len(own_browser.alive()) >= 3, "a browser, its zygote and a renderer at least"
+        loop.run_until_complete(asyncio.sleep(1.5))
+        eventually(lambda: not own_browser.alive(), timeout=10, what="the idle browser to close")
+        assert check(url=site.url(), browser=True, wait_for="#policy").outcome == "unchanged"
+    finally:
+        fetcher.browser.idle_seconds = IDLE_SECONDS
+
+
 def write_watchlist(folder: Path, site: ScriptedSite, **settings: Any) -> Path:
     path = folder / "watchlist.yaml"
     path.write_text(
-        "settings: " + json.dumps({"confirm_delay": 0, "retries": 0, "timeout": 15, **settings}) + "\n"
+        "settings: " + json.dumps({"confirm_delay": 0, "retries": 0, "timeout": 15,
+                                   **{key: value for key, value in settings.items() if value is not None}}) + "\n"
         "policies:\n"
         f"  - {{name: shop, url: '{site.url()}', browser: true, wait_for: '#policy', every: 1s}}\n"
     )
@@ -301,24 +307,31 @@ def policy_monitor(watchlist: Path, *args: str, env: dict[str, str] | None = Non
                             env={**os.environ, **(env or {})}, **options)
 
 
-def test_check_leaves_no_browser_process_behind(site, tmp_path):
-    process = policy_monitor(write_watchlist(tmp_path, site), "check", "--json")
+@pytest.mark.parametrize("executable", [None, "chromium"], ids=["headless shell", "full chromium"])
+def test_check_leaves_no_browser_process_behind(site, tmp_path, executable):
+    site.delay_ms = 1000
+    process = policy_monitor(write_watchlist(tmp_path, site, browser_executable=executable), "check", "--json")
+    browser = BrowserProcesses(process.pid)
+    eventually(lambda: len(browser.alive()) >= 3, what="the browser and its children to start")
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert json.loads(out)["checks"][0]["outcome"] == "new_version"
-    assert browser_processes(process.pid) == []
+    assert browser.alive() == []
+    with Store(tmp_path / "policy-monitor.db") as store:
+        assert "We keep your personal data for 2 years" in latest_text(store)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_a_stopped_or_killed_run_leaves_no_browser_process_behind(site, tmp_path, signum):
-    site.delay_ms = 3000  # the service is rendering when the signal comes
+    site.delay_ms = 2000  # the service is rendering when the signal comes
     service = policy_monitor(write_watchlist(tmp_path, site), "-v", "run")
+    browser = BrowserProcesses(service.pid)
     try:
-        eventually(lambda: site.requests("/app.js") and browser_processes(service.pid), what="a page rendering")
+        eventually(lambda: site.requests("/app.js") and len(browser.alive()) >= 3, what="a page rendering")
         service.send_signal(signum)
         code = service.wait(30)
         assert code == (0 if signum == signal.SIGTERM else -signal.SIGKILL)
-        eventually(lambda: not browser_processes(service.pid), timeout=15, what="the browser to end")
+        eventually(lambda: not browser.alive(), timeout=15, what="every browser process to end")
     finally:
         if service.poll() is None:
             service.kill()

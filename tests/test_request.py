@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -13,6 +14,7 @@ from conftest import policy_page
 from monitor.cli import main
 from monitor.request import PageRequest, SecretError, page_request
 from monitor.watchlist import PolicyEntry
+from scripted_site import ScriptedSite
 
 SECRET = "tok-7f3a9c0e-secret"
 
@@ -76,3 +78,28 @@ def test_secrets_reach_the_server_but_not_the_database_the_output_or_the_log(pol
     assert SECRET not in checked.out + checked.err + listed.out + listed.err + caplog.text
     stored = b"".join(p.read_bytes() for p in path.parent.rglob("*") if p.is_file())
     assert SECRET.encode() not in stored
+
+
+def test_a_redirect_to_another_origin_does_not_carry_the_entry_s_headers(policy_server, tmp_watchlist, monkeypatch):
+    monkeypatch.setenv("SHOP_TOKEN", SECRET)
+    other = ScriptedSite()  # another port: another origin
+    try:
+        policy_server.set("/moved", "", status=302, headers={"Location": other.url("/static/privacy")})
+        path = tmp_watchlist([{"name": "shop", "url": policy_server.url("/moved"),
+                               "headers": {"X-Api-Key": "${SHOP_TOKEN}", "Accept-Language": "en"}}])
+        assert main(["--watchlist", str(path), "check", "--json"]) == 0
+        assert policy_server.requests("/moved")[-1]["x-api-key"] == SECRET
+        followed = other.requests("/static/privacy")[-1]
+        assert "x-api-key" not in followed and "accept-language" not in followed
+    finally:
+        other.close()
+
+
+def test_an_entry_s_timeout_bounds_its_request(policy_server, tmp_watchlist, capsys):
+    policy_server.set("/slow", policy_page("We keep your data for 1 year."), delay=2.0)
+    path = tmp_watchlist([{"name": "slow", "url": policy_server.url("/slow"), "timeout": 0.3}],
+                         settings={"timeout": 30})
+    started = time.monotonic()
+    assert main(["--watchlist", str(path), "check", "--json"]) == 1
+    assert time.monotonic() - started < 1.9
+    assert json.loads(capsys.readouterr().out)["checks"][0]["error"] == "timed out waiting for the server"
