@@ -143,6 +143,8 @@ class Browser:
         self._rendering = 0
         self._idle_timer: asyncio.TimerHandle | None = None
         self._idle_close: asyncio.Task | None = None
+        self._closing: set[asyncio.Task] = set()
+        """Contexts of pages already read, closing while the next page loads."""
 
     async def __aenter__(self) -> Browser:
         return self
@@ -231,10 +233,18 @@ class Browser:
         except PlaywrightError as exc:
             raise self._describe(exc, request, timeout) from None
         finally:
-            try:
-                await context.close()
-            except PlaywrightError:
-                pass  # the browser went away with it
+            closing = asyncio.ensure_future(self._close_context(context))  # the next page need not wait
+            self._closing.add(closing)
+            closing.add_done_callback(self._closing.discard)
+
+    @staticmethod
+    async def _close_context(context: Any) -> None:
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            await context.close()
+        except PlaywrightError:
+            pass  # the browser went away with it
 
     async def _load(self, context: Any, url: str, request: PageRequest, deadline: float) -> RenderedPage:
         home = origin(url)
@@ -263,7 +273,7 @@ class Browser:
             raise RenderError(f"HTTP {status}", status=status)
         if not 200 <= status < 300:
             raise RenderError(f"HTTP {status}", retryable=False, status=status)
-        headers = {name.lower(): value for name, value in (await response.all_headers()).items()}
+        headers = {name.lower(): value for name, value in response.headers.items()}
         served_type = headers.get("content-type")
         if media_type(served_type) not in HTML_TYPES:  # a PDF or a text file: its bytes, as served
             body = await response.body()
@@ -304,6 +314,8 @@ class Browser:
         await self._shutdown()
 
     async def _shutdown(self) -> None:
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
         browser, self._browser = self._browser, None
         playwright, self._playwright = self._playwright, None
         if browser is not None:
