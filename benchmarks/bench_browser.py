@@ -22,7 +22,8 @@ renders: every browser process must be gone soon after (tests/browser_processes.
 Targets on a 2-core machine, with the default 2 contexts: ≥ 5 pages/s rendered, peak tree RSS
 < 1 GB; no browser process left, ever.
 Run with the project's virtualenv from the repository root: `.venv/bin/python benchmarks/bench_browser.py`.
-Options: `--pages N` (200), `--delay MS` (100), `--concurrency C[,C...]` (2,4), `--json`.
+Options: `--pages N` (200), `--delay MS` (100), `--concurrency C[,C...]` (2,4; 2 is always measured),
+`--executable PATH` (e.g. `chromium`, the full browser, instead of the headless shell), `--json`.
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def start_site(delay_ms: int) -> tuple[multiprocessing.Process, str]:
 # A measured run: a child process checking a generated watchlist
 
 
-def write_watchlist(folder: Path, base_url: str, pages: int, variant: str, concurrency: int) -> Path:
+def write_watchlist(folder: Path, base_url: str, pages: int, variant: str, concurrency: int,
+                    executable: str | None = None) -> Path:
     settings = {"database": "bench.db", "confirm_delay": 0, "retries": 0, "timeout": 30,
                 "browser_concurrency": concurrency, "per_host": max(2, concurrency), "concurrency": max(4, concurrency)}
+    if executable:
+        settings["browser_executable"] = executable
     lines = ["settings: " + json.dumps(settings), "policies:"]
     for number in range(pages):
         if variant == "browser":
@@ -193,6 +197,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--delay", type=int, default=100, help="ms the page's script waits before fetching the policy")
     parser.add_argument("--concurrency", default="2,4", help="browser_concurrency values to measure")
+    parser.add_argument("--executable", help="settings.browser_executable (default: the first Chromium on PATH)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -209,14 +214,14 @@ def main() -> int:
             for variant, concurrency in runs:
                 folder = Path(temp) / f"{variant}-{concurrency}"
                 folder.mkdir()
-                result = measure(write_watchlist(folder, base_url, args.pages, variant, concurrency))
+                result = measure(write_watchlist(folder, base_url, args.pages, variant, concurrency, args.executable))
                 label = f"browser ({concurrency} contexts)" if variant == "browser" else (
                     "served, no browser" if variant == "served" else "shells, no browser")
                 rows.append({"variant": label, "pages": args.pages, "pages_per_s": args.pages / result["work_s"],
                              **result})
             folder = Path(temp) / "killed"
             folder.mkdir()
-            killed = killed_mid_run(write_watchlist(folder, base_url, args.pages, "browser", levels[0]))
+            killed = killed_mid_run(write_watchlist(folder, base_url, args.pages, "browser", levels[0], args.executable))
     finally:
         site.terminate()
         site.join(5)
