@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 import threading
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from conftest import LoopbackServer, QuietHandler
 
 POLICY_TEMPLATE = (
     "# Privacy policy of {brand}",
@@ -86,32 +86,17 @@ APP_JS = """
 """
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A browser killed mid-request (as the tests do) is no error of the site's."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
-class ScriptedSite:
+class ScriptedSite(LoopbackServer):
     """The site, served from a daemon thread until `close` (threaded, HTTP/1.1 keep-alive)."""
 
-    def __init__(self, delay_ms: int = 300, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, delay_ms: int = 300) -> None:
         self.delay_ms = delay_ms
         self.api_base = ""
         """Where the shell's script fetches the policy from ("": this site)."""
         self._policy = {"brand": "Example Shop", "retention": "2 years"}
         self._requests: dict[str, list[dict[str, str]]] = {}
         self._lock = threading.Lock()
-        self._server = _Server((host, port), self._handler_class())
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-
-    @property
-    def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        self._serve(self._handler_class())
 
     def url(self, path: str = "/privacy") -> str:
         return self.base_url + path
@@ -125,10 +110,6 @@ class ScriptedSite:
         """Headers (lower-case names) of every request for `path` (query left out), oldest first."""
         with self._lock:
             return list(self._requests.get(path, []))
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _answer(self, path: str, headers: dict[str, str]) -> tuple[int, str, bytes, dict[str, str]]:
         """(status, content type, body, extra headers) for one GET."""
@@ -157,28 +138,13 @@ class ScriptedSite:
             return 200, "application/octet-stream", b"\0" * 2048, {}
         return 404, "text/html; charset=utf-8", b"<h1>404 Not Found</h1>", {}
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+    def _handler_class(self) -> type[QuietHandler]:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
-                path = self.path.partition("?")[0]
                 headers = {name.lower(): value for name, value in self.headers.items()}
-                status, content_type, body, extra = site._answer(path, headers)
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in extra.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                status, content_type, body, extra = site._answer(self.path.partition("?")[0], headers)
+                self.reply(status, body, {"Content-Type": content_type, **extra})
 
         return Handler

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from alerts import build_channels
-from conftest import policy_page
+from conftest import policy_page, wait_for
 from browser_processes import BrowserProcesses
 from monitor.browser import CHROMIUM_ARGS, IDLE_SECONDS, PLAYWRIGHT_DISABLED_FEATURES, find_chromium
 from monitor.fetch import Fetcher
@@ -32,16 +32,6 @@ from store import Store
 
 SETTINGS = Settings(timeout=10, retries=0, confirm_delay=0, failure_threshold=2)
 HINT = "the page seems to need JavaScript: add `browser: true`"
-
-
-def eventually(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -72,7 +62,7 @@ def fetcher(loop, own_browser) -> Iterator[Fetcher]:
     fetcher = loop.run_until_complete(Fetcher(SETTINGS).__aenter__())
     yield fetcher
     loop.run_until_complete(fetcher.__aexit__(None, None, None))
-    eventually(lambda: not own_browser.alive(), timeout=10, what="the browser to end with its Fetcher")
+    wait_for(lambda: not own_browser.alive(), timeout=10, what="the browser to end with its Fetcher")
 
 
 @pytest.fixture
@@ -284,7 +274,7 @@ def test_an_idle_browser_is_closed_and_the_next_page_starts_it_again(check, site
         check(url=site.url(), browser=True, wait_for="#policy")
         assert len(own_browser.alive()) >= 3, "a browser, its zygote and a renderer at least"
         loop.run_until_complete(asyncio.sleep(1.5))
-        eventually(lambda: not own_browser.alive(), timeout=10, what="the idle browser to close")
+        wait_for(lambda: not own_browser.alive(), timeout=10, what="the idle browser to close")
         assert check(url=site.url(), browser=True, wait_for="#policy").outcome == "unchanged"
     finally:
         fetcher.browser.idle_seconds = IDLE_SECONDS
@@ -312,7 +302,7 @@ def test_check_leaves_no_browser_process_behind(site, tmp_path, executable):
     site.delay_ms = 1000
     process = policy_monitor(write_watchlist(tmp_path, site, browser_executable=executable), "check", "--json")
     browser = BrowserProcesses(process.pid)
-    eventually(lambda: len(browser.alive()) >= 3, what="the browser and its children to start")
+    wait_for(lambda: len(browser.alive()) >= 3, what="the browser and its children to start")
     out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert json.loads(out)["checks"][0]["outcome"] == "new_version"
@@ -327,11 +317,11 @@ def test_a_stopped_or_killed_run_leaves_no_browser_process_behind(site, tmp_path
     service = policy_monitor(write_watchlist(tmp_path, site), "-v", "run")
     browser = BrowserProcesses(service.pid)
     try:
-        eventually(lambda: site.requests("/app.js") and len(browser.alive()) >= 3, what="a page rendering")
+        wait_for(lambda: site.requests("/app.js") and len(browser.alive()) >= 3, what="a page rendering")
         service.send_signal(signum)
         code = service.wait(30)
         assert code == (0 if signum == signal.SIGTERM else -signal.SIGKILL)
-        eventually(lambda: not browser.alive(), timeout=15, what="every browser process to end")
+        wait_for(lambda: not browser.alive(), timeout=15, what="every browser process to end")
     finally:
         if service.poll() is None:
             service.kill()
