@@ -104,7 +104,8 @@ def build_alerts(
     The alert id is stable: (policy, version, channel, kind) for changes; failures, recoveries
     and warnings use `details["key"]` (e.g. the id of the check that tripped them) when given.
     A channel named by the entry but absent from `channels` still gets its row, so delivery
-    reports it instead of the alert vanishing.
+    reports it instead of the alert vanishing. A change's values come with
+    `old_words`/`new_words` ("2 years" for `P2Y`): the renderings show those, the data keeps the values.
     """
     if kind not in ALERT_KINDS:
         raise ValueError(f"unknown alert kind {kind!r} (one of {', '.join(ALERT_KINDS)})")

@@ -22,7 +22,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
 from basics.errors import WatchlistError, describe_validation_error
@@ -47,13 +47,18 @@ class _ChannelConfig(BaseModel):
     min_severity: SeverityName = "low"
 
 
-def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any]) -> Any:
+SHALLOW = {"shallow": True}
+"""Validation context of `check_channel`: the fields' shape only, nothing that imports a service's library."""
+
+
+def _validate(name: str, model: type[_ChannelConfig], config: dict[str, Any],
+              context: dict[str, Any] | None = None) -> Any:
     """Validate a channel's mapping; a mistake is one line naming the channel and the field."""
     try:
-        return model.model_validate(config)
+        return model.model_validate(config, context=context)
     except ValidationError as exc:
-        _, message = describe_validation_error(exc, tuple(model.model_fields))
-        raise WatchlistError(f"channel '{name}': {message}") from None
+        field, message = describe_validation_error(exc, tuple(model.model_fields))
+        raise WatchlistError(f"channel '{name}': {message}", field=field) from None
 
 
 class Channel:
@@ -67,9 +72,17 @@ class Channel:
         self.name = name
         self.min_severity = min_severity
 
+    config_model: ClassVar[type[_ChannelConfig]] = _ChannelConfig
+
     @classmethod
     def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> Channel:
         raise NotImplementedError
+
+    @classmethod
+    def check_config(cls, name: str, config: dict[str, Any]) -> None:
+        """Check the mapping's fields (missing, unknown, malformed) without building the channel:
+        what loading a watchlist does for every command, so cheaply."""
+        _validate(name, cls.config_model, config, SHALLOW)
 
     def accepts(self, severity: str) -> bool:
         """Whether an alert of this severity is worth sending here."""
@@ -121,6 +134,7 @@ class FileChannel(Channel):
     """
 
     kind = "file"
+    config_model = _FileConfig
     RECENT_LINES = 5000
     digest = True
     """All due alerts in one `send`: each is still its own record, but the recent ids are read
@@ -228,6 +242,7 @@ class EmailChannel(Channel):
     """
 
     kind = "email"
+    config_model = _EmailConfig
     TIMEOUT_SECONDS = 30
 
     def __init__(
@@ -247,13 +262,18 @@ class EmailChannel(Channel):
         """Inside `connected()`: the SMTP session the run's messages share, once the first opened it."""
 
     @classmethod
-    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> EmailChannel:
+    def check_config(cls, name: str, config: dict[str, Any]) -> None:
         for field in _CREDENTIAL_FIELDS:
             if field in config:
                 raise WatchlistError(
                     f"channel '{name}': field '{field}' is not allowed: SMTP credentials come from the "
-                    f"environment ({SMTP_ENV}USER, {SMTP_ENV}PASSWORD), never from the watchlist"
+                    f"environment ({SMTP_ENV}USER, {SMTP_ENV}PASSWORD), never from the watchlist", field=field,
                 )
+        super().check_config(name, config)
+
+    @classmethod
+    def from_config(cls, name: str, config: dict[str, Any], base_dir: Path) -> EmailChannel:
+        cls.check_config(name, config)
         parsed = _validate(name, _EmailConfig, config)
         return cls(
             name, parsed.to, parsed.host, parsed.port, parsed.digest, parsed.subject_prefix, parsed.min_severity
@@ -392,6 +412,7 @@ class WebhookChannel(Channel):
     """
 
     kind = "webhook"
+    config_model = _WebhookConfig
 
     def __init__(self, name: str, url: str, timeout: float = 10.0, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)
@@ -466,7 +487,9 @@ class _AppriseConfig(_ChannelConfig):
 
     @field_validator("url")
     @classmethod
-    def _apprise_url(cls, value: str) -> str:
+    def _apprise_url(cls, value: str, info: ValidationInfo) -> str:
+        if info.context == SHALLOW:
+            return value  # asking Apprise costs its import: building the channel does that
         import apprise
 
         if apprise.Apprise.instantiate(value) is None:
@@ -479,6 +502,7 @@ class AppriseChannel(Channel):
     """Any service Apprise reaches (Telegram, Matrix, Teams, ntfy...), given its Apprise URL."""
 
     kind = "apprise"
+    config_model = _AppriseConfig
 
     def __init__(self, name: str, url: str, min_severity: str = "low") -> None:
         super().__init__(name, min_severity)

@@ -16,14 +16,21 @@ if TYPE_CHECKING:
 
 @dataclass
 class DeliveryReport:
-    """What one delivery run did."""
+    """What one delivery run did. `failed` counts the alerts whose send failed in this run: most
+    `will_retry` (the outbox keeps them pending, with backoff), the rest `gave_up` (status `failed`)."""
 
     delivered: int = 0
     failed: int = 0
+    gave_up: int = 0
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def will_retry(self) -> int:
+        return self.failed - self.gave_up
+
     def to_json(self) -> dict[str, Any]:
-        return {"delivered": self.delivered, "failed": self.failed, "errors": list(self.errors)}
+        return {"delivered": self.delivered, "failed": self.failed, "will_retry": self.will_retry,
+                "gave_up": self.gave_up, "errors": list(self.errors)}
 
 
 def _error_text(exc: Exception) -> str:
@@ -53,6 +60,7 @@ def deliver_pending(store: Store, channels: dict[str, Channel], now: str | None 
             for row in rows:
                 mark_failed(store, row["id"], error, now, row["attempts"] + 1, permanent=True)
             report.failed += len(rows)
+            report.gave_up += len(rows)
             report.errors.append(f"{error} ({len(rows)} alert(s) not sent; `alerts retry` after fixing it)")
             continue
         batches = [rows] if channel.digest else [[row] for row in rows]
@@ -70,7 +78,7 @@ def _send_batches(store: Store, channel_name: str, channel: Channel, batches: li
         except Exception as exc:  # any failure must leave the rows retryable, never stuck
             error = _error_text(exc)
             for row in batch:
-                mark_failed(store, row["id"], error, now, row["attempts"] + 1)
+                report.gave_up += mark_failed(store, row["id"], error, now, row["attempts"] + 1)
             report.failed += len(batch)
             report.errors.append(f"{channel_name}: {error}")
             release(store, [row["id"] for later in batches[position + 1:] for row in later], now)

@@ -11,6 +11,7 @@ import hashlib
 import html
 import json
 from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
 from typing import Any
 
 ALERT_KINDS = ("change", "failure", "recovered", "warning")
@@ -70,6 +71,14 @@ def _values(values: list[str]) -> str:
     return ", ".join(values) if values else "(none)"
 
 
+def _change_values(change: Mapping[str, Any]) -> tuple[str, str]:
+    """A change's before and after values in words ("3 years", "the United States") when the
+    analysis gave them, as stored otherwise (ISO codes stay in the JSON payload)."""
+    old = change.get("old_words") or change.get("old_values") or []
+    new = change.get("new_words") or change.get("new_values") or []
+    return _values(list(old)), _values(list(new))
+
+
 def _detail_lines(alert: Alert) -> list[str]:
     """Facts about a failure/warning worth showing (error text, how many checks failed...)."""
     labels = {
@@ -100,7 +109,8 @@ def render_text(alert: Alert) -> str:
         if change.get("summary"):
             lines.append(f"   {change['summary']}")
         if change.get("old_values") or change.get("new_values"):
-            lines.append(f"   {_values(change.get('old_values', []))} -> {_values(change.get('new_values', []))}")
+            before, after = _change_values(change)
+            lines.append(f"   {before} -> {after}")
         if change.get("old_text"):
             lines.append(f'   Before: "{change["old_text"]}"')
         if change.get("new_text"):
@@ -131,7 +141,8 @@ def render_markdown(alert: Alert) -> str:
         if change.get("summary"):
             lines.append(change["summary"])
         if change.get("old_values") or change.get("new_values"):
-            lines += ["", f"**{_values(change.get('old_values', []))}** → **{_values(change.get('new_values', []))}**"]
+            before, after = _change_values(change)
+            lines += ["", f"**{before}** → **{after}**"]
         if change.get("old_text"):
             lines += ["", "Before:", "", _md_quote(change["old_text"])]
         if change.get("new_text"):
@@ -157,10 +168,8 @@ def render_html(alert: Alert) -> str:
         if change.get("summary"):
             parts.append(f"<p>{esc(change['summary'])}</p>")
         if change.get("old_values") or change.get("new_values"):
-            parts.append(
-                f"<p><del>{esc(_values(change.get('old_values', [])))}</del> &rarr; "
-                f"<ins>{esc(_values(change.get('new_values', [])))}</ins></p>"
-            )
+            before, after = _change_values(change)
+            parts.append(f"<p><del>{esc(before)}</del> &rarr; <ins>{esc(after)}</ins></p>")
         if change.get("old_text"):
             parts.append(f"<p>Before:</p><blockquote>{esc(change['old_text'])}</blockquote>")
         if change.get("new_text"):

@@ -18,11 +18,20 @@ class UsageError(PolicyMonitorError):
 
 
 class WatchlistError(UsageError):
-    """The watchlist file is missing, unreadable or invalid."""
+    """The watchlist file is missing, unreadable or invalid; `field` names the field at fault, when
+    one is (so that the watchlist's loader can point at its line)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NormalizeError(UsageError):
     """Content that cannot be turned into text (empty, binary garbage)."""
+
+
+class NoTextError(NormalizeError):
+    """A document with content but no text once read (only images, scripts or navigation)."""
 
 
 class StoreError(PolicyMonitorError):

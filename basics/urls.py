@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 def check_url(url: str) -> str:
     """An absolute http(s) URL with a host, or ValueError saying why not."""
     text = url.strip()
+    if any(ch.isspace() for ch in text):
+        raise ValueError(f"invalid URL {url!r}: contains a space (write it as %20)")
     try:
         parts = urlsplit(text)
         host = parts.hostname

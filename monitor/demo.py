@@ -111,7 +111,7 @@ STEPS = (
     ),
     Step(
         "New transfer country",
-        "Both now send personal data to the United States as well.",
+        "tienda and northwind now send personal data to the United States as well; magazin stays as it was.",
         {
             "tienda": [
                 ("nuestros proveedores de servicios en China o Singapur.",
@@ -247,6 +247,7 @@ def run_demo(folder: Path | None = None, as_json: bool = False) -> int:
     from rich.console import Console
     from rich.text import Text
 
+    from monitor.overview import outcome_label
     from monitor.pipeline import check_and_deliver
     from monitor.watchlist import load_watchlist
 
@@ -277,13 +278,14 @@ def run_demo(folder: Path | None = None, as_json: bool = False) -> int:
                 described = outcome.to_json()
                 step_summary["outcomes"].append(described)
                 material = [change for change in described.get("changes", []) if change.get("material")]
-                label = described.get("outcome", "?")
-                style = "bold red" if material else ("green" if label in ("unchanged", "not_modified") else "default")
+                label = outcome_label(outcome.outcome, outcome.error, outcome.version_seq if outcome.new_version else None)
+                style = "bold red" if material else ("green" if label == "unchanged" else "default")
                 say(Text.assemble(f"   {described.get('policy', '?'):<10} ", (label, style)))
                 for change in material:
                     say(Text(f"      [{change['severity']}] {change['category']}: {change['summary']}"))
             if report.delivered:
-                say(f"   → {report.delivered} alert(s) delivered to the file channel")
+                noun = "alert" if report.delivered == 1 else "alerts"
+                say(f"   → {report.delivered} {noun} delivered to the file channel")
             say("")
             summary["steps"].append(step_summary)
 
@@ -304,6 +306,7 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
     from rich.table import Table
     from rich.text import Text
 
+    from monitor.overview import values_in_words
     from monitor.textdiff import diff_texts, render_rich
     from monitor.watchlist import database_path
     from store import Store
@@ -316,9 +319,10 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
         for change in alert.get("changes", []):
             body.append(f"\n• {change.get('summary') or change.get('category', '')}", style="default")
             if change.get("old_values") or change.get("new_values"):
-                old_values = ", ".join(change.get("old_values") or ["-"])
-                new_values = ", ".join(change.get("new_values") or ["-"])
-                body.append(f"  ({change.get('category')}: {old_values} → {new_values})", style="dim")
+                category = change.get("category", "")
+                old_values = ", ".join(values_in_words(category, change.get("old_values") or [])) or "none"
+                new_values = ", ".join(values_in_words(category, change.get("new_values") or [])) or "none"
+                body.append(f"  ({category}: {old_values} → {new_values})", style="dim")
         if alert.get("diff_command"):
             body.append(f"\nSee the diff: {alert['diff_command']}", style="dim")
         console.print(Panel(body, title=Text(f"{alert['policy']} · {alert['severity']}"), title_align="left",
@@ -334,9 +338,8 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
         table.add_column("material")
         table.add_column("summary", ratio=1)
         for version in versions:
-            table.add_row(str(version.seq), version.first_seen,
-                          "yes" if version.material else ("no" if version.material is False else "-"),
-                          Text(version.summary or ""))
+            table.add_row(str(version.seq), version.first_seen.replace("T", " ")[:16],
+                          {True: "yes", False: "no"}.get(version.material, ""), Text(version.summary or ""))
         console.print(table)
         if len(versions) >= 2:
             first, last = store.get_version(policy_id, versions[0].seq), store.get_version(policy_id, versions[-1].seq)
@@ -346,12 +349,13 @@ def _show_results(console: Any, watchlist: Any, alerts: list[dict[str, Any]], fo
     watchlist_arg = f"--watchlist {folder / 'watchlist.yaml'}"
     console.rule("Try next")
     console.print(
-        "The demo's web server has stopped, but its database and alerts are kept:\n"
+        "The sample pages are gone with the demo, but its database and alerts are kept:\n"
         f"  policy-monitor {watchlist_arg} alerts\n"
         f"  policy-monitor {watchlist_arg} history tienda\n"
         f"  policy-monitor {watchlist_arg} changes\n"
         f"  policy-monitor {watchlist_arg} diff tienda 1 2\n"
         f"  policy-monitor {watchlist_arg} facts northwind\n"
+        f"  policy-monitor {watchlist_arg} serve      # the same in a web browser, with Atom feeds\n"
         f"  cat {folder / 'alerts' / 'alerts.md'}\n"
         "Then watch real policies:\n"
         "  policy-monitor add https://example.com/privacy --name example\n"

@@ -19,6 +19,8 @@ from pathlib import Path
 PHRASES_FILE = Path(__file__).with_name("guards_phrases.json")
 MIN_TEXT_FOR_LANGUAGE = 200
 """Characters of text below which language detection is too unreliable to act on."""
+SUSPECT_PREFIX = "suspect page held back: "
+"""Start of the error recorded for a page held back as suspect (the reason follows)."""
 SHRINK_REASON = "lost most of its text"
 """Start of the reason given for a page that shrank (see `shrink_is_stable`)."""
 HEAD_LINE_CHARS = 120
@@ -139,15 +141,21 @@ def shrink_is_stable(reason: str, earlier_texts: list[str | None], text: str, ch
     return len(needed) == checks_needed - 1 and all(earlier == text for earlier in needed)
 
 
-def flapping_match(text_hash: str, recent: list[tuple[int, str]]) -> int | None:
-    """The seq of a recent version with the same text (a page flipping back), else None.
+def flapping_match(text_hash: str, recent: list[tuple[int, str, bool]]) -> int | None:
+    """The seq of a recent version the page flipped back to without anyone having been told of the
+    versions in between, else None.
 
-    `recent` is [(seq, text_hash)] of the last few versions, newest first, excluding nothing: the
-    caller has already ruled out "same as the latest" (that is simply unchanged).
+    `recent` is [(seq, text_hash, announced)] of the latest versions, newest first (the latest
+    included: the caller has already ruled out "same as the latest", which is simply unchanged);
+    `announced` means the version was a material change. A return past an announced version is a
+    change like any other (a retention extended, announced, then cut back alerts twice); only a
+    flip nobody heard of (A→B→A, B never announced) is a flap.
     """
-    for seq, recent_hash in recent:
+    for seq, recent_hash, announced in recent:
         if recent_hash == text_hash:
             return seq
+        if announced:
+            return None
     return None
 
 

@@ -17,20 +17,21 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from basics.errors import NormalizeError
+from basics.errors import NormalizeError, NoTextError
 from monitor.mediatypes import media_type
 
 if TYPE_CHECKING:  # BeautifulSoup, markdown-it and charset detection load only when a page needs them
     from bs4 import BeautifulSoup
     from markdown_it import MarkdownIt
 
-NORMALIZER_VERSION: int = 1
+NORMALIZER_VERSION: int = 2
+"""1: the first; 2: a mailto link whose text is not an address shows its address ("write to us
+(privacy@example.com)"), so that a contact e-mail behind "here" or "e-mail us" is compared."""
 
 # --------------------------------------------------------------------------------------------
 # Unicode clean-up shared by every format
@@ -310,6 +311,8 @@ _HOLDS_MAIN_CONTENT = etree.XPath("boolean(.//main | .//article | .//h1 | .//@ro
 _CLOUDFLARE_EMAILS = etree.XPath(".//@data-cfemail/..")
 _CLOUDFLARE_LINKS = etree.XPath(".//@href[contains(., '/cdn-cgi/l/email-protection#')]/parent::a")
 _CLOUDFLARE_LINK = re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")
+_MAILTO_LINKS = etree.XPath(".//@href[starts-with(normalize-space(translate(., 'MAILTO', 'mailto')), 'mailto:')]/parent::a")
+_MAILTO_ADDRESS = re.compile(r"^\s*<?\s*mailto:\s*([^?\s>]+@[^?\s>]+)", re.IGNORECASE)
 _TABLE_LAYOUT_CONTENT = ("table", *_HEADING_LEVELS)
 _RESOURCE_LIMIT = etree.ErrorTypes.ERR_RESOURCE_LIMIT
 _DOCUMENT = "document"
@@ -632,11 +635,43 @@ def _decode_cloudflare_emails(document: _Element) -> None:
             continue
         text = _text(link).strip()
         # A link whose text is the placeholder (or empty) shows the address; otherwise it is a
-        # mailto link with its own text, and links keep their text only.
+        # mailto link with its own text, which shows its address after the text (as any mailto link).
         if not text or ("email" in text and "protected" in text):
             _replace_with_text(link, address)
         else:
+            if "@" not in text:
+                _append_text(link, f" ({address})")
             _unwrap(link)
+
+
+def _mailto_address(href: str) -> str | None:
+    """The address of a ``mailto:`` link (its query, "?subject=...", left out), if it is one."""
+    match = _MAILTO_ADDRESS.match(href or "")
+    if not match:
+        return None
+    from urllib.parse import unquote
+
+    return unquote(match.group(1)).strip()
+
+
+def _show_mailto_addresses(document: _Element) -> None:
+    """A mailto link whose text is not its address ("e-mail us", "here") shows the address after
+    its text: the address is the contact channel a reader would use, and it can change while the
+    words of the link stay the same."""
+    for link in _MAILTO_LINKS(document):
+        address = _mailto_address(link.get("href"))
+        if address is None or "@" in _text(link):
+            continue
+        _append_text(link, f" ({address})")
+
+
+def _append_text(element: _Element, text: str) -> None:
+    """Add `text` at the end of an element's content."""
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def _outermost(elements: Iterable[_Element]) -> list[_Element]:
@@ -863,6 +898,7 @@ def normalize_html(html: str | bytes, select: list[str] | None = None, remove: l
     """
     document = _parse_html(html)
     _decode_cloudflare_emails(document)
+    _show_mailto_addresses(document)
     roots = _apply_selectors(document, select, remove) if select or remove else None
     if roots is not None:
         for root in roots:
@@ -895,12 +931,19 @@ _MARKDOWN_DROPPED = ("script", "style", "noscript", "template", "svg", "iframe",
 # The text length is bounded so that a stray "[" does not make every attempt scan to the end.
 _MD_LINK = re.compile(
     r"""(!?)\[((?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\]){0,500}\]){0,2000})\]"""
-    r"""\(\s*(?:<[^>\n]*>|(?:[^\s()\\]|\\.|\([^\s()]*\))*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"""
+    r"""\(\s*(<[^>\n]*>|(?:[^\s()\\]|\\.|\([^\s()]*\))*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"""
 )
 
 
 def _link_text(match: re.Match[str]) -> str:
-    return "" if match.group(1) else match.group(2)
+    """A Markdown link as its text (an image as nothing); a mailto link whose text is not its
+    address also shows the address, as in HTML."""
+    if match.group(1):
+        return ""
+    text, address = match.group(2), _mailto_address(match.group(3))
+    if address and "@" not in text:
+        return f"{text} ({address})"
+    return text
 
 
 def normalize_markdown(text: str) -> str:
@@ -1103,5 +1146,5 @@ def normalize_document(
     else:
         clean = normalize_plain(text)
     if not clean:
-        raise NormalizeError(f"no text left after normalising the {kind} document")
+        raise NoTextError(f"no text left after normalising the {kind} document")
     return clean

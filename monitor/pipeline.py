@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 REPROCESS_RULE = "reprocess"
 READING_RULE = "reading"
 """Rule of the changes a switch between rendering a page and reading it as served brings: technical."""
-SUSPECT_PREFIX = "suspect page held back: "
 FLAPPING_RULE = "flapping"
 CHECKS_PER_FETCH = 3
 """Checks `check_all` runs at once, per allowed concurrent fetch. Bounded so that a check's second
@@ -183,19 +182,19 @@ def _alerts_for(
     return [row["kind"] for row in rows]
 
 
-def _versions_before_latest(store: Store, policy_id: int, window: int) -> list[tuple[int, str]]:
-    """(seq, text_hash) of up to `window` versions before the latest one, newest first."""
+def _recent_versions(store: Store, policy_id: int, window: int) -> list[tuple[int, str, bool]]:
+    """(seq, text_hash, announced) of the latest version and up to `window` before it, newest first."""
     if window <= 0:
         return []
-    earlier = store.versions(policy_id, limit=window + 1)[:-1]  # the newest few, never the whole history
-    return [(v.seq, v.text_hash) for v in reversed(earlier)]
+    recent = store.versions(policy_id, limit=window + 1)  # the newest few, never the whole history
+    return [(v.seq, v.text_hash, bool(v.material)) for v in reversed(recent)]
 
 
 def _recent_suspect_texts(store: Store, policy_id: int, entry: PolicyEntry, limit: int) -> list[str | None]:
     """Clean texts of the latest checks (newest first) that held back a shrunk page; None for others."""
     texts: list[str | None] = []
     for row in store.checks(policy_id, limit=limit):
-        shrunk = row["outcome"] == "suspect" and (row["error"] or "").startswith(SUSPECT_PREFIX + guards.SHRINK_REASON)
+        shrunk = row["outcome"] == "suspect" and (row["error"] or "").startswith(guards.SUSPECT_PREFIX + guards.SHRINK_REASON)
         if not shrunk or not row["snapshot_hash"]:
             texts.append(None)
             continue
@@ -297,7 +296,7 @@ class _Check:
             return self.finish_failed("error", str(exc), "unreachable")
         if page.text is None:
             if page.suspect:
-                return self.finish_failed("suspect", f"{SUSPECT_PREFIX}{page.suspect}", "suspect")
+                return self.finish_failed("suspect", f"{guards.SUSPECT_PREFIX}{page.suspect}", "suspect")
             error = page.error or "no text"
             return self.finish_failed("error", f"cannot use the page: {error}", _fetch_failure_reason(error))
         self.text_hash = sha256_hex(page.text)
@@ -316,13 +315,13 @@ class _Check:
             page.text, settings.failure_threshold,
         ):
             reason = "login_wall" if "login" in suspect else "suspect"
-            return self.finish_failed("suspect", f"{SUSPECT_PREFIX}{suspect}", reason)
+            return self.finish_failed("suspect", f"{guards.SUSPECT_PREFIX}{suspect}", reason)
         if guards.language_flip(self.entry.language, page.language):
             message = (f"page served in {_language_name(page.language)} instead of "
                        f"{_language_name(self.entry.language)}")
             return self.finish_failed("suspect", message, "suspect", warning=message)
         if latest is not None:
-            recent = _versions_before_latest(self.store, self.policy_id, settings.flap_window)
+            recent = _recent_versions(self.store, self.policy_id, settings.flap_window)
             self.flapped_to = guards.flapping_match(self.text_hash, recent)
         return None
 
@@ -609,7 +608,7 @@ def derive_facts(store: Store, policy_id: int) -> int:
 
     derived = 0
     for version_id, text, language in store.versions_without_facts(policy_id):
-        derived += store.add_facts(version_id, extract_facts(text, lang_hint=language))
+        derived += store.add_facts(version_id, extract_facts(text, lang_hint=language, with_evidence=True))
     return derived
 
 

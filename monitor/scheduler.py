@@ -35,7 +35,7 @@ from basics.timestamps import format_timestamp, parse_timestamp
 from basics.timestamps import now as current_time
 from monitor.logs import log, log_event
 from monitor.pipeline import CheckOutcome, check_and_deliver, check_policy
-from monitor.watchlist import PolicyEntry, Watchlist, database_path, load_watchlist
+from monitor.watchlist import PolicyEntry, Watchlist, database_path, file_stamp, load_watchlist
 
 DEFAULT_JITTER_FRACTION = 0.1
 MAX_JITTER_SECONDS = 300.0
@@ -97,14 +97,9 @@ def _outcome_fields(outcome: CheckOutcome) -> dict[str, Any]:
 
 
 def log_check(name: str, outcome: CheckOutcome, seconds: float | None = None) -> dict[str, Any]:
-    """One `check_done` line: at info for new versions, warning for failures, debug otherwise."""
+    """One `check_done` line per check: at info, or warning for a failed or held-back page."""
     fields = _outcome_fields(outcome)
-    kind = fields.get("outcome")
-    level = logging.DEBUG
-    if kind in ("error", "suspect"):
-        level = logging.WARNING
-    elif kind == "new_version" or fields.get("material"):
-        level = logging.INFO
+    level = logging.WARNING if fields.get("outcome") in ("error", "suspect") else logging.INFO
     duration = f"{seconds:.2f}" if seconds is not None else None
     log_event(level, "check_done", policy=name, duration_s=duration, **fields)
     return fields
@@ -311,20 +306,18 @@ class Service:
 
     def _report(self, name: str, outcome: Any, seconds: float) -> None:
         fields = log_check(name, outcome, seconds)
-        kind = fields.get("outcome", "done")
-        material = fields.get("material")
+        from monitor.overview import outcome_label
+
+        label = outcome_label(fields.get("outcome"), seq=fields.get("version_seq"))
         self.status.checks_done += 1
-        label = f"{kind}, material" if material else kind
+        if fields.get("material"):
+            label += ", material"
         self.status.last = f"{name}: {label} ({datetime.now(timezone.utc):%H:%M:%S}Z)"
 
     # -- watchlist reload -----------------------------------------------------------------------
 
     def _stamp(self) -> tuple[int, int]:
-        try:
-            info = os.stat(self.path)
-        except OSError:
-            return (0, 0)
-        return (info.st_mtime_ns, info.st_size)
+        return file_stamp(self.path)
 
     def reload(self, reason: str) -> bool:
         """Re-read the watchlist; apply additions, removals and edits. A broken file is logged once."""
@@ -547,13 +540,32 @@ def _duration(seconds: int) -> str:
 
 @dataclass
 class OnceSummary:
-    """What `run --once` did."""
+    """What `run --once` did; `failed` alerts are the sends that failed, of which `gave_up` for good."""
 
     checked: list[str]
     skipped: list[str]
     outcomes: list[CheckOutcome]
     delivered: int
     failed: int
+    gave_up: int = 0
+
+    @property
+    def changed(self) -> int:
+        """Checks that found a new version of the policy (a first version included)."""
+        return sum(1 for outcome in self.outcomes if outcome.new_version)
+
+    @property
+    def failing(self) -> int:
+        """Checks that failed or held the page back."""
+        return sum(1 for outcome in self.outcomes if outcome.outcome in ("error", "suspect"))
+
+    def line(self) -> str:
+        """The one line `run --once` prints: `checked 3 (2 not due), changed 1, alerts sent 2, failing 0`."""
+        skipped = f" ({len(self.skipped)} not due)" if self.skipped else ""
+        retry = self.failed - self.gave_up
+        alerts = f"alerts sent {self.delivered}" + (f" ({retry} will retry)" if retry else "") + (
+            f" ({self.gave_up} failed)" if self.gave_up else "")
+        return f"checked {len(self.checked)}{skipped}, changed {self.changed}, {alerts}, failing {self.failing}"
 
 
 async def run_once(watchlist: Watchlist, now: datetime | None = None) -> OnceSummary:
@@ -570,7 +582,7 @@ async def run_once(watchlist: Watchlist, now: datetime | None = None) -> OnceSum
     for outcome in outcomes:
         log_check(outcome.policy, outcome)
     log_delivery(report)
-    return OnceSummary(due_names, skipped, list(outcomes), report.delivered, report.failed)
+    return OnceSummary(due_names, skipped, list(outcomes), report.delivered, report.failed, report.gave_up)
 
 
 def run_service(watchlist_path: str | os.PathLike[str], once: bool = False, show_status: bool | None = None) -> int:

@@ -619,14 +619,11 @@ def render_unified(diff: TextDiff, old_label: str = "old", new_label: str = "new
 
 # --- html ----------------------------------------------------------------------------------------
 
-_HTML_CSS = """
+DIFF_CSS = """
 :root { color-scheme: light dark; --del: #ffd7d5; --ins: #ccffd8; --move: #fff5b1; --muted: #6e7781;
   --line: #d0d7de; --bg-alt: #f6f8fa; }
 @media (prefers-color-scheme: dark) { :root { --del: #5c1d1d; --ins: #1d4428; --move: #4d3f0a;
   --muted: #8b949e; --line: #30363d; --bg-alt: #161b22; } }
-body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; }
-header h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
-.labels { color: var(--muted); margin: 0 0 .5rem; }
 .stats { list-style: none; padding: 0; margin: 0 0 1rem; display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
 .stats b { font-variant-numeric: tabular-nums; }
 .diff { border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
@@ -647,6 +644,14 @@ details.skipped { border-top: 1px solid var(--line); }
 details.skipped > summary { cursor: pointer; padding: .2rem .6rem; color: var(--muted); background: var(--bg-alt);
   font-size: .9em; }
 .nochange { padding: .6rem; color: var(--muted); }
+@media (max-width: 40rem) { .row { grid-template-columns: 2.2em 1fr 2.2em 1fr; font-size: 13px; }
+  .row > div { padding: .2rem .3rem; } }
+"""
+"""The side-by-side diff's style (`render_html_diff`'s markup), for pages that embed it."""
+_PAGE_CSS = """
+body { font: 15px/1.5 system-ui, sans-serif; margin: 1.5rem; }
+header h1 { font-size: 1.3rem; margin: 0 0 .3rem; }
+.labels { color: var(--muted); margin: 0 0 .5rem; }
 """
 
 
@@ -706,9 +711,8 @@ def _html_skipped(rows: Iterable[_Row]) -> str:
     return f'<details class="skipped"><summary>{len(rows)} unchanged blocks</summary>\n{body}\n</details>'
 
 
-def render_html(diff: TextDiff, title: str, old_label: str = "old", new_label: str = "new", context: int = 2) -> str:
-    """Self-contained side-by-side HTML page; unchanged runs fold into <details> (no JS, no external files)."""
-    rows = _rows(diff)
+def render_html_stats(diff: TextDiff) -> str:
+    """What the diff counts (blocks edited, inserted, deleted, moved; words added, removed) as a list."""
     stats = diff.stats
     stat_items = [
         ("edited", stats["blocks_replaced"]),
@@ -718,19 +722,16 @@ def render_html(diff: TextDiff, title: str, old_label: str = "old", new_label: s
         ("words added", stats["words_added"]),
         ("words removed", stats["words_removed"]),
     ]
+    return '<ul class="stats">' + "".join(f"<li><b>{n}</b> {label}</li>" for label, n in stat_items) + "</ul>"
+
+
+def render_html_diff(diff: TextDiff, old_label: str = "old", new_label: str = "new", context: int = 2,
+                     container: str = "div") -> str:
+    """The side-by-side diff as an HTML element (`container`, class "diff"), every text escaped,
+    styled by `DIFF_CSS`, for pages that embed it. Unchanged runs fold into <details>: no script."""
+    rows = _rows(diff)
     parts = [
-        "<!DOCTYPE html>",
-        '<html><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(title)}</title>",
-        f"<style>{_HTML_CSS}</style>",
-        "</head><body>",
-        f"<header><h1>{html.escape(title)}</h1>",
-        f'<p class="labels"><span class="old-label">{html.escape(old_label)}</span> &#8594; '
-        f'<span class="new-label">{html.escape(new_label)}</span></p>',
-        '<ul class="stats">' + "".join(f"<li><b>{n}</b> {label}</li>" for label, n in stat_items) + "</ul>",
-        "</header>",
-        '<main class="diff">',
+        f'<{container} class="diff">',
         f'<div class="row head"><div class="no"></div><div class="old">{html.escape(old_label)}</div>'
         f'<div class="no"></div><div class="new">{html.escape(new_label)}</div></div>',
     ]
@@ -742,5 +743,25 @@ def render_html(diff: TextDiff, title: str, old_label: str = "old", new_label: s
         parts.extend(_html_row(row) for row in rows[start:stop])
         shown_until = stop
     parts.append(_html_skipped(rows[shown_until:]))
-    parts.append("</main></body></html>\n")
+    parts.append(f"</{container}>")
     return "\n".join(part for part in parts if part)
+
+
+def render_html(diff: TextDiff, title: str, old_label: str = "old", new_label: str = "new", context: int = 2) -> str:
+    """Self-contained side-by-side HTML page (no JS, no external files): the diff with a title."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{DIFF_CSS}{_PAGE_CSS}</style>",
+        "</head><body>",
+        f"<header><h1>{html.escape(title)}</h1>",
+        f'<p class="labels"><span class="old-label">{html.escape(old_label)}</span> &#8594; '
+        f'<span class="new-label">{html.escape(new_label)}</span></p>',
+        render_html_stats(diff),
+        "</header>",
+        render_html_diff(diff, old_label, new_label, context, container="main"),
+        "</body></html>\n",
+    ]
+    return "\n".join(parts)

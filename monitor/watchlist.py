@@ -289,17 +289,42 @@ class Watchlist:
         known = ", ".join(e.name for e in self.policies) or "none yet"
         raise UsageError(f"unknown policy {name!r} (known: {known})")
 
-    def select(self, names: list[str] | None) -> list[PolicyEntry]:
-        """The named entries (all when `names` is empty), failing on an unknown name."""
+    def select(self, names: list[str] | None, tags: list[str] | None = None) -> list[PolicyEntry]:
+        """The named entries (all when `names` is empty), failing on an unknown name; with `tags`,
+        only those carrying one of them."""
+        entries = self.tagged(tags)
         if not names:
+            return entries
+        by_name = {entry.name: entry for entry in entries}
+        for name in names:
+            self.get(name)  # an unknown name: the error that lists the known ones
+        return [by_name[name] for name in names if name in by_name]
+
+    def tagged(self, tags: list[str] | None) -> list[PolicyEntry]:
+        """The entries carrying any of `tags` (every entry when there are none); a tag no entry
+        carries is refused with one line listing the tags there are."""
+        if not tags:
             return list(self.policies)
-        by_name = {entry.name: entry for entry in self.policies}
-        return [by_name[name] if name in by_name else self.get(name) for name in names]
+        known = dict.fromkeys(tag for entry in self.policies for tag in entry.tags)
+        for tag in tags:
+            if tag not in known:
+                raise UsageError(f"unknown tag {tag!r} (tags: {', '.join(known) or 'none yet'})")
+        wanted = set(tags)
+        return [entry for entry in self.policies if wanted & set(entry.tags)]
 
     def resolve(self, relative: str) -> Path:
         """A settings path, relative to the watchlist's directory."""
         candidate = Path(os.path.expanduser(relative))
         return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """(mtime in ns, size) of the watchlist file, (0, 0) when it is gone: what tells a reader to load it again."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (0, 0)
+    return (info.st_mtime_ns, info.st_size)
 
 
 def database_path(watchlist: Watchlist) -> Path:
@@ -430,6 +455,7 @@ def _build(path: Path, document: Any) -> Watchlist:
         if known_kinds and kind not in known_kinds:
             raise where.error(f"field 'kind': unknown kind {kind!r} (known: {', '.join(sorted(known_kinds))})",
                               _key_line(config, "kind") or line, context)
+        _check_channel_fields(str(name), config, where, line, context)
         channels[str(name)] = _plain(config)
 
     raw_defaults = section("defaults", dict)
@@ -463,6 +489,20 @@ def _check_channels(names: list[str], channels: dict[str, dict], where: _Where, 
         if name not in channels:
             defined = ", ".join(channels) or "none defined"
             raise where.error(f"field 'alerts': unknown channel {name!r} (channels: {defined})", line, context)
+
+
+def _check_channel_fields(name: str, config: Any, where: _Where, line: int | None, context: str) -> None:
+    """A channel's fields, checked as its kind wants them (a missing `to`, a misspelt key), at the
+    line of the field at fault; what only sending can tell (an Apprise service) waits for it."""
+    try:
+        from alerts import CHANNEL_KINDS
+    except ImportError:
+        return
+    try:
+        CHANNEL_KINDS[config["kind"]].check_config(name, _plain(config))
+    except WatchlistError as exc:
+        message = str(exc).removeprefix(f"channel '{name}': ")
+        raise where.error(message, (_key_line(config, exc.field) if exc.field else None) or line, context) from None
 
 
 def _channel_kinds() -> set[str]:

@@ -122,11 +122,16 @@ class Version:
 class Store:
     """The policy-monitor database; opening it creates or migrates the schema."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        """Open (creating and migrating) the database; `read_only` opens an existing one of this
+        schema for reading only (SQLite refuses every write on that connection)."""
         self.path = Path(path)
         self._depth = 0
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path} is a directory, not a database file")
+        if read_only:
+            self._open_read_only()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -148,6 +153,20 @@ class Store:
         except StoreError:
             conn.close()
             raise
+
+    def _open_read_only(self) -> None:
+        if not self.path.exists():
+            raise StoreError(f"{self.path}: no database yet (nothing was checked)")
+        try:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                        timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            version = self.schema_version
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot read database {self.path}: {exc}") from None
+        if version != SCHEMA_VERSION:
+            self.conn.close()
+            raise StoreError(f"{self.path} has schema version {version}, this policy-monitor reads {SCHEMA_VERSION}")
 
     # -- connection, schema, transactions -------------------------------------------------
 
@@ -367,6 +386,17 @@ class Store:
             for i, seq, text_hash, first, last, size, lang, date, origin, material, summary, changes in rows
         ]
 
+    def last_material_version(self, policy_id: int) -> dict | None:
+        """The newest version that changed the policy materially: seq, first_seen, summary and the
+        highest severity among its changes (None when no version did)."""
+        return self._one(
+            "SELECT v.seq, v.first_seen, v.summary, (SELECT c.severity FROM changes c WHERE c.version_id = v.id "
+            "AND c.material = 1 ORDER BY CASE c.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "
+            "WHEN 'low' THEN 1 ELSE 0 END DESC LIMIT 1) AS severity "
+            "FROM versions v WHERE v.policy_id = ? AND v.material = 1 ORDER BY v.seq DESC LIMIT 1",
+            (policy_id,),
+        )
+
     def version_count(self, policy_id: int) -> int:
         """How many versions a policy has (versions are numbered 1..n without gaps)."""
         row = self.conn.execute("SELECT coalesce(max(seq), 0) FROM versions WHERE policy_id = ?", (policy_id,))
@@ -558,9 +588,14 @@ class Store:
         material: bool | None = None,
         limit: int | None = None,
         version_id: int | None = None,
+        policies: list[str] | None = None,
     ) -> list[dict]:
-        """Stored changes, newest first, with policy name and the seq of both versions."""
+        """Stored changes, newest first, with policy name and the seq of both versions; `policies`
+        keeps those of the named policies only."""
         where, params = [], []
+        if policies is not None:
+            where.append(f"p.name IN ({', '.join('?' for _ in policies)})" if policies else "0")
+            params.extend(policies)
         if version_id is not None:
             where.append("c.version_id = ?")
             params.append(version_id)
@@ -599,7 +634,8 @@ class Store:
     # -- facts ------------------------------------------------------------------------------
 
     def add_facts(self, version_id: int, facts: dict[str, list], now: str | None = None) -> bool:
-        """Store the facts derived from a version; items are strings or dicts (kept as given).
+        """Store the facts derived from a version; items are strings, `{"value", "evidence"}` (the
+        value, with the sentence it was read from) or other dicts (kept as given).
 
         A version's facts are derived once: when they already were, nothing is written and the
         result is False (two readers deriving the same version at once store one set).
@@ -607,7 +643,9 @@ class Store:
         rows = []
         for kind, items in facts.items():
             for item in items:
-                if isinstance(item, dict):
+                if isinstance(item, dict) and set(item) <= {"value", "evidence"} and isinstance(item.get("value"), str):
+                    rows.append((version_id, kind, item["value"], item.get("evidence"), None))
+                elif isinstance(item, dict):
                     value = item.get("value")
                     rows.append((
                         version_id, kind,
@@ -646,6 +684,13 @@ class Store:
         ):
             result.setdefault(kind, []).append(json.loads(data) if data is not None else value)
         return result
+
+    def fact_evidence(self, version_id: int) -> list[tuple[str, str, str]]:
+        """(kind, value, sentence) of each fact of one version stored with the sentence stating it."""
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT kind, value, evidence FROM facts WHERE version_id = ? AND evidence IS NOT NULL ORDER BY id",
+            (version_id,),
+        )]
 
     def fact_history(self, policy_id: int) -> list[dict]:
         """Per version (oldest first): seq, version id, first_seen and its facts."""

@@ -95,14 +95,16 @@ def retry_delay(attempts: int) -> float:
     return delay * random.uniform(1 - JITTER, 1 + JITTER)
 
 
-def mark_failed(store: Store, id: str, error: str, now: str, attempts: int, *, permanent: bool = False) -> None:
-    """Record a failed attempt; `attempts` counts this one. Retry later, or give up (`failed`)."""
+def mark_failed(store: Store, id: str, error: str, now: str, attempts: int, *, permanent: bool = False) -> bool:
+    """Record a failed attempt; `attempts` counts this one. Retry later, or give up (`failed`):
+    whether it gave up."""
     gave_up = permanent or attempts >= MAX_ATTEMPTS
     next_attempt = parse_timestamp(now) + timedelta(seconds=retry_delay(attempts))
     store.conn.execute(
         "UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
         ("failed" if gave_up else "pending", attempts, error, format_timestamp(next_attempt), id),
     )
+    return gave_up
 
 
 def list_alerts(store: Store, status: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:

@@ -123,7 +123,8 @@ def test_first_check_then_change(checked_twice, tmp_path):
     assert [v["seq"] for v in history] == [1, 2]
     assert history[1]["material"] is True and history[1]["changes"] >= 1
     table = cli("history", "example")
-    assert "first version" in table and "retention" in table.lower()
+    assert "first version" in table
+    assert history[1]["summary"].startswith("Now keeps personal data 24 months")
 
     listed = cli.json("list")
     assert listed[0]["versions"] == 2 and listed[0]["last_outcome"] == "new_version"
@@ -181,7 +182,12 @@ def test_facts_show_the_latest_facts_and_their_timeline(checked_twice):
     assert [(s["seq"], s["added"], s["removed"]) for s in data["timeline"]["retention"]] == [(2, ["P24M"], [])]
     for steps in data["timeline"].values():
         assert [step["seq"] for step in steps] == sorted({step["seq"] for step in steps})
-    assert "P24M" in checked_twice("facts", "example")
+    table = checked_twice("facts", "example")
+    assert "24 months" in table and "P24M" not in table  # people read words, JSON keeps the ISO form
+    retention = [e for e in data["evidence"] if e["kind"] == "retention"]
+    assert [e["value"] for e in retention] == ["P24M"]
+    assert retention[0]["sentence"].startswith("We will retain personal information for 24 months")
+    assert "where each fact is stated" in checked_twice("facts", "example", "--evidence")
 
 
 def test_check_delivers_alerts_and_reports_json(cli, policy_server, tmp_path):

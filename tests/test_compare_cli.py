@@ -62,7 +62,8 @@ def test_the_readable_report_says_what_changed_in_plain_words(capsys):
     case = Path(__file__).parent / "fixtures" / "bench" / "cases" / "en-transfer-add"
     code, out, _ = run_compare(capsys, case / "old.html", case / "new.html")
     assert code == 0
-    assert "material change" in out and "Data may now go to India" in out
+    assert "material change" in out and "Data may now be stored in India" in out
+    assert "values: the United States, Canada → the United States, Canada, India" in out
 
 
 def test_markdown_and_text_files_are_compared_too(capsys, tmp_path):
@@ -89,6 +90,16 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(capsys, tmp_path, content, me
     code, out, err = run_compare(capsys, "--json", bad, good)
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err and err.count("\n") == 1
+
+
+def test_a_capture_with_no_text_is_compared_as_a_failed_capture_not_an_error(capsys, tmp_path):
+    logo, policy = tmp_path / "old.md", tmp_path / "new.md"
+    logo.write_text("![Example](https://example.com/logo.svg)\n", encoding="utf-8")
+    policy.write_text("# Privacy\n\n" + "We collect your name and email address to run the service. " * 40, encoding="utf-8")
+    code, out, _ = run_compare(capsys, "--json", logo, policy)
+    result = json.loads(out)
+    assert code == 0 and result["material"] is False
+    assert any("almost no text" in note for note in result["notes"])
 
 
 def test_selectors_try_out_what_an_entry_would_watch(capsys, tmp_path):

@@ -8,7 +8,8 @@ import time
 from monitor.cli import main
 
 
-def test_demo_walks_through_noise_retention_and_transfer_changes(tmp_path, capsys):
+def test_demo_walks_through_noise_retention_and_transfer_changes(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: no line of the tour is folded
     folder = tmp_path / "demo"
     started = time.monotonic()
     assert main(["demo", "--dir", str(folder)]) == 0
@@ -18,9 +19,16 @@ def test_demo_walks_through_noise_retention_and_transfer_changes(tmp_path, capsy
     assert elapsed < 60
     assert str(folder) in out
     assert "Only noise changed" in out
-    assert "Retention period extended from 1 year to 3 years" in out
+    assert "Keeps personal data 3 years instead of 1 year" in out
     assert "United States" in out and "Estados Unidos" in out  # the alert and the diff
     assert f"--watchlist {folder / 'watchlist.yaml'}" in out  # what to try next, ready to paste
+    assert f"--watchlist {folder / 'watchlist.yaml'} serve" in out
+    # Its words match what it shows: outcomes, values and countries as people say them.
+    assert "first version" in out and "changed" in out and "new_version" not in out
+    assert "(retention: 1 year → 3 years)" in out and "P1Y" not in out
+    assert "China, Singapore → China, Singapore, the United States" in out
+    assert "tienda and northwind now send personal data to the United States" in out
+    assert "magazin    unchanged" in out.split("4. New transfer country")[1]
     # What the demo leaves behind is a normal policy-monitor folder.
     assert (folder / "watchlist.yaml").exists() and (folder / "demo.db").exists()
     alerts = [json.loads(line) for line in (folder / "alerts" / "alerts.jsonl").read_text().splitlines()]

@@ -58,3 +58,9 @@ def test_the_command_line_starts_without_rich_or_asyncio():
 def test_check_and_demo_do_without_the_scheduler():
     loaded = loaded_after("import monitor.pipeline, monitor.demo, monitor.cli.check, monitor.cli.demo", ("apscheduler",))
     assert loaded == {"apscheduler": False}
+
+
+def test_only_serve_loads_the_web_libraries():
+    modules = ("starlette", "uvicorn", "jinja2", "feedgen")
+    loaded = loaded_after("from monitor.cli import build_parser\nbuild_parser()\nimport monitor.overview", modules)
+    assert loaded == dict.fromkeys(modules, False)

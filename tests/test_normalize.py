@@ -262,7 +262,22 @@ def test_cloudflare_protected_addresses_are_decoded() -> None:
     link = f'<p>E-mail: <a href="/cdn-cgi/l/email-protection#{cloudflare_hex("x@y.example", 0x12)}">[email&#160;protected]</a></p>'
     assert normalize_html(link) == "E-mail: x@y.example"
     mailto = f'<p><a href="/cdn-cgi/l/email-protection#{encoded}">Contact our DPO</a></p>'
-    assert normalize_html(mailto) == "Contact our DPO"
+    assert normalize_html(mailto) == "Contact our DPO (dpo@example.org)"
+
+
+@pytest.mark.parametrize("page, text", [
+    ('<p>Write <a href="mailto:dpo@example.org?subject=Request">to our <b>DPO</b></a>.</p>',
+     "Write to our DPO (dpo@example.org)."),
+    ('<p>Write to <a href="MAILTO:dpo@example.org">dpo@example.org</a>.</p>', "Write to dpo@example.org."),
+])
+def test_a_mailto_link_shows_its_address_unless_its_text_is_the_address(page, text) -> None:
+    assert normalize_html(page) == text
+
+
+def test_a_markdown_mailto_link_shows_its_address_too() -> None:
+    assert normalize_markdown("Online: [here](mailto:privacy@example.co.uk?subject=Privacy%20Request)") == (
+        "Online: here (privacy@example.co.uk)")
+    assert normalize_markdown("[dpo@example.org](mailto:dpo@example.org)") == "dpo@example.org"
 
 
 def test_undecodable_cloudflare_markup_keeps_the_placeholder() -> None:

@@ -242,15 +242,38 @@ def test_a_page_served_in_another_language_is_a_warning_not_a_change(policy_serv
     assert [v.seq for v in versions(path)] == [1]
 
 
-def test_a_page_flipping_back_is_recorded_but_raises_no_alert(policy_server, checked_once):
-    path = checked_once()
-    policy_server.set("/privacy", RETENTION_NEW)
-    assert check_one(path).alerts == ["change"]
-    policy_server.set("/privacy", RETENTION_OLD)
+KEPT_90_DAYS = policy_page("# Retention", "We keep your personal data for 90 days after your last visit.",
+                           "# Contact", "Write to privacy@example.com with any question.")
+KEPT_2_YEARS = KEPT_90_DAYS.replace("90 days", "2 years")
+
+
+def test_a_return_to_an_earlier_text_is_a_change_once_the_text_between_was_announced(policy_server, watch):
+    policy_server.set("/privacy", KEPT_90_DAYS)
+    path = watch()
+    check_one(path)
+    policy_server.set("/privacy", KEPT_2_YEARS)
+    assert check_one(path).alerts == ["change"]  # announced: 90 days -> 2 years
+    policy_server.set("/privacy", KEPT_90_DAYS)
+    back = check_one(path)
+    assert back.outcome == "new_version" and back.version_seq == 3 and not back.flapping
+    assert back.material and back.alerts == ["change"] and outbox_kinds(path) == ["change", "change"]
+    assert [c["summary"] for c in back.changes if c["material"]] == ["Keeps personal data 90 days instead of 2 years"]
+
+
+def test_a_flip_nobody_heard_of_stays_silent(policy_server, watch):
+    policy_server.set("/privacy", KEPT_90_DAYS)
+    path = watch()
+    check_one(path)
+    policy_server.queue("/privacy", KEPT_2_YEARS)  # A -> B -> A within the confirmation fetch
+    assert check_one(path).outcome == "pending_confirmation"
+    assert check_one(path).outcome == "unchanged"
+    reworded = KEPT_90_DAYS.replace("Write to", "Please write to")  # B stored, never announced
+    policy_server.set("/privacy", reworded)
+    assert check_one(path).material is False
+    policy_server.set("/privacy", KEPT_90_DAYS)
     flap = check_one(path)
-    assert flap.outcome == "new_version" and flap.version_seq == 3
-    assert flap.flapping and not flap.material and flap.alerts == []
-    assert outbox_kinds(path) == ["change"]
+    assert flap.outcome == "new_version" and flap.flapping and not flap.material and flap.alerts == []
+    assert outbox_kinds(path) == []
     history = versions(path)
     assert "flapping" in history[-1].summary and history[-1].material is False
     with open_store(path) as store:

@@ -252,9 +252,12 @@ def test_a_failing_webhook_still_gets_the_alert_exactly_once(policy_server, shop
     [pending] = json.loads(capsys.readouterr().out)
     assert pending["status"] == "pending" and pending["attempts"] == 1 and "500" in pending["last_error"]
     assert pending["payload"]["policy"] == "shop"
+    assert main([*watchlist, "alerts"]) == 0  # in words: the alert's title, and what the outbox will do
+    table = capsys.readouterr().out
+    assert pending["payload"]["title"][:16] in table and "will retry" in table and "pending" not in table
 
     assert main([*watchlist, "alerts", "retry"]) == 1  # second attempt: HTTP 500 again
-    assert "0 delivered, 1 failed" in capsys.readouterr().out
+    assert "0 delivered, 1 will retry" in capsys.readouterr().out
     assert main([*watchlist, "alerts", "retry"]) == 0  # third attempt: accepted
     assert "1 delivered, 0 failed" in capsys.readouterr().out
     assert main([*watchlist, "alerts", "retry"]) == 0  # nothing left to send

@@ -311,7 +311,9 @@ def test_facts_round_trip_per_version_and_over_history(store, policy):
         "countries": ["Germany"],
     })
     assert store.facts(v1.id) == {"retention": ["1 year"], "countries": ["Germany", "France"]}
-    assert store.facts(v2.id)["retention"] == [{"value": "5 years", "evidence": "We keep data for 5 years."}]
+    assert store.facts(v2.id)["retention"] == ["5 years"]
+    assert store.fact_evidence(v2.id) == [("retention", "5 years", "We keep data for 5 years.")]
+    assert store.fact_evidence(v1.id) == []
     history = store.fact_history(policy)
     assert [(h["seq"], h["facts"]["countries"]) for h in history] == [
         (1, ["Germany", "France"]), (2, ["Germany"]),

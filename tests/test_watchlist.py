@@ -303,7 +303,9 @@ def test_an_edit_refuses_a_channel_whose_settings_could_not_deliver(tmp_path):
             alerts: [team]
         """))
     before = path.read_text(encoding="utf-8")
-    assert load_watchlist(path).channels["team"]["kind"] == "webhook"  # reading stays fast and lenient
+    with pytest.raises(WatchlistError) as loading:
+        load_watchlist(path)  # every command reads the channels' fields, at their line
+    assert str(loading.value).startswith(f"{path}:4: channel 'team': field 'url': must be an http(s) URL")
 
     with pytest.raises(WatchlistError) as raised:
         add_policy(path, {"name": "b", "url": "https://b.example/"})

@@ -182,7 +182,9 @@ def main() -> int:
             if r["source"]["split"] != "dev":
                 continue
             wrong_verdict = bool(r["output"].get("material")) != bool(r["expected"].get("material"))
-            if r["score"]["why"] or wrong_verdict or r["error"]:
+            if r["error"]:
+                print(f"ERROR       {r['case']} {r['error'][:300]}")
+            elif r["score"]["why"] or wrong_verdict:
                 verdict = ("FALSE ALARM" if r["output"].get("material") else "MISSED") if wrong_verdict else "partly"
                 print(f"{verdict:11} {r['case']} [{r['source']['bucket']}] {'; '.join(r['score']['why'])}"
                       + (f" error: {r['error']}" if r["error"] else ""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from monitor.analysis.align import ClausePair
 from monitor.analysis.lexicon import TOKEN, page_chrome
@@ -62,3 +63,63 @@ def is_heading(pair: ClausePair, headings: frozenset[str]) -> bool:
     """A heading, or a table-of-contents entry that repeats one: structure, not practice."""
     sides = [c for c in (pair.old, pair.new) if c is not None]
     return all(c.kind == "heading" or heading_key(c) in headings for c in sides)
+
+
+TINY_VERSION_WORDS = 40
+"""A version with fewer words than this, against a real document, is an error page or a failed capture."""
+SUBSTANTIAL_WORDS = 200
+TOPICS_OF_A_POLICY = 7
+OFF_TOPIC = 2
+"""A page that speaks of at most OFF_TOPIC practices (categories), against a version that speaks of
+TOPICS_OF_A_POLICY or more, is another page of the site."""
+
+
+def topics(clauses: list[Clause], language: str | None) -> set[str]:
+    """The practices a version speaks of, by the strong cues of its clauses (read once, cached)."""
+    from monitor.analysis.lexicon import lexicons_for
+
+    found: set[str] = set()
+    for clause in clauses:
+        for lexicon in lexicons_for(language):
+            found |= {group[1] for group in lexicon.scan(clause.text) if group[0] == "strong"}
+    return found
+
+
+def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
+                    languages: tuple[str | None, str | None]) -> str | None:
+    """Why one version is not a version of the document at all, if it is not: an error or sign-in
+    page, another page of the site captured instead, a capture cut short (the text stops mid-way and
+    the rest comes back later). Comparing such a page with the policy would report every clause as
+    added or removed; none of it is a change of the policy."""
+    sides = {"old": (old_text, old_clauses), "new": (new_text, new_clauses)}
+    language = dict(zip(("old", "new"), languages))
+    words = {side: len(text.split()) for side, (text, _) in sides.items()}
+    for side, other in (("old", "new"), ("new", "old")):
+        if words[side] < TINY_VERSION_WORDS and words[other] >= SUBSTANTIAL_WORDS:
+            return (f"The {side} version has almost no text ({words[side]} words): an error page or a failed "
+                    f"capture, not a version of the document.")
+    if min(words.values()) >= 1:
+        subjects = {side: topics(clauses, language[side]) for side, (_, clauses) in sides.items()}
+        for side, other in (("old", "new"), ("new", "old")):
+            if len(subjects[side]) <= OFF_TOPIC and len(subjects[other]) >= TOPICS_OF_A_POLICY:
+                return (f"The {side} version speaks of no data practice ({words[side]} words): another page was "
+                        f"captured instead of the document.")
+    shorter, longer, side = (old_text, new_text, "old") if len(old_text) < len(new_text) else (new_text, old_text, "new")
+    cut = shorter.rstrip()
+    if len(cut) > SUBSTANTIAL_WORDS and len(cut) < len(longer) and longer.startswith(cut):
+        return (f"The {side} version stops where the other goes on, mid-way, with nothing else changed: a capture "
+                f"cut short, not a change of the document.")
+    return None
+
+
+@lru_cache(maxsize=1)
+def _accessibility_labels() -> re.Pattern[str]:
+    labels = sorted(page_chrome()["accessibility"], key=len, reverse=True)
+    return re.compile(r"\s*[(\[]?(?:" + "|".join(re.escape(label) for label in labels) + r")[)\]]?(?![\w])",
+                      re.IGNORECASE)
+
+
+def without_accessibility_labels(text: str) -> str:
+    """A clean text without the labels screen readers get on links ("Opens a new window or tab",
+    "(external link)"): a site adds or drops them on every link at once, and they say nothing."""
+    return _accessibility_labels().sub("", text)

@@ -9,7 +9,8 @@ When the two versions are in different languages, their facts are compared inste
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from monitor.analysis.across import (
@@ -18,14 +19,18 @@ from monitor.analysis.across import (
     document_phones,
 )
 from monitor.analysis.align import ClausePair, align_clauses
-from monitor.analysis.chrome import chrome_blocks, heading_key, is_heading
-from monitor.analysis.classify import classify_clause, high_risk_cues, section_category
+from monitor.analysis.chrome import (
+    capture_problem, chrome_blocks, heading_key, is_heading, without_accessibility_labels,
+)
+from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import join_words
-from monitor.analysis.facts import contacts, dates
-from monitor.analysis.facts.contacts import Phone
+from monitor.analysis.facts import contacts, dates, places
+from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import (
+    CF_PLACEHOLDER,
     ClauseFacts,
     Finding,
+    address_finding,
     clause_facts,
     fact_findings,
     merge_phone_findings,
@@ -35,15 +40,15 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import find_labels
+from monitor.analysis.lexicon import TOKEN, find_labels, label_mentions, load_lexicon
 from monitor.analysis.model import SEVERITIES, Change, Comparison
-from monitor.analysis.segment import split_clauses
+from monitor.analysis.practice import HEAD_KIND, RECIPIENT_KINDS, DocumentPractices, Practice, practice_change, practice_of
+from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
-    SMALL_CHANGE_WORDS,
     changed_words,
+    denials,
     editorial,
     judge_wording,
-    negations,
     only_placeholder_changed,
     quote,
     systematic_words,
@@ -51,6 +56,12 @@ from monitor.analysis.wording import (
 )
 
 # Categories whose clauses name things worth listing as values: who receives data, why, what data.
+CONTACT_CATEGORIES = frozenset({"contact", "rights"})
+"""Clauses where a postal address is where to write about one's data (not a shop's address)."""
+FLIP_WORDS = 4
+"""A negation added or removed turns a statement around when little else in it changed."""
+SHORT_CLAUSE_WORDS = 5
+"""An added or removed clause this short that names no organisation is a link, a button or a label."""
 LABELLED_CATEGORIES = {"sharing": "recipients", "purpose": "purposes", "collection": "data"}
 
 
@@ -58,6 +69,25 @@ LABELLED_CATEGORIES = {"sharing": "recipients", "purpose": "purposes", "collecti
 def _declared_date(text: str, language: str | None) -> "datetime.date | None":
     """The "last updated" date of a document, read once per text."""
     return dates.declared_date(text, language)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _squeezed(text: str) -> str:
+    """A text with its words only, run together: equal for two texts that differ only in layout."""
+    return _NOT_WORD.sub("", text.casefold())
+
+
+_NOT_BASIC = re.compile(r"[^a-z0-9]+")
+
+
+def _encoding_repaired(old_text: str, new_text: str) -> bool:
+    """One version shows "?" (or U+FFFD) where the other has accented letters, quotes or symbols,
+    and nothing else differs: a character encoding broken or repaired, the same words."""
+    if not any(mark in text for text in (old_text, new_text) for mark in ("?", "\ufffd")):
+        return False
+    return _NOT_BASIC.sub("", old_text.casefold()) == _NOT_BASIC.sub("", new_text.casefold())
 
 
 def _clause_language(pair: ClausePair, default: str | None) -> str | None:
@@ -84,7 +114,7 @@ def _category_of(pair: ClausePair, language: str | None, old_facts: ClauseFacts,
     return category, rule
 
 
-@dataclass
+@dataclass(eq=False)
 class DocumentContext:
     """What judging one clause needs to know about both documents."""
 
@@ -95,6 +125,48 @@ class DocumentContext:
     """Words swapped the same way in many clauses ("personal data" → "personal information")."""
     old_text: str = ""
     new_text: str = ""
+    old_clauses: list[Clause] = field(default_factory=list)
+    new_clauses: list[Clause] = field(default_factory=list)
+    _practices: dict[tuple[str, str | None], DocumentPractices] = field(default_factory=dict)
+
+    def practices(self, side: str, language: str | None) -> DocumentPractices:
+        """Everything one version states, read once per language."""
+        key = (side, language)
+        if key not in self._practices:
+            clauses, text = (self.old_clauses, self.old_text) if side == "old" else (self.new_clauses, self.new_text)
+            self._practices[key] = DocumentPractices.of(clauses, text, language)
+        return self._practices[key]
+
+    @lru_cache(maxsize=2)
+    def squeezed(self, side: str) -> str:
+        return _squeezed(self.old_text if side == "old" else self.new_text)
+
+    def emails(self, side: str) -> list[str]:
+        return contacts.find_emails(self.old_text if side == "old" else self.new_text)
+
+    @lru_cache(maxsize=4)
+    def destinations(self, side: str, language: str | None) -> frozenset[str]:
+        """Every place either version names as where data goes, wherever it names it."""
+        text = self.old_text if side == "old" else self.new_text
+        return frozenset(p.code for p in places.find_places(text, language) if p.role == "destination")
+
+    def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
+        """A destination or an e-mail that moved to another clause, or an address that a
+        Cloudflare placeholder hides in the other version: not a change of the document."""
+        added = [v for v in finding.new_values if v not in finding.old_values]
+        removed = [v for v in finding.old_values if v not in finding.new_values]
+        if finding.rule == "fact:transfer_destinations":
+            return (all(code in self.destinations("old", language) for code in added)
+                    and all(code in self.destinations("new", language) for code in removed))
+        if finding.rule == "fact:postal_address":
+            return (all(address_key(a) in self.squeezed("old") for a in added)
+                    and all(address_key(a) in self.squeezed("new") for a in removed))
+        if finding.rule == "fact:contact_emails":
+            hidden_before = self.old_text.count(CF_PLACEHOLDER) > self.new_text.count(CF_PLACEHOLDER)
+            hidden_after = self.new_text.count(CF_PLACEHOLDER) > self.old_text.count(CF_PLACEHOLDER)
+            return (all(email in self.emails("old") or hidden_before for email in added)
+                    and all(email in self.emails("new") or hidden_after for email in removed))
+        return False
 
     def phones(self, language: str | None) -> tuple[list[Phone], list[Phone]]:
         """Phone numbers anywhere in the old and the new document (each text is scanned once)."""
@@ -125,7 +197,16 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if with_phones:  # national-format numbers of each side, cue or not: the clause's and its document's
         written = tuple(contacts.phone_candidates(clause.text, language) + document if clause else document
                         for clause, document in zip((pair.old, pair.new), context.phone_candidates(language)))
-    found = fact_findings(pair, old_facts, new_facts, context.phones(language) if with_phones else None, written)
+    found = fact_findings(pair, old_facts, new_facts, context.phones(language) if with_phones else None, written,
+                          language)
+    if (old_facts.addresses or new_facts.addresses) and _clause_category(pair, language) in CONTACT_CATEGORIES:
+        address = address_finding(pair, old_facts, new_facts)
+        found += [address] if address else []
+    found = [f for f in found if not context.stated_elsewhere(f, language)]
+    if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found):
+        found = [f for f in found if f.category != "contact"]
+    if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
+        found = [_as_authority_contact(f) if f.category == "contact" else f for f in found]
     clause = pair.new or pair.old
     if is_heading(pair, context.headings):
         return found or [editorial(f"Heading changed: {quote(clause.text)}", "structure:heading", pair)]
@@ -152,42 +233,132 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
             return [editorial(f"Phone number {pair.kind} on its own; the other version still gives it: "
                                f"{quote(clause.text)}", "fact:same_phone", pair)]
         substantive = []  # an added or removed clause is judged by its cues alone
-    category, rule = _category_of(pair, language, old_facts, new_facts)
-    if category is None:
-        return [editorial(f"Unclassified wording {pair.kind}: {quote(clause.text)}", "cue:none", pair)]
-    return [_practice_finding(pair, category, rule, substantive, language)]
+    return [_practice_finding(pair, language, context, substantive)]
 
 
-def _practice_finding(pair: ClausePair, category: str, rule: str, substantive: list[str],
-                      language: str | None) -> Finding:
-    label = category.replace("_", " ")
-    old_text = pair.old.text if pair.old else ""
-    new_text = pair.new.text if pair.new else ""
-    new_risks = [c for c in high_risk_cues(new_text, category, language)
-                 if c not in high_risk_cues(old_text, category, language)]
-    if pair.kind == "added":
-        severity = "high" if new_risks else "medium"
-        summary = f"New {label} clause: \"{quote(new_text)}\""
-    elif pair.kind == "removed":
-        severity = "high" if category in ("rights", "security", "children") else "medium"
-        if category == "sharing":
-            severity = "low"
-        summary = f"{label.capitalize()} clause removed: \"{quote(old_text)}\""
-    else:
-        flipped = any(w in negations(language) for w in substantive)
-        if new_risks or flipped:
-            severity = "high"
-        else:
-            severity = "low" if len(substantive) <= SMALL_CHANGE_WORDS else "medium"
-        summary = f"{label.capitalize()} clause changed: \"{quote(new_text)}\""
-    if new_risks:
-        rule += f" high_risk[{', '.join(new_risks[:3])}]"
-    kind = LABELLED_CATEGORIES.get(category)
-    old_values = find_labels(old_text, kind, language) if kind and old_text else []
-    new_values = find_labels(new_text, kind, language) if kind and new_text else []
-    if pair.kind == "modified" and set(new_values) - set(old_values) and severity == "low":
-        severity = "medium"  # a new kind of recipient, purpose or data is more than rewording
-    return Finding(category, True, severity, summary, rule, pair, old_values, new_values)
+ADDRESS_LIST = 4
+"""Postal addresses added or removed at once that make a list of offices or shops, not a contact."""
+
+
+def _without_address_lists(findings: list[Finding]) -> list[Finding]:
+    """Postal-address findings, unless so many addresses came or went that they are a list of
+    customer-service centres, shops or offices rather than where to write about one's data."""
+    addresses = [f for f in findings if f.rule == "fact:postal_address"]
+    moved = len({address_key(a.split(",")[0]) for f in addresses for a in f.old_values + f.new_values})
+    if moved < ADDRESS_LIST:
+        return findings
+    return [f for f in findings if f.rule != "fact:postal_address"] + [
+        editorial(f"A list of {moved} postal addresses (offices, shops, service centres) changed", "fact:address_list",
+                  addresses[0].pair, "contact")]
+
+
+_PRIVACY_MAILBOX = re.compile(r"privacy|priva[ct]|dpo|gdpr|rgpd|dsgvo|datenschutz|protec|data|donnees|legal|rights|"
+                              r"droits|compliance|rodo|osobn|персон", re.IGNORECASE)
+
+
+def _about_contact(pair: ClausePair, language: str | None, found: list[Finding]) -> bool:
+    """Whether a clause whose contact details changed is about reaching the company, rather than
+    about a fee rule or a shop that happens to give an e-mail: its cues say contact or rights, or
+    say nothing else, or the mailbox's name is a privacy one ("privacy@", "dpo@", "datenschutz@")."""
+    category = _clause_category(pair, language)
+    if category in CONTACT_CATEGORIES or category is None and load_lexicon(language or ""):
+        return True
+    values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
+    return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
+
+
+def _names_an_authority(pair: ClausePair, language: str | None) -> bool:
+    """A clause telling users where to complain (a supervisory authority): its addresses are the
+    authority's, part of the right to complain, not the company's contact."""
+    return any("rights:complaint" in practice_of(clause.text, language).labels
+               for clause in (pair.old, pair.new) if clause is not None)
+
+
+def _as_authority_contact(finding: Finding) -> Finding:
+    what = finding.summary[0].lower() + finding.summary[1:]
+    return Finding("rights", True, finding.severity, f"Where to complain: {what}", finding.rule, finding.pair,
+                   finding.old_values, finding.new_values)
+
+
+def _denials_differ(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+    """Whether a modified clause denies more or less than before, once idioms that deny nothing
+    ("whether or not", "not limited to") are set aside, and the whole document does too (a
+    "not" that only moved to the next clause when sentences were split otherwise turned nothing)."""
+    lexicon = load_lexicon(language) if language else None
+    idioms = lexicon.negation_idioms if lexicon else None
+    words = denials(language)
+
+    def count(text: str) -> int:
+        folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
+        return sum(1 for w in TOKEN.findall(folded) if w in words)
+
+    return count(pair.old.text) != count(pair.new.text) and count(context.old_text) != count(context.new_text)
+
+
+def _widened(pair: ClausePair, language: str | None, category: str | None, context: DocumentContext) -> set[str]:
+    """Labels of the clause's own practice (the data of a collection clause, the recipients of a
+    sharing clause, see HEAD_KIND) that a modified sentence adds in new words: it now covers more
+    than before, even if the label stands elsewhere for something else ("general location (e.g.,
+    city)" added to the data an account needs). Not in table rows (a header row relabelled), not
+    when the old sentence's neighbours already said it (sentences split another way)."""
+    head = HEAD_KIND.get(category or "")
+    if head is None or pair.new.kind == "row":
+        return set()
+    old_words = set(TOKEN.findall(pair.old.text.casefold()))
+    nearby = " ".join(c.text for c in context.old_clauses if abs(c.block - pair.old.block) <= 1)
+    near = practice_of(nearby, language).labels
+    return {f"{m.kind}:{m.label}" for m in label_mentions(pair.new.text, language)
+            if m.kind == head and not m.negated and f"{m.kind}:{m.label}" not in near
+            and not set(m.words) <= old_words}
+
+
+def _clause_category(pair: ClausePair, language: str | None) -> str | None:
+    """The practice a clause is about, by its cues, else its old self's, else its section's."""
+    clause = pair.new or pair.old
+    category = classify_clause(clause.text, clause.section, language).category
+    if category is None and pair.old is not None and pair.new is not None:
+        category = classify_clause(pair.old.text, pair.old.section, language).category
+    return category or section_category(clause.section, language)
+
+
+def _practice_finding(pair: ClausePair, language: str | None, context: DocumentContext,
+                      substantive: list[str]) -> Finding:
+    """A changed clause judged by the practice it states: material when it states what the other
+    version does not state anywhere (a new recipient, purpose, kind of data, right, tracker, ... or a
+    new pairing of them, or a denial added or withdrawn), editorial when it only says again, in other
+    words or elsewhere, what was already said."""
+    category = read_as = _clause_category(pair, language)
+    if category == "transfer" and not any(clause_facts(c.text, language, c.section).places
+                                          for c in (pair.old, pair.new) if c is not None):
+        category = "sharing"  # data handed over, but to nowhere abroad (its labels still read as a transfer's)
+    old_practice = practice_of(pair.old.text, language, pair.old.kind) if pair.old else Practice()
+    new_practice = practice_of(pair.new.text, language, pair.new.kind) if pair.new else Practice()
+    clause = pair.new or pair.old
+    section = section_category(clause.section, language)
+    old_side, new_side = context.practices("old", language), context.practices("new", language)
+    added = old_side.novel(new_practice.within(read_as, section), new_side.lowercase_words)
+    widened = _widened(pair, language, category, context) if pair.kind == "modified" else set()
+    if widened:
+        added = Practice(added.labels | widened, added.organisations, added.order, added.alone | widened)
+    # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
+    # a rewrite split over two sentences still stands, unless it said who gets the data.
+    removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
+    if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
+            added.organisations or removed.organisations):
+        return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
+    change = practice_change(added, removed, category, pair.kind == "modified", section)
+    if change is not None:
+        return Finding(change.category, True, change.severity, change.summary, change.rule, pair,
+                       sorted(removed.labels), sorted(added.labels))
+    turned = [w for w in substantive if w in denials(language)]
+    if (turned and len(substantive) <= FLIP_WORDS and category is not None and pair.kind == "modified"
+            and _denials_differ(pair, language, context)):
+        label = category.replace("_", " ")
+        return Finding(category, True, "high", f"{label.capitalize()} statement turned around "
+                       f"({', '.join(turned)}): \"{quote(pair.new.text)}\"", f"words:negation[{', '.join(turned)}]", pair)
+    if old_practice.labels or new_practice.labels:
+        return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
+    return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
 
 
 def _group(findings: list[Finding]) -> list[Change]:
@@ -230,7 +401,21 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     new_date = _declared_date(new_text, new_lang)
     comparison.old_date = old_date.isoformat() if old_date else None
     comparison.new_date = new_date.isoformat() if new_date else None
+    old_text, new_text = without_accessibility_labels(old_text), without_accessibility_labels(new_text)
     old_clauses, new_clauses = split_clauses(old_text), split_clauses(new_text)
+    if _squeezed(old_text) == _squeezed(new_text):
+        comparison.changes = [Change("editorial", False, "none", "Only spacing, line breaks, punctuation or letter "
+                                     "case changed", rule="words:formatting")]
+        return comparison
+    if _encoding_repaired(old_text, new_text):
+        comparison.changes = [Change("editorial", False, "none", "Only characters a broken encoding had replaced with "
+                                     "'?' changed (accented letters, quotes, symbols)", rule="words:encoding")]
+        return comparison
+    problem = capture_problem(old_text, new_text, old_clauses, new_clauses, (old_lang, new_lang))
+    if problem:
+        comparison.notes.append(problem)
+        comparison.changes = [Change("editorial", False, "none", problem, rule="page:capture")]
+        return comparison
     if old_lang and new_lang and old_lang != new_lang:
         comparison.notes.append(f"The versions are in different languages ({old_lang}, {new_lang}): "
                                 "their facts are compared.")
@@ -243,10 +428,13 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         systematic=systematic_words(pairs, new_lang or old_lang),
         old_text=old_text,
         new_text=new_text,
+        old_clauses=old_clauses,
+        new_clauses=new_clauses,
     )
     findings: list[Finding] = []
     for pair in pairs:
         findings += _judge(pair, _clause_language(pair, new_lang or old_lang), context)
+    findings = _without_address_lists(findings)
     findings += seat_moves(pairs, findings, new_lang or old_lang)
     findings = merge_phone_findings(findings)
     comparison.changes = _group(findings)
@@ -261,8 +449,15 @@ def declared_date(text: str, lang_hint: str | None = None) -> str | None:
     return found.isoformat() if found else None
 
 
-def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str]]:
-    """The facts a version states, normalised: what `policy-monitor facts` shows and stores."""
+def extract_facts(text: str, lang_hint: str | None = None,
+                  with_evidence: bool = False) -> dict[str, list[str]] | dict[str, list]:
+    """The facts a version states, normalised: what `policy-monitor facts` shows and stores.
+
+    Retention periods are only those the text gives as how long data is kept (not response times,
+    notice periods or ages); destinations only places data is stored in or sent to (not the
+    company's address or where users live). With `with_evidence`, each retention, destination,
+    contact and minimum age is `{"value": ..., "evidence": <the sentence that states it>}`.
+    """
     language = detect_language(text, lang_hint)
     clauses = split_clauses(text)
     found = document_facts(clauses, language)
@@ -274,15 +469,23 @@ def extract_facts(text: str, lang_hint: str | None = None) -> dict[str, list[str
         if kind:
             labelled[kind] += find_labels(clause.text, kind, language)
     declared = _declared_date(text, language)
+    phones = document_phones(clauses, language)
+
+    def stated(kind: str) -> list:
+        if with_evidence:
+            return [{"value": value, "evidence": evidence} for value, evidence in found[kind].items()]
+        return list(found[kind])
+
     return {
         "language": [language] if language else [],
         "declared_date": [declared.isoformat()] if declared else [],
-        "retention": list(found["retention"]),
+        "retention": stated("retention"),
         "retention_criteria": list(dict.fromkeys(criteria)),
-        "transfer": list(found["transfer"]),
-        "contact": list(found["contact"]),
-        "contact_phones": [phone.text for phone, _ in document_phones(clauses, language)],
-        "children_min_age": list(found["children"]),
+        "transfer": stated("transfer"),
+        "contact": stated("contact"),
+        "contact_phones": [{"value": phone.text, "evidence": evidence} if with_evidence else phone.text
+                           for phone, evidence in phones],
+        "children_min_age": stated("children"),
         "recipients": list(dict.fromkeys(labelled["recipients"])),
         "purposes": list(dict.fromkeys(labelled["purposes"])),
         "data_collected": list(dict.fromkeys(labelled["data"])),

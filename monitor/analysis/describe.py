@@ -61,3 +61,31 @@ def join_words(items: list[str]) -> str:
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> dict[str, dict[str, str]]:
+    import json
+    from importlib import resources
+
+    path = resources.files("monitor.analysis").joinpath("lexicons", "label_words.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def label_words(label: str) -> str:
+    """`recipients:data-brokers` → "data brokers": a label as a reader says it."""
+    kind, _, name = label.partition(":")
+    return _label_words().get(kind, {}).get(name, name.replace("-", " "))
+
+
+def value_words(category: str, value: str) -> str:
+    """A change's value as a reader says it: `P3Y` → "3 years", `US` → "the United States",
+    `recipients:data-brokers` → "data brokers"; e-mails, numbers and addresses as written."""
+    if category == "retention" and duration_days(value) is not None:
+        return describe_duration(value)
+    if category == "transfer" and (value in REGIONS or (len(value) == 2 and value.isupper())):
+        return describe_place(value)
+    if ":" in value and "@" not in value and value.split(":", 1)[0] in _label_words():
+        words = label_words(value.removesuffix(":not"))
+        return f"not {words}" if value.endswith(":not") else words
+    return value

@@ -19,6 +19,7 @@ from monitor.analysis.describe import (
     join_words,
 )
 from monitor.analysis.facts import ages, contacts, durations, places
+from monitor.analysis.facts._lexicon import known_languages
 from monitor.analysis.facts.contacts import (
     Phone,
     phone_changes,
@@ -37,6 +38,10 @@ class ClauseFacts:
     criteria: list[str] = field(default_factory=list)
     destinations: list[str] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
+    addresses: list[str] = field(default_factory=list)
+    """Postal addresses, as written."""
+    hides_emails: bool = False
+    """The clause shows Cloudflare's "[email protected]" placeholder: its addresses are unknown."""
     phones: list[Phone] = field(default_factory=list)
     """Phone numbers, each once however often or however differently it is written."""
     ages: list[int] = field(default_factory=list)
@@ -68,6 +73,12 @@ def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFa
 
 @lru_cache(maxsize=4096)
 def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseFacts:
+    if language is not None and language not in known_languages():
+        # No words of this language are known: what a period or a country is there for cannot be
+        # told, so only what needs no words is read (e-mail addresses, international numbers).
+        return ClauseFacts(emails=[] if CF_PLACEHOLDER in text else contacts.find_emails(text),
+                           hides_emails=CF_PLACEHOLDER in text,
+                           phones=[p for p in contacts.find_phones(text, language) if p.international])
     mentions = durations.find_durations(text, language)
     retention = [d.iso for d in mentions if d.role == "retention"]
     if not retention and section_kind == "retention":
@@ -85,6 +96,8 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
         criteria=durations.retention_criteria(text, language),
         destinations=list(dict.fromkeys(destinations)),
         emails=[] if CF_PLACEHOLDER in text else contacts.find_emails(text),
+        hides_emails=CF_PLACEHOLDER in text,
+        addresses=contacts.find_postal_addresses(text, language),
         phones=contacts.find_phones(text, language),
         ages=sorted(set(minimum_ages)),
         seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
@@ -101,9 +114,15 @@ def max_days(values: list[str]) -> float:
     return max((duration_days(v) or 0.0 for v in values), default=0.0)
 
 
+_STORED = re.compile(r"stor|host|server|data cent|speicher|héberg|stock|almacen|archiv|conserv|хран|ulož|opslag",
+                     re.IGNORECASE)
+"""Words that say data is kept somewhere (not only sent there): "stored", "hosted", "servers"."""
+
+
 def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
                    elsewhere: tuple[list[Phone], list[Phone]] | None = None,
-                   written: tuple[list[Phone], list[Phone]] | None = None) -> list[Finding]:
+                   written: tuple[list[Phone], list[Phone]] | None = None,
+                   language: str | None = None) -> list[Finding]:
     """Findings from the facts of one clause pair. `elsewhere` gives the phone numbers of the whole
     old and new documents (a number that only moved to another clause did not change), `written`
     every national-format number of them, cue or not (see `_phone_finding`)."""
@@ -111,25 +130,28 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
     periods_moved = not same_periods(old.retention, new.retention)
     criteria_moved = set(old.criteria) != set(new.criteria)
     if periods_moved or (criteria_moved and (old.retention or new.retention)):
-        found.append(_retention_finding(pair, old, new))
+        found.append(_retention_finding(pair, old, new, language))
     elif criteria_moved and pair.old and pair.new:
         found.append(Finding("retention", True, "medium",
-                             f"Retention criterion changed from {_criteria(old)} to {_criteria(new)}",
+                             f"Keeps data {_criteria(new)} instead of {_criteria(old)}",
                              "fact:retention_criteria", pair))
     if set(old.destinations) != set(new.destinations):
         added = [c for c in new.destinations if c not in old.destinations]
         removed = [c for c in old.destinations if c not in new.destinations]
+        stored = bool(_STORED.search((pair.new or pair.old).text))
         if added:
-            summary = f"Data may now go to {join_words([describe_place(c) for c in added])}"
+            where = join_words([describe_place(c) for c in added])
+            summary = f"Data may now be stored in {where}" if stored else f"Data may now go to {where}"
             if removed:
                 summary += f"; no longer to {join_words([describe_place(c) for c in removed])}"
             severity = "high"
         else:
             summary = f"{join_words([describe_place(c) for c in removed])} no longer named as a destination of data"
-            severity = "medium"
+            severity = "low"
         found.append(Finding("transfer", True, severity, summary, "fact:transfer_destinations", pair,
                              old.destinations, new.destinations))
-    if set(old.emails) != set(new.emails) and (old.emails or new.emails):
+    hidden = old.hides_emails or new.hides_emails  # a placeholder resolved or appearing: not a new address
+    if set(old.emails) != set(new.emails) and (old.emails or new.emails) and not hidden:
         if old.emails and new.emails:
             summary = f"Contact e-mail changed from {join_words(old.emails)} to {join_words(new.emails)}"
         elif new.emails:
@@ -150,14 +172,32 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
         old_age, new_age = min(old.ages, default=None), min(new.ages, default=None)
         lowered = old_age is not None and new_age is not None and new_age < old_age
         if old_age is not None and new_age is not None:
-            summary = f"Minimum age changed from {old_age} to {new_age}"
+            summary = f"Minimum age {'lowered' if lowered else 'raised'} from {old_age} to {new_age}"
         elif new_age is not None:
-            summary = f"Minimum age now stated: {new_age}"
+            summary = f"Now says users must be at least {new_age}"
         else:
-            summary = f"Minimum age {old_age} no longer stated"
+            summary = f"No longer says users must be at least {old_age}"
         found.append(Finding("children", True, "high" if lowered else "medium", summary, "fact:minimum_age",
                              pair, [str(a) for a in old.ages], [str(a) for a in new.ages]))
     return found
+
+
+def address_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Finding | None:
+    """A postal address for privacy matters added, removed or replaced (the caller knows the clause
+    is about contacting the company or its DPO), compared by its letters and digits."""
+    old_keys = {contacts.address_key(a): a for a in old.addresses}
+    new_keys = {contacts.address_key(a): a for a in new.addresses}
+    removed = [a for k, a in old_keys.items() if k not in new_keys]
+    added = [a for k, a in new_keys.items() if k not in old_keys]
+    if not removed and not added:
+        return None
+    if removed and added:
+        summary = f"Postal address for privacy matters changed from {join_words(removed)} to {join_words(added)}"
+    elif added:
+        summary = f"New postal address for privacy matters: {join_words(added)}"
+    else:
+        summary = f"Postal address {join_words(removed)} no longer given"
+    return Finding("contact", True, "medium", summary, "fact:postal_address", pair, removed, added)
 
 
 def _phone_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
@@ -273,28 +313,78 @@ def only_a_number_still_written(pair: ClausePair, language: str | None,
                for n in numbers)
 
 
+CRITERIA_WORDS = {
+    "until-account-deletion": "until the account is closed",
+    "as-long-as-necessary": "as long as necessary",
+    "legal-obligation": "as long as the law requires",
+    "consent-withdrawal": "until consent is withdrawn",
+    "indefinitely": "indefinitely",
+}
+
+
 def _criteria(facts: ClauseFacts) -> str:
-    return join_words([c.replace("-", " ") for c in facts.criteria]) if facts.criteria else "unstated"
+    """A clause's retention criteria as a reader says them ("as long as the law requires")."""
+    if not facts.criteria:
+        return "unstated"
+    return join_words([CRITERIA_WORDS.get(c, c.replace("-", " ")) for c in facts.criteria])
 
 
-def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Finding:
+def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, language: str | None) -> Finding:
+    """How long data is kept, before and after, in words; the severity follows the size of the
+    change: at least twice as long is high, longer medium, shorter low."""
+    what = _kept_data(pair, language)
     old_words = join_words([describe_duration(v) for v in old.retention]) if old.retention else _criteria(old)
     new_words = join_words([describe_duration(v) for v in new.retention]) if new.retention else _criteria(new)
     if old.retention and new.retention:
-        longer = max_days(new.retention) > max_days(old.retention)
-        severity = "high" if longer else "medium"
-        verb = "extended" if longer else "changed"
-        if max_days(new.retention) < max_days(old.retention):
-            verb, severity = "shortened", "low"
-        summary = f"Retention period {verb} from {old_words} to {new_words}"
+        before, after = max_days(old.retention), max_days(new.retention)
+        if after > before:
+            severity = "high" if after >= LONGER_RETENTION_RATIO * before else "medium"
+        else:
+            severity = "low" if after < before else "medium"
+        summary = f"Keeps {what} {new_words} instead of {old_words}"
     elif new.retention:
         severity = "medium"
-        summary = f"Retention period now {new_words} (was: {old_words})"
+        summary = f"Now keeps {what} {new_words}" + (f" (was: {old_words})" if old.criteria else "")
     else:
         severity = "medium"
-        summary = f"Retention period of {old_words} removed (now: {new_words})"
+        summary = f"No longer says {what} is kept {old_words}" + (f" (now: {new_words})" if new.criteria else "")
+    tracker = _tracker_named(pair, language)
+    if tracker:  # how long a cookie lasts is how long it tracks: a tracking change
+        if old.retention and new.retention:
+            summary = f"{tracker.capitalize()} now last {new_words} instead of {old_words}"
+        elif new.retention:
+            summary = f"{tracker.capitalize()} now said to last {new_words}"
+        else:
+            summary = f"No longer says how long {tracker} last (was {old_words})"
+        return Finding("tracking", True, severity, summary, "fact:tracker_lifetime", pair, old.retention, new.retention)
     return Finding("retention", True, severity, summary, "fact:retention_period", pair,
                    old.retention, new.retention)
+
+
+def _tracker_named(pair: ClausePair, language: str | None) -> str | None:
+    """The trackers a clause about a period names ("cookies", "local storage"), if any."""
+    from monitor.analysis.describe import label_words
+    from monitor.analysis.lexicon import label_mentions
+
+    clause = pair.new or pair.old
+    trackers = [m for m in label_mentions(clause.text, language) if m.kind == "trackers" and not m.negated]
+    return label_words(f"trackers:{trackers[0].label}") if trackers else None
+
+
+LONGER_RETENTION_RATIO = 2.0
+"""A retention at least this many times longer than before is a high-severity change."""
+
+
+def _kept_data(pair: ClausePair, language: str | None) -> str:
+    """What the retention clause keeps, in a reader's words ("account data", "messages and
+    content"), or "personal data" when it does not say."""
+    from monitor.analysis.describe import label_words
+    from monitor.analysis.lexicon import label_mentions
+
+    clause = pair.new or pair.old
+    data = [m for m in label_mentions(clause.text, language) if m.kind == "data" and not m.negated]
+    return label_words(f"data:{data[0].label}") if data else "personal data"
+
 
 
 def seat_moves(pairs: list[ClausePair], findings: list[Finding], language: str | None) -> list[Finding]:

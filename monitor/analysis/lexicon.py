@@ -20,7 +20,9 @@ from monitor.analysis.model import CATEGORIES
 
 LEXICON_PACKAGE = "monitor.analysis"
 LEXICON_DIR = ("lexicons", "categories")
-LABEL_KINDS = ("recipients", "purposes", "data")
+# Kinds of label a clause may name, each the object of one practice (lexicon key → category).
+LABEL_KINDS = ("recipients", "purposes", "data", "rights", "trackers", "security", "legal_bases", "safeguards",
+               "practices", "notices", "minors")
 TOKEN = re.compile(r"\w[\w'-]*")
 GAP = re.compile(r"[\s,.:;]*\Z")
 STAR, ONE = "\x01", "\x02"
@@ -63,37 +65,46 @@ class CueIndex:
         self.cues = cues
         self._words = [_cue_words(phrase) for _, phrase in cues]
         self._exact: dict[str, list[int]] = {}
-        self._prefix: dict[str, list[tuple[str, int]]] = {}
+        self._prefix: dict[int, dict[str, list[int]]] = {}
+        """Prefix length → prefix → cues whose first word starts so: a token is looked up once per length."""
         self._anywhere: list[int] = []
         for index, words in enumerate(self._words):
             kind, value = words[0]
             if kind == "exact":
                 self._exact.setdefault(value, []).append(index)
             elif kind == "prefix" and len(value) >= 2:
-                self._prefix.setdefault(value[:2], []).append((value, index))
+                self._prefix.setdefault(len(value), {}).setdefault(value, []).append(index)
             else:
                 self._anywhere.append(index)
+        self._prefix_lengths = sorted(self._prefix)
 
     def scan(self, folded_text: str) -> Scan:
         """Group → the phrases of that group found in a case-folded text, each once."""
+        result: Scan = {}
+        for idx in self.find(folded_text):
+            group, phrase = self.cues[idx]
+            result.setdefault(group, []).append(phrase)
+        return result
+
+    def find(self, folded_text: str) -> dict[int, int]:
+        """Cue index → the token position where it first matches, in a case-folded text."""
         matches = list(TOKEN.finditer(folded_text))
         tokens = [m.group() for m in matches]
-        found: dict[int, None] = {}
+        found: dict[int, int] = {}
         for i, token in enumerate(tokens):
             candidates = self._exact.get(token, [])
-            prefixed = self._prefix.get(token[:2])
-            if prefixed:
-                candidates = candidates + [idx for prefix, idx in prefixed if token.startswith(prefix)]
+            for length in self._prefix_lengths:
+                if length > len(token):
+                    break
+                prefixed = self._prefix[length].get(token[:length])
+                if prefixed:
+                    candidates = candidates + prefixed
             if self._anywhere:
                 candidates = candidates + self._anywhere
             for idx in candidates:
                 if idx not in found and self._matches_at(idx, i, tokens, matches, folded_text):
-                    found[idx] = None
-        result: Scan = {}
-        for idx in found:
-            group, phrase = self.cues[idx]
-            result.setdefault(group, []).append(phrase)
-        return result
+                    found[idx] = i
+        return found
 
     def _matches_at(self, idx: int, start: int, tokens: list[str], matches: list[re.Match], text: str) -> bool:
         words = self._words[idx]
@@ -116,17 +127,31 @@ class Lexicon:
     index: CueIndex
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     negations: frozenset[str] = frozenset()
+    restrictives: frozenset[str] = frozenset()
+    """Negation words that narrow a statement rather than deny it ("only", "without"): they do not
+    turn a label around."""
     modals: frozenset[str] = frozenset()
     function_words: frozenset[str] = frozenset()
     contractions: dict[str, str] = field(default_factory=dict)
     """Short form → long form, "n't" → " not": a long form starting with a space is a clitic."""
     synonyms: dict[str, int] = field(default_factory=dict)
     """Word or phrase → its group: "may"/"might", "e-mail"/"email" say the same thing."""
+    negation_idioms: re.Pattern[str] | None = None
+    """Phrases with a negation word that deny nothing ("whether or not", "not limited to")."""
+    spelling: list[tuple[re.Pattern[str], str]] | None = None
+    """Rules writing a word's spelling variants one way ("-isation" → "-ization"), in order."""
     contraction_pattern: re.Pattern[str] | None = None
     synonym_phrase_pattern: re.Pattern[str] | None = None
 
     def scan(self, text: str) -> Scan:
-        return _scan(self.language, text.casefold())
+        """Every cue of this language in `text` (read once per text: labels and categories alike)."""
+        return _scan(self.language, self.expand_contractions(text.casefold()))
+
+    def one_spelling(self, word: str) -> str:
+        """A word written the one way its spelling variants are compared: "behaviour" as "behavior"."""
+        for pattern, replacement in self.spelling or ():
+            word = pattern.sub(replacement, word)
+        return word
 
     def expand_contractions(self, folded: str) -> str:
         """A case-folded text with its contractions written out, each only where it is whole:
@@ -166,7 +191,20 @@ def _phrase_pattern(phrases: list[str]) -> re.Pattern[str] | None:
 @lru_cache(maxsize=8192)
 def _scan(language: str, folded_text: str) -> Scan:
     lexicon = load_lexicon(language)
-    return lexicon.index.scan(folded_text) if lexicon else {}
+    if lexicon is None:
+        return {}
+    result: Scan = {}
+    for idx in _find(language, folded_text):
+        group, phrase = lexicon.index.cues[idx]
+        result.setdefault(group, []).append(phrase)
+    return result
+
+
+@lru_cache(maxsize=16384)
+def _find(language: str, folded_text: str) -> dict[int, int]:
+    """Cue index → first token position, for one language and one case-folded text (read once)."""
+    lexicon = load_lexicon(language)
+    return lexicon.index.find(folded_text) if lexicon else {}
 
 
 @lru_cache(maxsize=1)
@@ -203,10 +241,13 @@ def load_lexicon(language: str) -> Lexicon | None:
         index=CueIndex(cues),
         labels=labels,
         negations=frozenset(w.casefold() for w in data.get("negations", [])),
+        restrictives=frozenset(w.casefold() for w in data.get("restrictives", [])),
         modals=frozenset(w.casefold() for w in data.get("modals", [])),
         function_words=frozenset(w.casefold() for w in data.get("function_words", [])),
         contractions=contractions,
         synonyms=synonyms,
+        spelling=[(re.compile(rf"^{p}$"), r) for p, r in data.get("spelling_variants", [])] or None,
+        negation_idioms=_phrase_pattern([p.casefold() for p in data.get("negation_idioms", [])]),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
     )
@@ -225,10 +266,11 @@ def function_word_languages() -> dict[str, tuple[str, ...]]:
 
 
 def lexicons_for(language: str | None) -> list[Lexicon]:
-    """The lexicon of a language; every lexicon when the language is unknown or has no data."""
-    lexicon = load_lexicon(language) if language else None
-    if lexicon is not None:
-        return [lexicon]
+    """The lexicon of a language; every lexicon when the language is not known; none for a
+    language that has no data (its words would be read with another language's cues)."""
+    if language:
+        lexicon = load_lexicon(language)
+        return [lexicon] if lexicon is not None else []
     return [lx for lang in available_languages() if (lx := load_lexicon(lang)) is not None]
 
 
@@ -242,6 +284,48 @@ def find_labels(text: str, kind: str, language: str | None) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class LabelMention:
+    """A label named in a text: its kind ("recipients"), its name ("advertisers"), where it stands
+    (token position) and whether a negation right before it denies it ("we do not sell")."""
+
+    kind: str
+    label: str
+    position: int
+    negated: bool
+    words: tuple[str, ...] = ()
+    """The words of the text the label was read from ("general", "location")."""
+
+
+NEGATION_REACH = 4
+"""Tokens before a label in which a negation word denies it ("we will never sell", "ne vendons pas")."""
+
+
+@lru_cache(maxsize=8192)
+def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
+    """Every label a text names, once per (kind, label, negated), in the order they stand."""
+    folded = text.casefold()
+    found: dict[tuple[str, str, bool], LabelMention] = {}
+    # A language with no lexicon names no labels: practices are read only where the language's
+    # words are known (its facts still are, through the fact lexicons and CLDR).
+    own = load_lexicon(language) if language else None
+    for lexicon in [own] if own else (lexicons_for(None) if language is None else []):
+        folded_text = lexicon.expand_contractions(folded)
+        tokens = TOKEN.findall(folded_text)
+        denying = lexicon.negations - lexicon.restrictives
+        for idx, position in _find(lexicon.language, folded_text).items():
+            group = lexicon.index.cues[idx][0]
+            if group[0] != "label":
+                continue
+            negated = any(t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
+            key = (group[1], group[2], negated)
+            if key not in found or position < found[key].position:
+                length = len(lexicon.index._words[idx])
+                found[key] = LabelMention(group[1], group[2], position, negated,
+                                          tuple(tokens[position:position + length]))
+    return tuple(sorted(found.values(), key=lambda m: m.position))
+
+
 @lru_cache(maxsize=1)
 def page_chrome() -> dict[str, frozenset[str]]:
     """Consent-banner buttons and navigation links of every language (lexicons/page_chrome.json)."""
@@ -251,4 +335,5 @@ def page_chrome() -> dict[str, frozenset[str]]:
     return {
         "buttons": buttons,
         "navigation": frozenset(n.casefold() for n in data["navigation"]),
+        "accessibility": frozenset(a.casefold() for a in data["accessibility"]),
     }

@@ -26,8 +26,18 @@ class Change:
     rule: str = ""
     section: str = ""
 
+    def values_in_words(self) -> tuple[list[str], list[str]]:
+        """(old, new) values as a reader says them: durations and countries in words."""
+        from monitor.analysis.describe import value_words
+
+        return ([value_words(self.category, v) for v in self.old_values],
+                [value_words(self.category, v) for v in self.new_values])
+
     def to_json(self) -> dict:
-        return asdict(self)
+        """CONTRACT.md's change, plus `old_words`/`new_words`: the values in plain words."""
+        data = asdict(self)
+        data["old_words"], data["new_words"] = self.values_in_words()
+        return data
 
 
 @dataclass

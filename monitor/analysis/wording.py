@@ -59,8 +59,9 @@ def month_words() -> frozenset[str]:
 
 
 def tokens(text: str, language: str | None = None) -> list[str]:
-    """Words as compared: case-folded, contractions expanded and synonyms ("might" for "may",
-    "email" for "e-mail") written one way, so saying the same thing differently is no change."""
+    """Words as compared: case-folded, contractions expanded, synonyms ("might" for "may", "email"
+    for "e-mail") and spelling variants ("organisation", "organization") written one way, so saying
+    the same thing differently is no change."""
     folded = text.casefold()
     lexicon = load_lexicon(language) if language else None
     for known in [lexicon] if lexicon else lexicons_for(None):
@@ -68,7 +69,27 @@ def tokens(text: str, language: str | None = None) -> list[str]:
     if lexicon is None:
         return WORD.findall(folded)
     folded = lexicon.mark_synonym_phrases(folded)
-    return [f"synonym{lexicon.synonyms[w]}" if w in lexicon.synonyms else w for w in WORD.findall(folded)]
+    words = WORD.findall(folded)
+    if lexicon.spelling is not None:
+        words = [lexicon.one_spelling(w) for w in words]
+    return [f"synonym{lexicon.synonyms[w]}" if w in lexicon.synonyms else w for w in words]
+
+
+_BROKEN = re.compile(r"[?\ufffd]+")
+
+
+def characters_repaired(old: str, new: str) -> bool:
+    """One version has "?" or "\ufffd" inside words where the other has letters ("ge?nformeerd",
+    "geïnformeerd"): a broken character encoding repaired or broken, not a change of words."""
+    for broken, whole in ((old, new), (new, old)):
+        if not _BROKEN.search(broken) or len(whole) < len(broken) - 8:
+            continue
+        pieces = re.split(r"([?]+)", broken.replace("\ufffd", "?"))
+        pattern = "".join(r"[^\s\w]{0,2}\w{0,3}[^\s\w]{0,2}" if piece and set(piece) == {"?"} else re.escape(piece)
+                          for piece in pieces)
+        if re.fullmatch(pattern, whole):
+            return True
+    return False
 
 
 def similar(a: str, b: str) -> bool:
@@ -115,6 +136,12 @@ def is_date_change(old: str, new: str, changed: Sequence[str], language: str | N
         return True
     short = max(len(old.split()), len(new.split())) <= SHORT_DATE_CLAUSE_WORDS
     return short and bool(YEAR.search(old)) and bool(YEAR.search(new))
+
+
+@lru_cache(maxsize=None)
+def denials(language: str | None) -> frozenset[str]:
+    """Negation words that deny ("not", "never"), not those that narrow ("only", "without")."""
+    return frozenset().union(*(lx.negations - lx.restrictives for lx in lexicons_for(language)))
 
 
 @lru_cache(maxsize=None)
@@ -227,6 +254,8 @@ def judge_wording(pair: ClausePair, language: str | None, systematic: frozenset[
     removed, added = word_changes(old_text, new_text)
     if not removed and not added:
         return editorial("Punctuation or formatting changed", "words:none", pair)
+    if characters_repaired(old_text, new_text):
+        return editorial(f"Characters a broken encoding had replaced are restored: {quoted}", "words:encoding", pair)
     if is_date_change(old_text, new_text, removed + added, language):
         return editorial(f"Date changed: {quoted}", "words:date_only", pair, "date")
     removed, added = word_changes(old_text, new_text, language)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from basics.errors import NormalizeError, NoTextError, UsageError
 from monitor.cli.output import SEVERITY_STYLE, add_json_flag, print_json
-from basics.errors import NormalizeError, UsageError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -49,6 +49,8 @@ def read_version(path_text: str, select: list[str] | None = None, remove: list[s
     content_type = "text/html" if suffix in HTML_SUFFIXES else "text/markdown" if suffix in MARKDOWN_SUFFIXES else None
     try:
         return normalize_document(body, content_type, select, remove)
+    except NoTextError:
+        return ""  # a capture with no text (a logo, a script shell): compared as such, not an error
     except NormalizeError as exc:
         raise NormalizeError(f"{path_text}: {exc}") from None
 
@@ -79,7 +81,8 @@ def print_comparison(comparison, show_all: bool = False) -> None:
         style = SEVERITY_STYLE.get(change.severity, "")
         console.print(f"\n[{style}]{change.severity.upper():6}[/] [bold]{change.category}[/]: {escape(change.summary)}")
         if change.old_values or change.new_values:
-            console.print(f"        values: {', '.join(change.old_values) or '—'} → {', '.join(change.new_values) or '—'}")
+            before, after = change.values_in_words()
+            console.print(f"        values: {escape(', '.join(before)) or '—'} → {escape(', '.join(after)) or '—'}")
         if change.old_text:
             console.print(f"        [red]- {escape(change.old_text)}[/]")
         if change.new_text:

@@ -11,7 +11,7 @@ from monitor.cli.output import add_json_flag
 def register(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo",
-        help="run the whole product offline on bundled sample policies (about 20 s)",
+        help="run the whole product offline on bundled sample policies (a few seconds)",
         description="Serve sample policies on 127.0.0.1, change them a few times, check them through "
         "the real pipeline and show the alerts, the history and a diff.",
     )

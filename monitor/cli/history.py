@@ -11,20 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from monitor.cli.output import (
-    add_json_flag, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
+    add_json_flag, add_tag_filter, console, human_size, open_store, open_watchlist, parse_moment, parse_since,
     policy_id, plural, print_json, short_time, table,
 )
 from basics.errors import UsageError
 
 DIFF_FORMATS = ("rich", "unified", "html", "json")
+NEVER_MATERIAL_CATEGORIES = ("date", "editorial")
+"""Categories a change may have beside the analysis' material ones (a new date, a rewording)."""
 HISTORY_LIMIT = 50
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    history = subparsers.add_parser("history", help="the versions of a policy: when seen, size, what changed")
-    history.add_argument("name")
+    history = subparsers.add_parser("history", help="the versions of a policy (or of every policy): when seen, "
+                                    "size, what changed")
+    history.add_argument("name", nargs="?", help="the policy (default: every policy, or those with --tag)")
     history.add_argument("--limit", type=int, default=HISTORY_LIMIT, metavar="N",
-                         help=f"only the newest N versions (default {HISTORY_LIMIT}, 0 = all)")
+                         help=f"only the newest N versions of each policy (default {HISTORY_LIMIT}, 0 = all)")
+    add_tag_filter(history)
     add_json_flag(history)
     history.set_defaults(func=cmd_history)
 
@@ -54,11 +58,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     changes.add_argument("--category", help="only this category (retention, transfer, sharing...)")
     changes.add_argument("--policy", metavar="NAME", help="only this policy")
     changes.add_argument("--limit", type=int, default=200, help="at most N changes (default 200, 0 = all)")
+    add_tag_filter(changes)
     add_json_flag(changes)
     changes.set_defaults(func=cmd_changes)
 
     facts = subparsers.add_parser("facts", help="facts of the latest version and how they moved over time")
     facts.add_argument("name")
+    facts.add_argument("--evidence", action="store_true", help="show the sentence each fact was read from")
     add_json_flag(facts)
     facts.set_defaults(func=cmd_facts)
 
@@ -68,25 +74,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
+    limit = args.limit if args.limit > 0 else None
     with open_store(watchlist) as store:
-        pid = policy_id(store, watchlist, args.name)
-        versions = store.versions(pid, limit=args.limit if args.limit > 0 else None)
-        total = store.version_count(pid)
+        if args.name is not None:
+            if args.tags and args.name not in {entry.name for entry in watchlist.tagged(args.tags)}:
+                raise UsageError(f"policy {args.name!r} has none of the tags {', '.join(args.tags)}")
+            pid = policy_id(store, watchlist, args.name)
+            histories = [(args.name, store.versions(pid, limit=limit), store.version_count(pid))]
+        else:
+            histories = []
+            for entry in watchlist.tagged(args.tags):
+                pid = store.policy_id(entry.name)
+                if pid is not None:
+                    histories.append((entry.name, store.versions(pid, limit=limit), store.version_count(pid)))
     if args.json:
-        print_json([v.to_json() for v in versions])
+        print_json([{"policy": name, **v.to_json()} for name, versions, _ in histories for v in versions])
         return 0
+    for name, versions, total in histories:
+        _print_history(name, versions, total)
+    if not histories:
+        console().print("no policy has been checked yet (run: policy-monitor check)")
+    return 0
+
+
+def _print_history(name: str, versions: list[Any], total: int) -> None:
     if not versions:
-        console().print(f"{args.name}: no version yet (every check so far failed; see `policy-monitor list`)")
-        return 0
+        console().print(f"{name}: no version yet (every check so far failed; see `policy-monitor list`)")
+        return
     console().print(table(
-        f"{args.name}: {plural(len(versions), 'version')}",
+        f"{name}: {plural(len(versions), 'version')}",
         ("#", "first seen", "last seen", "size", "lang", "declared", "origin", "material", "summary"),
         ([v.seq, short_time(v.first_seen), short_time(v.last_seen), human_size(v.size), v.language or "",
-          v.declared_date or "", v.origin, "yes" if v.material else "", v.summary or ""] for v in versions),
+          v.declared_date or "", v.origin, _material_word(v), v.summary or ""] for v in versions),
     ))
     if total > len(versions):
         console().print(f"(the newest {len(versions)} of {total} versions; --limit 0 shows all)")
-    return 0
+
+
+def _material_word(version: Any) -> str:
+    """"yes", "no", or nothing for a first version (there was nothing to compare it with)."""
+    return {True: "yes", False: "no"}.get(version.material, "")
 
 
 def _chosen_version(store: Any, pid: int, name: str, seq: int | None, at: str | None) -> Any:
@@ -185,14 +212,26 @@ def _change_json(row: dict) -> dict:
     return {key: row.get(key) for key in keys}
 
 
+def _check_category(category: str) -> str:
+    """A category the analysis knows, or one line listing them."""
+    from monitor.analysis.model import CATEGORIES
+
+    known = (*CATEGORIES, *NEVER_MATERIAL_CATEGORIES)
+    if category not in known:
+        raise UsageError(f"unknown category {category!r} (choose from: {', '.join(known)})")
+    return category
+
+
 def cmd_changes(args: argparse.Namespace) -> int:
     watchlist = open_watchlist(args)
     since = parse_since(args.since) if args.since else None
+    category = _check_category(args.category) if args.category else None
+    tagged = [entry.name for entry in watchlist.tagged(args.tags)] if args.tags else None
     with open_store(watchlist) as store:
         if args.policy:
             policy_id(store, watchlist, args.policy)
-        rows = store.changes(since=since, policy=args.policy, category=args.category,
-                             material=True if args.material else None, limit=args.limit or None)
+        rows = store.changes(since=since, policy=args.policy, category=category,
+                             material=True if args.material else None, limit=args.limit or None, policies=tagged)
     if args.json:
         print_json([_change_json(r) for r in rows])
         return 0
@@ -210,33 +249,8 @@ def cmd_changes(args: argparse.Namespace) -> int:
 # -- facts ----------------------------------------------------------------------------------------
 
 
-def _fact_value(item: Any) -> str:
-    if isinstance(item, dict):
-        value = item.get("value")
-        return value if isinstance(value, str) else str(item)
-    return str(item)
-
-
-def fact_timeline(history: list[dict]) -> dict[str, list[dict]]:
-    """Per fact kind: the versions where its set of values changed, with what was added/removed."""
-    timeline: dict[str, list[dict]] = {}
-    kinds = list(dict.fromkeys(kind for entry in history for kind in entry["facts"]))
-    for kind in kinds:
-        previous: list[str] | None = None
-        for entry in history:
-            values = list(dict.fromkeys(_fact_value(item) for item in entry["facts"].get(kind, [])))
-            if previous is None or set(values) != set(previous):
-                if previous is not None or values:
-                    timeline.setdefault(kind, []).append({
-                        "seq": entry["seq"], "first_seen": entry["first_seen"], "values": values,
-                        "added": [v for v in values if v not in (previous or [])],
-                        "removed": [v for v in (previous or []) if v not in values],
-                    })
-            previous = values
-    return timeline
-
-
 def cmd_facts(args: argparse.Namespace) -> int:
+    from monitor.overview import fact_timeline, fact_value, values_in_words
     from monitor.pipeline import derive_facts
 
     watchlist = open_watchlist(args)
@@ -244,12 +258,15 @@ def cmd_facts(args: argparse.Namespace) -> int:
         pid = policy_id(store, watchlist, args.name)
         derive_facts(store, pid)
         history = store.fact_history(pid)
+        evidence_rows = store.fact_evidence(history[-1]["version_id"]) if history else []
     if not history:
         raise UsageError(f"policy {args.name} has no version yet")
     latest = history[-1]
     facts, timeline = latest["facts"], fact_timeline(history)
     if args.json:
-        print_json({"policy": args.name, "version": latest["seq"], "facts": facts, "timeline": timeline})
+        evidence = [{"kind": kind, "value": value, "sentence": sentence} for kind, value, sentence in evidence_rows]
+        print_json({"policy": args.name, "version": latest["seq"], "facts": facts, "timeline": timeline,
+                    "evidence": evidence})
         return 0
     out = console()
     if not facts:
@@ -257,13 +274,16 @@ def cmd_facts(args: argparse.Namespace) -> int:
     else:
         out.print(table(
             f"{args.name}: facts of version {latest['seq']} ({short_time(latest['first_seen'])})", ("kind", "values"),
-            ([kind, "\n".join(_fact_value(item) for item in items)] for kind, items in facts.items()),
+            ([kind, "\n".join(values_in_words(kind, [fact_value(item) for item in items]))]
+             for kind, items in facts.items()),
         ))
+    if args.evidence and evidence_rows:
+        out.print(table("where each fact is stated", ("kind", "value", "sentence"), evidence_rows))
     moves = [(kind, step) for kind, steps in timeline.items() for step in steps if step["seq"] != 1]
     if moves:
         out.print(table(
             "how they moved", ("kind", "version", "since", "added", "removed"),
-            ([kind, step["seq"], short_time(step["first_seen"]), ", ".join(step["added"]),
-              ", ".join(step["removed"])] for kind, step in moves),
+            ([kind, step["seq"], short_time(step["first_seen"]), ", ".join(values_in_words(kind, step["added"])),
+              ", ".join(values_in_words(kind, step["removed"]))] for kind, step in moves),
         ))
     return 0

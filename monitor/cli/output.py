@@ -67,12 +67,17 @@ def table(title: str | None, columns: Iterable[str], rows: Iterable[Iterable[Any
     return result
 
 
-def add_json_flag(parser: argparse.ArgumentParser, help: str = "print the data as JSON",
-                  also_on_parent: bool = False) -> None:
-    """`--json`, declared the same way on every command. `also_on_parent`: a sub-command whose
-    parent has it too (`alerts --json retry` and `alerts retry --json` both count)."""
-    default = {"default": argparse.SUPPRESS} if also_on_parent else {}
-    parser.add_argument("--json", action="store_true", help=help, **default)
+def add_json_flag(parser: argparse.ArgumentParser, help: str = "print the data as JSON") -> None:
+    """`--json`, declared the same way on every command. Without a default of its own: the
+    program's `--json` (False unless given) stands when the command's is absent, so `--json` may
+    come before or after the command (`alerts --json retry` and `alerts retry --json` too)."""
+    parser.add_argument("--json", action="store_true", help=help, default=argparse.SUPPRESS)
+
+
+def add_tag_filter(parser: argparse.ArgumentParser) -> None:
+    """`--tag`, the same on every command that can narrow itself to some policies (repeatable: any of them)."""
+    parser.add_argument("--tag", action="append", dest="tags", metavar="TAG",
+                        help="only policies with this tag (repeatable: any of them)")
 
 
 # -- times ------------------------------------------------------------------------------------
@@ -124,6 +129,16 @@ def human_size(size: int | None) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def delivery_words(report: Any) -> str:
+    """A delivery run in the outbox's words: `1 delivered, 2 will retry, 1 failed` (failed: given up)."""
+    parts = [f"{report.delivered} delivered"]
+    if report.will_retry:
+        parts.append(f"{report.will_retry} will retry")
+    if report.gave_up or not report.will_retry:
+        parts.append(f"{report.gave_up} failed")
+    return ", ".join(parts)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

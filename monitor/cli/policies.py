@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from monitor.cli.output import (
-    EMPTY_WATCHLIST, add_json_flag, console, existing_store, open_watchlist, plural, print_json, short_time, table,
+    EMPTY_WATCHLIST, add_json_flag, add_tag_filter, console, existing_store, open_watchlist, plural,
+    print_json, short_time, table,
 )
 from basics.errors import UsageError
 
@@ -25,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Add a policy to the watchlist; comments and order of the file are kept.",
     )
     add.add_argument("url", help="the policy page (http or https)")
-    add.add_argument("--name", help="short unique name (default: from the URL's host)")
+    add.add_argument("--name", help="short unique name (default: from the URL's host); needed to watch a URL "
+                     "already watched under another name")
     add.add_argument("--lang", dest="language", help="ISO 639-1 language of the page (en, de, fr...)")
     add.add_argument("--every", help="check interval: 30m, 6h, 1d, 2w (default: the watchlist's defaults)")
     add.add_argument("--select", action="append", metavar="CSS", help="CSS selector of the policy text (repeatable)")
@@ -45,7 +47,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_json_flag(add)
     add.set_defaults(func=cmd_add)
 
-    listing = subparsers.add_parser("list", help="the watched policies with their last check")
+    listing = subparsers.add_parser("list", help="the watched policies: last check, next check, status")
+    add_tag_filter(listing)
     add_json_flag(listing)
     listing.set_defaults(func=cmd_list)
 
@@ -75,6 +78,26 @@ def _pairs(items: list[str] | None, separator: str, option: str, form: str) -> d
     return pairs
 
 
+def _same_page(a: str, b: str) -> bool:
+    """Whether two URLs name the same page: scheme and host in any case, with or without a final '/'."""
+    def key(url: str) -> tuple[str, str, str, str]:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/") or "/", parts.query
+    return key(a) == key(b)
+
+
+def _refuse_a_watched_url(path: Path, url: str) -> None:
+    """A URL already in the watchlist is refused unless `--name` says watching it twice is meant."""
+    if not path.exists():
+        return
+    from monitor.watchlist import load_watchlist
+
+    for entry in load_watchlist(path).policies:
+        if _same_page(entry.url, url):
+            raise UsageError(f"{url} is already watched as {entry.name!r} (give --name to watch it again "
+                             "under another name)")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from basics.urls import check_url
     from monitor.watchlist import add_policy, parse_interval
@@ -85,6 +108,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     if args.every is not None:
         parse_interval(args.every)
+    if args.name is None:
+        _refuse_a_watched_url(Path(args.watchlist), url)
     entry = {
         "name": args.name or name_from_url(url),
         "url": url,
@@ -111,56 +136,29 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _last_checks(store: object | None, names: list[str]) -> dict[str, dict]:
-    """Per policy name: last check time/outcome/error and the number of versions."""
-    if store is None:
-        return {}
-    info = {}
-    for name in names:
-        pid = store.policy_id(name)
-        if pid is None:
-            continue
-        last = store.last_check(pid)
-        count = store.version_count(pid)
-        info[name] = {
-            "last_check": last["started_at"] if last else None,
-            "last_outcome": last["outcome"] if last else None,
-            "last_error": last["error"] if last else None,
-            "versions": count,
-        }
-    return info
-
-
 def cmd_list(args: argparse.Namespace) -> int:
+    from monitor.overview import next_check_words, policy_statuses
     from monitor.watchlist import database_path
 
     watchlist = open_watchlist(args)
+    entries = watchlist.tagged(args.tags)
     store = existing_store(watchlist)
     try:
-        status = _last_checks(store, [entry.name for entry in watchlist.policies])
+        statuses = policy_statuses(entries, store)
     finally:
         if store is not None:
             store.close()
-    rows = []
-    for entry in watchlist.policies:
-        state = status.get(entry.name, {})
-        rows.append({
-            "name": entry.name, "url": entry.url, "language": entry.language, "every": entry.every,
-            "tags": entry.tags, "alerts": entry.alerts,
-            "last_check": state.get("last_check"), "last_outcome": state.get("last_outcome"),
-            "last_error": state.get("last_error"), "versions": state.get("versions", 0),
-        })
     if args.json:
-        print_json(rows)
+        print_json([status.to_json() for status in statuses])
         return 0
-    if not rows:
+    if not statuses:
         console().print(f"{watchlist.path} {EMPTY_WATCHLIST}")
         return 0
     console().print(table(
-        f"{plural(len(rows), 'policy', 'policies')} in {watchlist.path} (database {database_path(watchlist)})",
-        ("name", "url", "lang", "every", "last check", "outcome", "versions"),
-        ([r["name"], r["url"], r["language"] or "", r["every"], short_time(r["last_check"]),
-          r["last_outcome"] or "never", r["versions"]] for r in rows),
+        f"{plural(len(statuses), 'policy', 'policies')} in {watchlist.path} (database {database_path(watchlist)})",
+        ("name", "url", "every", "tags", "last check", "outcome", "next check", "status", "versions"),
+        ([s.name, s.url, s.every, ", ".join(s.tags), short_time(s.last_check), s.outcome,
+          next_check_words(s.next_check, s.due), s.status, s.versions] for s in statuses),
     ))
     return 0
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from basics.errors import UsageError
 from monitor.cli.output import add_json_flag, print_json
@@ -39,25 +38,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_json({
             "checked": summary.checked,
             "skipped": summary.skipped,
+            "changed": summary.changed,
+            "failing": summary.failing,
             "outcomes": [outcome.to_json() for outcome in summary.outcomes],
             "delivered": summary.delivered,
             "failed": summary.failed,
+            "gave_up": summary.gave_up,
         })
-    elif sys.stdout.isatty():  # under cron: silent unless something is logged
-        _print_once(summary)
+    elif summary.checked or sys.stdout.isatty():  # under cron, a run with nothing due says nothing
+        print(summary.line())
     return 0
-
-
-def _print_once(summary: Any) -> None:
-    from rich.console import Console
-
-    console = Console()
-    if not summary.checked:
-        console.print(f"nothing due ({len(summary.skipped)} policies checked recently)")
-    for outcome in summary.outcomes:
-        data = outcome.to_json()
-        label = data.get("outcome", "done")
-        extra = " [bold red]material change[/]" if data.get("material") else ""
-        console.print(f"{data.get('policy', '?')}: {label}{extra}", highlight=False)
-    if summary.delivered or summary.failed:
-        console.print(f"alerts: {summary.delivered} delivered, {summary.failed} failed")

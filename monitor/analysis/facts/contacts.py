@@ -25,8 +25,10 @@ from monitor.analysis.facts._text import fold
 # Cloudflare replaces protected addresses by this placeholder; text glued to it is a fragment of
 # the hidden address, never an address of its own.
 _CF_PLACEHOLDER = re.compile(r"\S*\[\s*email\s+protected\s*\]\S*", re.I)
+# The top-level domain is all lower or all upper case: a capital after it starts the next word a
+# scrape glued on ("ha-copyright@expedia.comTeléfono").
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,24}(?![\w-])",
+    r"(?<![\w.+-])[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[a-z]{2,24}(?=[^\w-]|[A-Z]|$)|[A-Z]{2,24}(?![\w-]))",
 )
 
 # A number is digit groups with one separator between them ("01 23", "030/123", "123-45-67",
@@ -346,3 +348,49 @@ def cue_abbreviations() -> frozenset[str]:
 
     return frozenset(word.lower() for code in known_languages()
                      for word in load("contacts", code).get("phone_abbreviations", []))
+
+
+# A postcode: UK ("EC2A 2RS"), Dutch ("1012 AB"), Canadian ("K1A 0B1") or four to five digits
+# (with a country letter in front, "D-10115", "F-75008").
+_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4}\s?[A-Z]{2}\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d|(?:[A-Z]{1,2}-)?\d{4,5})"
+_ADDRESS_REACH = 90  # characters from a street to its postcode
+_CITY = r"(?-i:[A-ZÀ-ÞĀ-ŽА-Я][\w'-]*)"  # a city's name starts with a capital: "Roubaix", "LONDON", "Saint-Denis"
+
+
+@lru_cache(maxsize=None)
+def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = sorted({w for lang in langs for w in load("contacts", lang).get("street_words", [])}, key=len, reverse=True)
+    if not words:
+        return None
+    street = "|".join(words)
+    forms = [
+        rf"\b\d{{1,5}}[a-z]?,?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})\b",  # "27 Old Gloucester Street", "25 avenue de"
+        rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "ul. Prosta 20"
+        r"\b\w+(?:straße|strasse|str\.|gasse|weg|platz|laan|straat|gracht|plein|vej|gatan|vägen)\s+\d{1,5}[a-z]?\b",
+        # "22 Bishopsgate, London EC2N 4BQ": a number and a name, then a British postcode
+        r"(?-i:\b\d{1,5}\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}(?=(?:,\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}){0,2}"
+        r",?\s+(?:[A-Z][a-z]+\s+)?[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b))",
+    ]
+    return re.compile("(?i)(?:" + "|".join(forms) + ")")
+
+
+def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
+    """Postal addresses in `text` as written: a street with its house number, and the postcode (with
+    the city) that follows within a line ("27 Old Gloucester Street, London WC1N 3AX",
+    "160 boulevard de Fourmies, 59100 Roubaix"). Two addresses are the same when their letters and
+    digits are (see `same_address`)."""
+    pattern = _street_pattern(languages_for(lang))
+    if pattern is None:
+        return []
+    found: list[str] = []
+    for match in pattern.finditer(text):
+        rest = text[match.end():match.end() + _ADDRESS_REACH]
+        postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
+        end = match.end() + postcode.end() if postcode and "\n" not in rest[:postcode.start()] else match.end()
+        found.append(text[match.start():end].strip(" ,"))
+    return list(dict.fromkeys(found))
+
+
+def address_key(address: str) -> str:
+    """An address's letters and digits, case-folded: equal for the same address however spaced."""
+    return re.sub(r"[\W_]+", "", address.casefold())

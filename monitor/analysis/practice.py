@@ -1,0 +1,348 @@
+"""What a clause says the company does, so that a change of wording is not taken for a change of practice.
+
+A clause's *practice* is the set of labels it names (recipients, purposes, data, rights, trackers,
+security measures, legal bases, transfer safeguards, the sale of data), each denied or not ("we do
+not sell"), and the organisations it names. Two versions state the same practice when every label
+of a changed clause, and every pair of labels it names together ("advertisers" with "location"),
+also stands in the other version, wherever it is said there: moved, split, merged, reworded,
+duplicated or restated clauses change nothing. What is left is new or withdrawn practice, reported
+in the category of the labels that carry it, in plain words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+
+from monitor.analysis.describe import join_words, label_words
+from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon
+from monitor.analysis.segment import Clause
+
+KIND_CATEGORY = {
+    "recipients": "sharing", "practices": "sharing", "trackers": "tracking", "purposes": "purpose",
+    "data": "collection", "rights": "rights", "security": "security", "legal_bases": "legal_basis",
+    "safeguards": "transfer", "notices": "policy_changes", "minors": "children",
+}
+# When one clause brings several kinds of new practice, the category reported is the first here:
+# who gets the data matters more than what the data is.
+KIND_PRIORITY = ("practices", "recipients", "trackers", "purposes", "safeguards", "minors", "data", "rights",
+                 "security", "legal_bases", "notices")
+# Kinds whose labels, named together with another kind's, state one practice ("share location with
+# advertisers"): a new such pair is a new practice even when each label stood somewhere before.
+RELATIONAL_KINDS = frozenset({"recipients", "practices", "trackers", "purposes"})
+RECIPIENT_KINDS = frozenset({"recipients", "practices"})
+# Categories whose clauses may name the companies data goes to: there, a newly named organisation
+# is a new recipient (a tracker's vendor, a processor, a buyer).
+ORGANISATION_CATEGORIES = frozenset({"sharing", "tracking"})
+# The clause categories in which a kind of label states a practice: "location" in a contact block
+# is an address, not collected data; "logistics" in a shop's address is no recipient.
+KIND_CONTEXTS = {
+    "recipients": frozenset({"sharing", "transfer", "tracking", "purpose", "children"}),
+    "practices": frozenset({"sharing", "tracking", "purpose"}),
+    "trackers": frozenset({"tracking", "sharing", "purpose", "collection"}),
+    "purposes": frozenset({"purpose", "sharing", "tracking", "collection", "legal_basis", "retention"}),
+    "data": frozenset({"collection", "sharing", "purpose", "tracking", "retention", "children", "transfer",
+                       "security", "legal_basis"}),
+    "rights": frozenset({"rights", "children"}),
+    "security": frozenset({"security"}),
+    "legal_bases": frozenset({"legal_basis", "purpose", "tracking"}),
+    "safeguards": frozenset({"transfer", "sharing"}),
+    "notices": frozenset({"policy_changes"}),
+    "minors": frozenset({"children"}),
+}
+NAME_ITEM_WORDS = 3
+SENTENCE_WORDS = 8
+"""A list item or a heading shorter than this, with no full stop, is a title: its capitalised words are
+no names ("Privacy Recognition for Processors Program")."""
+"""A list item or table row of at most this many words that is a name ("Rokt", "tbp-consent") is an
+organisation or a tracker the list names."""
+# The kind of label that says what a clause of a category is about: the data a collection clause
+# lists, the recipients a sharing clause names... One added to a clause that says the same thing
+# otherwise covers more than before, even if the label stands elsewhere for another practice.
+HEAD_KIND = {"collection": "data", "sharing": "recipients", "purpose": "purposes", "tracking": "trackers",
+             "rights": "rights", "security": "security", "legal_basis": "legal_bases", "transfer": "safeguards",
+             "children": "minors", "policy_changes": "notices"}
+# Practices whose clauses name data, purposes and recipients as their objects: a new such label
+# in a cookie clause is a tracking change, in a sharing clause a sharing change.
+CONTEXT_CATEGORIES = frozenset({"tracking", "sharing", "transfer", "retention", "children"})
+OBJECT_KINDS = frozenset({"data", "purposes", "recipients", "trackers", "practices", "safeguards"})
+HIGH_RISK_LABELS = frozenset({
+    "practices:sale", "recipients:data-brokers", "purposes:ai-training", "purposes:profiling",
+    "purposes:automated-decisions", "data:biometrics", "data:sensitive", "data:health", "data:precise-location",
+    "trackers:cross-site", "trackers:fingerprinting",
+})
+
+_CAPITALISED = re.compile(r"(?<![\w@.&/-])((?:[A-Z][\w&'.-]*[a-z0-9][\w&'.-]*|[A-Z]{2,}[a-z][\w&'.-]*)"
+                          r"(?:[ -](?:[A-Z][\w&'.-]+|&|de|of|and))*)")
+_SENTENCE_START = re.compile(r"(?:[.!?:;|•(\[\"]\s*|\s-\s)$")
+
+
+@dataclass(frozen=True)
+class Practice:
+    """The labels a clause names (``kind:label``, with ``:not`` when denied) and its organisations."""
+
+    labels: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()
+    order: tuple[str, ...] = ()
+    """Labels and organisations in the order the clause names them: how a summary lists them."""
+    alone: frozenset[str] = frozenset()
+    """Of a novel practice (`DocumentPractices.novel`): the labels new on their own, not only as a
+    new pairing of labels both stated before."""
+
+    def ordered(self, items: Iterable[str]) -> list[str]:
+        """`items` in the order the clause named them (unknown ones last, alphabetically)."""
+        rank = {item: i for i, item in enumerate(self.order)}
+        return sorted(items, key=lambda item: (rank.get(item, len(rank)), item))
+
+    def keeping(self, labels: Iterable[str], organisations: Iterable[str]) -> Practice:
+        return Practice(frozenset(labels), frozenset(organisations), self.order)
+
+    @property
+    def pairs(self) -> frozenset[frozenset[str]]:
+        return relational_pairs(self.labels)
+
+    def within(self, *categories: str | None) -> Practice:
+        """Only what a clause about these categories (its own, its section's) states as practice
+        (see KIND_CONTEXTS): "location" in a contact block is an address, not collected data."""
+        known = {category for category in categories if category}
+        labels = frozenset(label for label in self.labels if known & KIND_CONTEXTS[label.split(":", 1)[0]])
+        return self.keeping(labels, self.organisations if known & ORGANISATION_CATEGORIES else ())
+
+
+def label_key(mention: LabelMention) -> str:
+    return f"{mention.kind}:{mention.label}" + (":not" if mention.negated else "")
+
+
+def relational_pairs(labels: Iterable[str]) -> frozenset[frozenset[str]]:
+    """Pairs of labels of different kinds, one of them relational: one practice stated together."""
+    pairs = set()
+    for a, b in combinations(sorted(labels), 2):
+        kind_a, kind_b = a.split(":", 1)[0], b.split(":", 1)[0]
+        if kind_a != kind_b and (kind_a in RELATIONAL_KINDS or kind_b in RELATIONAL_KINDS):
+            pairs.add(frozenset((a, b)))
+    return frozenset(pairs)
+
+
+@lru_cache(maxsize=8192)
+def practice_of(text: str, language: str | None, kind: str = "sentence") -> Practice:
+    """The practice a clause states; `kind` is the clause's (a short list item may be a name)."""
+    labels = [label_key(m) for m in label_mentions(text, language)]
+    labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
+    names = organisations(text, language, kind)
+    return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)))
+
+
+# Article 6(1)(a)-(f) GDPR names the legal basis in any language: "Art. 6 Abs. 1 lit. f DSGVO",
+# "article 6.1.a du RGPD", "Art. 6(1)(b) GDPR", "čl. 6 odst. 1 písm. c)".
+_GDPR_ARTICLE_6 = re.compile(
+    r"(?i)\b(?:art(?:icle|ikel|ículo|icolo|igo|ykuł)?|čl(?:ánek)?|ст(?:атья)?)\.?\s*6\s*"
+    r"(?:\(1\)|[.,]\s*1\s*[.,]?|\s*(?:abs|par|ust|odst|al|lid|st|para|paragraph|paragraphe|comma|apartado|п)\.?\s*1)?"
+    r"\s*,?\s*(?:lit(?:t)?\.?|letter|point|písm(?:eno)?\.?|let(?:tre|tera)?\.?|lett\.?|pkt\.?|punto|alinéa|litera|пп?\.?)?"
+    r"\s*\(?([a-f])\)?(?![\w])")
+GDPR_BASES = {"a": "consent", "b": "contract", "c": "legal-obligation", "d": "vital-interests",
+              "e": "public-interest", "f": "legitimate-interest"}
+
+
+_ROW_CELL = re.compile(r"^\|?\s*([^|]+?)\s*\|")
+_NAME_ITEM = re.compile(r"^[\w][\w .&'+-]*$")
+
+
+def organisations(text: str, language: str | None, kind: str = "sentence") -> list[str]:
+    """Names of organisations (or trackers) a clause names: runs of capitalised words inside a
+    sentence, in a language that capitalises only names (German capitalises every noun: none are
+    read there), or the whole of a short list item, or a table row's first cell ("Rokt",
+    "tbp-consent")."""
+    if kind in ("item", "row"):
+        head = _ROW_CELL.match(text) if kind == "row" else None
+        name = (head.group(1) if head else text).strip(" -*")
+        if len(name.split()) <= NAME_ITEM_WORDS and _NAME_ITEM.match(name) and not name.isdigit():
+            return [name]
+    titled = kind != "sentence" and len(text.split()) < SENTENCE_WORDS and not text.rstrip().endswith((".", "!", ";"))
+    if language == "de" or titled:
+        return []
+    lexicon = load_lexicon(language) if language else None
+    common = lexicon.function_words if lexicon else frozenset()
+    found = []
+    for match in _CAPITALISED.finditer(text):
+        start = match.start()
+        if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
+            continue  # the first word of a sentence is capitalised whatever it is
+        name = match.group(1).strip(" .-'&")
+        if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
+            continue
+        found.append(name)
+    return found
+
+
+_IDENTIFIER = re.compile(r"(?=\S*(?:[_\d]|[a-z]-[a-z]|[a-z][A-Z]))[\w.-]{2,}")
+"""A cookie's or a tag's name ("_ga", "tbp-consent", "li_gc", "giosgWindowOpen"): a name, however written."""
+
+
+def _first_word(name: str) -> str:
+    words = re.findall(r"[^\W\d_]+", name)
+    return words[0].casefold() if words else name.casefold()
+
+
+_LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
+
+
+@dataclass
+class DocumentPractices:
+    """Every label, pair of labels and organisation one version states, wherever it states them."""
+
+    labels: set[str] = field(default_factory=set)
+    pairs: set[frozenset[str]] = field(default_factory=set)
+    folded_text: str = ""
+    lowercase_words: frozenset[str] = frozenset()
+    """Words the version writes in lower case somewhere: ordinary words, not names."""
+
+    @classmethod
+    def of(cls, clauses: list[Clause], text: str, language: str | None) -> DocumentPractices:
+        found = cls(folded_text=text.casefold(),
+                    lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()))
+        for clause in clauses:
+            practice = practice_of(clause.text, language)
+            found.labels |= practice.labels
+            found.pairs |= practice.pairs
+        return found
+
+    def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(),
+              pairs: frozenset[str] = RELATIONAL_KINDS) -> Practice:
+        """What of a clause's practice this version does not state anywhere. An organisation is
+        new when this version never names it, and it is a name: its first word is written in lower
+        case nowhere (in this version or in `ordinary`, the other version's lower-case words), so
+        "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. A pairing
+        of labels is new only when one of them is of a kind in `pairs` (by default every relational
+        kind; "who gets it" alone for what a version stops saying)."""
+        labels = {label for label in practice.labels if label not in self.labels}
+        for pair in practice.pairs:
+            if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
+                labels |= pair
+        names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
+                          and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary))
+        alone = frozenset(label for label in practice.labels if label not in self.labels)
+        return Practice(frozenset(labels), names, practice.order, alone)
+
+
+@dataclass(frozen=True)
+class PracticeChange:
+    """New or withdrawn practice in one changed clause, ready to be reported."""
+
+    category: str
+    severity: str
+    summary: str
+    labels: tuple[str, ...]
+    rule: str
+
+
+def kinds(labels: Iterable[str]) -> list[str]:
+    present = {label.split(":", 1)[0] for label in labels}
+    return [kind for kind in KIND_PRIORITY if kind in present]
+
+
+def practice_change(added: Practice, removed: Practice, clause_category: str | None,
+                    modified: bool, section_category: str | None = None) -> PracticeChange | None:
+    """The change a clause makes to the stated practice: what it newly states (`added`) and what
+    the other version no longer states (`removed`), both already net of what stands elsewhere.
+
+    The category is the practice the clause is about when its new labels are the objects of that
+    practice (data, purposes, recipients of a cookie or a sharing clause, or of a clause under such
+    a section), else the category of the weightiest new label."""
+    organisations = added.ordered(added.organisations) if clause_category in ORGANISATION_CATEGORIES else []
+    gone_organisations = removed.ordered(removed.organisations) if clause_category in ORGANISATION_CATEGORIES else []
+    labels = sorted(added.labels | removed.labels)
+    if not labels and not organisations and not gone_organisations:
+        return None
+    present = kinds(added.alone | removed.alone or labels)
+    candidates = [KIND_CATEGORY[kind] for kind in present]
+    if organisations or gone_organisations:
+        candidates.append(clause_category or "sharing")
+    context = next((c for c in (clause_category, section_category) if c in CONTEXT_CATEGORIES), None)
+    if context and set(present) <= OBJECT_KINDS:
+        category = context  # the data, purposes or recipients of a tracking, sharing, ... practice
+    else:
+        category = next((c for c in (clause_category, section_category) if c in candidates), candidates[0])
+    risky = any(label.removesuffix(":not") in HIGH_RISK_LABELS for label in added.labels
+                if not label.endswith(":not"))
+    withdrawn_guarantee = any(label.endswith(":not") for label in removed.labels)
+    severity = "high" if risky or withdrawn_guarantee else ("medium" if added.labels or organisations else "low")
+    summary = describe_practice_change(category, added, removed, organisations, gone_organisations)
+    rule = "practice:" + ("modified" if modified else "added" if added.labels or organisations else "removed")
+    rule += f"[{', '.join(labels[:4] + organisations[:2] + gone_organisations[:2])}]"
+    return PracticeChange(category, severity, summary, tuple(labels), rule)
+
+
+def _named(labels: Iterable[str], kind: str) -> list[str]:
+    return [label_words(label.removesuffix(":not")) for label in labels
+            if label.split(":", 1)[0] == kind]
+
+
+def describe_practice_change(category: str, added: Practice, removed: Practice, organisations: list[str],
+                             gone_organisations: list[str]) -> str:
+    """One sentence naming the practice that changed, the way a reader wants to be told."""
+    sentences = [s for s in (_describe(category, added, organisations, new=True),
+                             _describe(category, removed, gone_organisations, new=False)) if s]
+    return "; ".join(sentences[:1] + [s[0].lower() + s[1:] for s in sentences[1:]])
+
+
+def _describe(category: str, practice: Practice, organisations: list[str], new: bool) -> str:
+    affirmed = [label for label in practice.ordered(practice.labels) if not label.endswith(":not")]
+    denied = [label for label in practice.ordered(practice.labels) if label.endswith(":not")]
+    data = _named(affirmed, "data")
+    recipients = _named(affirmed, "recipients") + organisations
+    purposes = _named(affirmed, "purposes")
+    what = join_words(data) if data else "personal information"
+    parts = []
+    if _named(affirmed, "practices"):
+        parts.append(f"{'May now' if new else 'No longer says it may'} {join_words(_named(affirmed, 'practices'))}"
+                     + (f" to {join_words(recipients)}" if recipients else ""))
+    elif recipients and category in ("sharing", "transfer"):
+        parts.append(f"{'May now share' if new else 'No longer mentions sharing'} {what} with {join_words(recipients)}"
+                     + (f" for {join_words(purposes)}" if purposes else ""))
+    elif category == "tracking" and (_named(affirmed, "trackers") or organisations):
+        trackers = _named(affirmed, "trackers") + organisations
+        parts.append(f"{'Now uses' if new else 'No longer lists'} {join_words(trackers)}"
+                     + (f" for {join_words(purposes)}" if purposes else ""))
+    elif purposes and category in ("purpose", "tracking", "sharing"):
+        subject = what[0].upper() + what[1:]
+        parts.append(f"{subject} may now be used for {join_words(purposes)}" if new
+                     else f"No longer says {what} is used for {join_words(purposes)}")
+    elif data and category in ("collection", "tracking", "retention", "children", "sharing"):
+        parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data)}")
+    elif _named(affirmed, "rights"):
+        rights = join_words(_named(affirmed, "rights"))
+        parts.append(f"New right stated: {rights}" if new else f"No longer states the right {rights}")
+    elif _named(affirmed, "security"):
+        measures = join_words(_named(affirmed, "security"))
+        parts.append(f"Now states {measures}" if new else f"No longer states {measures}")
+    elif _named(affirmed, "legal_bases"):
+        bases = join_words(_named(affirmed, "legal_bases"))
+        parts.append(f"Now relies on {bases}" if new else f"No longer relies on {bases}")
+    elif _named(affirmed, "notices"):
+        notices = join_words(_named(affirmed, "notices"))
+        parts.append(f"Now {notices}" if new else f"No longer {notices}")
+    elif _named(affirmed, "safeguards"):
+        safeguards = join_words(_named(affirmed, "safeguards"))
+        parts.append(f"Transfers now rely on {safeguards}" if new else f"Transfers no longer said to rely on {safeguards}")
+    elif affirmed or organisations:
+        named = join_words([label_words(label) for label in affirmed] + organisations)
+        parts.append(f"Now mentions {named}" if new else f"No longer mentions {named}")
+    if denied:
+        said = "Now says it does not" if new else "No longer says it does not"
+        parts.append(f"{said} {join_words([_denied(label) for label in denied])}")
+    return "; ".join(parts)
+
+
+DENIED_VERBS = {"recipients": "share personal information with", "data": "collect",
+                "purposes": "use personal information for", "trackers": "use"}
+
+
+def _denied(label: str) -> str:
+    """What a denied label says the company does not do: "sell personal information"."""
+    kind = label.split(":", 1)[0]
+    words = label_words(label.removesuffix(":not"))
+    verb = DENIED_VERBS.get(kind)
+    return f"{verb} {words}" if verb else words

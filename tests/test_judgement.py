@@ -1,0 +1,224 @@
+"""What real policy histories taught `compare`: noise that looked material, and real changes it missed.
+
+Each case is a pattern seen in consecutive versions of published policies (issue 9), written here
+in text of our own. A change is material when the practice it states changed (who gets what data,
+for what, for how long, where, what the user can do), never because of the words around it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.analysis import compare_texts, extract_facts
+from monitor.analysis.model import Change
+
+POLICY = """# Privacy Policy
+Last updated: 3 March 2025
+# What we collect
+We collect your name, email address and the pages you visit on our website.
+# How we use your data
+We use your data to provide the service and to send you our newsletter if you subscribe.
+# Who we share it with
+We share your data with our service providers, who process it on our behalf.
+We do not sell your personal information.
+# How long we keep it
+We keep your account data for 2 years after you close your account.
+# Your rights
+You have the right to access and delete your data. You can lodge a complaint with the supervisory authority.
+# Contact
+Write to our Data Protection Officer at dpo@example.com or 12 Market Street, London EC1A 1BB.
+"""
+
+
+def material(old: str, new: str) -> dict[str, Change]:
+    return {change.category: change for change in compare_texts(old, new, "en").changes if change.material}
+
+
+def edit(old: str, new: str, text: str = POLICY) -> str:
+    assert old in text, old
+    return text.replace(old, new)
+
+
+# --- Noise that real histories showed to be judged material ------------------------------------
+
+
+def test_a_refreshed_statistics_table_is_not_a_change_of_rights():
+    old = POLICY + ("# Transparency report\n| Year | Requests received | Requests answered | Mean response time (days) |\n"
+                    "| 2023 | 1,204 | 1,190 | 12 |\n")
+    new = POLICY + ("# Transparency report\n| Year | Requests received | Requests answered | Mean response time (days) |\n"
+                    "| 2024 | 1,587 | 1,561 | 9 |\n")
+    assert material(old, new) == {}
+
+
+@pytest.mark.parametrize("old, new", [
+    ("at dpo@example.com or", "at [email protected] or"),
+    ("at [email protected] or", "at dpo@example.com or"),
+])
+def test_an_address_hidden_or_shown_by_email_protection_is_the_same_contact(old, new):
+    hidden = edit("at dpo@example.com or", "at [email protected] or")
+    before, after = (hidden, POLICY) if old.startswith("at [") else (POLICY, hidden)
+    assert material(before, after) == {}
+
+
+def test_accessibility_labels_added_to_links_are_not_a_change():
+    old = POLICY + "- Cookie notice\n- Your privacy choices\n"
+    new = POLICY + "- Cookie notice (opens in a new window)\n- Your privacy choices Opens a new window or tab\n"
+    assert material(old, new) == {}
+
+
+def test_a_table_of_contents_added_is_not_a_change():
+    toc = "- What we collect\n- How we use your data\n- Who we share it with\n- How long we keep it\n- Your rights\n"
+    new = edit("Last updated: 3 March 2025\n", "Last updated: 3 March 2025\n" + toc)
+    assert material(POLICY, new) == {}
+
+
+def test_a_related_links_list_reordered_or_relabelled_is_not_a_change():
+    old = POLICY + "# Related\n- Cookie notice\n- Terms of use\n- Learn more about your rights\n"
+    new = POLICY + "# Related\n- Terms of use\n- Read about your rights\n- Cookie notice\n"
+    assert material(old, new) == {}
+
+
+def test_british_spellings_and_synonyms_swapped_throughout_are_not_a_change():
+    british = ("We collect your name and the pages you visit to personalise the service and analyse its use.\n"
+               "We use cookies to remember your favourite settings and our programme preferences.\n")
+    american = ("We collect your name and the pages you visit to personalize the service and analyze its use.\n"
+                "We use cookies to remember your favorite settings and our program preferences.\n")
+    assert material(POLICY + british, POLICY + american) == {}
+
+
+def test_a_paragraph_moved_to_another_section_is_not_a_change():
+    moved = edit("We do not sell your personal information.\n", "")
+    moved = edit("# Your rights\n", "# Your rights\nWe do not sell your personal information.\n", moved)
+    assert material(POLICY, moved) == {}
+
+
+def test_a_redundant_paragraph_removed_while_its_statements_stay_elsewhere_is_not_a_change():
+    redundant = edit("# Who we share it with\n", "# Who we share it with\n"
+                     "Service providers that process data on our behalf may receive your data.\n")
+    assert material(redundant, POLICY) == {}
+
+
+def test_a_scope_introduction_reappearing_after_a_scrape_glitch_is_not_a_change():
+    intro = ("This policy explains how we collect, use and share your data when you use our website, "
+             "and the rights you have.\n")
+    assert material(POLICY, edit("Last updated: 3 March 2025\n", "Last updated: 3 March 2025\n" + intro)) == {}
+
+
+def test_a_page_that_is_not_the_policy_is_not_a_change_either_way():
+    homepage = ("# Welcome to Example\nDiscover our new spring collection.\nFree delivery on orders over 50 euros.\n"
+                "Shop women\nShop men\nSign up for our newsletter\n")
+    for old, new in ((POLICY, homepage), (homepage, POLICY)):
+        result = compare_texts(old, new, "en")
+        assert not result.material
+        assert any("captured instead" in note or "almost no text" in note for note in result.notes)
+
+
+def test_names_of_officers_removed_from_a_contact_block_are_not_a_change():
+    named = edit("Write to our Data Protection Officer at", "Write to our Data Protection Officer, Jane Smith, "
+                 "or our Chief Privacy Officer, John Doe, at")
+    assert material(named, POLICY) == {}
+
+
+# --- Real changes that were missed or mislabelled ----------------------------------------------
+
+
+def test_a_new_payment_method_that_collects_bank_account_details_is_a_collection_change():
+    new = edit("We collect your name, email address and the pages you visit on our website.",
+               "We collect your name, email address and the pages you visit on our website. If you pay by direct "
+               "debit, we also collect your bank account number (IBAN) and the account holder's name.")
+    change = material(POLICY, new)["collection"]
+    assert "bank account" in change.summary
+
+
+def test_a_cookie_lifetime_stated_for_the_first_time_is_a_tracking_change_in_words():
+    old = POLICY + "# Cookies\nWe use a cookie to remember your language.\n"
+    new = POLICY + "# Cookies\nWe use a cookie, which expires after 13 months, to remember your language.\n"
+    change = material(old, new)["tracking"]
+    assert change.new_values == ["P13M"] and "13 months" in change.summary
+
+
+def test_a_removed_we_do_not_sell_statement_is_a_high_severity_sharing_change():
+    change = material(POLICY, edit("We do not sell your personal information.\n", ""))["sharing"]
+    assert change.severity == "high"
+    assert change.summary == "No longer says it does not sell personal information"
+
+
+def test_a_change_in_the_middle_of_a_long_sentence_is_found_and_categorised():
+    long = ("When you order from us, we share your name, postal address and the contents of your order with "
+            "{who}, so that your parcel can be prepared, shipped and delivered to the address you gave us, "
+            "and so that any return or complaint can be handled within the legal time limits.\n")
+    old = POLICY + long.format(who="our delivery companies")
+    new = POLICY + long.format(who="our delivery companies and our advertising partners")
+    change = material(old, new)["sharing"]
+    assert "advertising partners" in change.summary
+
+
+# --- Plain words ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new, category, summary", [
+    ("We share your data with our service providers, who process it on our behalf.",
+     "We share your data with our service providers, who process it on our behalf. We may sell your personal "
+     "information to data brokers and advertising networks.",
+     "sharing", "May now sell personal information to data brokers and advertising partners"),
+    ("We use your data to provide the service and to send you our newsletter if you subscribe.",
+     "We use your data to provide the service and to send you our newsletter if you subscribe. We use your "
+     "conversations with our assistant to train our AI models.",
+     "purpose", "Messages and content may now be used for training AI models"),
+    ("We keep your account data for 2 years", "We keep your account data for 20 years",
+     "retention", "Keeps account data 20 years instead of 2 years"),
+    ("# Who we share it with\n", "# Who we share it with\nYour data is stored on servers in the United States.\n",
+     "transfer", "Data may now be stored in the United States"),
+])
+def test_each_material_change_says_in_plain_words_what_the_practice_is_now(old, new, category, summary):
+    assert material(POLICY, edit(old, new))[category].summary == summary
+
+
+def test_severity_follows_the_size_of_the_change():
+    def severity(years: str) -> str:
+        return material(POLICY, edit("for 2 years", f"for {years}"))["retention"].severity
+
+    assert (severity("20 years"), severity("3 years"), severity("1 year")) == ("high", "medium", "low")
+
+
+def test_values_stay_iso_in_json_and_read_as_words_for_people():
+    change = material(POLICY, edit("for 2 years", "for 10 years"))["retention"]
+    data = change.to_json()
+    assert (data["old_values"], data["new_values"]) == (["P2Y"], ["P10Y"])
+    assert (data["old_words"], data["new_words"]) == (["2 years"], ["10 years"])
+
+
+def test_a_whole_policy_rewrite_gives_a_short_list_of_the_practices_that_changed():
+    rewrite = """# Our Privacy Notice
+Effective 1 January 2026
+# Information we gather
+We gather your name, email address, precise location and voice recordings from our app.
+# Purposes
+We use this information to run the service, for targeted advertising and to train our AI models.
+# Disclosure
+We disclose information to advertising networks and data brokers, and we may sell it.
+# Retention
+Account data is kept for 5 years.
+# International transfers
+Data is stored in the United States and in India.
+# Your choices
+You can access your data. You can lodge a complaint with the supervisory authority.
+# Contact
+Email privacy@example.com.
+"""
+    changes = [c for c in compare_texts(POLICY, rewrite, "en").changes if c.material]
+    assert 3 <= len(changes) <= 12
+    assert {"sharing", "retention", "transfer"} <= {c.category for c in changes}
+    assert all("\n" not in c.summary and len(c.summary) < 300 for c in changes)
+
+
+# --- Facts you can trust -------------------------------------------------------------------------
+
+
+def test_facts_keep_retention_periods_and_transfer_destinations_only():
+    text = POLICY + ("We answer requests within 30 days. Our services are for people aged 16 or older. "
+                     "Our head office is in Germany. Users in Switzerland have the same rights.\n"
+                     "Your data is transferred to Singapore.\n")
+    facts = extract_facts(text, "en")
+    assert facts["retention"] == ["P2Y"]
+    assert facts["transfer"] == ["SG"]
