@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -27,13 +27,17 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from monitor import __version__
 from basics.errors import UsageError, WatchlistError, describe_validation_error
 from basics.urls import check_url
+from monitor.request import check_cookies, check_header_value, check_headers
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 INTERVAL_PART = re.compile(r"(\d+)\s*([smhdw])")
 INTERVAL_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 TOP_LEVEL_KEYS = ("settings", "defaults", "channels", "policies")
 # Order in which `add_policy` writes an entry's keys, so CLI-added entries look hand-written.
-ENTRY_KEY_ORDER = ("name", "url", "language", "select", "remove", "every", "tags", "alerts", "min_severity")
+ENTRY_KEY_ORDER = (
+    "name", "url", "language", "select", "remove", "every", "tags", "alerts", "min_severity",
+    "browser", "wait_for", "timeout", "headers", "cookies", "user_agent",
+)
 
 Severity = Literal["none", "low", "medium", "high"]
 DEFAULT_USER_AGENT = f"policy-monitor/{__version__} (privacy policy change monitor)"
@@ -76,6 +80,20 @@ def _check_selectors(selectors: list[str]) -> list[str]:
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ValueError(f"invalid CSS selector {selector!r}: {first_line}") from None
     return selectors
+
+
+def _scalar_text(key: str, value: Any) -> Any:
+    """A YAML number as the text it was written as (`DNT: 1`); other values are left to validation.
+
+    A yes-or-no cannot be: YAML 1.1 reads `yes` and `on` as true, and a cookie needs the word.
+    (The loader reads the file again the YAML 1.2 way on a mistake, where only true and false are
+    yes-or-no, so `consent: yes` still loads.)
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{key!r}: write the value in quotes (unquoted, YAML reads it as a yes-or-no, not as text)")
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
 
 
 def _check_language(value: str | None) -> str | None:
@@ -133,6 +151,11 @@ class Settings(BaseModel):
     """Random delay added to each scheduled check, as a fraction of its interval (default 10%, at most 5 min)."""
     workers: int | None = Field(None, ge=0, le=64)
     """Processes that read and analyse pages during `check` (0: none; default: one per CPU, at most 4, for 16+ checks)."""
+    browser_executable: str | None = None
+    """The Chromium that renders `browser: true` entries: a path or a command on PATH (default:
+    `chromium`, else `chromium-browser`, `google-chrome`, `google-chrome-stable` on PATH)."""
+    browser_concurrency: int = Field(2, ge=1, le=16)
+    """Pages the one browser of a run renders at once, each in a fresh context."""
 
 
 class _EntryFields(BaseModel):
@@ -147,6 +170,16 @@ class _EntryFields(BaseModel):
     tags: list[str] = Field(default_factory=list)
     alerts: list[str] = Field(default_factory=list)
     min_severity: Severity = "low"
+    browser: bool = False
+    """Render the page in headless Chromium before reading it (pages whose text scripts put in)."""
+    wait_for: str | None = None
+    """With `browser`: the CSS selector to wait for (default: until the network goes idle)."""
+    timeout: float | None = Field(None, gt=0, le=600)
+    """Seconds a request (or a render, waiting included) may take; default `settings.timeout`."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    cookies: dict[str, str] = Field(default_factory=dict)
+    user_agent: str | None = None
+    """Request options; values may name environment variables as `${NAME}` (secrets stay out of the file)."""
 
     @field_validator("select", "remove", "tags", mode="before")
     @classmethod
@@ -172,6 +205,38 @@ class _EntryFields(BaseModel):
     @classmethod
     def _interval(cls, value: Any) -> Any:
         return _check_interval(str(value))
+
+    @field_validator("wait_for")
+    @classmethod
+    def _wait_for_parses(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if not info.data.get("browser"):
+            raise ValueError("only a rendered page can be waited for: add `browser: true`")
+        return _check_selectors([value])[0]
+
+    @field_validator("headers", "cookies", mode="before")
+    @classmethod
+    def _plain_values(cls, value: Any) -> Any:
+        """YAML reads `DNT: 1` or `consent: yes` as a number or a boolean; a header means the text."""
+        if isinstance(value, dict):
+            return {key: _scalar_text(key, item) for key, item in value.items()}
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _headers_valid(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_headers(value)
+
+    @field_validator("cookies")
+    @classmethod
+    def _cookies_valid(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_cookies(value)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent_valid(cls, value: str | None) -> str | None:
+        return check_header_value("user_agent", value) if value is not None else None
 
 
 class PolicyDefaults(_EntryFields):
@@ -559,6 +624,9 @@ def add_policy(path: str | os.PathLike[str], entry: dict[str, Any]) -> PolicyEnt
         if isinstance(value, (list, tuple)):
             value = CommentedSeq(value)
             value.fa.set_flow_style()  # `tags: [a, b]`, as people write short lists
+        elif isinstance(value, dict):
+            value = CommentedMap(value)
+            value.fa.set_flow_style()  # `cookies: {consent: 'yes'}`
         new_item[key] = value
     if isinstance(policies, CommentedSeq) and not policies:
         policies.fa.set_block_style()

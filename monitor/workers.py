@@ -241,10 +241,12 @@ class Middle:
         return TASKS[task](*(inline_args or args))
 
     async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
-                   remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
-        """`read_page` of a fetched body; in a worker, the snapshot is compressed there too."""
+                   remove: list[str] | None, language_hint: str | None, with_date: bool = False,
+                   rendered: bool = False) -> PageReading:
+        """`read_page` of a fetched body (`rendered`: a DOM a browser made); in a worker, the
+        snapshot is compressed there too."""
         args = (body, content_type, select, remove, language_hint)
-        return await self._run("read", (*args, True, with_date), (*args, False, with_date))
+        return await self._run("read", (*args, True, with_date, rendered), (*args, False, with_date, rendered))
 
     async def analyse(self, old_text: str | None, new_text: str,
                       language: str | None) -> tuple[Comparison | None, str | None]:

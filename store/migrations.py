@@ -160,7 +160,13 @@ SCHEMA_V4 = """
 DROP INDEX IF EXISTS versions_policy_seq;
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4]
+# A body a browser rendered (the DOM after its scripts ran, not the bytes served) names the browser
+# that made it, e.g. `Chromium 156.0.8078.114`; NULL for bytes as fetched.
+SCHEMA_V5 = """
+ALTER TABLE snapshots ADD COLUMN rendered_by TEXT;
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
 """Migration N (1-based) brings a database from `user_version` N-1 to N."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
