@@ -77,6 +77,7 @@ class CueIndex:
             else:
                 self._anywhere.append(index)
         self._prefix_lengths = sorted(self._prefix)
+        self._anywhere_set = frozenset(self._anywhere)
 
     def scan(self, folded_text: str) -> Scan:
         """Group → the phrases of that group found in a case-folded text, each once."""
@@ -87,36 +88,44 @@ class CueIndex:
         return result
 
     def find(self, folded_text: str) -> dict[int, int]:
-        """Cue index → the token position where it first matches, in a case-folded text."""
+        """Cue index → the token position where it first matches, in a case-folded text.
+
+        One pass over the tokens: a cue's first word is looked up in the index (exact words, then
+        prefixes by length); a one-word cue matches there, a longer one is checked word by word,
+        across light punctuation only (told once per text for every gap between two tokens)."""
         matches = list(TOKEN.finditer(folded_text))
         tokens = [m.group() for m in matches]
+        light = [False] + [bool(GAP.match(folded_text, matches[k - 1].end(), matches[k].start()))
+                           for k in range(1, len(matches))]
+        words_of, exact, prefixes, lengths = self._words, self._exact, self._prefix, self._prefix_lengths
+        anywhere = self._anywhere_set
         found: dict[int, int] = {}
         for i, token in enumerate(tokens):
-            candidates = self._exact.get(token, [])
-            for length in self._prefix_lengths:
-                if length > len(token):
+            candidates = exact.get(token, ())
+            size = len(token)
+            for length in lengths:
+                if length > size:
                     break
-                prefixed = self._prefix[length].get(token[:length])
+                prefixed = prefixes[length].get(token[:length])
                 if prefixed:
-                    candidates = candidates + prefixed
+                    candidates = [*candidates, *prefixed]
             if self._anywhere:
-                candidates = candidates + self._anywhere
+                candidates = [*candidates, *self._anywhere]
             for idx in candidates:
-                if idx not in found and self._matches_at(idx, i, tokens, matches, folded_text):
+                if idx in found:
+                    continue
+                words = words_of[idx]
+                if len(words) == 1:
+                    if idx not in anywhere or _word_matches(*words[0], token):  # else the index matched it
+                        found[idx] = i
+                    continue
+                end = i + len(words)
+                if end > len(tokens):
+                    continue
+                if all(light[i + offset] and _word_matches(kind, value, tokens[i + offset])
+                       for offset, (kind, value) in enumerate(words) if offset) and _word_matches(*words[0], token):
                     found[idx] = i
         return found
-
-    def _matches_at(self, idx: int, start: int, tokens: list[str], matches: list[re.Match], text: str) -> bool:
-        words = self._words[idx]
-        if start + len(words) > len(tokens):
-            return False
-        for offset, (kind, value) in enumerate(words):
-            position = start + offset
-            if offset and not GAP.match(text, matches[position - 1].end(), matches[position].start()):
-                return False
-            if not _word_matches(kind, value, tokens[position]):
-                return False
-        return True
 
 
 @dataclass
