@@ -68,9 +68,14 @@ class CueIndex:
         self._prefix: dict[int, dict[str, list[int]]] = {}
         """Prefix length → prefix → cues whose first word starts so: a token is looked up once per length."""
         self._anywhere: list[int] = []
+        self._bigram: dict[tuple[str, str], list[int]] = {}
+        """Cues of two or more words starting with two exact words, by those two words: the common
+        first words ("your", "personal") then bring only the cues their next word can start."""
         for index, words in enumerate(self._words):
             kind, value = words[0]
-            if kind == "exact":
+            if len(words) > 1 and kind == "exact" and words[1][0] == "exact":
+                self._bigram.setdefault((value, words[1][1]), []).append(index)
+            elif kind == "exact":
                 self._exact.setdefault(value, []).append(index)
             elif kind == "prefix" and len(value) >= 2:
                 self._prefix.setdefault(len(value), {}).setdefault(value, []).append(index)
@@ -78,6 +83,8 @@ class CueIndex:
                 self._anywhere.append(index)
         self._prefix_lengths = sorted(self._prefix)
         self._anywhere_set = frozenset(self._anywhere)
+        self._candidates: dict[str, tuple[int, ...]] = {}
+        """Token → the cues that may start at it: worked out once per distinct word."""
 
     def scan(self, folded_text: str) -> Scan:
         """Group → the phrases of that group found in a case-folded text, each once."""
@@ -100,17 +107,23 @@ class CueIndex:
         words_of, exact, prefixes, lengths = self._words, self._exact, self._prefix, self._prefix_lengths
         anywhere = self._anywhere_set
         found: dict[int, int] = {}
+        known = self._candidates
         for i, token in enumerate(tokens):
-            candidates = exact.get(token, ())
-            size = len(token)
-            for length in lengths:
-                if length > size:
-                    break
-                prefixed = prefixes[length].get(token[:length])
-                if prefixed:
-                    candidates = [*candidates, *prefixed]
-            if self._anywhere:
-                candidates = [*candidates, *self._anywhere]
+            candidates = known.get(token)
+            if candidates is None:
+                candidates = exact.get(token, ())
+                size = len(token)
+                for length in lengths:
+                    if length > size:
+                        break
+                    prefixed = prefixes[length].get(token[:length])
+                    if prefixed:
+                        candidates = [*candidates, *prefixed]
+                candidates = known[token] = tuple([*candidates, *self._anywhere])
+            if i + 1 < len(tokens) and light[i + 1]:
+                paired = self._bigram.get((token, tokens[i + 1]))
+                if paired:
+                    candidates = (*candidates, *paired)
             for idx in candidates:
                 if idx in found:
                     continue
@@ -340,7 +353,7 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
                 length = len(lexicon.index._words[idx])
                 found[key] = LabelMention(group[1], group[2], position, negated,
                                           tuple(tokens[position:position + length]))
-    return tuple(sorted(found.values(), key=lambda m: m.position))
+    return tuple(sorted(found.values(), key=lambda m: (m.position, m.kind, m.label)))
 
 
 def _not_organisations(language: str) -> frozenset[str]:

@@ -130,10 +130,17 @@ def relational_pairs(labels: Iterable[str]) -> frozenset[frozenset[str]]:
 @lru_cache(maxsize=8192)
 def practice_of(text: str, language: str | None, kind: str = "sentence") -> Practice:
     """The practice a clause states; `kind` is the clause's (a short list item may be a name)."""
-    labels = [label_key(m) for m in label_mentions(text, language)]
-    labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
+    labels = list(clause_labels(text, language))
     names = organisations(text, language, kind)
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)))
+
+
+@lru_cache(maxsize=16384)
+def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
+    """The labels a clause names, in order (what a version states, without its organisations)."""
+    labels = [label_key(m) for m in label_mentions(text, language)]
+    labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
+    return tuple(dict.fromkeys(labels))
 
 
 # Article 6(1)(a)-(f) GDPR names the legal basis in any language: "Art. 6 Abs. 1 lit. f DSGVO",
@@ -216,9 +223,9 @@ class DocumentPractices:
         found = cls(folded_text=text.casefold(),
                     lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()))
         for clause in clauses:
-            practice = practice_of(clause.text, language)
-            found.labels |= practice.labels
-            found.pairs |= practice.pairs
+            labels = clause_labels(clause.text, language)
+            found.labels.update(labels)
+            found.pairs |= relational_pairs(labels)
         return found
 
     def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(),
