@@ -53,6 +53,7 @@ FAILURE_REASONS = {
     "selector_empty": "the selector matches nothing on the page",
     "login_wall": "the page turned into a login wall",
     "suspect": "the page no longer looks like the policy",
+    "needs_browser": "the page needs JavaScript: add `browser: true` to its entry",
 }
 
 

@@ -4,11 +4,16 @@ A few single-connection httpx clients sharing one TLS context; a global and a pe
 backoff and jitter on network errors, timeouts, 5xx and 429 (honouring Retry-After); conditional
 requests; a cap on body size. `Fetcher.fetch` never raises for network or HTTP problems: the
 outcome, including every attempt, is described by the returned `FetchResult`.
+
+An entry's `PageRequest` adds its headers, cookies and user agent; with `browser` the page is
+rendered by the run's one headless Chromium (`monitor.browser`, started by the first such page),
+under the same per-host limit and retries. Error messages never hold the request's secrets.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import ipaddress
 import random
 import socket
@@ -25,8 +30,10 @@ import httpx
 
 from basics.timestamps import utc_now
 from monitor.mediatypes import media_type
+from monitor.request import Origin, PageRequest, origin
 
 if TYPE_CHECKING:
+    from monitor.browser import Browser
     from monitor.watchlist import Settings
 
 ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,application/pdf;q=0.8,*/*;q=0.5"
@@ -68,6 +75,8 @@ class FetchResult:
     attempts: list[Attempt] = field(default_factory=list)
     error: str | None = None
     duration_ms: int = 0
+    rendered_by: str | None = None
+    """`Chromium <version>` when `body` is the DOM a browser rendered; None for the bytes served."""
 
     @property
     def ok(self) -> bool:
@@ -82,6 +91,14 @@ class _Retryable(Exception):
         super().__init__(message)
         self.status = status
         self.delay = delay
+
+
+class _Final(Exception):
+    """An attempt failed in a way another attempt would not fix (no browser here, an HTTP 404)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _unsupported_type(content_type: str | None) -> bool:
@@ -130,6 +147,20 @@ def _describe(exc: httpx.HTTPError) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
+_ENTRY_HEADERS: contextvars.ContextVar[tuple[Origin, tuple[str, ...]] | None] = contextvars.ContextVar(
+    "entry_headers", default=None)
+"""The origin of the page being fetched and the names of its entry's headers (in the fetch's task)."""
+
+
+async def _keep_entry_headers_home(request: httpx.Request) -> None:
+    """A redirect to another origin does not carry the entry's headers: they may hold secrets
+    (httpx itself only drops Authorization), and the browser sends them to the page's origin only."""
+    scope = _ENTRY_HEADERS.get()
+    if scope is not None and origin(str(request.url)) != scope[0]:
+        for name in scope[1]:
+            request.headers.pop(name, None)
+
+
 async def _within(awaitable: Awaitable[None], seconds: float) -> None:
     """Await with a deadline (asyncio.TimeoutError past it); `asyncio.timeout` where there is one,
     since `wait_for` makes a task for every request."""
@@ -161,6 +192,7 @@ class Fetcher:
         self._clients: list[httpx.AsyncClient] = []
         self._global: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._browser: Browser | None = None
         self._proxies = _Proxies()
 
     async def __aenter__(self) -> Fetcher:
@@ -175,6 +207,7 @@ class Fetcher:
                 timeout=httpx.Timeout(s.timeout),
                 limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 headers={"User-Agent": s.user_agent, "Accept": ACCEPT},
+                event_hooks={"request": [_keep_entry_headers_home]},
             )
             for _ in range(s.concurrency)
         ]
@@ -185,8 +218,22 @@ class Fetcher:
 
     async def __aexit__(self, *exc_info: object) -> None:
         clients, self._clients, self._idle = self._clients, [], []
-        for client in clients:
-            await client.aclose()
+        browser, self._browser = self._browser, None
+        try:
+            for client in clients:
+                await client.aclose()
+        finally:
+            if browser is not None:
+                await browser.close()
+
+    @property
+    def browser(self) -> Browser:
+        """The run's browser (Chromium starts with the first page it renders)."""
+        if self._browser is None:
+            from monitor.browser import Browser
+
+            self._browser = Browser(self.settings)
+        return self._browser
 
     def _take_client(self, host: str) -> httpx.AsyncClient:
         """An idle client (the caller holds a `_global` slot), connected to `host` if one is."""
@@ -205,8 +252,11 @@ class Fetcher:
         return base * 2 ** (retry_number - 1) + random.uniform(0, base)
 
     async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
-                    deadline: float | None = None) -> FetchResult:
+                    request: PageRequest | None = None, deadline: float | None = None) -> FetchResult:
         """GET `url` (conditionally when validators are given), retrying transient failures.
+
+        `request` adds an entry's headers, cookies and user agent, or has the page rendered by the
+        browser (validators are then not used: a rendered page has none).
 
         Everything, retries and the waits between them included, ends by `deadline` (a
         `time.monotonic()` value; default: `settings.total_timeout` from now), so a page that
@@ -216,6 +266,7 @@ class Fetcher:
         """
         if not self._clients or self._global is None:
             raise RuntimeError("Fetcher must be used as an async context manager")
+        request = request or PageRequest()
         started = time.monotonic()
         if deadline is None:
             deadline = started + self.settings.total_timeout
@@ -232,10 +283,12 @@ class Fetcher:
             result.error = f"unsupported URL {url!r}: only http and https URLs can be fetched"
             return result
 
-        headers = {}
-        if etag:
+        headers = dict(request.headers)
+        if request.user_agent:
+            headers["User-Agent"] = request.user_agent
+        if etag and not request.browser:
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified and not request.browser:
             headers["If-Modified-Since"] = last_modified
         out_of_time = f"gave up: the check's deadline of {self.settings.total_timeout:g} s (retries included) passed"
 
@@ -245,19 +298,23 @@ class Fetcher:
             result.attempts.append(attempt)
             delay: float | None = None
             try:
-                async with self._host_limit(parsed.host), self._global:
-                    client = self._take_client(parsed.host)
-                    try:
-                        remaining = deadline - time.monotonic()
-                        if remaining <= 0:
-                            raise asyncio.TimeoutError
-                        await _within(self._attempt(client, url, headers, result), remaining)
-                    finally:
-                        self._idle.append((parsed.host, client))
+                async with self._host_limit(parsed.host):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise asyncio.TimeoutError
+                    if request.browser:
+                        await _within(self._render(url, request, result), remaining)
+                    else:
+                        await self._http_attempt(parsed.host, url, headers, request, result, remaining)
             except _Retryable as exc:
                 attempt.error, result.error = str(exc), str(exc)
                 attempt.status = result.status = exc.status
                 delay = exc.delay
+            except _Final as exc:
+                attempt.error, result.error = str(exc), str(exc)
+                attempt.status = result.status = exc.status
+                attempt.duration_ms = int((time.monotonic() - attempt_started) * 1000)
+                break
             except asyncio.TimeoutError:
                 attempt.error = result.error = out_of_time
                 result.status = None
@@ -295,16 +352,53 @@ class Fetcher:
                 result.error = f"{result.error}; {out_of_time} before the next attempt"
                 break
             await asyncio.sleep(wait)
+        for attempt in result.attempts:
+            attempt.error = request.redact(attempt.error)
+        result.error = request.redact(result.error)
         result.duration_ms = int((time.monotonic() - started) * 1000)
         return result
 
+    async def _http_attempt(self, host: str, url: str, headers: dict[str, str], request: PageRequest,
+                            result: FetchResult, remaining: float) -> None:
+        """One HTTP request on an idle client, within the global limit and what is left of the deadline."""
+        assert self._global is not None
+        async with self._global:
+            client = self._take_client(host)
+            scope = _ENTRY_HEADERS.set((origin(url), tuple(request.headers)) if request.headers else None)
+            try:
+                # Only this fetch's cookies, whatever an earlier response set: entries share clients.
+                client.cookies.clear()
+                for name, value in request.cookies.items():
+                    client.cookies.set(name, value, domain=host)
+                await _within(self._attempt(client, url, headers, result, request.timeout), remaining)
+            finally:
+                _ENTRY_HEADERS.reset(scope)
+                client.cookies.clear()
+                self._idle.append((host, client))
+
+    async def _render(self, url: str, request: PageRequest, result: FetchResult) -> None:
+        """One render by the browser; fills `result` or raises `_Retryable` / `_Final`."""
+        from monitor.browser import BrowserUnavailable, RenderError
+
+        result.body, result.not_modified, result.error, result.rendered_by = b"", False, None, None
+        try:
+            page = await self.browser.render(url, request)
+        except asyncio.TimeoutError:
+            raise _Retryable(f"rendering took longer than {self.settings.total_timeout:g} s") from None
+        except BrowserUnavailable as exc:
+            raise _Final(str(exc)) from None
+        except RenderError as exc:
+            raise (_Retryable(str(exc), exc.status) if exc.retryable else _Final(str(exc), exc.status)) from None
+        result.status, result.final_url, result.headers = page.status, page.final_url, page.headers
+        result.body, result.content_type, result.rendered_by = page.body, page.content_type, page.rendered_by
+
     async def _attempt(self, client: httpx.AsyncClient, url: str, headers: dict[str, str],
-                       result: FetchResult) -> None:
+                       result: FetchResult, timeout: float | None = None) -> None:
         """One request, its redirects followed here (see `RedirectGuard`); fills `result` or
         raises `_Retryable`, RedirectRefused or an httpx error."""
         result.body, result.not_modified, result.error = b"", False, None
         guard = RedirectGuard(url, self._proxies)
-        request = client.build_request("GET", url, headers=headers)
+        request = client.build_request("GET", url, headers=headers, **({"timeout": httpx.Timeout(timeout)} if timeout else {}))
         for _ in range(self.settings.max_redirects + 1):
             response = await client.send(request, stream=True)
             try:

@@ -25,6 +25,14 @@ SHRINK_REASON = "lost most of its text"
 """Start of the reason given for a page that shrank (see `shrink_is_stable`)."""
 HEAD_LINE_CHARS = 120
 """Only short first lines (titles, headings) are searched for phrases on a long page."""
+SCRIPT_SHELL_CHARS = 200
+"""Visible text below which a static page that runs scripts is taken for a shell its scripts fill."""
+NEEDS_JAVASCRIPT = "the page seems to need JavaScript: add `browser: true`"
+_RUNNABLE_SCRIPT = re.compile(
+    rb"<script\b(?![^>]*\btype\s*=\s*[\"']?(?:application/(?:ld\+)?json|text/template|importmap)\b)",
+    re.IGNORECASE,
+)
+"""A <script> a browser would run (JSON-LD data and templates are not)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,21 @@ def phrase_reason(text: str, title: str | None = None) -> str | None:
         sample = head if len(head) <= 80 else head[:77] + "..."
         return f"{kind.reason} ({sample!r})"
     return None
+
+
+def has_scripts(body: bytes) -> bool:
+    """Whether an HTML body holds a script a browser would run."""
+    return _RUNNABLE_SCRIPT.search(body) is not None
+
+
+def script_shell(body: bytes, visible_text: str) -> bool:
+    """A static page that is an empty shell for its scripts: it runs some and shows almost no text.
+
+    Reading it as served would store the shell (or nothing) as the policy, and its next real
+    reading would look like the whole policy came back: such a page is an error that says to
+    render it (`browser: true`), never a version.
+    """
+    return len(visible_text) < SCRIPT_SHELL_CHARS and has_scripts(body)
 
 
 def shrink_reason(length: int, previous_length: int, min_length_ratio: float = 0.4) -> str | None:

@@ -53,8 +53,13 @@ def read_page(
     language_hint: str | None = None,
     compress: bool = False,
     with_date: bool = False,
+    rendered: bool = False,
 ) -> PageReading:
-    """Normalise a body with an entry's selectors; keep its title and language (pure)."""
+    """Normalise a body with an entry's selectors; keep its title and language (pure).
+
+    A page as served (not `rendered` by a browser) that is an empty shell for its scripts is no
+    reading at all: its `error` says to add `browser: true` (`guards.script_shell`).
+    """
     from monitor import guards
     from monitor.normalize import decode_body, normalize_document
 
@@ -70,15 +75,35 @@ def read_page(
     try:
         text = normalize_document(body, content_type, select or None, remove or None)
     except NormalizeError as exc:  # an error page may still say what it is in its title
-        return PageReading(None, title, str(exc), None, snapshot, suspect=guards.phrase_reason("", title))
-    language = guards.detect_language(text, hint=language_hint)
+        suspect = guards.phrase_reason("", title)
+        if suspect is None and not rendered and _script_shell(body, content_type):
+            return PageReading(None, title, guards.NEEDS_JAVASCRIPT, None, snapshot)
+        return PageReading(None, title, str(exc), None, snapshot, suspect=suspect)
     suspect = guards.phrase_reason(text, title)
+    if (suspect is None and not rendered and len(text) < guards.SCRIPT_SHELL_CHARS
+            and _script_shell(body, content_type)):
+        return PageReading(None, title, guards.NEEDS_JAVASCRIPT, None, snapshot)
+    language = guards.detect_language(text, hint=language_hint)
     declared = None
     if with_date:
         from monitor.analysis import declared_date
 
         declared = declared_date(text, lang_hint=language_hint)
     return PageReading(text, title, None, language, snapshot, declared, suspect)
+
+
+def _script_shell(body: bytes, content_type: str | None) -> bool:
+    """Whether a short or empty reading comes from an HTML shell that scripts would fill: the
+    whole page (no selectors) is read to tell a script shell from a page that is short."""
+    from monitor import guards
+    from monitor.normalize import decode_body, normalize_html
+
+    if not guards.has_scripts(body):
+        return False
+    try:
+        return guards.script_shell(body, normalize_html(decode_body(body, content_type)))
+    except (NormalizeError, UnicodeError, ValueError):
+        return False
 
 
 ANALYSED_CHARS = 500_000

@@ -32,6 +32,7 @@ from basics.processes import describe_holder, this_process
 from basics.timestamps import parse_timestamp, utc_now
 from monitor import guards
 from monitor.middle import Analysis, PageReading, read_page
+from monitor.request import PageRequest, SecretError, page_request
 from monitor.watchlist import PolicyEntry, Settings, Watchlist, database_path
 from monitor.workers import Middle, WorkerError, workers_for
 from store import Store, Version, leases, sha256_hex
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
     from monitor.fetch import Fetcher, FetchResult
 
 REPROCESS_RULE = "reprocess"
+READING_RULE = "reading"
+"""Rule of the changes a switch between rendering a page and reading it as served brings: technical."""
 FLAPPING_RULE = "flapping"
 CHECKS_PER_FETCH = 3
 """Checks `check_all` runs at once, per allowed concurrent fetch. Bounded so that a check's second
@@ -194,9 +197,9 @@ class ReprocessReport:
 # Pure helpers
 
 
-def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry) -> PageReading:
+def _read_page(body: bytes, content_type: str | None, entry: PolicyEntry, rendered: bool) -> PageReading:
     """`read_page` with the entry's selectors and language, inline."""
-    return read_page(body, content_type, entry.select, entry.remove, entry.language)
+    return read_page(body, content_type, entry.select, entry.remove, entry.language, rendered=rendered)
 
 
 def derivation(entry: PolicyEntry) -> str:
@@ -222,10 +225,13 @@ def _language_name(code: str | None) -> str:
         return code
 
 
-def _version_summary(comparison: Comparison | None, flapped_to: int | None) -> tuple[bool, str]:
+def _version_summary(comparison: Comparison | None, flapped_to: int | None,
+                     reading_change: str | None = None) -> tuple[bool, str]:
     """(material, one-line summary) of a new version."""
     if flapped_to is not None:
         return False, f"returned to the text of version {flapped_to} (flapping page)"
+    if reading_change is not None:
+        return False, reading_change
     if comparison is None:
         return False, "first version"
     material = [c for c in comparison.changes if c.material]
@@ -301,7 +307,8 @@ def _recent_suspect_texts(store: Store, policy_id: int, entry: PolicyEntry, limi
             texts.append(None)
             continue
         body, content_type = store.get_snapshot(row["snapshot_hash"])
-        texts.append(_read_page(body, content_type, entry).text)
+        rendered = store.snapshot_rendered_by(row["snapshot_hash"]) is not None
+        texts.append(_read_page(body, content_type, entry, rendered).text)
     return texts
 
 
@@ -338,12 +345,17 @@ class _Check:
         self.comparison: Comparison | None = None
         self.declared_date: str | None = None
         self.partial: str | None = None
+        """What the analysis left out of a page too large to compare whole (see `monitor.middle`)."""
         self.fetched_at = 0.0
         """When the first fetch ended (`time.monotonic()`): the confirmation waits from there."""
         self.analysing: asyncio.Future[Analysis] | None = None
         """The comparison, started while a changed page waits for its confirmation."""
         self.turn = turn
-        """What the analysis left out of a page too large to compare whole (see `monitor.middle`)."""
+        self.request: PageRequest | None = None
+        """The entry's request options, its secrets read from the environment."""
+        self.reading_change: str | None = None
+        """Why the new text is technical when the page is now rendered and was read as served
+        before, or the other way round (then it raises no alert)."""
 
     def now(self) -> str:
         return self.fixed_now or utc_now()
@@ -352,9 +364,13 @@ class _Check:
 
     async def fetch(self) -> CheckOutcome | None:
         """Fetch the page (conditionally once there is a version); a failure or a 304 ends here."""
+        try:
+            request = self.request = page_request(self.entry)
+        except SecretError as exc:
+            return self.finish_failed("error", str(exc), "unreachable")
         etag, last_modified = self.store.last_validators(self.policy_id) if self.latest else (None, None)
         result = self.fetch_result = await self.fetcher.fetch(self.entry.url, etag=etag, last_modified=last_modified,
-                                                              deadline=self.deadline)
+                                                              request=request, deadline=self.deadline)
         self.fetched_at = time.monotonic()
         if result.error or not result.ok:
             return self.finish_failed("error", result.error or f"HTTP {result.status}", "unreachable")
@@ -374,6 +390,9 @@ class _Check:
         assert self.fetch_result is not None
         accepted_hash, derived_with, accepted_version = self.store.last_accepted_body(self.policy_id)
         self.body_hash = sha256_hex(self.fetch_result.body)
+        if accepted_hash is not None:
+            self.reading_change = _reading_change(self.store.snapshot_rendered_by(accepted_hash),
+                                                  self.fetch_result.rendered_by)
         if accepted_hash is None or derived_with == derivation(self.entry):
             same_bytes = accepted_version == self.latest.id and accepted_hash == self.body_hash
             return self.finish_same("unchanged") if same_bytes else None
@@ -393,7 +412,8 @@ class _Check:
         assert result is not None
         try:
             page = self.page = await self.middle.read(result.body, result.content_type, entry.select, entry.remove,
-                                                      entry.language, with_date=self.latest is None)
+                                                      entry.language, with_date=self.latest is None,
+                                                      rendered=result.rendered_by is not None)
         except WorkerError as exc:
             return self.finish_failed("error", str(exc), "unreachable")
         if page.text is None:
@@ -445,7 +465,7 @@ class _Check:
             if self.turn is not None:
                 await self.turn.waiting()
             await asyncio.sleep(wait)
-        second = await self.fetcher.fetch(self.entry.url, deadline=self.deadline)
+        second = await self.fetcher.fetch(self.entry.url, request=self.request, deadline=self.deadline)
         if await _text_of_second_fetch(second, self.fetch_result.body, self.page, self.entry, self.middle) \
                 != self.page.text:
             self.analysing.cancel()
@@ -476,8 +496,9 @@ class _Check:
         page, latest, comparison, flapped_to = self.page, self.latest, self.comparison, self.flapped_to
         assert page is not None and page.text is not None
         now = self.now()
-        material, summary = _version_summary(comparison, flapped_to)
-        change_rows = _stored_changes(comparison, FLAPPING_RULE if flapped_to is not None else None)
+        material, summary = _version_summary(comparison, flapped_to, self.reading_change)
+        override = FLAPPING_RULE if flapped_to is not None else READING_RULE if self.reading_change else None
+        change_rows = _stored_changes(comparison, override)
         kinds: list[str] = []
         with self._final_transaction():
             kinds += self._recovery(now)
@@ -491,7 +512,7 @@ class _Check:
             if change_rows:
                 self.store.add_changes(self.policy_id, version.id, latest.id if latest else None, change_rows, now)
             check_id = self._record("new_version", None, snapshot_hash, version.id)
-            if comparison is not None and flapped_to is None and comparison.material:
+            if comparison is not None and override is None and comparison.material:
                 kinds += _alerts_for(self.store, self.entry, "change", self.channels, now,
                                      comparison=comparison, version=version.seq,
                                      prev_version=latest.seq if latest else None,
@@ -539,7 +560,8 @@ class _Check:
         if result is None or not result.body:
             return None
         compressed = self.page.snapshot if self.page is not None else None
-        return self.store.put_snapshot(result.body, result.content_type, self.now(), compressed, self.body_hash)
+        return self.store.put_snapshot(result.body, result.content_type, self.now(), compressed, self.body_hash,
+                                       rendered_by=result.rendered_by)
 
     def _outcome(self, outcome: str, check_id: int, **values: Any) -> CheckOutcome:
         return CheckOutcome(
@@ -605,12 +627,15 @@ async def _text_of_second_fetch(second: FetchResult, first_body: bytes, page: Pa
     if second.body == first_body:
         return page.text  # the very same bytes: the same text, no need to read them again
     try:
-        return (await middle.read(second.body, second.content_type, entry.select, entry.remove, entry.language)).text
+        return (await middle.read(second.body, second.content_type, entry.select, entry.remove, entry.language,
+                                  rendered=second.rendered_by is not None)).text
     except WorkerError:
         return None
 
 
 def _fetch_failure_reason(error: str) -> str:
+    if guards.NEEDS_JAVASCRIPT in error:
+        return "needs_browser"
     return "selector_empty" if "matched nothing" in error else "unreachable"
 
 
@@ -619,6 +644,16 @@ def _skipped(entry: PolicyEntry, reason: str, now: str | None = None) -> CheckOu
     stamp = now or utc_now()
     return CheckOutcome(policy=entry.name, outcome="skipped", started_at=stamp, finished_at=stamp, url=entry.url,
                         error=reason)
+
+
+def _reading_change(rendered_before: str | None, rendered_now: str | None) -> str | None:
+    """Why a text is technical when the page was read another way than the last accepted body
+    (rendered by a browser, or as served): what changed is how it was read, not the policy."""
+    if (rendered_before is None) == (rendered_now is None):
+        return None
+    if rendered_now is not None:
+        return f"now rendered by {rendered_now} before reading (technical, not a policy change)"
+    return "now read as served, without a browser (technical, not a policy change)"
 
 
 async def check_policy(
@@ -685,7 +720,9 @@ async def check_all(
     """Check the named entries (all when None) concurrently with one shared Fetcher.
 
     Results are in watchlist order; `progress` is called as each check finishes. A big batch
-    reads and analyses pages in worker processes (`settings.workers`, see `monitor.workers`).
+    reads and analyses pages in worker processes (`settings.workers`, see `monitor.workers`);
+    pages a browser renders do not count towards it: Chromium's renderers already keep the cores
+    busy, and reading a rendered page is a small part of its cost.
     Every entry's lease is taken at the start in one transaction; an entry another process is
     checking is skipped, or waited for with `wait_for_leases`. When the database fails (a full
     disk, damage), no further check starts and RunStopped says so, with every outcome: what was
@@ -703,8 +740,9 @@ async def check_all(
     in_flight = asyncio.Semaphore(CHECKS_PER_FETCH * watchlist.settings.concurrency)
     confirming = asyncio.Semaphore(CONFIRMING_PER_FETCH * watchlist.settings.concurrency)
     failure: list[StoreError] = []
+    served = sum(not entry.browser for entry in entries)
     try:
-        async with Middle(workers_for(watchlist.settings.workers, len(entries))) as middle:
+        async with Middle(workers_for(watchlist.settings.workers, served)) as middle:
             async with Fetcher(watchlist.settings) as fetcher:
 
                 async def one(entry: PolicyEntry) -> CheckOutcome:
@@ -844,7 +882,8 @@ async def _rederive(store: Store, entry: PolicyEntry, policy_id: int, latest: Ve
     """Read a stored body again, today's way: (why it cannot be read, or None; the technical
     version added when its text differs from `latest`, or None)."""
     body, content_type = store.get_snapshot(snapshot_hash)
-    page = await middle.read(body, content_type, entry.select, entry.remove, entry.language)
+    page = await middle.read(body, content_type, entry.select, entry.remove, entry.language,
+                             rendered=store.snapshot_rendered_by(snapshot_hash) is not None)
     if page.text is None:
         return page.error or "no text", None
     text_hash = sha256_hex(page.text)

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from monitor import __version__
 from monitor.yamlread import YamlMap, YamlProblem, YamlSeq, read_yaml, resolve_plain
 from basics.errors import UsageError, WatchlistError, describe_validation_error
 from basics.urls import check_url
+from monitor.request import check_cookies, check_header_value, check_headers
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 INTERVAL_PART = re.compile(r"(\d+)\s*([smhdw])")
@@ -36,7 +37,10 @@ INTERVAL = re.compile(r"(?:\d+\s*[smhdw]\s*)+")
 INTERVAL_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 TOP_LEVEL_KEYS = ("settings", "defaults", "channels", "policies")
 # Order in which `add_policy` writes an entry's keys, so CLI-added entries look hand-written.
-ENTRY_KEY_ORDER = ("name", "url", "language", "select", "remove", "every", "tags", "alerts", "min_severity")
+ENTRY_KEY_ORDER = (
+    "name", "url", "language", "select", "remove", "every", "tags", "alerts", "min_severity",
+    "browser", "wait_for", "timeout", "headers", "cookies", "user_agent",
+)
 
 Severity = Literal["none", "low", "medium", "high"]
 DEFAULT_USER_AGENT = f"policy-monitor/{__version__} (privacy policy change monitor)"
@@ -83,6 +87,19 @@ def _check_selectors(selectors: list[str]) -> list[str]:
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise ValueError(f"invalid CSS selector {selector!r}: {first_line}") from None
     return selectors
+
+
+def _scalar_text(key: str, value: Any) -> Any:
+    """A YAML number as the text it was written as (`DNT: 1`); other values are left to validation.
+
+    A yes-or-no cannot be: `true` and `false` are booleans in YAML, and a cookie needs the word
+    (the watchlist is read as YAML 1.2, so `consent: yes` is the word `yes`).
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{key!r}: write the value in quotes (unquoted, YAML reads it as a yes-or-no, not as text)")
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
 
 
 def _check_language(value: str | None) -> str | None:
@@ -140,6 +157,11 @@ class Settings(BaseModel):
     """Random delay added to each scheduled check, as a fraction of its interval (default 10%, at most 5 min)."""
     workers: int | None = Field(None, ge=0, le=64)
     """Processes that read and analyse pages during `check` (0: none; default: one per CPU but one, at most 4, for 16+ checks)."""
+    browser_executable: str | None = None
+    """The Chromium that renders `browser: true` entries: a path or a command on PATH (default:
+    `chromium`, else `chromium-browser`, `google-chrome`, `google-chrome-stable` on PATH)."""
+    browser_concurrency: int = Field(2, ge=1, le=16)
+    """Pages the one browser of a run renders at once, each in a fresh context."""
 
 
 class _EntryFields(BaseModel):
@@ -154,6 +176,16 @@ class _EntryFields(BaseModel):
     tags: list[str] = Field(default_factory=list)
     alerts: list[str] = Field(default_factory=list)
     min_severity: Severity = "low"
+    browser: bool = False
+    """Render the page in headless Chromium before reading it (pages whose text scripts put in)."""
+    wait_for: str | None = None
+    """With `browser`: the CSS selector to wait for (default: until the network goes idle)."""
+    timeout: float | None = Field(None, gt=0, le=600)
+    """Seconds a request (or a render, waiting included) may take; default `settings.timeout`."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    cookies: dict[str, str] = Field(default_factory=dict)
+    user_agent: str | None = None
+    """Request options; values may name environment variables as `${NAME}` (secrets stay out of the file)."""
 
     @field_validator("select", "remove", "tags", mode="before")
     @classmethod
@@ -179,6 +211,38 @@ class _EntryFields(BaseModel):
     @classmethod
     def _interval(cls, value: Any) -> Any:
         return _check_interval(str(value))
+
+    @field_validator("wait_for")
+    @classmethod
+    def _wait_for_parses(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        if not info.data.get("browser"):
+            raise ValueError("only a rendered page can be waited for: add `browser: true`")
+        return _check_selectors([value])[0]
+
+    @field_validator("headers", "cookies", mode="before")
+    @classmethod
+    def _plain_values(cls, value: Any) -> Any:
+        """YAML reads `DNT: 1` or `consent: yes` as a number or a boolean; a header means the text."""
+        if isinstance(value, dict):
+            return {key: _scalar_text(key, item) for key, item in value.items()}
+        return value
+
+    @field_validator("headers")
+    @classmethod
+    def _headers_valid(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_headers(value)
+
+    @field_validator("cookies")
+    @classmethod
+    def _cookies_valid(cls, value: dict[str, str]) -> dict[str, str]:
+        return check_cookies(value)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _user_agent_valid(cls, value: str | None) -> str | None:
+        return check_header_value("user_agent", value) if value is not None else None
 
 
 class PolicyDefaults(_EntryFields):
@@ -479,22 +543,32 @@ _YAML_1_1_WORDS = frozenset({"y", "yes", "n", "no", "on", "off"})
 """Words other YAML readers (1.1) take for booleans: quoted when written, so no tool misreads them."""
 
 
-def _scalar_text(value: Any) -> str:
-    """A string (or number) as YAML that `read_yaml` reads back as exactly that value."""
+def _yaml_scalar(value: Any, flow: bool = False) -> str:
+    """A value as YAML that `read_yaml` reads back as exactly that value: booleans and numbers as
+    such, a string plain when it safely can be (not in a flow collection if it holds a colon),
+    else as a JSON string (a YAML double-quoted scalar)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
     text = str(value)
-    if _PLAIN_SCALAR.fullmatch(text) and resolve_plain(text) == text and text.lower() not in _YAML_1_1_WORDS:
+    if _PLAIN_SCALAR.fullmatch(text) and resolve_plain(text) == text and text.lower() not in _YAML_1_1_WORDS \
+            and not (flow and ":" in text):
         return text
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
 def _entry_lines(entry: dict[str, Any], dash_column: int, key_offset: int) -> list[str]:
-    """An entry as block-sequence lines (`- name: x` then `  url: y`), lists in flow style."""
+    """An entry as block-sequence lines (`- name: x` then `  url: y`), lists and mappings in flow style."""
     lines = []
     for key, value in entry.items():
-        if isinstance(value, list):
-            value_text = "[" + ", ".join(_scalar_text(item) for item in value) + "]"
+        if isinstance(value, dict):
+            value_text = "{" + ", ".join(f"{_yaml_scalar(k, True)}: {_yaml_scalar(v, True)}"
+                                         for k, v in value.items()) + "}"
+        elif isinstance(value, list):
+            value_text = "[" + ", ".join(_yaml_scalar(item, True) for item in value) + "]"
         else:
-            value_text = _scalar_text(value)
+            value_text = _yaml_scalar(value)
         lead = " " * dash_column + ("-" + " " * (key_offset - 1) if not lines else " " * key_offset)
         lines.append(f"{lead}{key}: {value_text}\n")
     return lines
@@ -654,7 +728,7 @@ def add_policy(path: str | os.PathLike[str], entry: dict[str, Any]) -> PolicyEnt
     if unknown:
         raise UsageError(f"unknown field {unknown[0]!r} (allowed: {', '.join(ENTRY_KEY_ORDER)})")
     new_entry = {key: list(value) if isinstance(value, (list, tuple)) else value
-                 for key in ENTRY_KEY_ORDER if (value := entry.get(key)) not in (None, [], (), "")}
+                 for key in ENTRY_KEY_ORDER if (value := entry.get(key)) not in (None, [], (), "", {})}
     new_text = _text_with_entry(path, text, document, new_entry)
     existing = document.get("policies") if isinstance(document.get("policies"), YamlSeq) else YamlSeq()
     region = None

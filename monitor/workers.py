@@ -245,12 +245,14 @@ class Middle:
         return TASKS[task](*(inline_args or args))
 
     async def read(self, body: bytes, content_type: str | None, select: list[str] | None,
-                   remove: list[str] | None, language_hint: str | None, with_date: bool = False) -> PageReading:
-        """`read_page` of a fetched body; in a worker, the snapshot is compressed there too."""
+                   remove: list[str] | None, language_hint: str | None, with_date: bool = False,
+                   rendered: bool = False) -> PageReading:
+        """`read_page` of a fetched body (`rendered`: a DOM a browser made); in a worker, the
+        snapshot is compressed there too."""
         args = (body, content_type, select, remove, language_hint)
         self._reads += 1
         try:
-            return await self._run("read", (*args, True, with_date), (*args, False, with_date))
+            return await self._run("read", (*args, True, with_date, rendered), (*args, False, with_date, rendered))
         finally:
             self._reads -= 1
             if self._reads_fewer is not None:

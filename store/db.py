@@ -465,20 +465,20 @@ class Store:
     # -- snapshots --------------------------------------------------------------------------
 
     def put_snapshot(self, body: bytes, content_type: str | None, now: str, compressed: bytes | None = None,
-                     digest: str | None = None) -> str:
+                     digest: str | None = None, rendered_by: str | None = None) -> str:
         """Keep a raw response body (compressed, stored once per distinct body); returns its sha256.
 
         `compressed` is `compress_snapshot(body)` and `digest` is `sha256_hex(body)` when the caller
-        already has them.
+        already has them. `rendered_by` names the browser when the body is a rendered DOM.
         """
         digest = digest or sha256_hex(body)
         if compressed is None and self.conn.execute("SELECT 1 FROM snapshots WHERE hash = ?", (digest,)).fetchone():
             return digest  # known: spare the compression
         with self.transaction():
             self.conn.execute(
-                "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (digest, content_type, len(body), now, compressed or compress_snapshot(body)),
+                "INSERT OR IGNORE INTO snapshots (hash, content_type, size, first_seen, body, rendered_by) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (digest, content_type, len(body), now, compressed or compress_snapshot(body), rendered_by),
             )
         return digest
 
@@ -490,6 +490,11 @@ class Store:
         if row is None:
             raise StoreError(f"no snapshot {snapshot_hash} in {self.path}")
         return decompress_snapshot(row[0]), row[1]
+
+    def snapshot_rendered_by(self, snapshot_hash: str) -> str | None:
+        """The browser that rendered a stored snapshot (`Chromium <version>`); None for bytes as fetched."""
+        row = self.conn.execute("SELECT rendered_by FROM snapshots WHERE hash = ?", (snapshot_hash,)).fetchone()
+        return row[0] if row else None
 
     # -- versions ---------------------------------------------------------------------------
 

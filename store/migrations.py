@@ -160,13 +160,19 @@ SCHEMA_V4 = """
 DROP INDEX IF EXISTS versions_policy_seq;
 """
 
+# A body a browser rendered (the DOM after its scripts ran, not the bytes served) names the browser
+# that made it, e.g. `Chromium 156.0.8078.114`; NULL for bytes as fetched.
+SCHEMA_V5 = """
+ALTER TABLE snapshots ADD COLUMN rendered_by TEXT;
+"""
+
 # Concurrency and clocks. `leases`: the one process checking a policy now (store.leases). The
 # outbox remembers who leased a row for sending (`leased_by`), so a process starting after a crash
 # takes back what a dead one held, and when its retry was decided (`scheduled_at`), so a clock
 # moved back does not hold it for the jump. Checks are read newest first by id, not by the clock
 # (a check whose clock was behind the latest stored one is still the latest): one index on
 # policy_id (its rowid order is the sequence) replaces (policy_id, started_at).
-SCHEMA_V5 = """
+SCHEMA_V6 = """
 CREATE TABLE IF NOT EXISTS leases (
     policy_id INTEGER PRIMARY KEY REFERENCES policies(id),
     holder TEXT NOT NULL,
@@ -179,7 +185,7 @@ DROP INDEX IF EXISTS checks_policy_started;
 CREATE INDEX IF NOT EXISTS checks_policy ON checks(policy_id);
 """
 
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6]
 """Migration N (1-based) brings a database from `user_version` N-1 to N."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

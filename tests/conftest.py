@@ -67,12 +67,41 @@ def _as_bytes(body: str | bytes) -> bytes:
     return body.encode("utf-8") if isinstance(body, str) else body
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that speaks HTTP/1.1 (keep-alive, as real servers do) and logs nothing."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
+        pass
+
+    def reply(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        """Send a whole response; a client gone meanwhile is no error."""
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client killed mid-request (as the signal tests do) is no error of the server's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A threaded HTTP server on 127.0.0.1 (a free port), serving from a daemon thread until `close`."""
 
     def _serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     @property
@@ -144,12 +173,7 @@ class PolicyServer(LoopbackServer):
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
                 path = self.path.split("?", 1)[0]
                 headers = {k.lower(): v for k, v in self.headers.items()}
@@ -165,22 +189,15 @@ class PolicyServer(LoopbackServer):
                          or (page.last_modified and not page.etag
                              and headers.get("if-modified-since") == page.last_modified))
                 )
-                body = b"" if not_modified else page.body
-                self.send_response(304 if not_modified else page.status)
+                sent: dict[str, str] = {}
                 if page.content_type and not not_modified:
-                    self.send_header("Content-Type", page.content_type)
+                    sent["Content-Type"] = page.content_type
                 if page.etag:
-                    self.send_header("ETag", page.etag)
+                    sent["ETag"] = page.etag
                 if page.last_modified:
-                    self.send_header("Last-Modified", page.last_modified)
-                for name, value in page.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    sent["Last-Modified"] = page.last_modified
+                self.reply(304 if not_modified else page.status, b"" if not_modified else page.body,
+                           {**sent, **page.headers})
 
         return Handler
 
@@ -204,21 +221,14 @@ class WebhookReceiver(LoopbackServer):
         self._lock = threading.Lock()
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as real webhook receivers do
-
-            def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server naming)
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
                 with receiver._lock:
                     receiver.requests.append({"path": self.path, "headers": dict(self.headers), "body": body,
                                               "client": self.client_address})
                     accept = len(receiver.requests) > receiver.fail_first
-                self.send_response(200 if accept else 500)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+                self.reply(200 if accept else 500, b"", {})
 
         self._serve(Handler)
         self.url = self.base_url + "/hook"
@@ -255,6 +265,17 @@ def webhook_receiver() -> Iterator[Callable[..., WebhookReceiver]]:
     yield start
     for receiver in started:
         receiver.close()
+
+
+def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
+    """Poll `condition` until it is truthy (and return it), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def unused_port() -> int:

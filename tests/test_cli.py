@@ -13,6 +13,7 @@ import pytest
 
 from conftest import FIXTURES
 from monitor.cli import main
+from monitor.watchlist import load_watchlist
 
 BENCH = FIXTURES / "bench" / "cases"
 OLD = (BENCH / "en-retention-period" / "old.html").read_text(encoding="utf-8")
@@ -66,7 +67,21 @@ def test_add_list_remove(cli):
     assert [row["name"] for row in cli.json("list")] == ["example-com"]
 
 
+def test_add_a_page_that_needs_a_browser_and_request_options(cli):
+    added = cli.json("add", "https://app.example/privacy", "--name", "app", "--browser", "--wait-for", "#policy",
+                     "--timeout", "20", "--header", "Authorization: Bearer ${APP_TOKEN}", "--cookie", "consent=yes",
+                     "--user-agent", "PolicyBot/1.0")
+    assert (added["browser"], added["wait_for"], added["timeout"]) == (True, "#policy", 20.0)
+    assert added["headers"] == {"Authorization": "Bearer ${APP_TOKEN}"} and added["cookies"] == {"consent": "yes"}
+    entry = load_watchlist(cli.watchlist).get("app")
+    assert entry.headers == {"Authorization": "Bearer ${APP_TOKEN}"} and entry.user_agent == "PolicyBot/1.0"
+    assert "${APP_TOKEN}" in cli.watchlist.read_text(), "the file names the variable, never its value"
+
+
 @pytest.mark.parametrize("args, message", [
+    (["add", "https://example.com/p", "--wait-for", "#x"], "only a rendered page can be waited for"),
+    (["add", "https://example.com/p", "--header", "no-colon"], "--header 'no-colon': write it as 'NAME: VALUE'"),
+    (["add", "https://example.com/p", "--cookie", "consent"], "--cookie 'consent': write it as NAME=VALUE"),
     (["add", "ftp://example.com/p", "--name", "x"], "invalid URL 'ftp://example.com/p'"),
     (["add", "https://example.com/p", "--every", "soon"], "invalid interval 'soon'"),
     (["add", "https://example.com/p", "--alerts", "slack"], "field 'alerts': unknown channel 'slack'"),

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
-from conftest import policy_page
+from conftest import policy_page, wait_for
 
 from monitor.cli import main
 from monitor.watchlist import add_policy, load_watchlist
@@ -53,16 +53,6 @@ def _restore_logging():
     root.setLevel(level)
     for name, value in levels.items():
         logging.getLogger(name).setLevel(value)
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 20.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class ServiceProcess:

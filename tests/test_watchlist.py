@@ -14,7 +14,7 @@ import pytest
 
 from conftest import REPO_ROOT
 from basics.errors import UsageError, WatchlistError
-from monitor.watchlist import add_policy, database_path, load_watchlist, parse_interval, remove_policy
+from monitor.watchlist import Settings, add_policy, database_path, load_watchlist, parse_interval, remove_policy
 
 HAND_WRITTEN = """\
 # My watchlist (hand-written; this comment must survive CLI edits)
@@ -163,6 +163,46 @@ BROKEN = {
         "channels:\n  archive: {path: x}\n",
         "watchlist.yaml:2: channel 'archive': field 'kind' is required",
     ),
+    "wait_for without browser": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    wait_for: '#policy'\n",
+        "watchlist.yaml:4: policy 'a': field 'wait_for': only a rendered page can be waited for: add `browser: true`",
+    ),
+    "bad wait_for selector": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    browser: true\n    wait_for: 'div['\n",
+        "watchlist.yaml:5: policy 'a': field 'wait_for': invalid CSS selector 'div['",
+    ),
+    "bad header name": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    headers: {'X Key': v}\n",
+        "watchlist.yaml:4: policy 'a': field 'headers': invalid header name 'X Key'",
+    ),
+    "cookie as a header": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    headers: {Cookie: 'consent=yes'}\n",
+        "watchlist.yaml:4: policy 'a': field 'headers': header 'Cookie' cannot be set here: use the field 'cookies'",
+    ),
+    "line break in a header": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    headers: {X-Key: \"a\\nInjected: b\"}\n",
+        "watchlist.yaml:4: policy 'a': field 'headers': header 'X-Key': the value holds a line break",
+    ),
+    "malformed secret": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    headers: {Authorization: 'Bearer ${API TOKEN}'}\n",
+        "watchlist.yaml:4: policy 'a': field 'headers': header 'Authorization': write an environment variable as ${NAME}",
+    ),
+    "bad cookie value": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    cookies: {consent: 'yes; admin=1'}\n",
+        "watchlist.yaml:4: policy 'a': field 'cookies': cookie 'consent': the value holds a space, ';'",
+    ),
+    "yes-or-no cookie": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    cookies: {consent: true}\n",
+        "watchlist.yaml:4: policy 'a': field 'cookies': 'consent': write the value in quotes",
+    ),
+    "bad timeout": (
+        "policies:\n  - name: a\n    url: https://a.example/\n    timeout: 0\n",
+        "watchlist.yaml:4: policy 'a': field 'timeout':",
+    ),
+    "bad browser concurrency": (
+        "settings:\n  browser_concurrency: 0\n",
+        "watchlist.yaml:2: settings: field 'browser_concurrency':",
+    ),
 }
 
 
@@ -176,6 +216,31 @@ def test_a_mistake_is_one_line_naming_line_entry_and_field(tmp_path, monkeypatch
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(expected), message
+
+
+def test_browser_and_request_options_load_with_defaults(tmp_path):
+    path = write(tmp_path, """\
+        settings: {browser_executable: /usr/lib/chromium/chromium, browser_concurrency: 3}
+        defaults: {user_agent: "PolicyBot/1.0", cookies: {consent: yes}}
+        policies:
+          - name: app
+            url: https://app.example/privacy
+            browser: true
+            wait_for: "#policy"
+            timeout: 45
+            headers: {Authorization: "Bearer ${APP_TOKEN}", DNT: 1}
+          - name: plain
+            url: https://plain.example/privacy
+        """)
+    watchlist = load_watchlist(path)
+    app, plain = watchlist.policies
+    assert (watchlist.settings.browser_executable, watchlist.settings.browser_concurrency) == (
+        "/usr/lib/chromium/chromium", 3)
+    assert (app.browser, app.wait_for, app.timeout) == (True, "#policy", 45)
+    assert app.headers == {"Authorization": "Bearer ${APP_TOKEN}", "DNT": "1"}
+    assert app.cookies == plain.cookies == {"consent": "yes"}, "YAML's `yes` is the text a cookie holds"
+    assert plain.user_agent == "PolicyBot/1.0" and plain.browser is False and plain.timeout is None
+    assert Settings().browser_concurrency == 2 and Settings().browser_executable is None
 
 
 def test_a_missing_file_says_how_to_create_one(tmp_path):

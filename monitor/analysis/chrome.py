@@ -70,6 +70,8 @@ TINY_VERSION_WORDS = 40
 SUBSTANTIAL_WORDS = 200
 TOPICS_OF_A_POLICY = 7
 OFF_TOPIC = 2
+SHARED_CLAUSES = 0.5
+"""Two versions sharing at least this share of their clauses are the same page: no need to ask."""
 """A page that speaks of at most OFF_TOPIC practices (categories), against a version that speaks of
 TOPICS_OF_A_POLICY or more, is another page of the site."""
 
@@ -98,7 +100,8 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
         if words[side] < TINY_VERSION_WORDS and words[other] >= SUBSTANTIAL_WORDS:
             return (f"The {side} version has almost no text ({words[side]} words): an error page or a failed "
                     f"capture, not a version of the document.")
-    if min(words.values()) >= 1:
+    shared = {c.key for c in old_clauses} & {c.key for c in new_clauses}
+    if min(words.values()) >= 1 and len(shared) < SHARED_CLAUSES * min(len(old_clauses), len(new_clauses)):
         subjects = {side: topics(clauses, language[side]) for side, (_, clauses) in sides.items()}
         for side, other in (("old", "new"), ("new", "old")):
             if len(subjects[side]) <= OFF_TOPIC and len(subjects[other]) >= TOPICS_OF_A_POLICY:
@@ -122,4 +125,7 @@ def _accessibility_labels() -> re.Pattern[str]:
 def without_accessibility_labels(text: str) -> str:
     """A clean text without the labels screen readers get on links ("Opens a new window or tab",
     "(external link)"): a site adds or drops them on every link at once, and they say nothing."""
+    folded = text.casefold()
+    if not any(label in folded for label in page_chrome()["accessibility"]):
+        return text  # the usual case, told without running the pattern over the whole text
     return _accessibility_labels().sub("", text)

@@ -42,7 +42,9 @@ from monitor.analysis.findings import (
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import TOKEN, find_labels, label_mentions, load_lexicon
 from monitor.analysis.model import SEVERITIES, Change, Comparison
-from monitor.analysis.practice import HEAD_KIND, RECIPIENT_KINDS, DocumentPractices, Practice, practice_change, practice_of
+from monitor.analysis.practice import (
+    HEAD_KIND, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
+)
 from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
     changed_words,
@@ -349,13 +351,14 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     change = practice_change(added, removed, category, pair.kind == "modified", section)
     if change is not None:
         return Finding(change.category, True, change.severity, change.summary, change.rule, pair,
-                       sorted(removed.labels), sorted(added.labels))
+                       removed.ordered(removed.labels | change.gone_organisations),
+                       added.ordered(added.labels | change.organisations))
     turned = [w for w in substantive if w in denials(language)]
     if (turned and len(substantive) <= FLIP_WORDS and category is not None and pair.kind == "modified"
             and _denials_differ(pair, language, context)):
         label = category.replace("_", " ")
-        return Finding(category, True, "high", f"{label.capitalize()} statement turned around "
-                       f"({', '.join(turned)}): \"{quote(pair.new.text)}\"", f"words:negation[{', '.join(turned)}]", pair)
+        return Finding(category, True, "high", f"Now says the opposite about {label}: \"{quote(pair.new.text)}\"",
+                       f"words:negation[{', '.join(turned)}]", pair)
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
@@ -372,7 +375,7 @@ def _group(findings: list[Finding]) -> list[Change]:
         top = max(relevant, key=lambda f: SEVERITIES.index(f.severity))
         old_values = list(dict.fromkeys(v for f in relevant for v in f.old_values))
         new_values = list(dict.fromkeys(v for f in relevant for v in f.new_values))
-        summary = top.summary if len(relevant) == 1 else f"{top.summary} (and {len(relevant) - 1} more)"
+        summary = top.summary if len(relevant) == 1 else _summary_of_many(category, relevant, top)
         changes.append(Change(
             category=category, material=bool(material), severity=top.severity if material else "none",
             summary=summary, old_values=old_values, new_values=new_values,
@@ -381,6 +384,23 @@ def _group(findings: list[Finding]) -> list[Change]:
         ))
     changes.sort(key=lambda c: (not c.material, -SEVERITIES.index(c.severity), c.category))
     return changes
+
+
+def _summary_of_many(category: str, findings: list[Finding], top: Finding) -> str:
+    """One line for several changed clauses of one practice: what they state anew or no longer,
+    together ("New rights stated: to access, to delete, to object and 2 more"), when they are all
+    judged by their practice; else the weightiest one and how many more."""
+    practice = [f for f in findings if f.rule.startswith("practice:")]
+    if len(practice) == len(findings):
+        added = list(dict.fromkeys(v for f in practice for v in f.new_values))
+        removed = [v for v in dict.fromkeys(v for f in practice for v in f.old_values) if v not in added]
+        summary = describe_practice_change(
+            category, Practice(frozenset(v for v in added if ":" in v), order=tuple(added)),
+            Practice(frozenset(v for v in removed if ":" in v), order=tuple(removed)),
+            [v for v in added if ":" not in v], [v for v in removed if ":" not in v])
+        if summary:
+            return summary
+    return f"{top.summary} (and {len(findings) - 1} more)"
 
 
 def _date_notes(comparison: Comparison) -> None:

@@ -53,11 +53,13 @@ def describe_place(code: str) -> str:
     return f"the {name}" if code in WITH_ARTICLE else name
 
 
-def join_words(items: list[str]) -> str:
-    """["a", "b", "c"] → "a, b and c"."""
+def join_words(items: list[str], limit: int | None = None) -> str:
+    """["a", "b", "c"] → "a, b and c"; with `limit` 2: "a, b and 1 more"."""
     items = [i for i in items if i]
     if not items:
         return "none"
+    if limit is not None and len(items) > limit:
+        return ", ".join(items[:limit]) + f" and {len(items) - limit} more"
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " and " + items[-1]

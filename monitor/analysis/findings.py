@@ -146,18 +146,21 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
                 summary += f"; no longer to {join_words([describe_place(c) for c in removed])}"
             severity = "high"
         else:
-            summary = f"{join_words([describe_place(c) for c in removed])} no longer named as a destination of data"
+            gone = join_words([describe_place(c) for c in removed])
+            summary = f"{gone[0].upper()}{gone[1:]} no longer named as a destination of data"
             severity = "low"
         found.append(Finding("transfer", True, severity, summary, "fact:transfer_destinations", pair,
                              old.destinations, new.destinations))
     hidden = old.hides_emails or new.hides_emails  # a placeholder resolved or appearing: not a new address
     if set(old.emails) != set(new.emails) and (old.emails or new.emails) and not hidden:
-        if old.emails and new.emails:
-            summary = f"Contact e-mail changed from {join_words(old.emails)} to {join_words(new.emails)}"
-        elif new.emails:
-            summary = f"New contact e-mail: {join_words(new.emails)}"
+        gone = [e for e in old.emails if e not in new.emails]
+        came = [e for e in new.emails if e not in old.emails]
+        if gone and came:
+            summary = f"Contact e-mail changed from {join_words(gone)} to {join_words(came)}"
+        elif came:
+            summary = f"New contact e-mail: {join_words(came)}"
         else:
-            summary = f"Contact e-mail {join_words(old.emails)} removed"
+            summary = f"Contact e-mail {join_words(gone)} removed"
         found.append(Finding("contact", True, "medium", summary, "fact:contact_emails", pair,
                              old.emails, new.emails))
     phones = _phone_finding(pair, old, new, elsewhere, written)
@@ -171,7 +174,10 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
     if set(old.ages) != set(new.ages) and (old.ages or new.ages):
         old_age, new_age = min(old.ages, default=None), min(new.ages, default=None)
         lowered = old_age is not None and new_age is not None and new_age < old_age
-        if old_age is not None and new_age is not None:
+        if old_age is not None and new_age is not None and old_age == new_age:
+            summary = (f"Age thresholds now {join_words([str(a) for a in new.ages])} "
+                       f"(were {join_words([str(a) for a in old.ages])})")
+        elif old_age is not None and new_age is not None:
             summary = f"Minimum age {'lowered' if lowered else 'raised'} from {old_age} to {new_age}"
         elif new_age is not None:
             summary = f"Now says users must be at least {new_age}"

@@ -68,15 +68,23 @@ class CueIndex:
         self._prefix: dict[int, dict[str, list[int]]] = {}
         """Prefix length → prefix → cues whose first word starts so: a token is looked up once per length."""
         self._anywhere: list[int] = []
+        self._bigram: dict[tuple[str, str], list[int]] = {}
+        """Cues of two or more words starting with two exact words, by those two words: the common
+        first words ("your", "personal") then bring only the cues their next word can start."""
         for index, words in enumerate(self._words):
             kind, value = words[0]
-            if kind == "exact":
+            if len(words) > 1 and kind == "exact" and words[1][0] == "exact":
+                self._bigram.setdefault((value, words[1][1]), []).append(index)
+            elif kind == "exact":
                 self._exact.setdefault(value, []).append(index)
             elif kind == "prefix" and len(value) >= 2:
                 self._prefix.setdefault(len(value), {}).setdefault(value, []).append(index)
             else:
                 self._anywhere.append(index)
         self._prefix_lengths = sorted(self._prefix)
+        self._anywhere_set = frozenset(self._anywhere)
+        self._candidates: dict[str, tuple[int, ...]] = {}
+        """Token → the cues that may start at it: worked out once per distinct word."""
 
     def scan(self, folded_text: str) -> Scan:
         """Group → the phrases of that group found in a case-folded text, each once."""
@@ -87,36 +95,50 @@ class CueIndex:
         return result
 
     def find(self, folded_text: str) -> dict[int, int]:
-        """Cue index → the token position where it first matches, in a case-folded text."""
+        """Cue index → the token position where it first matches, in a case-folded text.
+
+        One pass over the tokens: a cue's first word is looked up in the index (exact words, then
+        prefixes by length); a one-word cue matches there, a longer one is checked word by word,
+        across light punctuation only (told once per text for every gap between two tokens)."""
         matches = list(TOKEN.finditer(folded_text))
         tokens = [m.group() for m in matches]
+        light = [False] + [bool(GAP.match(folded_text, matches[k - 1].end(), matches[k].start()))
+                           for k in range(1, len(matches))]
+        words_of, exact, prefixes, lengths = self._words, self._exact, self._prefix, self._prefix_lengths
+        anywhere = self._anywhere_set
         found: dict[int, int] = {}
+        known = self._candidates
         for i, token in enumerate(tokens):
-            candidates = self._exact.get(token, [])
-            for length in self._prefix_lengths:
-                if length > len(token):
-                    break
-                prefixed = self._prefix[length].get(token[:length])
-                if prefixed:
-                    candidates = candidates + prefixed
-            if self._anywhere:
-                candidates = candidates + self._anywhere
+            candidates = known.get(token)
+            if candidates is None:
+                candidates = exact.get(token, ())
+                size = len(token)
+                for length in lengths:
+                    if length > size:
+                        break
+                    prefixed = prefixes[length].get(token[:length])
+                    if prefixed:
+                        candidates = [*candidates, *prefixed]
+                candidates = known[token] = tuple([*candidates, *self._anywhere])
+            if i + 1 < len(tokens) and light[i + 1]:
+                paired = self._bigram.get((token, tokens[i + 1]))
+                if paired:
+                    candidates = (*candidates, *paired)
             for idx in candidates:
-                if idx not in found and self._matches_at(idx, i, tokens, matches, folded_text):
+                if idx in found:
+                    continue
+                words = words_of[idx]
+                if len(words) == 1:
+                    if idx not in anywhere or _word_matches(*words[0], token):  # else the index matched it
+                        found[idx] = i
+                    continue
+                end = i + len(words)
+                if end > len(tokens):
+                    continue
+                if all(light[i + offset] and _word_matches(kind, value, tokens[i + offset])
+                       for offset, (kind, value) in enumerate(words) if offset) and _word_matches(*words[0], token):
                     found[idx] = i
         return found
-
-    def _matches_at(self, idx: int, start: int, tokens: list[str], matches: list[re.Match], text: str) -> bool:
-        words = self._words[idx]
-        if start + len(words) > len(tokens):
-            return False
-        for offset, (kind, value) in enumerate(words):
-            position = start + offset
-            if offset and not GAP.match(text, matches[position - 1].end(), matches[position].start()):
-                return False
-            if not _word_matches(kind, value, tokens[position]):
-                return False
-        return True
 
 
 @dataclass
@@ -136,6 +158,9 @@ class Lexicon:
     """Short form → long form, "n't" → " not": a long form starting with a space is a clitic."""
     synonyms: dict[str, int] = field(default_factory=dict)
     """Word or phrase → its group: "may"/"might", "e-mail"/"email" say the same thing."""
+    not_organisations: frozenset[str] = frozenset()
+    """Words that make a capitalised name a law, a document, a programme or a place, not a company
+    that receives data ("Act", "Addendum", "Residents")."""
     negation_idioms: re.Pattern[str] | None = None
     """Phrases with a negation word that deny nothing ("whether or not", "not limited to")."""
     spelling: list[tuple[re.Pattern[str], str]] | None = None
@@ -247,6 +272,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         contractions=contractions,
         synonyms=synonyms,
         spelling=[(re.compile(rf"^{p}$"), r) for p, r in data.get("spelling_variants", [])] or None,
+        not_organisations=_not_organisations(language),
         negation_idioms=_phrase_pattern([p.casefold() for p in data.get("negation_idioms", [])]),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
@@ -297,6 +323,9 @@ class LabelMention:
     """The words of the text the label was read from ("general", "location")."""
 
 
+DENIABLE_KINDS = frozenset({"practices", "recipients", "data", "purposes", "trackers"})
+"""Kinds of label a negation denies ("we do not sell", "we never share with advertisers"); a right
+or a notice says "not" in its own words ("not to be subject to", "without notice")."""
 NEGATION_REACH = 4
 """Tokens before a label in which a negation word denies it ("we will never sell", "ne vendons pas")."""
 
@@ -317,13 +346,21 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             group = lexicon.index.cues[idx][0]
             if group[0] != "label":
                 continue
-            negated = any(t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
+            negated = group[1] in DENIABLE_KINDS and any(
+                t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
             key = (group[1], group[2], negated)
             if key not in found or position < found[key].position:
                 length = len(lexicon.index._words[idx])
                 found[key] = LabelMention(group[1], group[2], position, negated,
                                           tuple(tokens[position:position + length]))
-    return tuple(sorted(found.values(), key=lambda m: m.position))
+    return tuple(sorted(found.values(), key=lambda m: (m.position, m.kind, m.label)))
+
+
+def _not_organisations(language: str) -> frozenset[str]:
+    """Words that make a capitalised name no company (lexicons/names.json, per language)."""
+    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(w.casefold() for w in data["not_organisations"].get(language, []))
 
 
 @lru_cache(maxsize=1)

@@ -77,6 +77,7 @@ HIGH_RISK_LABELS = frozenset({
 
 _CAPITALISED = re.compile(r"(?<![\w@.&/-])((?:[A-Z][\w&'.-]*[a-z0-9][\w&'.-]*|[A-Z]{2,}[a-z][\w&'.-]*)"
                           r"(?:[ -](?:[A-Z][\w&'.-]+|&|de|of|and))*)")
+_TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;|•(\[\"]\s*|\s-\s)$")
 
 
@@ -129,10 +130,17 @@ def relational_pairs(labels: Iterable[str]) -> frozenset[frozenset[str]]:
 @lru_cache(maxsize=8192)
 def practice_of(text: str, language: str | None, kind: str = "sentence") -> Practice:
     """The practice a clause states; `kind` is the clause's (a short list item may be a name)."""
-    labels = [label_key(m) for m in label_mentions(text, language)]
-    labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
+    labels = list(clause_labels(text, language))
     names = organisations(text, language, kind)
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)))
+
+
+@lru_cache(maxsize=16384)
+def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
+    """The labels a clause names, in order (what a version states, without its organisations)."""
+    labels = [label_key(m) for m in label_mentions(text, language)]
+    labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
+    return tuple(dict.fromkeys(labels))
 
 
 # Article 6(1)(a)-(f) GDPR names the legal basis in any language: "Art. 6 Abs. 1 lit. f DSGVO",
@@ -144,6 +152,14 @@ _GDPR_ARTICLE_6 = re.compile(
     r"\s*\(?([a-f])\)?(?![\w])")
 GDPR_BASES = {"a": "consent", "b": "contract", "c": "legal-obligation", "d": "vital-interests",
               "e": "public-interest", "f": "legitimate-interest"}
+
+
+@lru_cache(maxsize=4096)
+def _is_place(name: str, language: str | None) -> bool:
+    """A country, region or state named in capitals ("Nevada", "Switzerland")."""
+    from monitor.analysis.facts.places import find_places
+
+    return any(place.start == 0 and place.end >= len(name) - 1 for place in find_places(name, language))
 
 
 _ROW_CELL = re.compile(r"^\|?\s*([^|]+?)\s*\|")
@@ -165,14 +181,17 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         return []
     lexicon = load_lexicon(language) if language else None
     common = lexicon.function_words if lexicon else frozenset()
+    not_names = lexicon.not_organisations if lexicon else frozenset()
     found = []
     for match in _CAPITALISED.finditer(text):
         start = match.start()
         if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
             continue  # the first word of a sentence is capitalised whatever it is
-        name = match.group(1).strip(" .-'&")
+        name = _TRAILING_CONNECTOR.sub("", match.group(1)).strip(" .-'&")
         if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
             continue
+        if not_names and any(word.casefold() in not_names for word in name.split()) or _is_place(name, language):
+            continue  # a law, a programme, a document, a place: not who receives data
         found.append(name)
     return found
 
@@ -204,9 +223,9 @@ class DocumentPractices:
         found = cls(folded_text=text.casefold(),
                     lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()))
         for clause in clauses:
-            practice = practice_of(clause.text, language)
-            found.labels |= practice.labels
-            found.pairs |= practice.pairs
+            labels = clause_labels(clause.text, language)
+            found.labels.update(labels)
+            found.pairs |= relational_pairs(labels)
         return found
 
     def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(),
@@ -236,6 +255,8 @@ class PracticeChange:
     summary: str
     labels: tuple[str, ...]
     rule: str
+    organisations: frozenset[str] = frozenset()
+    gone_organisations: frozenset[str] = frozenset()
 
 
 def kinds(labels: Iterable[str]) -> list[str]:
@@ -272,7 +293,8 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     summary = describe_practice_change(category, added, removed, organisations, gone_organisations)
     rule = "practice:" + ("modified" if modified else "added" if added.labels or organisations else "removed")
     rule += f"[{', '.join(labels[:4] + organisations[:2] + gone_organisations[:2])}]"
-    return PracticeChange(category, severity, summary, tuple(labels), rule)
+    return PracticeChange(category, severity, summary, tuple(labels), rule, frozenset(organisations),
+                          frozenset(gone_organisations))
 
 
 def _named(labels: Iterable[str], kind: str) -> list[str]:
@@ -288,51 +310,64 @@ def describe_practice_change(category: str, added: Practice, removed: Practice, 
     return "; ".join(sentences[:1] + [s[0].lower() + s[1:] for s in sentences[1:]])
 
 
+LIST_LIMIT = 4
+SOLD_WITH = 4
+"""A sale named with at most this many labels is one statement ("sell ... to data brokers"); more come
+from several clauses, and who buys is not known."""
+"""Things a summary names before it says "and N more"."""
+
+
 def _describe(category: str, practice: Practice, organisations: list[str], new: bool) -> str:
     affirmed = [label for label in practice.ordered(practice.labels) if not label.endswith(":not")]
     denied = [label for label in practice.ordered(practice.labels) if label.endswith(":not")]
     data = _named(affirmed, "data")
     recipients = _named(affirmed, "recipients") + organisations
     purposes = _named(affirmed, "purposes")
-    what = join_words(data) if data else "personal information"
+    what = join_words(data, LIST_LIMIT) if data else "personal information"
     parts = []
-    if _named(affirmed, "practices"):
-        parts.append(f"{'May now' if new else 'No longer says it may'} {join_words(_named(affirmed, 'practices'))}"
-                     + (f" to {join_words(recipients)}" if recipients else ""))
-    elif recipients and category in ("sharing", "transfer"):
-        parts.append(f"{'May now share' if new else 'No longer mentions sharing'} {what} with {join_words(recipients)}"
-                     + (f" for {join_words(purposes)}" if purposes else ""))
+    sold = _named(affirmed, "practices")
+    if sold:  # selling is said first, and on its own: to whom, only when the clause says
+        buyers = _named(affirmed, "recipients") if len(practice.labels) <= SOLD_WITH else []
+        parts.append(f"{'May now' if new else 'No longer says it may'} {join_words(sold, LIST_LIMIT)}"
+                     + (f" to {join_words(buyers, LIST_LIMIT)}" if buyers else ""))
+        recipients = [r for r in recipients if r not in buyers]
+    if recipients and category in ("sharing", "transfer"):
+        parts.append(f"{'May now share' if new else 'No longer mentions sharing'} {what} with {join_words(recipients, LIST_LIMIT)}"
+                     + (f" for {join_words(purposes, LIST_LIMIT)}" if purposes else ""))
     elif category == "tracking" and (_named(affirmed, "trackers") or organisations):
         trackers = _named(affirmed, "trackers") + organisations
-        parts.append(f"{'Now uses' if new else 'No longer lists'} {join_words(trackers)}"
-                     + (f" for {join_words(purposes)}" if purposes else ""))
+        parts.append(f"{'Now uses' if new else 'No longer lists'} {join_words(trackers, LIST_LIMIT)}"
+                     + (f" for {join_words(purposes, LIST_LIMIT)}" if purposes else ""))
     elif purposes and category in ("purpose", "tracking", "sharing"):
         subject = what[0].upper() + what[1:]
-        parts.append(f"{subject} may now be used for {join_words(purposes)}" if new
-                     else f"No longer says {what} is used for {join_words(purposes)}")
-    elif data and category in ("collection", "tracking", "retention", "children", "sharing"):
-        parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data)}")
+        parts.append(f"{subject} may now be used for {join_words(purposes, LIST_LIMIT)}" if new
+                     else f"No longer says {what} is used for {join_words(purposes, LIST_LIMIT)}")
+    elif data and category == "retention":
+        parts.append(f"{'Now states' if new else 'No longer states'} how long {join_words(data, LIST_LIMIT)} is kept")
+    elif data and category in ("collection", "tracking", "children", "sharing"):
+        parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
     elif _named(affirmed, "rights"):
-        rights = join_words(_named(affirmed, "rights"))
-        parts.append(f"New right stated: {rights}" if new else f"No longer states the right {rights}")
+        named_rights = _named(affirmed, "rights")
+        rights, plural = join_words(named_rights, LIST_LIMIT), "s" if len(named_rights) > 1 else ""
+        parts.append(f"New right{plural} stated: {rights}" if new else f"No longer states the right{plural} {rights}")
     elif _named(affirmed, "security"):
-        measures = join_words(_named(affirmed, "security"))
+        measures = join_words(_named(affirmed, "security"), LIST_LIMIT)
         parts.append(f"Now states {measures}" if new else f"No longer states {measures}")
     elif _named(affirmed, "legal_bases"):
-        bases = join_words(_named(affirmed, "legal_bases"))
+        bases = join_words(_named(affirmed, "legal_bases"), LIST_LIMIT)
         parts.append(f"Now relies on {bases}" if new else f"No longer relies on {bases}")
     elif _named(affirmed, "notices"):
-        notices = join_words(_named(affirmed, "notices"))
+        notices = join_words(_named(affirmed, "notices"), LIST_LIMIT)
         parts.append(f"Now {notices}" if new else f"No longer {notices}")
     elif _named(affirmed, "safeguards"):
-        safeguards = join_words(_named(affirmed, "safeguards"))
+        safeguards = join_words(_named(affirmed, "safeguards"), LIST_LIMIT)
         parts.append(f"Transfers now rely on {safeguards}" if new else f"Transfers no longer said to rely on {safeguards}")
-    elif affirmed or organisations:
-        named = join_words([label_words(label) for label in affirmed] + organisations)
+    elif (affirmed or organisations) and not parts:
+        named = join_words([label_words(label) for label in affirmed] + organisations, LIST_LIMIT)
         parts.append(f"Now mentions {named}" if new else f"No longer mentions {named}")
     if denied:
         said = "Now says it does not" if new else "No longer says it does not"
-        parts.append(f"{said} {join_words([_denied(label) for label in denied])}")
+        parts.append(f"{said} {join_words([_denied(label) for label in denied], LIST_LIMIT)}")
     return "; ".join(parts)
 
 

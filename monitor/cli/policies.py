@@ -35,6 +35,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--tag", action="append", dest="tags", metavar="TAG", help="a label (repeatable)")
     add.add_argument("--alerts", metavar="CHANNELS", help="comma-separated channel names (default: the defaults)")
     add.add_argument("--min-severity", choices=SEVERITY_CHOICES, help="smallest material change worth an alert")
+    add.add_argument("--browser", action="store_true", default=None,
+                     help="render the page in headless Chromium first (text put in by scripts)")
+    add.add_argument("--wait-for", metavar="CSS", help="with --browser: wait until this selector matches")
+    add.add_argument("--timeout", type=float, metavar="SECONDS", help="how long a fetch or render may take")
+    add.add_argument("--header", action="append", dest="headers", metavar="'NAME: VALUE'",
+                     help="an HTTP header to send (repeatable; ${NAME} reads an environment variable)")
+    add.add_argument("--cookie", action="append", dest="cookies", metavar="NAME=VALUE",
+                     help="a cookie to send, e.g. consent=yes (repeatable; ${NAME} reads the environment)")
+    add.add_argument("--user-agent", metavar="TEXT", help="the User-Agent to send instead of the watchlist's")
     add_json_flag(add)
     add.set_defaults(func=cmd_add)
 
@@ -54,6 +63,19 @@ def name_from_url(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     host = re.sub(r"^www\d*\.", "", host)
     return re.sub(r"[^a-z0-9]+", "-", host).strip("-") or "policy"
+
+
+def _pairs(items: list[str] | None, separator: str, option: str, form: str) -> dict[str, str] | None:
+    """`--header 'Name: value'` / `--cookie name=value` options as a mapping (None when none)."""
+    if not items:
+        return None
+    pairs = {}
+    for item in items:
+        name, found, value = item.partition(separator)
+        if not found or not name.strip():
+            raise UsageError(f"{option} {item!r}: write it as {form}")
+        pairs[name.strip()] = value.strip()
+    return pairs
 
 
 def _same_page(a: str, b: str) -> bool:
@@ -98,6 +120,12 @@ def cmd_add(args: argparse.Namespace) -> int:
         "tags": args.tags,
         "alerts": [name.strip() for name in args.alerts.split(",") if name.strip()] if args.alerts else None,
         "min_severity": args.min_severity,
+        "browser": args.browser,
+        "wait_for": args.wait_for,
+        "timeout": args.timeout,
+        "headers": _pairs(args.headers, ":", "--header", "'NAME: VALUE'"),
+        "cookies": _pairs(args.cookies, "=", "--cookie", "NAME=VALUE"),
+        "user_agent": args.user_agent,
     }
     added = add_policy(Path(args.watchlist), entry)
     if args.json:
