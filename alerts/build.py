@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from alerts.channels import Channel
-from alerts.model import ALERT_KINDS, Alert, alert_id, severity_rank
+from alerts.model import ALERT_KINDS, Alert, alert_id
+from basics.severity import severity_rank
 from basics.timestamps import normalise_timestamp
 
 

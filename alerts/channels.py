@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
-from alerts.model import Alert, render_html, render_markdown, render_text, severity_rank
+from alerts.model import Alert, render_html, render_markdown, render_text
+from basics.severity import severity_rank
 from basics.errors import WatchlistError, describe_validation_error
 from basics.urls import check_url, hide_secrets, redact_url, remember_secrets
 

@@ -15,13 +15,8 @@ from dataclasses import asdict, dataclass, field
 from collections.abc import Mapping
 from typing import Any
 
+
 ALERT_KINDS = ("change", "failure", "recovered", "warning")
-SEVERITIES = ("none", "low", "medium", "high")
-
-
-def severity_rank(severity: str) -> int:
-    """Position of a severity in none < low < medium < high (unknown values rank lowest)."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 def alert_id(policy: str, key: object, channel: str, kind: str) -> str:

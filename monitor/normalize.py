@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from basics.cloudflare import decode_cloudflare_email
 from basics.errors import NormalizeError, NoTextError
 from monitor.mediatypes import media_type
 
@@ -606,31 +607,17 @@ def _strip_noise(root: _Element) -> None:
         _remove(element)
 
 
-def _decode_cf_hex(hex_text: str) -> str | None:
-    try:
-        data = bytes.fromhex(hex_text)
-    except ValueError:
-        return None
-    if len(data) < 2:
-        return None
-    key = data[0]
-    try:
-        return bytes(byte ^ key for byte in data[1:]).decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
 def _decode_cloudflare_emails(document: _Element) -> None:
     """Replace Cloudflare-protected addresses with the address itself (first byte = XOR key)."""
     for element in _CLOUDFLARE_EMAILS(document):
-        address = _decode_cf_hex(element.get("data-cfemail"))
+        address = decode_cloudflare_email(element.get("data-cfemail"))
         if address is not None:
             _replace_with_text(element, address)
     for link in _CLOUDFLARE_LINKS(document):
         href = link.get("href")
         if _CLOUDFLARE_LINK.search(href) is None:
             continue
-        address = _decode_cf_hex(href.rsplit("#", 1)[1])
+        address = decode_cloudflare_email(href.rsplit("#", 1)[1])
         if address is None:
             continue
         text = _text(link).strip()

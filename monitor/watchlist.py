@@ -19,7 +19,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from monitor import __version__
 from monitor.yamlread import YamlMap, YamlProblem, YamlSeq, read_yaml, resolve_plain
 from basics.errors import UsageError, WatchlistError, describe_validation_error
+from basics.severity import Severity
 from basics.urls import check_url
 from monitor.request import check_cookies, check_header_value, check_headers
 
@@ -42,7 +43,6 @@ ENTRY_KEY_ORDER = (
     "browser", "wait_for", "timeout", "headers", "cookies", "user_agent",
 )
 
-Severity = Literal["none", "low", "medium", "high"]
 DEFAULT_USER_AGENT = f"policy-monitor/{__version__} (privacy policy change monitor)"
 
 

@@ -20,7 +20,6 @@ import json
 import random
 import threading
 from html import escape
-from typing import Any
 
 from conftest import LoopbackServer, QuietHandler
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from basics.cloudflare import decode_cloudflare_email
 from monitor.analysis.facts import (
-    decode_cfemail,
     declared_date,
     find_dates,
     find_durations,
@@ -296,7 +296,8 @@ def test_country_names_match_inflections_but_not_lookalike_words(sentence, lang,
 # --- contacts --------------------------------------------------------------------------------
 
 def test_cloudflare_emails_decode():
-    assert decode_cfemail("c2a6b2ad82aab7a3b6b7adefa5b0adb7b2eca7baa3afb2aea7") == "dpo@huatuo-group.example"
+    assert decode_cloudflare_email("c2a6b2ad82aab7a3b6b7adefa5b0adb7b2eca7baa3afb2aea7") == "dpo@huatuo-group.example"
+    assert decode_cloudflare_email("zz") is None and decode_cloudflare_email("47") is None
 
 
 def test_emails_are_lower_cased_and_placeholders_ignored():
@@ -636,7 +637,7 @@ def test_bench_children_age_and_dates():
 def test_bench_protected_contact_decodes():
     html = (CASES / "ru-contact-protected" / "new.html").read_text(encoding="utf-8")
     code = BeautifulSoup(html, "lxml").select_one("[data-cfemail]")["data-cfemail"]
-    assert decode_cfemail(code) == "dpo@huatuo-group.example"
+    assert decode_cloudflare_email(code) == "dpo@huatuo-group.example"
 
 
 # --- speed -----------------------------------------------------------------------------------

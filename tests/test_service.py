@@ -16,7 +16,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable
 
 import pytest
 from conftest import policy_page, wait_for

@@ -8,7 +8,7 @@ CATEGORIES = (
     "retention", "transfer", "sharing", "collection", "purpose", "rights", "children",
     "security", "tracking", "contact", "legal_basis", "policy_changes",
 )
-SEVERITIES = ("none", "low", "medium", "high")
+from basics.severity import SEVERITIES
 
 
 @dataclass

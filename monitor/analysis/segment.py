@@ -13,6 +13,7 @@ TABLE_ROW = re.compile(r"^\|.*\|$")
 # A sentence ends at . ! ? ; or a closing quote after them, followed by a space and an
 # upper-case letter, a digit, a quote or an opening bracket.
 SENTENCE_END = re.compile(r"(?<=[.!?;。])[\"')\]»]*\s+(?=[\"'«(\[]?[\w(])")
+SENTENCE_BREAK = re.compile(SENTENCE_END.pattern + r"|\s*\n\s*")
 # Words a dot follows without ending the sentence, in every language (legal references included).
 ABBREVIATIONS = frozenset("""
 e.g i.e etc inc ltd co corp no nr art arts sec vs mr mrs ms dr st approx incl u.s u.k e.u a.m p.m cf
@@ -55,26 +56,42 @@ def clause_key(text: str) -> str:
     return " ".join(WORD.findall(folded))
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences, keeping abbreviations like "e.g." and "U.S." whole."""
-    parts: list[str] = []
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a text: the one sentence splitter, for clauses and facts.
+
+    A sentence ends at . ! ? ; (and a closing quote or bracket after them) before a space and a word,
+    or at a line break. Not after an abbreviation ("e.g.", "U.S.", "Art.", an initial, "2."), not at
+    the dot of a phone cue before its number ("Tel. 01 23…"), not before a lower-case word.
+    """
+    spans: list[tuple[int, int]] = []
     start = 0
-    for match in SENTENCE_END.finditer(text):
-        candidate = text[start:match.start()].rstrip()
-        last_word = candidate.rsplit(None, 1)[-1] if candidate.split() else ""
-        if is_abbreviation(last_word.lstrip("(\"'")) or re.search(r"\d\.$", candidate) and len(last_word) <= 3:
-            continue
-        if _phone_cue_before_number(last_word, text, match.end()):
-            continue
-        if candidate:
-            parts.append(candidate)
+    for match in SENTENCE_BREAK.finditer(text):
+        if "\n" not in match.group():
+            candidate = text[start:match.start()].rstrip()
+            last_word = candidate.rsplit(None, 1)[-1] if candidate.split() else ""
+            following = text[match.end():match.end() + 1]
+            if candidate.endswith(".") and following.islower():
+                continue
+            if is_abbreviation(last_word.lstrip("(\"'")) or re.search(r"\d\.$", candidate) and len(last_word) <= 3:
+                continue
+            if _phone_cue_before_number(last_word, text, match.end()):
+                continue
+        end = len(text[:match.start()].rstrip())
+        if end > start:
+            spans.append((start, end))
         start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        parts.append(tail)
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (`sentence_spans`); a part of one or two words ("and")
+    stays with the sentence before it."""
     merged: list[str] = []
-    for part in parts:  # "your e-mail address; and" keeps its "and"
-        if merged and len(part.split()) <= 2:
+    for start, end in sentence_spans(text):
+        part = text[start:end]
+        if merged and len(part.split()) <= 2:  # "your e-mail address; and" keeps its "and"
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)

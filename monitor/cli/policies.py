@@ -16,8 +16,9 @@ from monitor.cli.output import (
     print_json, short_time, table,
 )
 from basics.errors import UsageError
+from basics.severity import SEVERITIES
 
-SEVERITY_CHOICES = ("none", "low", "medium", "high")
+SEVERITY_CHOICES = SEVERITIES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

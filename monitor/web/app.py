@@ -30,6 +30,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from basics.errors import PolicyMonitorError
+from basics.severity import severity_rank
 from monitor import __version__
 from monitor.overview import (
     alert_status, alert_title, fact_timeline, next_check_words, outcome_label, policy_statuses, values_in_words,
@@ -388,7 +389,7 @@ _CACHE = {"cache-control": "public, max-age=3600"}
 
 
 def _rank(severity: str) -> int:
-    return -("none", "low", "medium", "high").index(severity) if severity in ("none", "low", "medium", "high") else 0
+    return -severity_rank(severity)
 
 
 @functools.lru_cache(maxsize=None)

@@ -6,7 +6,7 @@ code, or None to try every language that has lexicons in ``monitor/analysis/lexi
 
 from monitor.analysis.facts import ages, contacts, dates, durations, numbers, places
 from monitor.analysis.facts.ages import minimum_ages
-from monitor.analysis.facts.contacts import Phone, decode_cfemail, find_emails, find_phone_numbers, find_phones, same_phone
+from monitor.analysis.facts.contacts import Phone, find_emails, find_phone_numbers, find_phones, same_phone
 from monitor.analysis.facts.dates import declared_date, find_dates, is_date_line
 from monitor.analysis.facts.durations import Duration, find_durations, retention_criteria, retention_periods
 from monitor.analysis.facts.numbers import parse_number
@@ -19,7 +19,6 @@ __all__ = [
     "ages",
     "contacts",
     "dates",
-    "decode_cfemail",
     "declared_date",
     "durations",
     "find_dates",

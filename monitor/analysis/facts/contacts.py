@@ -88,18 +88,6 @@ class Phone:
         return self.digits.startswith("+")
 
 
-def decode_cfemail(hex: str) -> str:
-    """The address behind a Cloudflare ``data-cfemail`` value (first byte is the XOR key)."""
-    try:
-        data = bytes.fromhex(hex.strip())
-    except ValueError as error:
-        raise ValueError(f"not a Cloudflare e-mail code: {hex!r}") from error
-    if len(data) < 2:
-        raise ValueError(f"not a Cloudflare e-mail code: {hex!r}")
-    key = data[0]
-    return bytes(byte ^ key for byte in data[1:]).decode("utf-8", errors="replace")
-
-
 def find_emails(text: str) -> list[str]:
     """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders."""
     visible = _CF_PLACEHOLDER.sub(" ", text)
