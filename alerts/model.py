@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from collections.abc import Mapping
 from typing import Any
 
+from basics.severity import SEVERITIES
 
 ALERT_KINDS = ("change", "failure", "recovered", "warning")
 
