@@ -113,6 +113,16 @@ def test_a_page_that_is_not_the_policy_is_not_a_change_either_way():
         assert any("captured instead" in note or "almost no text" in note for note in result.notes)
 
 
+def test_sections_a_capture_missed_are_not_a_change_unless_the_policy_was_redated():
+    california = ("# California residents\nYou have the right to know what we collect.\n"
+                  "You have the right to opt out of the sale of your personal information.\n"
+                  "You have the right to non-discrimination.\nAn authorized agent may act for you.\n"
+                  "We will verify your request before we answer it.\nCall us toll-free to make a request.\n")
+    assert material(POLICY + california, POLICY) == {}
+    redated = edit("Last updated: 3 March 2025", "Last updated: 9 June 2026")
+    assert "rights" in material(POLICY + california, redated)
+
+
 def test_names_of_officers_removed_from_a_contact_block_are_not_a_change():
     named = edit("Write to our Data Protection Officer at", "Write to our Data Protection Officer, Jane Smith, "
                  "or our Chief Privacy Officer, John Doe, at")

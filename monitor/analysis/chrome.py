@@ -71,6 +71,11 @@ SUBSTANTIAL_WORDS = 200
 TOPICS_OF_A_POLICY = 7
 OFF_TOPIC = 2
 SHARED_CLAUSES = 0.5
+PART_OF_PAGE = 0.97
+LOST_PART = 0.15
+LOST_CLAUSES = 5
+"""A version whose clauses (at least PART_OF_PAGE of them) all stand in the other, which has
+LOST_PART or more clauses it lacks, is that page with parts not captured."""
 """Two versions sharing at least this share of their clauses are the same page: no need to ask."""
 """A page that speaks of at most OFF_TOPIC practices (categories), against a version that speaks of
 TOPICS_OF_A_POLICY or more, is another page of the site."""
@@ -88,10 +93,11 @@ def topics(clauses: list[Clause], language: str | None) -> set[str]:
 
 
 def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
-                    languages: tuple[str | None, str | None]) -> str | None:
+                    languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
     page, another page of the site captured instead, a capture cut short (the text stops mid-way and
-    the rest comes back later). Comparing such a page with the policy would report every clause as
+    the rest comes back later), or one that missed whole parts of the page (one version is the other
+    less some sections, and the "last updated" date did not move, `dates_unchanged`). Comparing such a page with the policy would report every clause as
     added or removed; none of it is a change of the policy."""
     sides = {"old": (old_text, old_clauses), "new": (new_text, new_clauses)}
     language = dict(zip(("old", "new"), languages))
@@ -107,6 +113,13 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
             if len(subjects[side]) <= OFF_TOPIC and len(subjects[other]) >= TOPICS_OF_A_POLICY:
                 return (f"The {side} version speaks of no data practice ({words[side]} words): another page was "
                         f"captured instead of the document.")
+    old_keys, new_keys = {c.key for c in old_clauses}, {c.key for c in new_clauses}
+    if dates_unchanged and old_keys and new_keys:
+        for side, kept, whole in (("new", new_keys, old_keys), ("old", old_keys, new_keys)):
+            lost = len(whole - kept)
+            if len(kept & whole) >= PART_OF_PAGE * len(kept) and lost >= max(LOST_CLAUSES, LOST_PART * len(whole)):
+                return (f"The {side} version only lacks parts of the other one and its date did not move: part of "
+                        f"the page was not captured, not a change of the document.")
     shorter, longer, side = (old_text, new_text, "old") if len(old_text) < len(new_text) else (new_text, old_text, "new")
     cut = shorter.rstrip()
     if len(cut) > SUBSTANTIAL_WORDS and len(cut) < len(longer) and longer.startswith(cut):

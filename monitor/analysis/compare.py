@@ -431,7 +431,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         comparison.changes = [Change("editorial", False, "none", "Only characters a broken encoding had replaced with "
                                      "'?' changed (accented letters, quotes, symbols)", rule="words:encoding")]
         return comparison
-    problem = capture_problem(old_text, new_text, old_clauses, new_clauses, (old_lang, new_lang))
+    problem = capture_problem(old_text, new_text, old_clauses, new_clauses, (old_lang, new_lang),
+                              dates_unchanged=old_date is not None and old_date == new_date)
     if problem:
         comparison.notes.append(problem)
         comparison.changes = [Change("editorial", False, "none", problem, rule="page:capture")]
