@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from monitor.analysis.across import (
@@ -349,6 +349,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
             added.organisations or removed.organisations):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
     change = practice_change(added, removed, category, pair.kind == "modified", section)
+    if change is not None and widened and not (added.labels - widened) and not removed.labels:
+        change = replace(change, rule=change.rule.replace("practice:modified", "practice:widened", 1))
     if change is not None:
         return Finding(change.category, True, change.severity, change.summary, change.rule, pair,
                        removed.ordered(removed.labels | change.gone_organisations),
