@@ -326,8 +326,27 @@ class LabelMention:
 DENIABLE_KINDS = frozenset({"practices", "recipients", "data", "purposes", "trackers"})
 """Kinds of label a negation denies ("we do not sell", "we never share with advertisers"); a right
 or a notice says "not" in its own words ("not to be subject to", "without notice")."""
-NEGATION_REACH = 4
-"""Tokens before a label in which a negation word denies it ("we will never sell", "ne vendons pas")."""
+NEGATION_REACH = 8
+"""Tokens before a label in which a negation word may deny it ("we will never sell", "ne vendons pas",
+"we do not share your data with advertising partners"), within one stretch of the sentence."""
+_SCOPE_BREAK = re.compile(r"[,;:()\[\]]")
+
+
+def _denied(position: int, tokens: list[str], matches: list[re.Match[str]], text: str,
+            denying: frozenset[str], restrictives: frozenset[str]) -> bool:
+    """Whether a denial word stands before the label at `position` in the same stretch of the
+    sentence: looking back at most NEGATION_REACH words, stopping at a comma, a colon, a bracket or a
+    word that narrows ("except", "unless", "only"): "we do not sell, but share with partners" and
+    "we never share it except with advertisers" deny neither the partners nor the advertisers."""
+    for back in range(position - 1, max(-1, position - NEGATION_REACH - 1), -1):
+        if _SCOPE_BREAK.search(text, matches[back].end(), matches[back + 1].start()):
+            return False
+        word = tokens[back]
+        if word in denying:
+            return True
+        if word in restrictives:
+            return False
+    return False
 
 
 @lru_cache(maxsize=8192)
@@ -340,14 +359,19 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     own = load_lexicon(language) if language else None
     for lexicon in [own] if own else (lexicons_for(None) if language is None else []):
         folded_text = lexicon.expand_contractions(folded)
-        tokens = TOKEN.findall(folded_text)
+        matches = list(TOKEN.finditer(folded_text))
+        tokens = [m.group() for m in matches]
+        readable = tokens  # the words a denial is looked for in: "whether or not", "not limited to" deny nothing
+        if lexicon.negation_idioms is not None:
+            idioms = [m.span() for m in lexicon.negation_idioms.finditer(folded_text)]
+            readable = [" " if any(a <= m.start() < b for a, b in idioms) else t for t, m in zip(tokens, matches)]
         denying = lexicon.negations - lexicon.restrictives
         for idx, position in _find(lexicon.language, folded_text).items():
             group = lexicon.index.cues[idx][0]
             if group[0] != "label":
                 continue
-            negated = group[1] in DENIABLE_KINDS and any(
-                t in denying for t in tokens[max(0, position - NEGATION_REACH):position])
+            negated = group[1] in DENIABLE_KINDS and _denied(position, readable, matches, folded_text, denying,
+                                                              lexicon.restrictives)
             key = (group[1], group[2], negated)
             if key not in found or position < found[key].position:
                 length = len(lexicon.index._words[idx])
