@@ -232,3 +232,50 @@ def test_facts_keep_retention_periods_and_transfer_destinations_only():
     facts = extract_facts(text, "en")
     assert facts["retention"] == ["P2Y"]
     assert facts["transfer"] == ["SG"]
+
+
+# --- Second round of real histories ------------------------------------------------------------
+
+
+def test_a_postal_address_written_over_several_lines_that_moved_is_a_contact_change():
+    block = "# Who we are\nThe company responsible for your information is:\n\nExample Limited\n{}\nUnited Kingdom\n"
+    old = POLICY + block.format("40 Bank Street\nLondon E14 5DS")
+    new = POLICY + block.format("22 Bishopsgate\nLondon EC2N 4BQ")
+    change = material(old, new)["contact"]
+    assert change.old_values == ["40 Bank Street, London E14 5DS, United Kingdom"]
+    assert change.new_values == ["22 Bishopsgate, London EC2N 4BQ, United Kingdom"]
+
+
+def test_an_address_line_written_another_way_over_several_lines_is_not_a_change():
+    block = "# Who we are\nExample Inc.\n1 Example Way\n{}\n"
+    old = POLICY + block.format("Menlo Park, California 94025")
+    new = POLICY + block.format("Menlo Park, CA 94025")
+    assert material(old, new) == {}
+
+
+def test_a_post_office_box_is_a_postal_address():
+    new = edit("or 12 Market Street, London EC1A 1BB.", "or Example Inc., P.O. Box 6098, Nashville, TN 37206.")
+    change = material(POLICY, new)["contact"]
+    assert change.new_values == ["P.O. Box 6098, Nashville, TN 37206"]
+
+
+def test_a_new_company_named_as_data_controller_is_a_contact_change():
+    old = POLICY + "# Who we are\nThe data controller is Example Services Ltd.\n"
+    new = POLICY + "# Who we are\nThe data controller is Example Holdings GmbH.\n"
+    change = material(old, new)["contact"]
+    assert "Example Holdings GmbH" in change.summary and "Example Services Ltd" in change.summary
+
+
+def test_published_monthly_user_figures_are_not_a_practice():
+    report = ("# Digital Services Act\nThe average monthly active recipients of our service in the EU were {}.\n"
+              "The figure is estimated from tracking tools of third-party providers and may count a device twice.\n")
+    old = POLICY + report.format("1.2 million")
+    assert material(POLICY, old) == {}
+    assert material(old, POLICY + report.format("1.4 million")) == {}
+
+
+def test_a_kind_of_data_added_to_a_list_of_data_collected_is_a_change():
+    old = POLICY.replace("# Your rights", "Personal data the app collects includes:\n- Router MAC address\n"
+                                          "- Serial number\n# Your rights")
+    new = old.replace("- Serial number\n", "- Serial number\n- Device ID (fingerprinting)\n")
+    assert set(material(old, new)) & {"collection", "tracking"}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score `compare` on the rebuilt real-history cases, split by split.
 
-    python benchmarks/real_history/score.py CASES [--split dev|test|all] [-v] [--json] [--save FILE]
+    python benchmarks/real_history/score.py CASES [--split dev|test|all] [--round 1|2|all] [-v] [--json] [--save FILE]
 
 Runs the same reading and comparison as `policy-monitor compare --json OLD NEW` (in worker
 processes, to be quick) on every case of CASES that rebuild.py wrote, and reports what the project
@@ -148,15 +148,18 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="each dev case's misses")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
     parser.add_argument("--save", type=Path, help="dev cases' outputs, to compare two runs")
-    parser.add_argument("--by", choices=("language", "bucket", "hint"), action="append", default=[],
-                        help="also figures per language / size bucket / hint")
+    parser.add_argument("--round", choices=("1", "2", "all"), default="all",
+                        help="only the pairs of the first (365) or the second (180) round of selection")
+    parser.add_argument("--by", choices=("language", "bucket", "hint", "round"), action="append", default=[],
+                        help="also figures per language / size bucket / hint / round")
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
 
     folders = []
     for expected in sorted(args.cases.glob("*/expected.json")):
         source = json.loads((expected.parent / "source.json").read_text(encoding="utf-8"))
-        if args.split == "all" or source["split"] == args.split:
+        source.setdefault("round", 1)
+        if (args.split == "all" or source["split"] == args.split) and args.round in ("all", str(source["round"])):
             folders.append((expected.parent, source))
     if not folders:
         print(f"error: no labelled {args.split} cases under {args.cases}", file=sys.stderr)

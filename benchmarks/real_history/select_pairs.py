@@ -114,12 +114,27 @@ def main() -> int:
     parser.add_argument("--archives", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=Path(__file__).with_name("pairs.jsonl"))
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--extend", type=Path, metavar="PAIRS",
+                        help="draw new pairs beside those of PAIRS (none of its pairs again), e.g. a second round")
+    parser.add_argument("--only-split", choices=("dev", "test"), help="keep only services of this split")
+    parser.add_argument("--quota", metavar="LANG=N,...",
+                        help="pairs per language instead of the defaults, e.g. en=60,fr=60,other=0")
     parser.add_argument("--max-per-document", type=int, default=25,
                         help="candidates measured per document (newest first), to bound the run")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
     jobs = candidates(args.archives)
+    taken_before: set[tuple[str, str, str]] = set()
+    if args.extend:
+        for line in args.extend.read_text(encoding="utf-8").splitlines():
+            known = json.loads(line)
+            taken_before.add((known["archive"], known["file"], known["commit"]))
+    jobs = [j for j in jobs if (j[1], j[2], j[4]) not in taken_before
+            and (args.only_split is None or split_of(j[1], j[2].rpartition("/")[0]) == args.only_split)]
+    quotas = {**LANGUAGE_QUOTA, "other": OTHER_LANGUAGES}
+    if args.quota:
+        quotas = {k: int(v) for k, v in (item.split("=") for item in args.quota.split(","))}
     by_document: dict[tuple[str, str], list] = defaultdict(list)
     for job in jobs:
         by_document[(job[1], job[2])].append(job)
@@ -140,9 +155,8 @@ def main() -> int:
     for m in measured:
         language = m["language"] if m["language"] in LANGUAGE_QUOTA else "other"
         strata[(language, m["bucket"])].append(m)
-    quotas = {**LANGUAGE_QUOTA, "other": OTHER_LANGUAGES}
-    per_document: Counter = Counter()
-    per_service: Counter = Counter()
+    per_document: Counter = Counter(key[:2] for key in taken_before)
+    per_service: Counter = Counter((key[0], key[1].rpartition("/")[0]) for key in taken_before)
     selected: list[dict] = []
     for (language, bucket), pool in sorted(strata.items()):
         rng.shuffle(pool)
@@ -154,7 +168,7 @@ def main() -> int:
             for m in pool:
                 by_language[m["language"]].append(m)
             pool = [m for group in zip_longest_all(list(by_language.values())) for m in group]
-        want = round(quotas[language] * BUCKET_SHARE[bucket])
+        want = round(quotas.get(language, 0) * BUCKET_SHARE[bucket])
         taken = 0
         for m in pool:
             service = (m["archive"], m["file"].rpartition("/")[0])

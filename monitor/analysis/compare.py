@@ -40,7 +40,7 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import TOKEN, find_labels, label_mentions, load_lexicon
+from monitor.analysis.lexicon import TOKEN, company_names, find_labels, label_mentions, load_lexicon
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     HEAD_KIND, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
@@ -131,6 +131,20 @@ class DocumentContext:
     new_clauses: list[Clause] = field(default_factory=list)
     _practices: dict[tuple[str, str | None], DocumentPractices] = field(default_factory=dict)
 
+    @lru_cache(maxsize=4)
+    def report_sections(self, side: str, language: str | None) -> frozenset[str]:
+        """Sections of one version that publish figures about the service (user counts the Digital
+        Services Act asks for, with their method): whatever cue words they hold, they state no practice."""
+        lexicon = load_lexicon(language) if language else None
+        if lexicon is None or lexicon.reports is None:
+            return frozenset()
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        return frozenset(c.section for c in clauses if c.section and lexicon.reports.search(c.text.casefold()))
+
+    def in_report(self, pair: ClausePair, language: str | None) -> bool:
+        return any(clause is not None and clause.section in self.report_sections(side, language)
+                   for side, clause in (("old", pair.old), ("new", pair.new)))
+
     def practices(self, side: str, language: str | None) -> DocumentPractices:
         """Everything one version states, read once per language."""
         key = (side, language)
@@ -192,6 +206,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [editorial("Page furniture (navigation, cookie banner) changed", "structure:page_chrome", pair)]
     if only_placeholder_changed(pair):
         return [editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
+    if context.in_report(pair, language):
+        return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
     old_facts = clause_facts(pair.old.text, language, pair.old.section) if pair.old else ClauseFacts()
     new_facts = clause_facts(pair.new.text, language, pair.new.section) if pair.new else ClauseFacts()
     with_phones = bool(old_facts.phones or new_facts.phones)
@@ -238,6 +254,68 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     return [_practice_finding(pair, language, context, substantive)]
 
 
+ADDRESS_LINE_WORDS = 12
+"""A line this short may be one line of a postal address written over several lines."""
+
+
+def _line_runs(clauses: list[Clause]) -> dict[int, list[Clause]]:
+    """Block → the run of short lines it belongs to (a name, a street, a postcode and a city on lines of
+    their own), each run with the line before it (its lead-in: "Write to us at:")."""
+    runs: dict[int, list[Clause]] = {}
+    run: list[Clause] = []
+    for clause in clauses:
+        if run and clause.block == run[-1].block + 1 and len(clause.text.split()) <= ADDRESS_LINE_WORDS:
+            run.append(clause)
+        else:
+            run = [clause]
+        runs[clause.block] = run
+    return runs
+
+
+def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], language: str | None,
+                            context: DocumentContext) -> list[Finding]:
+    """Postal addresses written over several lines that a changed line belongs to, compared with the
+    whole other version: the clause-by-clause reading sees only "22 Bishopsgate" or "London EC2N 4BQ".
+    A fallback: when the clauses already tell a contact change, that is what is reported.
+    Only where the lines are about reaching the company (the contact reading of `_about_contact`)."""
+    seen: set[str] = set()
+    if any(f.category == "contact" and f.material for f in findings):
+        return []  # the contact change is told already, by the clauses
+    changes: dict[str, list[str]] = {"old": [], "new": []}
+    written: dict[str, bool] = {"old": False, "new": False}
+    first: ClausePair | None = None
+    for side, other, clauses in (("old", "new", context.old_clauses), ("new", "old", context.new_clauses)):
+        runs = _line_runs(clauses)
+        done: set[int] = set()
+        for pair in pairs:
+            clause = getattr(pair, side)
+            if clause is None or clause.block not in runs or id(runs[clause.block]) in done:
+                continue
+            run = runs[clause.block]
+            done.add(id(run))
+            text = ", ".join(c.text for c in run)
+            category = classify_clause(text, clause.section, language).category
+            if category not in CONTACT_CATEGORIES and category is not None:
+                continue
+            for address in contacts.find_postal_addresses(text, language):
+                written[side] = True
+                key, street = address_key(address), address_key(address.split(",")[0])
+                if key not in seen and street not in context.squeezed(other):  # "California" or "CA"
+                    seen.add(key)
+                    changes[side].append(address)
+                    first = first or pair
+    removed, added = changes["old"], changes["new"]
+    if first is None or not added and written["new"]:  # replaced by an address the old version gave too
+        return []
+    if removed and added:
+        summary = f"Postal address for privacy matters changed from {join_words(removed)} to {join_words(added)}"
+    elif added:
+        summary = f"New postal address for privacy matters: {join_words(added)}"
+    else:
+        summary = f"Postal address {join_words(removed)} no longer given"
+    return [Finding("contact", True, "medium", summary, "fact:postal_address", first, removed, added)]
+
+
 ADDRESS_LIST = 4
 """Postal addresses added or removed at once that make a list of offices or shops, not a contact."""
 
@@ -267,6 +345,31 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding])
         return True
     values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
     return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
+
+
+def _controller_finding(pair: ClausePair, language: str | None, context: DocumentContext) -> Finding | None:
+    """A company named as the one responsible for the data ("your data controller is Airbnb
+    Payments UK Ltd") that the other version never names: who users deal with about their data
+    changed. A company is told by its legal form; one named anywhere in the other version is not new."""
+    lexicon = load_lexicon(language) if language else None
+    if lexicon is None or lexicon.controllers is None:
+        return None
+    clauses = [c for c in (pair.old, pair.new) if c is not None]
+    if not any(lexicon.controllers.search(text.casefold()) for c in clauses for text in (c.text, c.section)):
+        return None
+    names = {side: [m.group(0) for m in company_names().finditer(clause.text)] if clause else []
+             for side, clause in (("old", pair.old), ("new", pair.new))}
+    added = [n for n in dict.fromkeys(names["new"]) if _squeezed(n) not in context.squeezed("old")]
+    removed = [n for n in dict.fromkeys(names["old"]) if _squeezed(n) not in context.squeezed("new")]
+    if not added and not removed:
+        return None
+    if added and removed:
+        summary = f"The company responsible for the data changed from {join_words(removed)} to {join_words(added)}"
+    elif added:
+        summary = f"Now names {join_words(added)} as responsible for the data"
+    else:
+        summary = f"No longer names {join_words(removed)} as responsible for the data"
+    return Finding("contact", True, "medium", summary, "fact:controller", pair)
 
 
 def _names_an_authority(pair: ClausePair, language: str | None) -> bool:
@@ -346,7 +449,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
-            added.organisations or removed.organisations):
+            added.organisations or removed.organisations) and not (clause.kind == "item" and (added.labels or removed.labels)):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
     change = practice_change(added, removed, category, pair.kind == "modified", section)
     if change is not None and widened and not (added.labels - widened) and not removed.labels:
@@ -456,9 +559,13 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     )
     findings: list[Finding] = []
     for pair in pairs:
-        findings += _judge(pair, _clause_language(pair, new_lang or old_lang), context)
-    findings = _without_address_lists(findings)
+        language = _clause_language(pair, new_lang or old_lang)
+        findings += _judge(pair, language, context)
+        controller = None if pair.relocated or context.is_chrome(pair) else _controller_finding(pair, language, context)
+        findings += [controller] if controller else []
     findings += seat_moves(pairs, findings, new_lang or old_lang)
+    findings += _address_block_findings(pairs, findings, new_lang or old_lang, context)
+    findings = _without_address_lists(findings)
     findings = merge_phone_findings(findings)
     comparison.changes = _group(findings)
     comparison.material = any(c.material for c in comparison.changes)

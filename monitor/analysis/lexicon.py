@@ -163,6 +163,12 @@ class Lexicon:
     that receives data ("Act", "Addendum", "Residents")."""
     negation_idioms: re.Pattern[str] | None = None
     """Phrases with a negation word that deny nothing ("whether or not", "not limited to")."""
+    reports: re.Pattern[str] | None = None
+    """Phrases of published figures about the service ("average monthly active recipients" that the
+    Digital Services Act asks for): statistics, not a practice."""
+    controllers: re.Pattern[str] | None = None
+    """Phrases that say who is responsible for the data ("data controller", "responsable du
+    traitement"): the company named beside them is the one users deal with."""
     spelling: list[tuple[re.Pattern[str], str]] | None = None
     """Rules writing a word's spelling variants one way ("-isation" → "-ization"), in order."""
     contraction_pattern: re.Pattern[str] | None = None
@@ -274,6 +280,8 @@ def load_lexicon(language: str) -> Lexicon | None:
         spelling=[(re.compile(rf"^{p}$"), r) for p, r in data.get("spelling_variants", [])] or None,
         not_organisations=_not_organisations(language),
         negation_idioms=_phrase_pattern([p.casefold() for p in data.get("negation_idioms", [])]),
+        reports=_phrase_pattern([p.casefold() for p in data.get("reports", [])]),
+        controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
     )
@@ -385,6 +393,17 @@ def _not_organisations(language: str) -> frozenset[str]:
     path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     return frozenset(w.casefold() for w in data["not_organisations"].get(language, []))
+
+
+@lru_cache(maxsize=1)
+def company_names() -> re.Pattern[str]:
+    """A company's name with its legal form ("Airbnb Payments UK Ltd", "Parler, Inc.", "Kaporal SAS"):
+    up to five capitalised words before a legal form of any country (lexicons/names.json)."""
+    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
+    forms = sorted(json.loads(path.read_text(encoding="utf-8"))["legal_forms"], key=len, reverse=True)
+    form = "|".join(re.escape(f) for f in forms)
+    word = r"[A-Z0-9ÀÉÎÖÜА-Я][\w&'.-]*"
+    return re.compile(rf"(?<![\w&'.-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
 
 
 @lru_cache(maxsize=1)
