@@ -279,3 +279,32 @@ def test_a_kind_of_data_added_to_a_list_of_data_collected_is_a_change():
                                           "- Serial number\n# Your rights")
     new = old.replace("- Serial number\n", "- Serial number\n- Device ID (fingerprinting)\n")
     assert set(material(old, new)) & {"collection", "tracking"}
+
+
+def test_a_new_article_at_the_end_of_the_policy_is_a_change_not_a_capture_cut_short():
+    article = ("# Article 12: Cashback partnership\nWhen you join the cashback programme, we share your purchase "
+               "history and your bank details with CashPartner SAS, who pays your cashback.\n"
+               "CashPartner SAS and we are joint controllers of this processing, which relies on your consent.\n")
+    assert "sharing" in material(POLICY, POLICY + article)
+
+
+def test_a_capture_that_stops_mid_word_is_not_a_change():
+    new = POLICY + ("# Annex\nThe processors listed below act on our behalf and follow our instructions at all "
+                    "times, under written contracts that we review every year for their security measures.\n")
+    cut = new[:new.index("instructions") + 5]
+    assert material(cut, new) == {}
+
+
+def test_a_section_added_for_a_new_tracking_tool_names_it():
+    tool = ("### Tagwise.io\nInformation captured by Tagwise.io: this cookie stores the channel that brought you to "
+            "our site, such as paid search, in a first-party cookie.\n")
+    new = POLICY.replace("# Who we share it with", tool + "# Who we share it with")
+    change = material(POLICY, new)["tracking"]
+    assert "Tagwise.io" in change.summary
+
+
+def test_a_heading_reworded_in_a_cookie_section_is_not_a_new_tool():
+    section = "### {}\nWe use cookies that remember your language and your currency between visits to our site.\n"
+    old = POLICY.replace("# Who we share it with", section.format("List of personalisation cookies") + "# Who we share it with")
+    new = POLICY.replace("# Who we share it with", section.format("Personalisation cookies we use") + "# Who we share it with")
+    assert material(old, new) == {}

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from monitor.analysis.align import ClausePair
 from monitor.analysis.lexicon import TOKEN, page_chrome
-from monitor.analysis.segment import Clause
+from monitor.analysis.segment import Clause, split_clauses
 
 NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")  # "2.1", "iv", "a)" before a heading
 
@@ -92,6 +92,23 @@ def topics(clauses: list[Clause], language: str | None) -> set[str]:
     return found
 
 
+SECTION_SENTENCES = 2
+"""Full sentences (of SECTION_SENTENCE_WORDS or more) that make the text after a cut a section of the policy."""
+SECTION_SENTENCE_WORDS = 8
+SECTION_TOPICS = 2
+
+
+def _policy_goes_on(rest: str, language: str | None) -> bool:
+    """Whether what one version has after the other stops is whole sections of the policy (a new
+    article at the end, or the last one dropped) rather than the rest of a page a capture missed: it
+    starts on a line of its own, and it says things, in sentences, about data practices."""
+    if not rest.lstrip(" \t\xa0").startswith("\n"):
+        return False  # cut mid-line, mid-word: a capture that stopped
+    clauses = split_clauses(rest)
+    sentences = [c for c in clauses if c.kind == "sentence" and len(c.text.split()) >= SECTION_SENTENCE_WORDS]
+    return len(sentences) >= SECTION_SENTENCES and len(topics(clauses, language)) >= SECTION_TOPICS
+
+
 def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
                     languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
@@ -122,7 +139,8 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
                         f"the page was not captured, not a change of the document.")
     shorter, longer, side = (old_text, new_text, "old") if len(old_text) < len(new_text) else (new_text, old_text, "new")
     cut = shorter.rstrip()
-    if len(cut) > SUBSTANTIAL_WORDS and len(cut) < len(longer) and longer.startswith(cut):
+    if len(cut) > SUBSTANTIAL_WORDS and len(cut) < len(longer) and longer.startswith(cut) and not _policy_goes_on(
+            longer[len(cut):], language["new" if side == "old" else "old"]):
         return (f"The {side} version stops where the other goes on, mid-way, with nothing else changed: a capture "
                 f"cut short, not a change of the document.")
     return None

@@ -43,7 +43,7 @@ from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import TOKEN, company_names, find_labels, label_mentions, load_lexicon
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    HEAD_KIND, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
+    HEAD_KIND, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
 )
 from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
@@ -227,7 +227,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         found = [_as_authority_contact(f) if f.category == "contact" else f for f in found]
     clause = pair.new or pair.old
     if is_heading(pair, context.headings):
-        return found or [editorial(f"Heading changed: {quote(clause.text)}", "structure:heading", pair)]
+        named = _named_section(pair, language, context) if not found else None
+        return found or [named or editorial(f"Heading changed: {quote(clause.text)}", "structure:heading", pair)]
     if found and pair.kind != "removed":
         return found
     if pair.kind == "modified":
@@ -372,6 +373,34 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     return Finding("contact", True, "medium", summary, "fact:controller", pair)
 
 
+NAME_HEADING_WORDS = 4
+"""A heading this short that is a name ("Hotjar", "Attributer.io", "Google Customer Match")."""
+
+
+def _named_section(pair: ClausePair, language: str | None, context: DocumentContext) -> Finding | None:
+    """A section added or removed under the name of a tool or a company ("### Hotjar" and what it
+    does), about tracking or sharing, that the other version never names: a new (or withdrawn)
+    tracker or recipient, however its own sentences are worded."""
+    clause = pair.new or pair.old
+    if pair.kind == "modified" or clause.kind != "heading" or len(clause.text.split()) > NAME_HEADING_WORDS:
+        return None
+    name = clause.text.strip(" #*_")
+    side, other = ("new", "old") if pair.new is not None else ("old", "new")
+    if not all(re.match(r"[A-Z0-9]", word) for word in name.split()) or name.isupper() and "." not in name \
+            or _squeezed(name) in context.squeezed(other):
+        return None  # a heading in words ("List of personalisation cookies"), not a name
+    body = " ".join(c.text for c in (context.new_clauses if side == "new" else context.old_clauses)
+                    if c.section == clause.text and c is not clause)
+    if name not in body:
+        return None  # a tool's own section names it again ("Hotjar is a service that...")
+    category = classify_clause(body, clause.text, language).category if body else None
+    if category not in ORGANISATION_CATEGORIES:
+        return None
+    what = "tracker or service" if category == "tracking" else "recipient"
+    summary = f"Now names {name} as a {what}" if side == "new" else f"No longer names {name} as a {what}"
+    return Finding(category, True, "medium", summary, f"practice:named_section[{name}]", pair)
+
+
 def _names_an_authority(pair: ClausePair, language: str | None) -> bool:
     """A clause telling users where to complain (a supervisory authority): its addresses are the
     authority's, part of the right to complain, not the company's contact."""
@@ -417,6 +446,22 @@ def _widened(pair: ClausePair, language: str | None, category: str | None, conte
             and not set(m.words) <= old_words}
 
 
+UNHEARD_KINDS = frozenset({"data", "purposes"})
+"""Kinds of label whose words are specific enough to be new on their own: "telephone numbers" is
+another kind of contact detail than "e-mail address", "abandoned-cart reminders" another marketing."""
+
+
+def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -> set[str]:
+    """Labels of an added clause named in words the old version never writes ("telephone numbers"
+    added to a list of data that gave only an e-mail address): a new thing, finer than the label it
+    falls under, which the old version may state for something else."""
+    if pair.new is None:
+        return set()
+    old = context.old_text.casefold()
+    return {f"{m.kind}:{m.label}" for m in label_mentions(pair.new.text, language)
+            if m.kind in UNHEARD_KINDS and not m.negated and " ".join(m.words) not in old}
+
+
 def _clause_category(pair: ClausePair, language: str | None) -> str | None:
     """The practice a clause is about, by its cues, else its old self's, else its section's."""
     clause = pair.new or pair.old
@@ -442,7 +487,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     section = section_category(clause.section, language)
     old_side, new_side = context.practices("old", language), context.practices("new", language)
     added = old_side.novel(new_practice.within(read_as, section), new_side.lowercase_words)
-    widened = _widened(pair, language, category, context) if pair.kind == "modified" else set()
+    widened = _widened(pair, language, category, context) if pair.kind == "modified" else _unheard(pair, language, context)
     if widened:
         added = Practice(added.labels | widened, added.organisations, added.order, added.alone | widened)
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
