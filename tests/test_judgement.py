@@ -308,3 +308,26 @@ def test_a_heading_reworded_in_a_cookie_section_is_not_a_new_tool():
     old = POLICY.replace("# Who we share it with", section.format("List of personalisation cookies") + "# Who we share it with")
     new = POLICY.replace("# Who we share it with", section.format("Personalisation cookies we use") + "# Who we share it with")
     assert material(old, new) == {}
+
+
+def test_a_kind_of_data_the_policy_never_named_added_to_a_list_is_a_change():
+    old = POLICY.replace("# How we use your data", "The personal data we collect from you includes:\n"
+                         "- questions or feedback you leave, including your email address\n- your IP address\n"
+                         "# How we use your data")
+    new = old.replace("- your IP address\n", "- your IP address\n- telephone numbers\n")
+    assert "collection" in material(old, new)
+
+
+def test_rights_extended_to_residents_of_more_states_is_a_rights_change():
+    states = "Residents of certain U.S. states, including {}, may have additional rights under applicable privacy laws.\n"
+    old = POLICY + "# US residents\n" + states.format("Colorado, Connecticut, Utah and Virginia")
+    new = POLICY + "# US residents\n" + states.format("Colorado, Connecticut, Oregon, Texas, Utah and Virginia")
+    change = material(old, new)["rights"]
+    assert "Oregon and Texas" in change.summary
+
+
+def test_the_same_states_named_in_another_order_is_not_a_change():
+    states = "Residents of certain U.S. states, including {}, may have additional rights under applicable privacy laws.\n"
+    old = POLICY + "# US residents\n" + states.format("Colorado, Utah and Virginia")
+    new = POLICY + "# US residents\n" + states.format("Virginia, Colorado and Utah")
+    assert material(old, new) == {}

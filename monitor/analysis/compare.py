@@ -23,7 +23,7 @@ from monitor.analysis.chrome import (
     capture_problem, chrome_blocks, heading_key, is_heading, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
-from monitor.analysis.describe import join_words
+from monitor.analysis.describe import describe_place, join_words
 from monitor.analysis.facts import contacts, dates, places
 from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import (
@@ -40,7 +40,7 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import TOKEN, company_names, find_labels, label_mentions, load_lexicon
+from monitor.analysis.lexicon import TOKEN, company_names, find_labels, label_mentions, load_lexicon, region_names
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     HEAD_KIND, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
@@ -226,6 +226,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
         found = [_as_authority_contact(f) if f.category == "contact" else f for f in found]
     clause = pair.new or pair.old
+    if not found and not is_heading(pair, context.headings):
+        scope = _scope_finding(pair, language, context)
+        found = [scope] if scope else found
     if is_heading(pair, context.headings):
         named = _named_section(pair, language, context) if not found else None
         return found or [named or editorial(f"Heading changed: {quote(clause.text)}", "structure:heading", pair)]
@@ -399,6 +402,46 @@ def _named_section(pair: ClausePair, language: str | None, context: DocumentCont
     what = "tracker or service" if category == "tracking" else "recipient"
     summary = f"Now names {name} as a {what}" if side == "new" else f"No longer names {name} as a {what}"
     return Finding(category, True, "medium", summary, f"practice:named_section[{name}]", pair)
+
+
+SCOPE_CATEGORIES = frozenset({"rights", "tracking", "legal_basis", "children"})
+"""Practices whose reach is often told by where people live ("residents of Oregon may...")."""
+
+
+def _scope_places(text: str, language: str | None) -> list[str]:
+    """Countries and states a clause names, other than as where data goes."""
+    found = [p.code for p in places.find_places(text, language) if p.role != "destination"]
+    return list(dict.fromkeys(found + [m.group(0) for m in region_names().finditer(text)]))
+
+
+def _scope_finding(pair: ClausePair, language: str | None, context: DocumentContext) -> Finding | None:
+    """People in more (or fewer) places now have a right or are covered by a consent rule:
+    "residents of Colorado, Connecticut, Oregon, Texas and Virginia may have additional rights",
+    "the consent policy will also apply to users in Switzerland". Only where the clause says whom it
+    covers by where they live, or lists places."""
+    lexicon = load_lexicon(language) if language else None
+    if lexicon is None or lexicon.residents is None:
+        return None
+    category = _clause_category(pair, language)
+    if category not in SCOPE_CATEGORIES:
+        return None
+    old = _scope_places(pair.old.text, language) if pair.old else []
+    new = _scope_places(pair.new.text, language) if pair.new else []
+    if pair.kind == "added":
+        old = _scope_places(context.old_text, language)
+    elif pair.kind == "removed":
+        new = _scope_places(context.new_text, language)
+    added, removed = [p for p in new if p not in old], [p for p in old if p not in new]
+    if not added and not removed:
+        return None
+    texts = [c.text for c in (pair.old, pair.new) if c is not None]
+    if not any(lexicon.residents.search(t.casefold()) or len(_scope_places(t, language)) >= 2 for t in texts):
+        return None
+    named = [describe_place(p) if p.isupper() else p for p in added or removed]
+    label = category.replace("_", " ")
+    summary = (f"The {label} clause now also covers people in {join_words(named, 4)}" if added
+               else f"The {label} clause no longer covers people in {join_words(named, 4)}")
+    return Finding(category, True, "medium", summary, "fact:scope_places", pair)
 
 
 def _names_an_authority(pair: ClausePair, language: str | None) -> bool:

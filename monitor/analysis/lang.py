@@ -81,7 +81,19 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     return language
 
 
+CLAUSE_CONFIDENCE = 0.99
+"""How sure the model must be of a clause's language that its small words leave open."""
+
+
 def clause_language(text: str) -> str | None:
-    """The language of one clause of a page, by its function words only (no model: clauses are many
-    and short); None when the clause does not say clearly."""
-    return _by_function_words(text, min_words=CLAUSE_MIN_WORDS)
+    """The language of one clause of a page, by its function words, else by the model when it is
+    all but certain (a clause of names and legal terms: "Residents of Colorado, Connecticut,
+    Oregon ... may have additional rights"), among the languages the analysis reads; None when the
+    clause does not say clearly."""
+    found = _by_function_words(text, min_words=CLAUSE_MIN_WORDS)
+    if found or len(_WORDS.findall(text)) < CLAUSE_MIN_WORDS:
+        return found
+    from monitor.analysis.lexicon import available_languages
+
+    language, confidence = _identifier().classify(_MARKUP.sub(" ", text))
+    return language if confidence >= CLAUSE_CONFIDENCE and language in available_languages() else None

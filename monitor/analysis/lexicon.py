@@ -169,6 +169,8 @@ class Lexicon:
     controllers: re.Pattern[str] | None = None
     """Phrases that say who is responsible for the data ("data controller", "responsable du
     traitement"): the company named beside them is the one users deal with."""
+    residents: re.Pattern[str] | None = None
+    """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
     spelling: list[tuple[re.Pattern[str], str]] | None = None
     """Rules writing a word's spelling variants one way ("-isation" → "-ization"), in order."""
     contraction_pattern: re.Pattern[str] | None = None
@@ -282,6 +284,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         negation_idioms=_phrase_pattern([p.casefold() for p in data.get("negation_idioms", [])]),
         reports=_phrase_pattern([p.casefold() for p in data.get("reports", [])]),
         controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
+        residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
     )
@@ -404,6 +407,15 @@ def company_names() -> re.Pattern[str]:
     form = "|".join(re.escape(f) for f in forms)
     word = r"[A-Z0-9ÀÉÎÖÜА-Я][\w&'.-]*"
     return re.compile(rf"(?<![\w&'.-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
+
+
+@lru_cache(maxsize=1)
+def region_names() -> re.Pattern[str]:
+    """States and provinces whose laws give their residents privacy rights ("Oregon", "Quebec"), as
+    written in every language (lexicons/names.json): places a rule applies to, not countries."""
+    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
+    names = sorted(json.loads(path.read_text(encoding="utf-8"))["regions"], key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
 
 
 @lru_cache(maxsize=1)
