@@ -331,3 +331,9 @@ def test_the_same_states_named_in_another_order_is_not_a_change():
     old = POLICY + "# US residents\n" + states.format("Colorado, Utah and Virginia")
     new = POLICY + "# US residents\n" + states.format("Virginia, Colorado and Utah")
     assert material(old, new) == {}
+
+
+def test_feedback_that_was_anonymous_now_shared_with_the_driver_is_a_sharing_change():
+    old = POLICY + "# Ratings\nThe comments passengers leave about the quality of a ride are anonymous.\n"
+    new = POLICY + "# Ratings\nThe comments passengers leave about the quality of a ride may be shared with the driver.\n"
+    assert "sharing" in material(old, new)
