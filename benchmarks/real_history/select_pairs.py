@@ -11,6 +11,9 @@ documents) whose newer version records a change is a candidate, except the held-
 0, 1-5, 6-30, 31-150, 151-999, 1000+), at most three pairs per document and six per service, drawn
 with a fixed seed so that the selection is reproducible. A third of the services, by a hash of their
 name, form the test split: every pair of such a service is a test pair.
+
+`--extend pairs.jsonl --quota en=100,fr=80 --seed 10` draws a further round beside an existing
+selection (none of its pairs again; its documents and services count towards the limits).
 """
 
 from __future__ import annotations

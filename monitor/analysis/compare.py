@@ -94,7 +94,7 @@ def _encoding_repaired(old_text: str, new_text: str) -> bool:
 
 def _clause_language(pair: ClausePair, default: str | None) -> str | None:
     """A clause in another language than its page (pages mix languages) is read in its own."""
-    return clause_language((pair.new or pair.old).text) or default
+    return clause_language((pair.new or pair.old).text, default) or default
 
 
 def _category_of(pair: ClausePair, language: str | None, old_facts: ClauseFacts,
@@ -408,6 +408,7 @@ SCOPE_CATEGORIES = frozenset({"rights", "tracking", "legal_basis", "children"})
 """Practices whose reach is often told by where people live ("residents of Oregon may...")."""
 
 
+@lru_cache(maxsize=64)
 def _scope_places(text: str, language: str | None) -> list[str]:
     """Countries and states a clause names, other than as where data goes."""
     found = [p.code for p in places.find_places(text, language) if p.role != "destination"]

@@ -83,17 +83,24 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
 
 CLAUSE_CONFIDENCE = 0.99
 """How sure the model must be of a clause's language that its small words leave open."""
+FOREIGN_SHARE = 0.05
+"""A clause whose words are less than this share of its page language's small words is not in it."""
 
 
-def clause_language(text: str) -> str | None:
-    """The language of one clause of a page, by its function words, else by the model when it is
-    all but certain (a clause of names and legal terms: "Residents of Colorado, Connecticut,
-    Oregon ... may have additional rights"), among the languages the analysis reads; None when the
-    clause does not say clearly."""
+def clause_language(text: str, page_language: str | None = None) -> str | None:
+    """The language of one clause of a page, by its function words (no model: clauses are many and
+    short); None when the clause does not say clearly. A clause that says nothing clearly and has
+    almost none of the page language's small words (a page of several languages: "Residents of
+    Colorado, Connecticut, Oregon ... may have additional rights" on a page read as French) is
+    given to the model, which must be all but certain, among the languages the analysis reads."""
     found = _by_function_words(text, min_words=CLAUSE_MIN_WORDS)
-    if found or len(_WORDS.findall(text)) < CLAUSE_MIN_WORDS:
+    words = _WORDS.findall(text.casefold())
+    if found or page_language is None or len(words) < CLAUSE_MIN_WORDS:
         return found
-    from monitor.analysis.lexicon import available_languages
+    from monitor.analysis.lexicon import available_languages, function_word_languages
 
+    own = sum(1 for w in words if page_language in function_word_languages().get(w, ()))
+    if own >= FOREIGN_SHARE * len(words):
+        return None
     language, confidence = _identifier().classify(_MARKUP.sub(" ", text))
     return language if confidence >= CLAUSE_CONFIDENCE and language in available_languages() else None
