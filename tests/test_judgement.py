@@ -337,3 +337,11 @@ def test_feedback_that_was_anonymous_now_shared_with_the_driver_is_a_sharing_cha
     old = POLICY + "# Ratings\nThe comments passengers leave about the quality of a ride are anonymous.\n"
     new = POLICY + "# Ratings\nThe comments passengers leave about the quality of a ride may be shared with the driver.\n"
     assert "sharing" in material(old, new)
+
+
+def test_the_values_of_a_retention_change_are_periods_only():
+    new = edit("We keep your account data for 2 years after you close your account.",
+               "We keep your account data for 5 years after you close your account.\n"
+               "We also keep the voice recordings of your calls with our support team.")
+    change = material(POLICY, new)["retention"]
+    assert (change.old_values, change.new_values) == (["P2Y"], ["P5Y"])

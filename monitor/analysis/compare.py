@@ -558,6 +558,10 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
 
 
+FACT_CATEGORIES = frozenset({"retention", "transfer", "contact"})
+"""Categories whose values are facts (periods, places, addresses), never the labels of a practice."""
+
+
 def _group(findings: list[Finding]) -> list[Change]:
     by_category: dict[str, list[Finding]] = {}
     for finding in findings:
@@ -567,8 +571,9 @@ def _group(findings: list[Finding]) -> list[Change]:
         material = [f for f in group if f.material]
         relevant = material or group
         top = max(relevant, key=lambda f: SEVERITIES.index(f.severity))
-        old_values = list(dict.fromkeys(v for f in relevant for v in f.old_values))
-        new_values = list(dict.fromkeys(v for f in relevant for v in f.new_values))
+        valued = [f for f in relevant if f.rule.startswith("fact:")] if category in FACT_CATEGORIES else relevant
+        old_values = list(dict.fromkeys(v for f in valued for v in f.old_values))
+        new_values = list(dict.fromkeys(v for f in valued for v in f.new_values))
         summary = top.summary if len(relevant) == 1 else _summary_of_many(category, relevant, top)
         changes.append(Change(
             category=category, material=bool(material), severity=top.severity if material else "none",
