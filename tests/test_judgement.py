@@ -345,3 +345,9 @@ def test_the_values_of_a_retention_change_are_periods_only():
                "We also keep the voice recordings of your calls with our support team.")
     change = material(POLICY, new)["retention"]
     assert (change.old_values, change.new_values) == (["P2Y"], ["P5Y"])
+
+
+def test_a_summary_agrees_with_what_it_names():
+    new = edit("# How long we keep it\n", "# How long we keep it\nWe also keep your payment details for as long as "
+               "your subscription runs.\n")
+    assert material(POLICY, new)["retention"].summary == "Now states how long payment details are kept"

@@ -53,6 +53,15 @@ def describe_place(code: str) -> str:
     return f"the {name}" if code in WITH_ARTICLE else name
 
 
+def verb_be(items: list[str] | str) -> str:
+    """"is" or "are" for what a summary names: "payment details are kept", "account data is kept"."""
+    named = [items] if isinstance(items, str) else [i for i in items if i]
+    if len(named) != 1:
+        return "are"
+    last = named[0].split()[-1] if named[0].split() else ""
+    return "are" if last.endswith("s") and not last.endswith(("ss", "us", "is")) else "is"
+
+
 def join_words(items: list[str], limit: int | None = None) -> str:
     """["a", "b", "c"] → "a, b and c"; with `limit` 2: "a, b and 1 more"."""
     items = [i for i in items if i]

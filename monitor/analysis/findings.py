@@ -17,6 +17,7 @@ from monitor.analysis.describe import (
     describe_place,
     duration_days,
     join_words,
+    verb_be,
 )
 from monitor.analysis.facts import ages, contacts, durations, places
 from monitor.analysis.facts._lexicon import known_languages
@@ -353,7 +354,7 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
         summary = f"Now keeps {what} {new_words}" + (f" (was: {old_words})" if old.criteria else "")
     else:
         severity = "medium"
-        summary = f"No longer says {what} is kept {old_words}" + (f" (now: {new_words})" if new.criteria else "")
+        summary = f"No longer says {what} {verb_be(what)} kept {old_words}" + (f" (now: {new_words})" if new.criteria else "")
     tracker = _tracker_named(pair, language)
     if tracker:  # how long a cookie lasts is how long it tracks: a tracking change
         if old.retention and new.retention:

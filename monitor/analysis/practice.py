@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
-from monitor.analysis.describe import join_words, label_words
+from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon
 from monitor.analysis.segment import Clause
 
@@ -341,9 +341,10 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     elif purposes and category in ("purpose", "tracking", "sharing"):
         subject = what[0].upper() + what[1:]
         parts.append(f"{subject} may now be used for {join_words(purposes, LIST_LIMIT)}" if new
-                     else f"No longer says {what} is used for {join_words(purposes, LIST_LIMIT)}")
+                     else f"No longer says {what} {verb_be(data or what)} used for {join_words(purposes, LIST_LIMIT)}")
     elif data and category == "retention":
-        parts.append(f"{'Now states' if new else 'No longer states'} how long {join_words(data, LIST_LIMIT)} is kept")
+        parts.append(f"{'Now states' if new else 'No longer states'} how long {join_words(data, LIST_LIMIT)} "
+                     f"{verb_be(data)} kept")
     elif data and category in ("collection", "tracking", "children", "sharing"):
         parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
     elif _named(affirmed, "rights"):
