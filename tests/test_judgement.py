@@ -351,3 +351,17 @@ def test_a_summary_agrees_with_what_it_names():
     new = edit("# How long we keep it\n", "# How long we keep it\nWe also keep your payment details for as long as "
                "your subscription runs.\n")
     assert material(POLICY, new)["retention"].summary == "Now states how long payment details are kept"
+
+
+def test_page_numbers_and_renumbered_sections_are_not_a_change():
+    old = POLICY.replace("# Your rights", "Page 3\n# 5. Your rights")
+    new = POLICY.replace("# Your rights", "# 4. Your rights")
+    assert material(old, new) == {}
+
+
+@pytest.mark.parametrize("old, new", [
+    ("for 2 years after", "for 3 years after"),
+    ("12 Market Street", "14 Market Street"),
+])
+def test_a_number_that_is_a_fact_is_never_mere_numbering(old, new):
+    assert material(POLICY, edit(old, new)) != {}

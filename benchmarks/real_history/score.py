@@ -147,8 +147,8 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="each dev case's misses")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
     parser.add_argument("--save", type=Path, help="dev cases' outputs, to compare two runs")
-    parser.add_argument("--round", choices=("1", "2", "all"), default="all",
-                        help="only the pairs of the first (365) or the second (180) round of selection")
+    parser.add_argument("--round", choices=("1", "2", "3", "all"), default="all",
+                        help="only the pairs of one round of selection (365, 180 and 152 pairs)")
     parser.add_argument("--by", choices=("language", "bucket", "hint", "round"), action="append", default=[],
                         help="also figures per language / size bucket / hint / round")
     parser.add_argument("--workers", type=int, default=None)

@@ -68,6 +68,10 @@ def is_heading(pair: ClausePair, headings: frozenset[str]) -> bool:
 TINY_VERSION_WORDS = 40
 """A version with fewer words than this, against a real document, is an error page or a failed capture."""
 SUBSTANTIAL_WORDS = 200
+LONG_VERSION_WORDS = 1000
+FRACTION_OF_A_VERSION = 0.2
+"""A version with at most this share of the words of a long one is a hub page that links to the
+document, an index of excerpts or a landing page, not the document rewritten."""
 TOPICS_OF_A_POLICY = 7
 OFF_TOPIC = 2
 SHARED_CLAUSES = 0.5
@@ -112,10 +116,11 @@ def _policy_goes_on(rest: str, language: str | None) -> bool:
 def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
                     languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
-    page, another page of the site captured instead, a capture cut short (the text stops mid-way and
-    the rest comes back later), or one that missed whole parts of the page (one version is the other
-    less some sections, and the "last updated" date did not move, `dates_unchanged`). Comparing such a page with the policy would report every clause as
-    added or removed; none of it is a change of the policy."""
+    page, a hub or landing page a fifth of the document's length, another page of the site captured
+    instead, a capture cut short (the text stops mid-way and the rest comes back later), or one that
+    missed whole parts of the page (one version is the other less some sections, and the "last
+    updated" date did not move, `dates_unchanged`). Comparing such a page with the policy would report
+    every clause as added or removed; none of it is a change of the policy."""
     sides = {"old": (old_text, old_clauses), "new": (new_text, new_clauses)}
     language = dict(zip(("old", "new"), languages))
     words = {side: len(text.split()) for side, (text, _) in sides.items()}
@@ -123,6 +128,10 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
         if words[side] < TINY_VERSION_WORDS and words[other] >= SUBSTANTIAL_WORDS:
             return (f"The {side} version has almost no text ({words[side]} words): an error page or a failed "
                     f"capture, not a version of the document.")
+        if words[other] >= LONG_VERSION_WORDS and words[side] <= FRACTION_OF_A_VERSION * words[other]:
+            return (f"The {side} version is a small part of the other's length ({words[side]} words against "
+                    f"{words[other]}): a summary, an index of links or another page captured, not a version of "
+                    f"the document.")
     shared = {c.key for c in old_clauses} & {c.key for c in new_clauses}
     if min(words.values()) >= 1 and len(shared) < SHARED_CLAUSES * min(len(old_clauses), len(new_clauses)):
         subjects = {side: topics(clauses, language[side]) for side, (_, clauses) in sides.items()}

@@ -24,7 +24,7 @@ from monitor.analysis.chrome import (
 )
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import describe_place, join_words
-from monitor.analysis.facts import contacts, dates, places
+from monitor.analysis.facts import ages, contacts, dates, durations, places
 from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import (
     CF_PLACEHOLDER,
@@ -82,6 +82,28 @@ def _squeezed(text: str) -> str:
 
 
 _NOT_BASIC = re.compile(r"[^a-z0-9]+")
+
+
+_NOT_LETTER = re.compile(r"[\W\d_]+")
+_PAGE_MARK = re.compile(r"\bpage\s*\d+(?:\s*(?:/|of|sur|von|de)\s*\d+)?\b")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTER.sub("", _PAGE_MARK.sub("", text.casefold()))
+
+
+def _only_numbering_changed(old_text: str, new_text: str, language: str | None) -> bool:
+    """The same words, and the numbers that differ say nothing: no period, age, phone number or
+    postal address moved. Page numbers a PDF extraction left in the text ("page 3"), sections and
+    items renumbered."""
+    if _letters(old_text) != _letters(new_text):
+        return False
+    return all(read(old_text) == read(new_text) for read in (
+        lambda t: sorted(d.iso for d in durations.find_durations(t, language)),
+        lambda t: sorted(ages.minimum_ages(t, language)),
+        lambda t: sorted(re.sub(r"\D", "", p.text) for p in contacts.find_phones(t, language)),
+        lambda t: sorted(address_key(a) for a in contacts.find_postal_addresses(t, language)),
+    ))
 
 
 def _encoding_repaired(old_text: str, new_text: str) -> bool:
@@ -625,6 +647,10 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     if _squeezed(old_text) == _squeezed(new_text):
         comparison.changes = [Change("editorial", False, "none", "Only spacing, line breaks, punctuation or letter "
                                      "case changed", rule="words:formatting")]
+        return comparison
+    if _only_numbering_changed(old_text, new_text, old_lang):
+        comparison.changes = [Change("editorial", False, "none", "Only page numbers or the numbering of sections "
+                                     "and items changed", rule="words:numbering")]
         return comparison
     if _encoding_repaired(old_text, new_text):
         comparison.changes = [Change("editorial", False, "none", "Only characters a broken encoding had replaced with "

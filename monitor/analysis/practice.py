@@ -222,8 +222,10 @@ class DocumentPractices:
     def of(cls, clauses: list[Clause], text: str, language: str | None) -> DocumentPractices:
         found = cls(folded_text=text.casefold(),
                     lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()))
-        for clause in clauses:
-            labels = clause_labels(clause.text, language)
+        from monitor.analysis.lang import clause_language
+
+        for clause in clauses:  # each clause in its own language: a section translated states nothing new
+            labels = clause_labels(clause.text, clause_language(clause.text, language) or language)
             found.labels.update(labels)
             found.pairs |= relational_pairs(labels)
         return found
