@@ -365,3 +365,16 @@ def test_page_numbers_and_renumbered_sections_are_not_a_change():
 ])
 def test_a_number_that_is_a_fact_is_never_mere_numbering(old, new):
     assert material(POLICY, edit(old, new)) != {}
+
+
+def test_the_name_of_an_opt_out_link_renamed_is_not_a_sharing_change():
+    link = 'You can opt out by clicking on the "{}" link in the settings.\n'
+    old = POLICY + "# Your choices\n" + link.format("Do Not Sell My Personal Information")
+    new = POLICY + "# Your choices\n" + link.format("Do Not Sell or Share My Personal Information")
+    assert material(old, new) == {}
+
+
+def test_a_postcode_completed_in_the_same_address_is_not_a_new_address():
+    old = edit("or 12 Market Street, London EC1A 1BB.", "or by post to 20 Primrose Street, London, EC2A.")
+    new = edit("or 12 Market Street, London EC1A 1BB.", "or by post to 20 Primrose Street, London, EC2A 2RS.")
+    assert material(old, new) == {}

@@ -138,9 +138,15 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
 @lru_cache(maxsize=16384)
 def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
     """The labels a clause names, in order (what a version states, without its organisations)."""
-    labels = [label_key(m) for m in label_mentions(text, language)]
+    labels = [label_key(m) for m in label_mentions(_UI_NAME.sub(" ", text), language)]
     labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
     return tuple(dict.fromkeys(labels))
+
+
+# The name of a link or a button in quotes, its words capitalised ("Do Not Sell or Share My Personal
+# Information", « Gérer mes Cookies »): a name, which states nothing.
+_UI_NAME = re.compile(r"[\"“«„]\s*(?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ,]+(?:(?:or|and|of|to|my|your|ou|et|de|des|mes|vos)[ ,]+)?)+"
+                      r"[A-ZÀ-ÖØ-Þ][\w'’-]*\s*[\"”»“]")
 
 
 # Article 6(1)(a)-(f) GDPR names the legal basis in any language: "Art. 6 Abs. 1 lit. f DSGVO",
