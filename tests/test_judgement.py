@@ -378,3 +378,10 @@ def test_a_postcode_completed_in_the_same_address_is_not_a_new_address():
     old = edit("or 12 Market Street, London EC1A 1BB.", "or by post to 20 Primrose Street, London, EC2A.")
     new = edit("or 12 Market Street, London EC1A 1BB.", "or by post to 20 Primrose Street, London, EC2A 2RS.")
     assert material(old, new) == {}
+
+
+def test_a_new_representative_named_under_its_heading_line_is_a_contact_change():
+    block = "EU representative for data protection questions:\n\n{}\nHamburg\nGermany\n"
+    old = POLICY + block.format("Example Services GmbH i.L.")
+    new = POLICY + block.format("Privacy Representatives GmbH")
+    assert "Privacy Representatives GmbH" in material(old, new)["contact"].summary

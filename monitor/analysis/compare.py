@@ -138,6 +138,10 @@ def _category_of(pair: ClausePair, language: str | None, old_facts: ClauseFacts,
     return category, rule
 
 
+LEAD_IN_BLOCKS = 4
+"""Lines above a clause that may say what it is ("Our representative in the EU is:")."""
+
+
 @dataclass(eq=False)
 class DocumentContext:
     """What judging one clause needs to know about both documents."""
@@ -214,6 +218,13 @@ class DocumentContext:
         """Every national-format number of the old and the new document, cue or not."""
         return (contacts.phone_candidates(self.old_text, language),
                 contacts.phone_candidates(self.new_text, language))
+
+    def lead_in(self, side: str, clause: Clause) -> str:
+        """The few lines just before a clause ("EU representative for data protection questions:"
+        above a company's name and address)."""
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        before = [c.text for c in clauses if clause.block - LEAD_IN_BLOCKS <= c.block < clause.block]
+        return " ".join(before[-LEAD_IN_BLOCKS:])
 
     def is_chrome(self, pair: ClausePair) -> bool:
         return any(clause is not None and (side, clause.block) in self.chrome
@@ -380,8 +391,9 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     lexicon = load_lexicon(language) if language else None
     if lexicon is None or lexicon.controllers is None:
         return None
-    clauses = [c for c in (pair.old, pair.new) if c is not None]
-    if not any(lexicon.controllers.search(text.casefold()) for c in clauses for text in (c.text, c.section)):
+    sides = [(side, c) for side, c in (("old", pair.old), ("new", pair.new)) if c is not None]
+    if not any(lexicon.controllers.search(text.casefold()) for side, c in sides
+               for text in (c.text, c.section, context.lead_in(side, c))):
         return None
     names = {side: [m.group(0) for m in company_names().finditer(clause.text)] if clause else []
              for side, clause in (("old", pair.old), ("new", pair.new))}
