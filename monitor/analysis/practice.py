@@ -231,7 +231,7 @@ class DocumentPractices:
         from monitor.analysis.lang import clause_language
 
         for clause in clauses:  # each clause in its own language: a section translated states nothing new
-            labels = clause_labels(clause.text, clause_language(clause.text, language) or language)
+            labels = clause_labels(clause.text, clause_language(clause.text) or language)
             found.labels.update(labels)
             found.pairs |= relational_pairs(labels)
         return found
