@@ -385,3 +385,8 @@ def test_a_new_representative_named_under_its_heading_line_is_a_contact_change()
     old = POLICY + block.format("Example Services GmbH i.L.")
     new = POLICY + block.format("Privacy Representatives GmbH")
     assert "Privacy Representatives GmbH" in material(old, new)["contact"].summary
+
+
+def test_a_consent_rule_extended_to_users_of_another_country_is_a_change():
+    notice = "From 31 July our EU User Consent Policy will also apply to users in Switzerland.\n"
+    assert material(POLICY, edit("# Contact\n", "# Advertising consent\n" + notice + "# Contact\n")) != {}

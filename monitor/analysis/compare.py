@@ -43,7 +43,7 @@ from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import TOKEN, company_names, find_labels, label_mentions, load_lexicon, region_names
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    HEAD_KIND, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
+    HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
 )
 from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
@@ -439,6 +439,8 @@ def _named_section(pair: ClausePair, language: str | None, context: DocumentCont
 
 
 SCOPE_CATEGORIES = frozenset({"rights", "tracking", "legal_basis", "children"})
+SCOPE_KINDS = ("rights", "legal_bases", "trackers", "minors")
+"""Kinds of label that tell a clause's practice when its cues do not, in this order."""
 """Practices whose reach is often told by where people live ("residents of Oregon may...")."""
 
 
@@ -458,6 +460,10 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     if lexicon is None or lexicon.residents is None:
         return None
     category = _clause_category(pair, language)
+    if category is None:  # "our EU User Consent Policy will apply to users in Switzerland": by what it names
+        named = practice_of((pair.new or pair.old).text, language).labels
+        category = next((KIND_CATEGORY[kind] for kind in SCOPE_KINDS
+                         if any(label.startswith(kind + ":") for label in named)), None)
     if category not in SCOPE_CATEGORIES:
         return None
     old = _scope_places(pair.old.text, language) if pair.old else []
