@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score `compare` on the rebuilt real-history cases, split by split.
 
-    python benchmarks/real_history/score.py CASES [--split dev|test|all] [--round 1|2|all] [-v] [--json] [--save FILE]
+    python benchmarks/real_history/score.py CASES [--split dev|test|all] [--round N] [-v] [--json] [--save FILE]
 
 Runs the same reading and comparison as `policy-monitor compare --json OLD NEW` (in worker
 processes, to be quick) on every case of CASES that rebuild.py wrote, and reports what the project
@@ -147,8 +147,8 @@ def main() -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="each dev case's misses")
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
     parser.add_argument("--save", type=Path, help="dev cases' outputs, to compare two runs")
-    parser.add_argument("--round", choices=("1", "2", "3", "all"), default="all",
-                        help="only the pairs of one round of selection (365, 180 and 152 pairs)")
+    parser.add_argument("--round", type=int, metavar="N",
+                        help="only the pairs of one round of selection (1: 365 pairs, 2: 180, 3: 152)")
     parser.add_argument("--by", choices=("language", "bucket", "hint", "round"), action="append", default=[],
                         help="also figures per language / size bucket / hint / round")
     parser.add_argument("--workers", type=int, default=None)
@@ -158,7 +158,7 @@ def main() -> int:
     for expected in sorted(args.cases.glob("*/expected.json")):
         source = json.loads((expected.parent / "source.json").read_text(encoding="utf-8"))
         source.setdefault("round", 1)
-        if (args.split == "all" or source["split"] == args.split) and args.round in ("all", str(source["round"])):
+        if (args.split == "all" or source["split"] == args.split) and args.round in (None, source["round"]):
             folders.append((expected.parent, source))
     if not folders:
         print(f"error: no labelled {args.split} cases under {args.cases}", file=sys.stderr)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -37,6 +38,7 @@ from monitor.analysis.findings import (
     only_a_number_still_written,
     phones_masked,
     phones_written,
+    postal_address_finding,
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
@@ -92,18 +94,20 @@ def _letters(text: str) -> str:
     return _NOT_LETTER.sub("", _PAGE_MARK.sub("", text.casefold()))
 
 
+def _numbers_that_say_something(text: str, language: str | None) -> tuple[list, ...]:
+    """The periods, minimum ages, phone numbers and postal addresses a text writes."""
+    return (sorted(d.iso for d in durations.find_durations(text, language)),
+            sorted(ages.minimum_ages(text, language)),
+            sorted(re.sub(r"\D", "", p.text) for p in contacts.find_phones(text, language)),
+            sorted(address_key(a) for a in contacts.find_postal_addresses(text, language)))
+
+
 def _only_numbering_changed(old_text: str, new_text: str, language: str | None) -> bool:
     """The same words, and the numbers that differ say nothing: no period, age, phone number or
     postal address moved. Page numbers a PDF extraction left in the text ("page 3"), sections and
     items renumbered."""
-    if _letters(old_text) != _letters(new_text):
-        return False
-    return all(read(old_text) == read(new_text) for read in (
-        lambda t: sorted(d.iso for d in durations.find_durations(t, language)),
-        lambda t: sorted(ages.minimum_ages(t, language)),
-        lambda t: sorted(re.sub(r"\D", "", p.text) for p in contacts.find_phones(t, language)),
-        lambda t: sorted(address_key(a) for a in contacts.find_postal_addresses(t, language)),
-    ))
+    return _letters(old_text) == _letters(new_text) and (
+        _numbers_that_say_something(old_text, language) == _numbers_that_say_something(new_text, language))
 
 
 def _encoding_repaired(old_text: str, new_text: str) -> bool:
@@ -219,12 +223,18 @@ class DocumentContext:
         return (contacts.phone_candidates(self.old_text, language),
                 contacts.phone_candidates(self.new_text, language))
 
+    @lru_cache(maxsize=2)
+    def blocks(self, side: str) -> list[int]:
+        """The block of each clause of one version, in order (clauses come in the order of the text)."""
+        return [c.block for c in (self.old_clauses if side == "old" else self.new_clauses)]
+
     def lead_in(self, side: str, clause: Clause) -> str:
         """The few lines just before a clause ("EU representative for data protection questions:"
         above a company's name and address)."""
         clauses = self.old_clauses if side == "old" else self.new_clauses
-        before = [c.text for c in clauses if clause.block - LEAD_IN_BLOCKS <= c.block < clause.block]
-        return " ".join(before[-LEAD_IN_BLOCKS:])
+        blocks = self.blocks(side)
+        start, end = bisect_left(blocks, clause.block - LEAD_IN_BLOCKS), bisect_left(blocks, clause.block)
+        return " ".join(c.text for c in clauses[max(start, end - LEAD_IN_BLOCKS):end])
 
     def is_chrome(self, pair: ClausePair) -> bool:
         return any(clause is not None and (side, clause.block) in self.chrome
@@ -344,13 +354,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
     removed, added = changes["old"], changes["new"]
     if first is None or not added and written["new"]:  # replaced by an address the old version gave too
         return []
-    if removed and added:
-        summary = f"Postal address for privacy matters changed from {join_words(removed)} to {join_words(added)}"
-    elif added:
-        summary = f"New postal address for privacy matters: {join_words(added)}"
-    else:
-        summary = f"Postal address {join_words(removed)} no longer given"
-    return [Finding("contact", True, "medium", summary, "fact:postal_address", first, removed, added)]
+    return [postal_address_finding(first, removed, added)]
 
 
 ADDRESS_LIST = 4

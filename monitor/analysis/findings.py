@@ -196,8 +196,11 @@ def address_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Fin
     new_keys = {contacts.address_key(a): a for a in new.addresses}
     removed = [a for k, a in old_keys.items() if k not in new_keys]
     added = [a for k, a in new_keys.items() if k not in old_keys]
-    if not removed and not added:
-        return None
+    return postal_address_finding(pair, removed, added) if removed or added else None
+
+
+def postal_address_finding(pair: ClausePair, removed: list[str], added: list[str]) -> Finding:
+    """The contact finding of postal addresses removed and added, in words."""
     if removed and added:
         summary = f"Postal address for privacy matters changed from {join_words(removed)} to {join_words(added)}"
     elif added:

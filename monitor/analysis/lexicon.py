@@ -391,19 +391,23 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     return tuple(sorted(found.values(), key=lambda m: (m.position, m.kind, m.label)))
 
 
+@lru_cache(maxsize=1)
+def _names() -> dict:
+    """lexicons/names.json, read once: words that are no company, legal forms, regions."""
+    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def _not_organisations(language: str) -> frozenset[str]:
     """Words that make a capitalised name no company (lexicons/names.json, per language)."""
-    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(w.casefold() for w in data["not_organisations"].get(language, []))
+    return frozenset(w.casefold() for w in _names()["not_organisations"].get(language, []))
 
 
 @lru_cache(maxsize=1)
 def company_names() -> re.Pattern[str]:
     """A company's name with its legal form ("Airbnb Payments UK Ltd", "Parler, Inc.", "Kaporal SAS"):
     up to five capitalised words before a legal form of any country (lexicons/names.json)."""
-    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
-    forms = sorted(json.loads(path.read_text(encoding="utf-8"))["legal_forms"], key=len, reverse=True)
+    forms = sorted(_names()["legal_forms"], key=len, reverse=True)
     form = "|".join(re.escape(f) for f in forms)
     word = r"[A-Z0-9ÀÉÎÖÜА-Я][\w&'.-]*"
     return re.compile(rf"(?<![\w&'.-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
@@ -413,8 +417,7 @@ def company_names() -> re.Pattern[str]:
 def region_names() -> re.Pattern[str]:
     """States and provinces whose laws give their residents privacy rights ("Oregon", "Quebec"), as
     written in every language (lexicons/names.json): places a rule applies to, not countries."""
-    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
-    names = sorted(json.loads(path.read_text(encoding="utf-8"))["regions"], key=len, reverse=True)
+    names = sorted(_names()["regions"], key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from monitor.analysis.describe import join_words, label_words, verb_be
+from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon
 from monitor.analysis.segment import Clause
 
@@ -228,8 +229,6 @@ class DocumentPractices:
     def of(cls, clauses: list[Clause], text: str, language: str | None) -> DocumentPractices:
         found = cls(folded_text=text.casefold(),
                     lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()))
-        from monitor.analysis.lang import clause_language
-
         for clause in clauses:  # each clause in its own language: a section translated states nothing new
             labels = clause_labels(clause.text, clause_language(clause.text) or language)
             found.labels.update(labels)
@@ -319,10 +318,17 @@ def describe_practice_change(category: str, added: Practice, removed: Practice, 
 
 
 LIST_LIMIT = 4
+"""Things a summary names before it says "and N more"."""
+STATED_KINDS = {
+    "security": ("Now states {}", "No longer states {}"),
+    "legal_bases": ("Now relies on {}", "No longer relies on {}"),
+    "notices": ("Now {}", "No longer {}"),
+    "safeguards": ("Transfers now rely on {}", "Transfers no longer said to rely on {}"),
+}
+"""How a summary says a kind of label is newly stated or no longer, in the order they are tried."""
 SOLD_WITH = 4
 """A sale named with at most this many labels is one statement ("sell ... to data brokers"); more come
 from several clauses, and who buys is not known."""
-"""Things a summary names before it says "and N more"."""
 
 
 def _describe(category: str, practice: Practice, organisations: list[str], new: bool) -> str:
@@ -359,18 +365,9 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
         named_rights = _named(affirmed, "rights")
         rights, plural = join_words(named_rights, LIST_LIMIT), "s" if len(named_rights) > 1 else ""
         parts.append(f"New right{plural} stated: {rights}" if new else f"No longer states the right{plural} {rights}")
-    elif _named(affirmed, "security"):
-        measures = join_words(_named(affirmed, "security"), LIST_LIMIT)
-        parts.append(f"Now states {measures}" if new else f"No longer states {measures}")
-    elif _named(affirmed, "legal_bases"):
-        bases = join_words(_named(affirmed, "legal_bases"), LIST_LIMIT)
-        parts.append(f"Now relies on {bases}" if new else f"No longer relies on {bases}")
-    elif _named(affirmed, "notices"):
-        notices = join_words(_named(affirmed, "notices"), LIST_LIMIT)
-        parts.append(f"Now {notices}" if new else f"No longer {notices}")
-    elif _named(affirmed, "safeguards"):
-        safeguards = join_words(_named(affirmed, "safeguards"), LIST_LIMIT)
-        parts.append(f"Transfers now rely on {safeguards}" if new else f"Transfers no longer said to rely on {safeguards}")
+    elif kind := next((k for k in STATED_KINDS if _named(affirmed, k)), None):
+        now, no_longer = STATED_KINDS[kind]
+        parts.append((now if new else no_longer).format(join_words(_named(affirmed, kind), LIST_LIMIT)))
     elif (affirmed or organisations) and not parts:
         named = join_words([label_words(label) for label in affirmed] + organisations, LIST_LIMIT)
         parts.append(f"Now mentions {named}" if new else f"No longer mentions {named}")
