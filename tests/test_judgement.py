@@ -11,6 +11,7 @@ import pytest
 
 from monitor.analysis import compare_texts, extract_facts
 from monitor.analysis.model import Change
+from monitor.analysis.practice import clause_labels
 
 POLICY = """# Privacy Policy
 Last updated: 3 March 2025
@@ -390,3 +391,38 @@ def test_a_new_representative_named_under_its_heading_line_is_a_contact_change()
 def test_a_consent_rule_extended_to_users_of_another_country_is_a_change():
     notice = "From 31 July our EU User Consent Policy will also apply to users in Switzerland.\n"
     assert material(POLICY, edit("# Contact\n", "# Advertising consent\n" + notice + "# Contact\n")) != {}
+
+
+def test_periods_in_a_retention_column_are_retention_facts():
+    table = ("# Processing\n| Purpose | Data | Retention period |\n"
+             "| Billing | Name, invoices | {} |\n| Support | Messages | 2 years |\n")
+    old, new = POLICY + table.format("5 years"), POLICY + table.format("10 years")
+    assert "P2Y" in extract_facts(old)["retention"]
+    change = material(old, new)["retention"]
+    assert "P10Y" in change.new_values and "P5Y" in change.old_values
+
+
+def test_a_rewritten_retention_table_reports_the_periods_of_every_changed_row():
+    rows = "# Retention\n| Data | Retention period |\n| {} | 3 years |\n| Reviews | {} |\n"
+    old = POLICY + rows.format("Orders", "1 year")
+    new = POLICY + rows.format("Orders and returns", "2 years")
+    change = material(old, new)["retention"]
+    assert change.old_values == ["P1Y", "P3Y"] and change.new_values == ["P2Y", "P3Y"]
+
+
+def test_what_users_share_in_conversations_is_collection_not_sharing_with_others():
+    added = "This includes the photos, audio, video and location you decide to share in conversations.\n"
+    found = material(POLICY, edit("# How we use your data\n", added + "# How we use your data\n"))
+    assert "collection" in found and "sharing" not in found
+
+
+def test_a_section_named_after_a_law_is_not_a_recipient():
+    section = "# {}\nClick here to read the additional disclosures we must make under {}.\n"
+    old = POLICY + section.format("California Consumer Privacy Act", "the California Consumer Privacy Act")
+    new = POLICY + section.format("State-Specific Privacy Disclosures", "applicable laws")
+    assert material(old, new) == {}
+
+
+def test_a_longer_phrase_says_what_a_word_means():
+    assert clause_labels("pour obéir à des ordonnances judiciaires", "fr") == ("recipients:authorities",)
+    assert "data:health" in clause_labels("vos ordonnances médicales", "fr")

@@ -13,7 +13,7 @@ def document_facts(clauses: list[Clause], language: str | None) -> dict[str, dic
     """Every fact value of a document, with the first clause stating it as evidence."""
     found: dict[str, dict[str, str]] = {"retention": {}, "transfer": {}, "contact": {}, "children": {}}
     for clause in clauses:
-        facts = clause_facts(clause.text, language, clause.section)
+        facts = clause_facts(clause, language)
         for kind, values in (("retention", facts.retention), ("transfer", facts.destinations),
                              ("contact", facts.emails), ("children", [str(a) for a in facts.ages])):
             for value in values:
@@ -25,7 +25,7 @@ def document_phones(clauses: list[Clause], language: str | None) -> list[tuple[P
     """Every phone number of a document once, with the first clause stating it."""
     found: list[tuple[Phone, str]] = []
     for clause in clauses:
-        for phone in clause_facts(clause.text, language, clause.section).phones:
+        for phone in clause_facts(clause, language).phones:
             if not any(same_phone(phone, seen) for seen, _ in found):
                 found.append((phone, clause.text))
     return found

@@ -251,8 +251,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
     if context.in_report(pair, language):
         return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
-    old_facts = clause_facts(pair.old.text, language, pair.old.section) if pair.old else ClauseFacts()
-    new_facts = clause_facts(pair.new.text, language, pair.new.section) if pair.new else ClauseFacts()
+    old_facts = clause_facts(pair.old, language) if pair.old else ClauseFacts()
+    new_facts = clause_facts(pair.new, language) if pair.new else ClauseFacts()
     with_phones = bool(old_facts.phones or new_facts.phones)
     written = None
     if with_phones:  # national-format numbers of each side, cue or not: the clause's and its document's
@@ -430,6 +430,9 @@ def _named_section(pair: ClausePair, language: str | None, context: DocumentCont
     if not all(re.match(r"[A-Z0-9]", word) for word in name.split()) or name.isupper() and "." not in name \
             or _squeezed(name) in context.squeezed(other):
         return None  # a heading in words ("List of personalisation cookies"), not a name
+    lexicon = load_lexicon(language) if language else None
+    if lexicon and any(word.casefold() in lexicon.not_organisations for word in name.split()):
+        return None  # a law, a programme or a policy ("California Consumer Privacy Act"), not a company
     body = " ".join(c.text for c in (context.new_clauses if side == "new" else context.old_clauses)
                     if c.section == clause.text and c is not clause)
     if name not in body:
@@ -566,7 +569,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     new pairing of them, or a denial added or withdrawn), editorial when it only says again, in other
     words or elsewhere, what was already said."""
     category = read_as = _clause_category(pair, language)
-    if category == "transfer" and not any(clause_facts(c.text, language, c.section).places
+    if category == "transfer" and not any(clause_facts(c, language).places
                                           for c in (pair.old, pair.new) if c is not None):
         category = "sharing"  # data handed over, but to nowhere abroad (its labels still read as a transfer's)
     old_practice = practice_of(pair.old.text, language, pair.old.kind) if pair.old else Practice()
@@ -584,6 +587,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations) and not (clause.kind == "item" and (added.labels or removed.labels)):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
+    if category == "sharing" and not _names_recipient(old_practice, new_practice):
+        category = None  # "the photos you share in conversations": data the user shares, no recipient named
     change = practice_change(added, removed, category, pair.kind == "modified", section)
     if change is not None and widened and not (added.labels - widened) and not removed.labels:
         change = replace(change, rule=change.rule.replace("practice:modified", "practice:widened", 1))
@@ -600,6 +605,12 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+def _names_recipient(*practices: Practice) -> bool:
+    """Whether a clause names who gets data: a recipient, a sale or sharing practice, a company."""
+    return any(p.organisations or any(label.startswith(("recipients:", "practices:")) for label in p.labels)
+               for p in practices)
 
 
 FACT_CATEGORIES = frozenset({"retention", "transfer", "contact"})
@@ -626,6 +637,25 @@ def _group(findings: list[Finding]) -> list[Change]:
             rule=top.rule, section=(top.pair.new or top.pair.old).section,
         ))
     changes.sort(key=lambda c: (not c.material, -SEVERITIES.index(c.severity), c.category))
+    return changes
+
+
+def _with_changed_clause_facts(changes: list[Change], findings: list[Finding],
+                               language: str | None) -> list[Change]:
+    """A material retention or transfer change lists every period or destination that the changed
+    clauses state, on each side: a rewritten retention table keeps some rows, changes others, and
+    the reader needs the whole before and after, not only the rows whose figures moved."""
+    for change in changes:
+        if not change.material or change.category not in ("retention", "transfer"):
+            continue
+        for side, values in (("old", change.old_values), ("new", change.new_values)):
+            for finding in findings:
+                clause = getattr(finding.pair, side)
+                if clause is None or finding.pair.relocated:
+                    continue
+                facts = clause_facts(clause, language)
+                stated = facts.retention if change.category == "retention" else facts.destinations
+                values += [v for v in stated if v not in values]
     return changes
 
 
@@ -709,7 +739,7 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     findings += _address_block_findings(pairs, findings, new_lang or old_lang, context)
     findings = _without_address_lists(findings)
     findings = merge_phone_findings(findings)
-    comparison.changes = _group(findings)
+    comparison.changes = _with_changed_clause_facts(_group(findings), findings, new_lang or old_lang)
     comparison.material = any(c.material for c in comparison.changes)
     _date_notes(comparison)
     return comparison
@@ -736,7 +766,7 @@ def extract_facts(text: str, lang_hint: str | None = None,
     criteria: list[str] = []
     labelled: dict[str, list[str]] = {kind: [] for kind in LABELLED_CATEGORIES.values()}
     for clause in clauses:
-        criteria += clause_facts(clause.text, language, clause.section).criteria
+        criteria += clause_facts(clause, language).criteria
         kind = LABELLED_CATEGORIES.get(classify_clause(clause.text, clause.section, language).category or "")
         if kind:
             labelled[kind] += find_labels(clause.text, kind, language)

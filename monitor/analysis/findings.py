@@ -7,11 +7,12 @@ the direction (a longer retention, a new destination, a lower age are high).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from monitor.analysis.align import ClausePair
 from monitor.analysis.classify import section_category
+from monitor.analysis.segment import Clause
 from monitor.analysis.describe import (
     describe_duration,
     describe_place,
@@ -68,8 +69,21 @@ class Finding:
     """(removed, added) phone numbers, for a phone finding."""
 
 
-def clause_facts(text: str, language: str | None, section: str = "") -> ClauseFacts:
-    return _clause_facts(text, language, section_category(section, language) or "")
+def clause_facts(clause: Clause, language: str | None) -> ClauseFacts:
+    """The facts a clause states, read in the light of its section and, in a table row, of the
+    header of each cell: "2 ans" under "Durée de conservation" is how long data is kept."""
+    facts = _clause_facts(clause.text, language, section_category(clause.section, language) or "")
+    if not clause.columns:
+        return facts
+    for cell, header in zip(clause.text.split(" | "), clause.columns):
+        kind = section_category(header, language) if header else None
+        if kind == "retention":
+            read = _clause_facts(cell, language, kind).retention
+            facts = replace(facts, retention=list(dict.fromkeys(facts.retention + read)))
+        elif kind == "transfer":
+            read = _clause_facts(cell, language, kind).destinations
+            facts = replace(facts, destinations=list(dict.fromkeys(facts.destinations + read)))
+    return facts
 
 
 @lru_cache(maxsize=4096)
@@ -407,9 +421,9 @@ def seat_moves(pairs: list[ClausePair], findings: list[Finding], language: str |
         if pair.relocated:
             continue
         if pair.old:
-            before.update((code, pair) for code in clause_facts(pair.old.text, language, pair.old.section).seats)
+            before.update((code, pair) for code in clause_facts(pair.old, language).seats)
         if pair.new:
-            after.update((code, pair) for code in clause_facts(pair.new.text, language, pair.new.section).seats)
+            after.update((code, pair) for code in clause_facts(pair.new, language).seats)
     if not before or not after or set(before) == set(after):
         return []
     evidence = ClausePair(next(iter(before.values())).old, next(iter(after.values())).new)

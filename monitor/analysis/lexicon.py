@@ -377,10 +377,14 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             idioms = [m.span() for m in lexicon.negation_idioms.finditer(folded_text)]
             readable = [" " if any(a <= m.start() < b for a, b in idioms) else t for t, m in zip(tokens, matches)]
         denying = lexicon.negations - lexicon.restrictives
-        for idx, position in _find(lexicon.language, folded_text).items():
+        spans = [(idx, position, position + len(lexicon.index._words[idx]))
+                 for idx, position in _find(lexicon.language, folded_text).items()
+                 if lexicon.index.cues[idx][0][0] == "label"]
+        for idx, position, end in spans:
             group = lexicon.index.cues[idx][0]
-            if group[0] != "label":
-                continue
+            if any(a <= position and end <= b and b - a > end - position and other[1:] != group[1:]
+                   for other_idx, a, b in spans for other in [lexicon.index.cues[other_idx][0]]):
+                continue  # "ordonnances" inside "ordonnances judiciaires": the longer cue says what it is
             negated = group[1] in DENIABLE_KINDS and _denied(position, readable, matches, folded_text, denying,
                                                               lexicon.restrictives)
             key = (group[1], group[2], negated)

@@ -10,6 +10,8 @@ from functools import cached_property, lru_cache
 HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 LIST_ITEM = re.compile(r"^(?:[-*+•·]|\d{1,3}[.)])\s+")
 TABLE_ROW = re.compile(r"^\|.*\|$")
+HEADER_CELL_WORDS = 8
+"""A table's first row is its header when every cell is a short name ("Durée de conservation")."""
 # A sentence ends at . ! ? ; or a closing quote after them, followed by a space and an
 # upper-case letter, a digit, a quote or an opening bracket.
 SENTENCE_END = re.compile(r"(?<=[.!?;。])[\"')\]»]*\s+(?=[\"'«(\[]?[\w(])")
@@ -44,6 +46,8 @@ class Clause:
     section: str
     block: int
     kind: str  # heading | item | row | sentence
+    columns: tuple[str, ...] = ()
+    """For a table row: the header of each of its cells, in the order of the text's " | " cells."""
 
     @cached_property
     def key(self) -> str:
@@ -142,6 +146,7 @@ def split_clauses(text: str) -> list[Clause]:
 def _split_clauses(text: str) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     section = ""
+    header: list[str] = []
     lines = [raw.strip() for raw in text.split("\n")]
     demoted = _headings_in_name_only(lines)
     for index, line in enumerate(lines):
@@ -156,9 +161,14 @@ def _split_clauses(text: str) -> tuple[Clause, ...]:
             clauses.append(Clause(heading.group(2).strip(), section, index, "item"))
             continue
         if TABLE_ROW.match(line):
-            cells = " | ".join(c.strip() for c in line.strip("|").split("|") if c.strip())
-            if cells and set(cells) - set("-: |"):
-                clauses.append(Clause(cells, section, index, "row"))
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if not TABLE_ROW.match(lines[index - 1] if index else ""):
+                header = cells if all(len(c.split()) <= HEADER_CELL_WORDS for c in cells) else []
+            text = " | ".join(c for c in cells if c)
+            if text and set(text) - set("-: |"):
+                columns = tuple(header[i] if header is not cells and i < len(header) else ""
+                                for i, c in enumerate(cells) if c)
+                clauses.append(Clause(text, section, index, "row", columns if any(columns) else ()))
             continue
         kind = "sentence"
         if LIST_ITEM.match(line):
