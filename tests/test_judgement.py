@@ -426,3 +426,25 @@ def test_a_section_named_after_a_law_is_not_a_recipient():
 def test_a_longer_phrase_says_what_a_word_means():
     assert clause_labels("pour obéir à des ordonnances judiciaires", "fr") == ("recipients:authorities",)
     assert "data:health" in clause_labels("vos ordonnances médicales", "fr")
+
+
+def test_an_office_abroad_written_in_its_own_language_is_a_new_address():
+    block = "Example Mexico S. de R.L. de C.V.\nPaseo de los Tamarindos 150, Bosques de las Lomas\nCiudad de México, C.P. 05120\n"
+    old = POLICY + "# Changes to this policy\nWe will tell you of any change by e-mail.\n"
+    change = material(old, edit("# Changes", "\n" + block + "# Changes", old))["contact"]
+    assert "Paseo de los Tamarindos 150" in change.summary
+
+
+def test_an_office_moved_in_a_table_of_many_companies_addresses_is_not_a_contact_change():
+    table = ("# Our companies\n| Country | Company | Address |\n| UK | Example UK Ltd | 1 King Street, London EC2V 8AU |\n"
+             "| France | Example SAS | 5 rue de Rivoli, 75001 Paris |\n| Spain | Example S.L. | Calle de Serrano 41, 28001 Madrid |\n"
+             "| Australia | Example Pty Ltd | {} |\n")
+    old = POLICY + table.format("58 Gipps Street, Collingwood VIC 3066")
+    new = POLICY + table.format("62 Lygon Street, Carlton South VIC 3053")
+    assert material(old, new) == {}
+
+
+def test_a_month_is_not_a_company():
+    old = POLICY + "We have updated our November 1, 2022 Privacy Policy to add a notice for California consumers.\n"
+    new = POLICY + "We have updated our December 20, 2022 Privacy Policy to add a section on our offices.\n"
+    assert "sharing" not in material(old, new)

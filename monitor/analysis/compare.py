@@ -307,11 +307,13 @@ ADDRESS_LINE_WORDS = 12
 
 def _line_runs(clauses: list[Clause]) -> dict[int, list[Clause]]:
     """Block → the run of short lines it belongs to (a name, a street, a postcode and a city on lines of
-    their own), each run with the line before it (its lead-in: "Write to us at:")."""
+    their own), each run with the line before it (its lead-in: "Write to us at:"); a heading starts a
+    run of its own."""
     runs: dict[int, list[Clause]] = {}
     run: list[Clause] = []
     for clause in clauses:
-        if run and clause.block == run[-1].block + 1 and len(clause.text.split()) <= ADDRESS_LINE_WORDS:
+        if (run and clause.block == run[-1].block + 1 and clause.kind != "heading"
+                and len(clause.text.split()) <= ADDRESS_LINE_WORDS):
             run.append(clause)
         else:
             run = [clause]
@@ -361,9 +363,16 @@ ADDRESS_LIST = 4
 """Postal addresses added or removed at once that make a list of offices or shops, not a contact."""
 
 
-def _without_address_lists(findings: list[Finding]) -> list[Finding]:
+def _without_address_lists(findings: list[Finding], language: str | None,
+                           context: DocumentContext) -> list[Finding]:
     """Postal-address findings, unless so many addresses came or went that they are a list of
-    customer-service centres, shops or offices rather than where to write about one's data."""
+    customer-service centres, shops or offices rather than where to write about one's data, or the
+    address is one row of a table of many companies' offices (an office moved, no contact changed)."""
+    for index, finding in enumerate(findings):
+        rows = _address_rows(finding.pair, language, context) if finding.rule == "fact:postal_address" else 0
+        if rows >= ADDRESS_LIST:
+            findings[index] = editorial(f"An office address changed in a table of {rows} companies' addresses",
+                                        "fact:address_table", finding.pair, "contact")
     addresses = [f for f in findings if f.rule == "fact:postal_address"]
     moved = len({address_key(a.split(",")[0]) for f in addresses for a in f.old_values + f.new_values})
     if moved < ADDRESS_LIST:
@@ -371,6 +380,16 @@ def _without_address_lists(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.rule != "fact:postal_address"] + [
         editorial(f"A list of {moved} postal addresses (offices, shops, service centres) changed", "fact:address_list",
                   addresses[0].pair, "contact")]
+
+
+def _address_rows(pair: ClausePair, language: str | None, context: DocumentContext) -> int:
+    """How many rows of the table a changed row stands in give a postal address (0 for no row)."""
+    clause = pair.new or pair.old
+    if clause.kind != "row":
+        return 0
+    clauses = context.new_clauses if pair.new is not None else context.old_clauses
+    return sum(1 for c in clauses if c.kind == "row" and c.section == clause.section
+               and contacts.find_postal_addresses(c.text, language))
 
 
 _PRIVACY_MAILBOX = re.compile(r"privacy|priva[ct]|dpo|gdpr|rgpd|dsgvo|datenschutz|protec|data|donnees|legal|rights|"
@@ -737,7 +756,7 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         findings += [controller] if controller else []
     findings += seat_moves(pairs, findings, new_lang or old_lang)
     findings += _address_block_findings(pairs, findings, new_lang or old_lang, context)
-    findings = _without_address_lists(findings)
+    findings = _without_address_lists(findings, new_lang or old_lang, context)
     findings = merge_phone_findings(findings)
     comparison.changes = _with_changed_clause_facts(_group(findings), findings, new_lang or old_lang)
     comparison.material = any(c.material for c in comparison.changes)

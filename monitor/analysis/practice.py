@@ -18,6 +18,8 @@ from functools import lru_cache
 from itertools import combinations
 
 from monitor.analysis.describe import join_words, label_words, verb_be
+from monitor.analysis.facts._text import fold
+from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon
 from monitor.analysis.segment import Clause
@@ -199,6 +201,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
             continue
         if not_names and any(word.casefold() in not_names for word in name.split()) or _is_place(name, language):
             continue  # a law, a programme, a document, a place: not who receives data
+        if all(fold(word.casefold()) in month_names(language) for word in name.split()):
+            continue  # "our November 1, 2022 policy": a date
         found.append(name)
     return found
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from monitor.analysis.facts._lexicon import languages_for, load
+from monitor.analysis.facts._lexicon import known_languages, languages_for, load
 from monitor.analysis.facts._text import fold
 
 # Cloudflare replaces protected addresses by this placeholder; text glued to it is a fragment of
@@ -367,16 +367,25 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
     the city) that follows within a line ("27 Old Gloucester Street, London WC1N 3AX",
     "160 boulevard de Fourmies, 59100 Roubaix"). Two addresses are the same when their letters and
     digits are (see `same_address`)."""
-    pattern = _street_pattern(languages_for(lang))
-    if pattern is None:
-        return []
-    found: list[str] = []
-    for match in pattern.finditer(text):
-        rest = text[match.end():match.end() + _ADDRESS_REACH]
-        postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
-        end = match.end() + postcode.end() if postcode and "\n" not in rest[:postcode.start()] else match.end()
-        found.append(text[match.start():end].strip(" ,"))
-    return list(dict.fromkeys(found))
+    found: list[tuple[int, int, str]] = []
+    # An office abroad is written in its country's words ("Paseo de los Tamarindos 150" in an English
+    # policy): other languages' street words count too, when a postcode follows to confirm them.
+    passes = [(languages_for(lang), False)]
+    if passes[0][0] != known_languages():
+        passes.append((known_languages(), True))
+    for languages, needs_postcode in passes:
+        pattern = _street_pattern(languages)
+        for match in pattern.finditer(text) if pattern else ():
+            if any(a <= match.start() < b for a, b, _ in found):
+                continue
+            rest = text[match.end():match.end() + _ADDRESS_REACH]
+            postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
+            postcode = postcode if postcode and "\n" not in rest[:postcode.start()] else None
+            if needs_postcode and postcode is None:
+                continue
+            end = match.end() + postcode.end() if postcode else match.end()
+            found.append((match.start(), end, text[match.start():end].strip(" ,")))
+    return list(dict.fromkeys(address for _, _, address in sorted(found)))
 
 
 def address_key(address: str) -> str:

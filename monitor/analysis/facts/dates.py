@@ -54,6 +54,19 @@ def _month_names(lang: str) -> tuple[dict[str, int], dict[str, int]]:
     return wide, short
 
 
+@lru_cache(maxsize=None)
+def month_names(lang: str | None) -> frozenset[str]:
+    """The months' full names in a language (and in English), lower-cased: words that are a date,
+    never a name ("our November 1, 2022 Privacy Policy")."""
+    names: set[str] = set()
+    for code in dict.fromkeys(c for c in (lang, "en") if c):
+        try:
+            names |= set(_month_names(code)[0])
+        except (ValueError, LookupError):
+            continue  # a language CLDR does not know
+    return frozenset(names)
+
+
 def _alternation(names: dict[str, bool]) -> str:
     parts = []
     for name in sorted(names, key=len, reverse=True):
