@@ -448,3 +448,11 @@ def test_a_month_is_not_a_company():
     old = POLICY + "We have updated our November 1, 2022 Privacy Policy to add a notice for California consumers.\n"
     new = POLICY + "We have updated our December 20, 2022 Privacy Policy to add a section on our offices.\n"
     assert "sharing" not in material(old, new)
+
+
+def test_messages_newly_used_to_improve_a_chatbot_is_a_purpose_change():
+    base = edit("# How we use your data\n", "# How we use your data\nWe analyse how the website is used to improve our services.\n")
+    row = "# Purposes\n| Purpose | Personal information |\n| Customer service | Your communication history with us, to respond to your requests{} |\n"
+    old = base + row.format("")
+    new = base + row.format(", to improve the responses provided by our virtual assistant")
+    assert "Messages and content may now be used for research" in material(old, new)["purpose"].summary
