@@ -681,3 +681,12 @@ def test_the_fast_cue_search_finds_exactly_what_the_full_pattern_finds(lang, tex
     expected = [(m.start(), m.end()) for m in grammar.cues.finditer(folded)]
     assert [(m.start(), m.end()) for m in dates._cue_matches(folded, grammar)] == expected
     assert expected  # every sample has a cue
+
+
+def test_a_country_named_at_the_end_of_a_long_sentence_is_no_destination_of_a_cue_far_before():
+    sentence = ("We may process any of the categories of data mentioned herein to enforce our terms and to comply "
+                "with legal obligations, namely responding to your requests, verifying the age of users and "
+                "handling complaints, as well as providing information to researchers under the EU Digital "
+                "Services Act.")
+    assert [p.role for p in find_places(sentence, "en")] == ["other"]
+    assert [p.role for p in find_places("We may process your data in the United States.", "en")] == ["destination"]

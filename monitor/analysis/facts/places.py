@@ -27,6 +27,9 @@ _MAX_EXACT_LENGTH = 4
 _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.\s?){2,}|[^\W\d_]+(?:-[^\W\d_]+)*")
 _OUTSIDE_REACH = 3
 _DESTINATION_AFTER_REACH = 40
+_DESTINATION_BEFORE_REACH = 150
+"""How far before a country a cue ("transfer", "stored") makes it a destination: in a long sentence,
+"process" at its start says nothing of "the EU Digital Services Act" at its end."""
 
 
 @dataclass
@@ -290,7 +293,7 @@ def _role(folded: str, start: int, end: int, sentence: tuple[int, int], matcher:
     if matcher.outside and matcher.outside.search(folded, sentence[0], start):
         return "outside"
     address_cue = _nearest_cue(matcher.address, folded, sentence[0], start)
-    destination_cue = _nearest_cue(matcher.destination, folded, sentence[0], start)
+    destination_cue = _nearest_cue(matcher.destination, folded, max(sentence[0], start - _DESTINATION_BEFORE_REACH), start)
     if address_cue is not None and (destination_cue is None or address_cue > destination_cue):
         return "address"
     if destination_cue is not None:
