@@ -456,3 +456,15 @@ def test_messages_newly_used_to_improve_a_chatbot_is_a_purpose_change():
     old = base + row.format("")
     new = base + row.format(", to improve the responses provided by our virtual assistant")
     assert "Messages and content may now be used for research" in material(old, new)["purpose"].summary
+
+
+def test_keeping_payment_details_safe_and_secure_is_not_retention():
+    new = edit("# Your rights", "We keep your card details and our services safe and secure.\n# Your rights")
+    assert "retention" not in material(POLICY, new)
+
+
+def test_a_clause_that_says_what_is_collected_is_collection_even_under_a_retention_heading():
+    old = edit("We keep your account data", "Information collected may include your name and e-mail address. We keep your account data")
+    new = edit("We keep your account data", "Information collected may include your name, date of birth and e-mail address. "
+               "We keep your account data")
+    assert set(material(old, new)) == {"collection"}

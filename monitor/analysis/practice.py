@@ -292,7 +292,10 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     candidates = [KIND_CATEGORY[kind] for kind in present]
     if organisations or gone_organisations:
         candidates.append(clause_category or "sharing")
-    context = next((c for c in (clause_category, section_category) if c in CONTEXT_CATEGORIES), None)
+    # A clause about a practice of its own (collecting data, securing it) is judged by it, whatever
+    # its section is about; one that only says what for (a cookie's purpose) by its section's.
+    sections = (clause_category, section_category) if clause_category in (None, "purpose") else (clause_category,)
+    context = next((c for c in sections if c in CONTEXT_CATEGORIES), None)
     if context and set(present) <= OBJECT_KINDS:
         category = context  # the data, purposes or recipients of a tracking, sharing, ... practice
     else:
