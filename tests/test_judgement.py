@@ -468,3 +468,12 @@ def test_a_clause_that_says_what_is_collected_is_collection_even_under_a_retenti
     new = edit("We keep your account data", "Information collected may include your name, date of birth and e-mail address. "
                "We keep your account data")
     assert set(material(old, new)) == {"collection"}
+
+
+def test_a_country_named_in_a_clause_about_transfers_is_a_destination():
+    clause = "Our processors are bound by the standard contractual clauses.{}\n"
+    old = edit("# How long we keep it", "# Hosting\n" + clause.format("") + "# How long we keep it")
+    new = edit("# How long we keep it", "# Hosting\n" + clause.format(
+        " For the United States, the processor must also be certified under the Data Privacy Framework.")
+        + "# How long we keep it")
+    assert "US" in material(old, new)["transfer"].new_values

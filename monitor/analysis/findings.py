@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from monitor.analysis.align import ClausePair
-from monitor.analysis.classify import section_category
+from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.segment import Clause
 from monitor.analysis.describe import (
     describe_duration,
@@ -104,8 +104,8 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
                          if d.role in ("age", "other") and d.iso.endswith("Y") and 0 < int(d.iso[1:-1]) < 25]
     named = places.find_places(text, language)
     destinations = [p.code for p in named if p.role == "destination"]
-    if not destinations and section_kind == "transfer":
-        destinations = [p.code for p in named if p.role == "other"]
+    if not destinations and named and (section_kind == "transfer" or _about_transfers(text, language)):
+        destinations = [p.code for p in named if p.role == "other"]  # "For the United States, the processor must..."
     return ClauseFacts(
         retention=list(dict.fromkeys(retention)),
         criteria=durations.retention_criteria(text, language),
@@ -118,6 +118,12 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
         seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
         places=list(dict.fromkeys(p.code for p in named)),
     )
+
+
+def _about_transfers(text: str, language: str | None) -> bool:
+    """Whether a clause is about sending data abroad (its cues: "standard contractual clauses",
+    "Privacy Shield", "outside the EEA"), so that the countries it names are where data goes."""
+    return classify_clause(text, "", language).category == "transfer"
 
 
 def same_periods(old: list[str], new: list[str]) -> bool:
