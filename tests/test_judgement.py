@@ -477,3 +477,10 @@ def test_a_country_named_in_a_clause_about_transfers_is_a_destination():
         " For the United States, the processor must also be certified under the Data Privacy Framework.")
         + "# How long we keep it")
     assert "US" in material(old, new)["transfer"].new_values
+
+
+def test_a_heading_run_into_its_first_sentence_names_no_new_tracker():
+    sentence = "Some features of our website and some Example services rely on the use of Google™ Maps API Cookies.\n"
+    old = POLICY + "# Cookies\n" + sentence
+    new = POLICY + "# Cookies\nGoogle™ Maps API Cookies " + sentence
+    assert material(old, new) == {}

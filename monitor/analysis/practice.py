@@ -197,6 +197,10 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
             continue  # the first word of a sentence is capitalised whatever it is
         name = _TRAILING_CONNECTOR.sub("", match.group(1)).strip(" .-'&")
+        words = name.split()
+        while len(words) > 1 and words[-1].casefold() in common:
+            words.pop()  # "Maps API Cookies Some features...": a heading run into the sentence after it
+        name = " ".join(words)
         if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
             continue
         if not_names and any(word.casefold() in not_names for word in name.split()) or _is_place(name, language):
