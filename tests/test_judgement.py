@@ -484,3 +484,14 @@ def test_a_heading_run_into_its_first_sentence_names_no_new_tracker():
     old = POLICY + "# Cookies\n" + sentence
     new = POLICY + "# Cookies\nGoogle™ Maps API Cookies " + sentence
     assert material(old, new) == {}
+
+
+def test_a_home_page_captured_instead_of_the_policy_is_not_a_change():
+    home = ("# Find love today\nJoin millions of singles who met their partner with us.\nMeet people near you in minutes.\n"
+            "Read the stories of couples who met here last year.\nDownload the app for your phone and start chatting.\n"
+            "Our team checks every profile by hand to keep the community safe and secure.\n"
+            "Dating tips: meet in a public place and tell a friend where you are going.\n"
+            "Video dates let you see your match before you meet them in person.\n"
+            "Premium members can see who liked their profile and send unlimited messages.\n")
+    assert material(POLICY, home) == {}
+    assert material(home, POLICY) == {}

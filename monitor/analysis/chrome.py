@@ -85,6 +85,25 @@ LOST_PART or more clauses it lacks, is that page with parts not captured."""
 TOPICS_OF_A_POLICY or more, is another page of the site."""
 
 
+POLICY_DENSITY = 0.5
+THIN_DENSITY = 0.5
+"""Of two versions that share few clauses, one whose sentences speak of a practice at most THIN_DENSITY
+times as often as the other's (which does in POLICY_DENSITY of them or more) is another page (a home
+page, a shop): a rewritten policy speaks of practices as often as the policy it replaces."""
+DENSITY_SENTENCE_WORDS = 4
+
+
+def practice_density(clauses: list[Clause], language: str | None) -> float:
+    """The share of a version's sentences (of DENSITY_SENTENCE_WORDS words or more) with a strong cue
+    of some practice."""
+    from monitor.analysis.lexicon import lexicons_for
+
+    sentences = [c for c in clauses if c.kind != "heading" and len(c.text.split()) >= DENSITY_SENTENCE_WORDS]
+    speaking = sum(1 for c in sentences if any(group[0] == "strong" for lexicon in lexicons_for(language)
+                                               for group in lexicon.scan(c.text)))
+    return speaking / len(sentences) if sentences else 0.0
+
+
 def topics(clauses: list[Clause], language: str | None) -> set[str]:
     """The practices a version speaks of, by the strong cues of its clauses (read once, cached)."""
     from monitor.analysis.lexicon import lexicons_for
@@ -135,9 +154,14 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
     shared = {c.key for c in old_clauses} & {c.key for c in new_clauses}
     if min(words.values()) >= 1 and len(shared) < SHARED_CLAUSES * min(len(old_clauses), len(new_clauses)):
         subjects = {side: topics(clauses, language[side]) for side, (_, clauses) in sides.items()}
+        density = {side: practice_density(clauses, language[side]) for side, (_, clauses) in sides.items()}
         for side, other in (("old", "new"), ("new", "old")):
             if len(subjects[side]) <= OFF_TOPIC and len(subjects[other]) >= TOPICS_OF_A_POLICY:
                 return (f"The {side} version speaks of no data practice ({words[side]} words): another page was "
+                        f"captured instead of the document.")
+            if density[other] >= POLICY_DENSITY and density[side] <= THIN_DENSITY * density[other]:
+                return (f"The {side} version shares almost nothing with the other and few of its sentences speak of "
+                        f"data ({density[side]:.0%} against {density[other]:.0%}): another page of the site was "
                         f"captured instead of the document.")
     old_keys, new_keys = {c.key for c in old_clauses}, {c.key for c in new_clauses}
     if dates_unchanged and old_keys and new_keys:
