@@ -495,3 +495,11 @@ def test_a_home_page_captured_instead_of_the_policy_is_not_a_change():
             "Premium members can see who liked their profile and send unlimited messages.\n")
     assert material(POLICY, home) == {}
     assert material(home, POLICY) == {}
+
+
+@pytest.mark.parametrize("label", ["Do not sell my personal information", "Gérer mes cookies", "Meine Daten verwalten"])
+def test_a_footer_link_in_the_users_voice_removed_is_not_a_change(label):
+    policy = edit("We do not sell your personal information.\n", "")
+    old = policy + f"- Terms of use\n- {label}\n- Careers\n"
+    new = policy + "- Terms of use\n- Careers\n"
+    assert material(old, new) == {}

@@ -42,7 +42,9 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import TOKEN, company_names, find_labels, label_mentions, load_lexicon, region_names
+from monitor.analysis.lexicon import (
+    TOKEN, company_names, find_labels, label_mentions, load_lexicon, page_chrome, region_names,
+)
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
@@ -606,6 +608,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations) and not (clause.kind == "item" and (added.labels or removed.labels)):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
+    if pair.kind != "modified" and _link_label(clause.text):
+        return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:link_label", pair)
     if category == "sharing" and not _names_recipient(old_practice, new_practice):
         category = None  # "the photos you share in conversations": data the user shares, no recipient named
     change = practice_change(added, removed, category, pair.kind == "modified", section)
@@ -624,6 +628,17 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+LINK_LABEL_WORDS = 10
+
+
+def _link_label(text: str) -> bool:
+    """A short line in the user's voice, not ending a sentence ("Do Not Sell My Personal Information",
+    « Gérer mes cookies »): a link or a button of the page, which states no practice."""
+    words = TOKEN.findall(text.casefold())
+    return (len(words) <= LINK_LABEL_WORDS and not text.rstrip().endswith((".", ";", ":"))
+            and any(word in page_chrome()["user_voice"] for word in words))
 
 
 def _names_recipient(*practices: Practice) -> bool:

@@ -435,4 +435,5 @@ def page_chrome() -> dict[str, frozenset[str]]:
         "buttons": buttons,
         "navigation": frozenset(n.casefold() for n in data["navigation"]),
         "accessibility": frozenset(a.casefold() for a in data["accessibility"]),
+        "user_voice": frozenset(w.casefold() for w in data["user_voice"]),
     }
