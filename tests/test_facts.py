@@ -32,6 +32,7 @@ from monitor.analysis.facts import (
     same_phone,
     transfer_destinations,
 )
+from monitor.analysis.facts.contacts import find_postal_addresses
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = FIXTURES / "seeds"
@@ -690,3 +691,9 @@ def test_a_country_named_at_the_end_of_a_long_sentence_is_no_destination_of_a_cu
                 "Services Act.")
     assert [p.role for p in find_places(sentence, "en")] == ["other"]
     assert [p.role for p in find_places("We may process your data in the United States.", "en")] == ["destination"]
+
+
+def test_a_street_abroad_written_as_a_name_is_an_address_without_a_postcode():
+    text = "The controller is Example S.r.l., with registered office in Rome (IT), Via Chiana, 38, VAT ID: IT 11660511004."
+    assert find_postal_addresses(text, "en") == ["Via Chiana, 38"]
+    assert find_postal_addresses("Contact us via email 24 hours a day, or via our website, 7 days a week.", "en") == []

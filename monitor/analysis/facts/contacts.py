@@ -353,13 +353,18 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     street = "|".join(words)
     forms = [
         rf"\b\d{{1,5}}[a-z]?,?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})\b",  # "27 Old Gloucester Street", "25 avenue de"
-        rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "ul. Prosta 20"
+        rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?,?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "Via Chiana, 38"
         r"\b\w+(?:straße|strasse|str\.|gasse|weg|platz|laan|straat|gracht|plein|vej|gatan|vägen)\s+\d{1,5}[a-z]?\b",
         # "22 Bishopsgate, London EC2N 4BQ": a number and a name, then a British postcode
         r"(?-i:\b\d{1,5}\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}(?=(?:,\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}){0,2}"
         r",?\s+(?:[A-Z][a-z]+\s+)?[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b))",
     ]
     return re.compile("(?i)(?:" + "|".join(forms) + ")")
+
+
+_FOREIGN_STREET = re.compile(r"[A-ZÀ-Ý][\w.]*\s+(?:[a-zà-ÿ']{1,3}\s+){0,2}[A-ZÀ-Ý]")
+"""A street in another language's words written as a name ("Via Chiana, 38", "Calle de Serrano 41"):
+its words capitalised, so no postcode is needed to tell it from "via our website 24 hours a day"."""
 
 
 def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
@@ -381,7 +386,7 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
             rest = text[match.end():match.end() + _ADDRESS_REACH]
             postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
             postcode = postcode if postcode and "\n" not in rest[:postcode.start()] else None
-            if needs_postcode and postcode is None:
+            if needs_postcode and postcode is None and not _FOREIGN_STREET.match(match.group(0)):
                 continue
             end = match.end() + postcode.end() if postcode else match.end()
             found.append((match.start(), end, text[match.start():end].strip(" ,")))
