@@ -697,3 +697,8 @@ def test_a_street_abroad_written_as_a_name_is_an_address_without_a_postcode():
     text = "The controller is Example S.r.l., with registered office in Rome (IT), Via Chiana, 38, VAT ID: IT 11660511004."
     assert find_postal_addresses(text, "en") == ["Via Chiana, 38"]
     assert find_postal_addresses("Contact us via email 24 hours a day, or via our website, 7 days a week.", "en") == []
+
+
+def test_a_country_after_a_street_named_like_a_cue_word_is_the_company_address():
+    text = "Our headquarters are located at 8 rue du Sentier 75002 Paris, France, and we are represented by our CEO."
+    assert [p.role for p in find_places(text, "en")] == ["address"]

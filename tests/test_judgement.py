@@ -503,3 +503,12 @@ def test_a_footer_link_in_the_users_voice_removed_is_not_a_change(label):
     old = policy + f"- Terms of use\n- {label}\n- Careers\n"
     new = policy + "- Terms of use\n- Careers\n"
     assert material(old, new) == {}
+
+
+def test_a_new_postal_address_in_a_version_in_another_language_is_a_contact_change():
+    old = POLICY.replace("12 Market Street, London EC1A 1BB", "8 rue du Sentier, 75002 Paris")
+    new = ("# Politique de confidentialité\nNous collectons votre nom et votre adresse e-mail.\n"
+           "Nous conservons vos données 2 ans après la fermeture de votre compte.\n"
+           "Écrivez à notre délégué à la protection des données à dpo@example.com ou au 5 rue Feydeau, 75002 Paris.\n")
+    change = next(c for c in compare_texts(old, new).changes if c.category == "contact")
+    assert change.material and "5 rue Feydeau" in change.summary

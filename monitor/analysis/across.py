@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from monitor.analysis.describe import describe_duration, describe_place, join_words
-from monitor.analysis.facts.contacts import Phone, phone_changes, same_phone
+from monitor.analysis.facts.contacts import Phone, address_key, phone_changes, same_phone
 from monitor.analysis.findings import clause_facts
 from monitor.analysis.model import Change, Comparison
 from monitor.analysis.segment import Clause
@@ -18,6 +18,16 @@ def document_facts(clauses: list[Clause], language: str | None) -> dict[str, dic
                              ("contact", facts.emails), ("children", [str(a) for a in facts.ages])):
             for value in values:
                 found[kind].setdefault(value, clause.text)
+    return found
+
+
+def document_streets(clauses: list[Clause], language: str | None) -> dict[str, tuple[str, str]]:
+    """Every postal address of a document by its street ("8 rue du Sentier"), which no translation
+    changes: street key → (the address as written, the clause stating it)."""
+    found: dict[str, tuple[str, str]] = {}
+    for clause in clauses:
+        for address in clause_facts(clause, language).addresses:
+            found.setdefault(address_key(address.split(",")[0]), (address, clause.text))
     return found
 
 
@@ -37,6 +47,7 @@ FACT_WORDS = {
     "transfer": ("transfer", "data destinations", describe_place),
     "contact": ("contact", "contact e-mails", str),
     "phones": ("contact", "contact phones", str),
+    "addresses": ("contact", "postal addresses", str),
     "children": ("children", "minimum age", str),
 }
 
@@ -47,10 +58,15 @@ def compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str
     old_phones, new_phones = document_phones(old, old_lang), document_phones(new, new_lang)
     old_facts["phones"] = {phone.text: evidence for phone, evidence in old_phones}
     new_facts["phones"] = {phone.text: evidence for phone, evidence in new_phones}
+    old_streets, new_streets = document_streets(old, old_lang), document_streets(new, new_lang)
+    old_facts["addresses"] = dict(old_streets.values())
+    new_facts["addresses"] = dict(new_streets.values())
     for kind, (category, label, describe) in FACT_WORDS.items():
         before, after = list(old_facts[kind]), list(new_facts[kind])
         if kind == "phones":
             agree = not any(phone_changes([p for p, _ in old_phones], [p for p, _ in new_phones]))
+        elif kind == "addresses":
+            agree = set(old_streets) == set(new_streets)
         else:
             agree = set(before) == set(after)
         if agree:

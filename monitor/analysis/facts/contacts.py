@@ -353,7 +353,8 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     street = "|".join(words)
     forms = [
         rf"\b\d{{1,5}}[a-z]?,?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})\b",  # "27 Old Gloucester Street", "25 avenue de"
-        rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?,?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "Via Chiana, 38"
+        rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "ul. Prosta 20"
+        rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{1,4}}?,\s+\d{{1,5}}[a-z]?\b",  # "Via Chiana, 38"
         r"\b\w+(?:straße|strasse|str\.|gasse|weg|platz|laan|straat|gracht|plein|vej|gatan|vägen)\s+\d{1,5}[a-z]?\b",
         # "22 Bishopsgate, London EC2N 4BQ": a number and a name, then a British postcode
         r"(?-i:\b\d{1,5}\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}(?=(?:,\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}){0,2}"
@@ -362,8 +363,8 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("(?i)(?:" + "|".join(forms) + ")")
 
 
-_FOREIGN_STREET = re.compile(r"[A-ZÀ-Ý][\w.]*\s+(?:[a-zà-ÿ']{1,3}\s+){0,2}[A-ZÀ-Ý]")
-"""A street in another language's words written as a name ("Via Chiana, 38", "Calle de Serrano 41"):
+_FOREIGN_STREET = re.compile(r"(?:\d{1,5}[a-z]?,?\s+)?[A-ZÀ-Ý][\w.]*\s+(?:[a-zà-ÿ']{1,3}\s+){0,2}[A-ZÀ-Ý]")
+"""A street in another language's words written as a name ("Via Chiana, 38", "20 Primrose Street"):
 its words capitalised, so no postcode is needed to tell it from "via our website 24 hours a day"."""
 
 
