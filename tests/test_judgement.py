@@ -512,3 +512,12 @@ def test_a_new_postal_address_in_a_version_in_another_language_is_a_contact_chan
            "Écrivez à notre délégué à la protection des données à dpo@example.com ou au 5 rue Feydeau, 75002 Paris.\n")
     change = next(c for c in compare_texts(old, new).changes if c.category == "contact")
     assert change.material and "5 rue Feydeau" in change.summary
+
+
+def test_automated_tools_that_decide_nothing_are_not_automated_decisions():
+    new = edit("# Who we share it with", "We may also use automated tools to reconcile customer accounts.\n# Who we share it with")
+    assert "purpose" not in material(POLICY, new)
+    screened = edit("# Who we share it with", "Job applications may be screened using automated or partially "
+                    "automated tools, with human review.\n# Who we share it with")
+    assert material(POLICY, screened)["purpose"].summary == (
+        "Personal information may now be used for recruitment and automated decisions")
