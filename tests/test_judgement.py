@@ -521,3 +521,15 @@ def test_automated_tools_that_decide_nothing_are_not_automated_decisions():
                     "automated tools, with human review.\n# Who we share it with")
     assert material(POLICY, screened)["purpose"].summary == (
         "Personal information may now be used for recruitment and automated decisions")
+
+
+def test_a_short_notice_replaced_by_a_full_policy_is_a_change():
+    short = ("# Privacy\nWe collect your e-mail address and the files you upload to run the service.\n"
+             "We retain personal data for the period the law requires and then delete it.\n"
+             "You have the right to access, correct and delete your personal data at any time.\n"
+             "We use essential cookies only, to keep you signed in to your account.\n"
+             "Contact our data protection officer at privacy@example.com with any question about your data.\n")
+    full = POLICY + "".join(f"# Section {n}\nWe share your data with payment processors and store it in France "
+                            f"for {n} years for billing purposes number {n}.\n" for n in range(2, 40))
+    assert len(full.split()) > 5 * len(short.split()) and len(full.split()) > 1000
+    assert set(material(short, full)) >= {"sharing", "retention", "transfer"}

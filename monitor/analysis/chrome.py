@@ -135,7 +135,8 @@ def _policy_goes_on(rest: str, language: str | None) -> bool:
 def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
                     languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
-    page, a hub or landing page a fifth of the document's length, another page of the site captured
+    page, a hub or landing page a fifth of the document's length (a short notice that speaks of data
+    practices more densely than the full policy is a version of it, which the policy may replace), another page of the site captured
     instead, a capture cut short (the text stops mid-way and the rest comes back later), or one that
     missed whole parts of the page (one version is the other less some sections, and the "last
     updated" date did not move, `dates_unchanged`). Comparing such a page with the policy would report
@@ -147,7 +148,8 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
         if words[side] < TINY_VERSION_WORDS and words[other] >= SUBSTANTIAL_WORDS:
             return (f"The {side} version has almost no text ({words[side]} words): an error page or a failed "
                     f"capture, not a version of the document.")
-        if words[other] >= LONG_VERSION_WORDS and words[side] <= FRACTION_OF_A_VERSION * words[other]:
+        if (words[other] >= LONG_VERSION_WORDS and words[side] <= FRACTION_OF_A_VERSION * words[other]
+                and practice_density(sides[side][1], language[side]) < practice_density(sides[other][1], language[other])):
             return (f"The {side} version is a small part of the other's length ({words[side]} words against "
                     f"{words[other]}): a summary, an index of links or another page captured, not a version of "
                     f"the document.")
