@@ -533,3 +533,22 @@ def test_a_short_notice_replaced_by_a_full_policy_is_a_change():
                             f"for {n} years for billing purposes number {n}.\n" for n in range(2, 40))
     assert len(full.split()) > 5 * len(short.split()) and len(full.split()) > 1000
     assert set(material(short, full)) >= {"sharing", "retention", "transfer"}
+
+
+def test_a_table_header_states_no_practice():
+    header = "| Company | Server Location | Description of Activities | Appropriate Safeguards for transfers |\n"
+    table = ("# Sub-processors\n| Support sub-processors | | | |\n| Support sub-processors | | | |\n" + header +
+             "| Example Support Ltd | Ireland | Ticket support | EU law |\n")
+    old = POLICY + table
+    new = POLICY + table.replace(header, "")
+    assert "collection" not in material(old, new)
+
+
+def test_each_row_knows_its_header_below_the_captions_of_its_part_of_the_table():
+    from monitor.analysis.segment import split_clauses
+
+    rows = split_clauses("| Infrastructure | | |\n| Company | Location | Activities |\n| Acme | USA | Hosting |\n"
+                         "| Support | | |\n| Company | Country | Activities |\n| Helpdesk Ltd | India | Tickets |\n")
+    assert [r.is_table_header for r in rows] == [False, True, False, False, True, False]
+    assert rows[2].columns == ("Company", "Location", "Activities")
+    assert rows[5].columns == ("Company", "Country", "Activities")

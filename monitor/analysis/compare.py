@@ -608,6 +608,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations) and not (clause.kind == "item" and (added.labels or removed.labels)):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
+    if clause.is_table_header:
+        return editorial(f"Table header {pair.kind}: {quote(clause.text)}", "structure:table_header", pair)
     if pair.kind != "modified" and _link_label(clause.text):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:link_label", pair)
     if category == "sharing" and not _names_recipient(old_practice, new_practice):

@@ -11,6 +11,9 @@ HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 LIST_ITEM = re.compile(r"^(?:[-*+•·]|\d{1,3}[.)])\s+")
 TABLE_ROW = re.compile(r"^\|.*\|$")
 HEADER_CELL_WORDS = 8
+CAPTION_ROWS = 2
+"""Rows of one filled cell ("Support Sub-Processors", maybe repeated) that start a table, or a part of
+one, before its header row."""
 """A table's first row is its header when every cell is a short name ("Durée de conservation")."""
 # A sentence ends at . ! ? ; or a closing quote after them, followed by a space and an
 # upper-case letter, a digit, a quote or an opening bracket.
@@ -47,7 +50,12 @@ class Clause:
     block: int
     kind: str  # heading | item | row | sentence
     columns: tuple[str, ...] = ()
-    """For a table row: the header of each of its cells, in the order of the text's " | " cells."""
+    """For a table row: the header of each of its cells, in the order of the text's " | " cells (a
+    header row is its own header)."""
+
+    @property
+    def is_table_header(self) -> bool:
+        return self.kind == "row" and len(self.columns) > 1 and self.text.split(" | ") == list(self.columns)
 
     @cached_property
     def key(self) -> str:
@@ -147,6 +155,7 @@ def _split_clauses(text: str) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     section = ""
     header: list[str] = []
+    captions = 0  # caption rows (one filled cell) just read in a table
     lines = [raw.strip() for raw in text.split("\n")]
     demoted = _headings_in_name_only(lines)
     for index, line in enumerate(lines):
@@ -162,12 +171,14 @@ def _split_clauses(text: str) -> tuple[Clause, ...]:
             continue
         if TABLE_ROW.match(line):
             cells = [c.strip() for c in line.strip("|").split("|")]
-            if not TABLE_ROW.match(lines[index - 1] if index else ""):
+            first = not TABLE_ROW.match(lines[index - 1] if index else "")
+            filled = sum(1 for c in cells if c)
+            if first or 0 < captions <= CAPTION_ROWS and filled > 1:  # a table's first row, or the row below its captions
                 header = cells if all(len(c.split()) <= HEADER_CELL_WORDS for c in cells) else []
+            captions = (0 if first else captions) + 1 if filled <= 1 else 0
             text = " | ".join(c for c in cells if c)
             if text and set(text) - set("-: |"):
-                columns = tuple(header[i] if header is not cells and i < len(header) else ""
-                                for i, c in enumerate(cells) if c)
+                columns = tuple(header[i] if i < len(header) else "" for i, c in enumerate(cells) if c)
                 clauses.append(Clause(text, section, index, "row", columns if any(columns) else ()))
             continue
         kind = "sentence"
