@@ -552,3 +552,9 @@ def test_each_row_knows_its_header_below_the_captions_of_its_part_of_the_table()
     assert [r.is_table_header for r in rows] == [False, True, False, False, True, False]
     assert rows[2].columns == ("Company", "Location", "Activities")
     assert rows[5].columns == ("Company", "Country", "Activities")
+
+
+def test_a_retention_rule_under_a_retention_column_is_read_without_a_retention_word():
+    table = "# Processing\n| Data | Purpose | Retention |\n| Orders | Delivery | {} |\n"
+    facts = extract_facts(POLICY + table.format("As long as your account remains active"))
+    assert "until-account-deletion" in facts["retention_criteria"]

@@ -198,11 +198,22 @@ class DocumentContext:
         text = self.old_text if side == "old" else self.new_text
         return frozenset(p.code for p in places.find_places(text, language) if p.role == "destination")
 
+    @lru_cache(maxsize=4)
+    def criteria(self, side: str, language: str | None) -> frozenset[str]:
+        """Every retention criterion ("until the account is closed") a version states anywhere."""
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        return frozenset(c for clause in clauses for c in clause_facts(clause, language).criteria)
+
     def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
-        """A destination or an e-mail that moved to another clause, or an address that a
-        Cloudflare placeholder hides in the other version: not a change of the document."""
+        """A destination, an e-mail or a retention criterion that moved to another clause, or an
+        address that a Cloudflare placeholder hides in the other version: not a change of the document."""
         added = [v for v in finding.new_values if v not in finding.old_values]
         removed = [v for v in finding.old_values if v not in finding.new_values]
+        if finding.rule == "fact:retention_criteria":
+            old_criteria = clause_facts(finding.pair.old, language).criteria if finding.pair.old else []
+            new_criteria = clause_facts(finding.pair.new, language).criteria if finding.pair.new else []
+            return (all(c in self.criteria("old", language) for c in new_criteria if c not in old_criteria)
+                    and all(c in self.criteria("new", language) for c in old_criteria if c not in new_criteria))
         if finding.rule == "fact:transfer_destinations":
             return (all(code in self.destinations("old", language) for code in added)
                     and all(code in self.destinations("new", language) for code in removed))

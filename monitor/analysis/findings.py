@@ -79,7 +79,9 @@ def clause_facts(clause: Clause, language: str | None) -> ClauseFacts:
         kind = section_category(header, language) if header else None
         if kind == "retention":
             read = _clause_facts(cell, language, kind).retention
-            facts = replace(facts, retention=list(dict.fromkeys(facts.retention + read)))
+            criteria = durations.retention_criteria(cell, language, about_retention=True)
+            facts = replace(facts, retention=list(dict.fromkeys(facts.retention + read)),
+                            criteria=list(dict.fromkeys(facts.criteria + criteria)))
         elif kind == "transfer":
             read = _clause_facts(cell, language, kind).destinations
             facts = replace(facts, destinations=list(dict.fromkeys(facts.destinations + read)))

@@ -200,15 +200,22 @@ def retention_periods(text: str, lang: str | None) -> list[str]:
     return list(dict.fromkeys(d.iso for d in find_durations(text, lang) if d.role == "retention"))
 
 
-def retention_criteria(text: str, lang: str | None) -> list[str]:
+def retention_criteria(text: str, lang: str | None, about_retention: bool = False) -> list[str]:
     """Non-numeric retention rules ("until you delete your account" → "until-account-deletion").
 
     Only sentences that speak about keeping or deleting data count, so "as required by law" in a
-    sharing clause is not a retention rule.
+    sharing clause is not a retention rule, unless the text is known to be `about_retention` (a cell
+    under a "Retention period" header).
     """
     grammar = _grammar(languages_for(lang))
     folded = fold(text)
-    if grammar.criteria is None or grammar.retention_cue is None or not grammar.retention_cue.search(folded):
+    if grammar.criteria is None or grammar.retention_cue is None:
+        return []
+    if about_retention:
+        found_anywhere = {label: match.start() for match in reversed(list(grammar.criteria.finditer(folded)))
+                          for group, label in grammar.criteria_labels.items() if match.group(group) is not None}
+        return sorted(found_anywhere, key=found_anywhere.__getitem__)
+    if not grammar.retention_cue.search(folded):
         return []
     sentences: list[tuple[int, int]] | None = None
     found: dict[str, int] = {}
