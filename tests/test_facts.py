@@ -702,3 +702,8 @@ def test_a_street_abroad_written_as_a_name_is_an_address_without_a_postcode():
 def test_a_country_after_a_street_named_like_a_cue_word_is_the_company_address():
     text = "Our headquarters are located at 8 rue du Sentier 75002 Paris, France, and we are represented by our CEO."
     assert [p.role for p in find_places(text, "en")] == ["address"]
+
+
+def test_a_word_glued_to_an_email_address_by_a_missing_space_is_not_part_of_it():
+    text = "Contact us at privacy@example.comso that we may help, or at dpo@example.company or ops@example.network."
+    assert find_emails(text) == ["privacy@example.com", "dpo@example.company", "ops@example.network"]

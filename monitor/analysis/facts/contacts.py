@@ -91,8 +91,13 @@ class Phone:
 def find_emails(text: str) -> list[str]:
     """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders."""
     visible = _CF_PLACEHOLDER.sub(" ", text)
-    found = (match.group().strip(".").lower() for match in _EMAIL.finditer(visible))
+    found = (_GLUED_WORD.sub(r"\1", match.group().strip(".").lower()) for match in _EMAIL.finditer(visible))
     return list(dict.fromkeys(address for address in found if not address.startswith(".")))
+
+
+# "privacy@example.comso that we may...": the next word glued to a .com/.org/.net address by a
+# missing space (a domain's own longer names, ".company", ".network", ".organic", are kept).
+_GLUED_WORD = re.compile(r"(\.(?:com|org|net))(?!pany|puter|munity|work|anic)[a-z]{2,}$")
 
 
 _NUMBER = re.compile(rf"(?P<international>{_INTERNATIONAL}){_AFTER}|(?<![\w+])(?P<national>{_NATIONAL}){_AFTER}")
