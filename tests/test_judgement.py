@@ -558,3 +558,10 @@ def test_a_retention_rule_under_a_retention_column_is_read_without_a_retention_w
     table = "# Processing\n| Data | Purpose | Retention |\n| Orders | Delivery | {} |\n"
     facts = extract_facts(POLICY + table.format("As long as your account remains active"))
     assert "until-account-deletion" in facts["retention_criteria"]
+
+
+def test_sections_past_a_capture_that_stops_at_an_empty_heading_are_not_removed():
+    new = POLICY.replace("# Contact\nWrite to our Data Protection Officer at dpo@example.com or 12 Market Street, "
+                         "London EC1A 1BB.\n", "# State privacy rights\n")
+    assert new != POLICY
+    assert "contact" not in material(POLICY, new)

@@ -173,6 +173,26 @@ class DocumentContext:
         clauses = self.old_clauses if side == "old" else self.new_clauses
         return frozenset(c.section for c in clauses if c.section and lexicon.reports.search(c.text.casefold()))
 
+    @lru_cache(maxsize=2)
+    def not_captured(self, side: str) -> int | None:
+        """The block after which one version's text was not captured: the other version ends on a
+        heading with nothing under it ("VIII. State Privacy Rights" and the end of the page) that this
+        version goes on after. None when both versions end with text."""
+        clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
+                           (self.new_clauses, self.old_clauses))
+        if not others or others[-1].kind != "heading":
+            return None
+        shared = {c.key for c in others}  # where the two versions last say the same thing
+        return next((c.block for c in reversed(clauses) if c.key in shared), None)
+
+    def beyond_capture(self, pair: ClausePair) -> bool:
+        """A clause only one version has, past where the other version's capture stopped."""
+        for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
+            cut = self.not_captured(side)
+            if clause is not None and other is None and cut is not None and clause.block > cut:
+                return True
+        return False
+
     def in_report(self, pair: ClausePair, language: str | None) -> bool:
         return any(clause is not None and clause.section in self.report_sections(side, language)
                    for side, clause in (("old", pair.old), ("new", pair.new)))
@@ -262,6 +282,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [editorial("Page furniture (navigation, cookie banner) changed", "structure:page_chrome", pair)]
     if only_placeholder_changed(pair):
         return [editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
+    if context.beyond_capture(pair):
+        return [editorial("Past the end of the other version's capture, which stops at a heading with nothing "
+                          "under it", "page:cut_short", pair)]
     if context.in_report(pair, language):
         return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
     old_facts = clause_facts(pair.old, language) if pair.old else ClauseFacts()
@@ -351,7 +374,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
         done: set[int] = set()
         for pair in pairs:
             clause = getattr(pair, side)
-            if clause is None or clause.block not in runs or id(runs[clause.block]) in done:
+            if clause is None or clause.block not in runs or id(runs[clause.block]) in done or context.beyond_capture(pair):
                 continue
             run = runs[clause.block]
             done.add(id(run))
