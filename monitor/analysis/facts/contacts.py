@@ -380,22 +380,19 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
     digits are (see `same_address`)."""
     found: list[tuple[int, int, str]] = []
     # An office abroad is written in its country's words ("Paseo de los Tamarindos 150" in an English
-    # policy): other languages' street words count too, when a postcode follows to confirm them.
-    passes = [(languages_for(lang), False)]
-    if passes[0][0] != known_languages():
-        passes.append((known_languages(), True))
-    for languages, needs_postcode in passes:
-        pattern = _street_pattern(languages)
-        for match in pattern.finditer(text) if pattern else ():
-            if any(a <= match.start() < b for a, b, _ in found):
-                continue
-            rest = text[match.end():match.end() + _ADDRESS_REACH]
-            postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
-            postcode = postcode if postcode and "\n" not in rest[:postcode.start()] else None
-            if needs_postcode and postcode is None and not _FOREIGN_STREET.match(match.group(0)):
-                continue
-            end = match.end() + postcode.end() if postcode else match.end()
-            found.append((match.start(), end, text[match.start():end].strip(" ,")))
+    # policy): other languages' street words count too (one scan with every language's words), when
+    # a postcode follows or the street is written as a name.
+    own, every = _street_pattern(languages_for(lang)), _street_pattern(known_languages())
+    for match in every.finditer(text) if every else ():
+        mine = own.match(text, match.start()) if own else None
+        end = mine.end() if mine else match.end()
+        rest = text[end:end + _ADDRESS_REACH]
+        postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
+        postcode = postcode if postcode and "\n" not in rest[:postcode.start()] else None
+        if mine is None and postcode is None and not _FOREIGN_STREET.match(match.group(0)):
+            continue
+        end = end + postcode.end() if postcode else end
+        found.append((match.start(), end, text[match.start():end].strip(" ,")))
     return list(dict.fromkeys(address for _, _, address in sorted(found)))
 
 
