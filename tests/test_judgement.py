@@ -565,3 +565,9 @@ def test_sections_past_a_capture_that_stops_at_an_empty_heading_are_not_removed(
                          "London EC1A 1BB.\n", "# State privacy rights\n")
     assert new != POLICY
     assert "contact" not in material(POLICY, new)
+
+
+def test_a_pointer_to_another_policy_states_none_of_its_practices():
+    pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
+    assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}
+    assert "collection" in material(POLICY, edit("# Contact", "We also collect consumer health data.\n# Contact"))

@@ -48,6 +48,7 @@ from monitor.analysis.lexicon import (
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
+    stating_words,
 )
 from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
@@ -587,7 +588,7 @@ def _widened(pair: ClausePair, language: str | None, category: str | None, conte
     old_words = set(TOKEN.findall(pair.old.text.casefold()))
     nearby = " ".join(c.text for c in context.old_clauses if abs(c.block - pair.old.block) <= 1)
     near = practice_of(nearby, language).labels
-    return {f"{m.kind}:{m.label}" for m in label_mentions(pair.new.text, language)
+    return {f"{m.kind}:{m.label}" for m in label_mentions(stating_words(pair.new.text), language)
             if m.kind == head and not m.negated and f"{m.kind}:{m.label}" not in near
             and not set(m.words) <= old_words}
 
@@ -604,7 +605,7 @@ def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -
     if pair.new is None:
         return set()
     old = context.old_text.casefold()
-    return {f"{m.kind}:{m.label}" for m in label_mentions(pair.new.text, language)
+    return {f"{m.kind}:{m.label}" for m in label_mentions(stating_words(pair.new.text), language)
             if m.kind in UNHEARD_KINDS and not m.negated and " ".join(m.words) not in old}
 
 

@@ -141,15 +141,29 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
 @lru_cache(maxsize=16384)
 def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
     """The labels a clause names, in order (what a version states, without its organisations)."""
-    labels = [label_key(m) for m in label_mentions(_UI_NAME.sub(" ", text), language)]
+    labels = [label_key(m) for m in label_mentions(stating_words(text), language)]
     labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
     return tuple(dict.fromkeys(labels))
+
+
+def stating_words(text: str) -> str:
+    """A clause without the names in it that state nothing: a link's or a button's in quotes, and
+    the title of another document it points to."""
+    if _POINTER.search(text):
+        text = _DOCUMENT_TITLE.sub(" ", text)
+    return _UI_NAME.sub(" ", text)
 
 
 # The name of a link or a button in quotes, its words capitalised ("Do Not Sell or Share My Personal
 # Information", « Gérer mes Cookies »): a name, which states nothing.
 _UI_NAME = re.compile(r"[\"“«„]\s*(?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ,]+(?:(?:or|and|of|to|my|your|ou|et|de|des|mes|vos)[ ,]+)?)+"
                       r"[A-ZÀ-ÖØ-Þ][\w'’-]*\s*[\"”»“]")
+
+
+# The title of another document a clause points to, its words capitalised ("please see our Consumer
+# Health Data Privacy Policy"): where to read more, which states no practice of this one.
+_DOCUMENT_TITLE = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){2,7}(?:Policy|Policies|Notice|Statement|Charter|Addendum)\b")
+_POINTER = re.compile(r"\b(?:[Pp]lease see|[Ss]ee our|[Rr]efer to|[Rr]ead our|[Cc]onsult our|[Vv]isit our)\b")
 
 
 # Article 6(1)(a)-(f) GDPR names the legal basis in any language: "Art. 6 Abs. 1 lit. f DSGVO",
