@@ -319,18 +319,19 @@ def test_a_kind_of_data_the_policy_never_named_added_to_a_list_is_a_change():
     assert "collection" in material(old, new)
 
 
+STATE_RIGHTS = ("# US residents\nResidents of certain U.S. states, including {}, may have additional rights "
+                "under applicable privacy laws.\n")
+
+
 def test_rights_extended_to_residents_of_more_states_is_a_rights_change():
-    states = "Residents of certain U.S. states, including {}, may have additional rights under applicable privacy laws.\n"
-    old = POLICY + "# US residents\n" + states.format("Colorado, Connecticut, Utah and Virginia")
-    new = POLICY + "# US residents\n" + states.format("Colorado, Connecticut, Oregon, Texas, Utah and Virginia")
-    change = material(old, new)["rights"]
-    assert "Oregon and Texas" in change.summary
+    old = POLICY + STATE_RIGHTS.format("Colorado, Connecticut, Utah and Virginia")
+    new = POLICY + STATE_RIGHTS.format("Colorado, Connecticut, Oregon, Texas, Utah and Virginia")
+    assert "Oregon and Texas" in material(old, new)["rights"].summary
 
 
 def test_the_same_states_named_in_another_order_is_not_a_change():
-    states = "Residents of certain U.S. states, including {}, may have additional rights under applicable privacy laws.\n"
-    old = POLICY + "# US residents\n" + states.format("Colorado, Utah and Virginia")
-    new = POLICY + "# US residents\n" + states.format("Virginia, Colorado and Utah")
+    old = POLICY + STATE_RIGHTS.format("Colorado, Utah and Virginia")
+    new = POLICY + STATE_RIGHTS.format("Virginia, Colorado and Utah")
     assert material(old, new) == {}
 
 
@@ -571,3 +572,9 @@ def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}
     assert "collection" in material(POLICY, edit("# Contact", "We also collect consumer health data.\n# Contact"))
+
+
+def test_countries_under_a_transfer_column_are_destinations():
+    table = "# Processors\n| Processor | Service | Country of transfer |\n| Example Mail Inc | E-mail | {} |\n"
+    assert "US" in extract_facts(POLICY + table.format("United States"))["transfer"]
+    assert "US" in material(POLICY + table.format("Ireland"), POLICY + table.format("United States"))["transfer"].new_values

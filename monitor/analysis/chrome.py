@@ -93,26 +93,25 @@ page, a shop): a rewritten policy speaks of practices as often as the policy it 
 DENSITY_SENTENCE_WORDS = 4
 
 
+def _spoken_practices(clause: Clause, language: str | None) -> set[str]:
+    """The practices a clause speaks of, by its strong cues (the lexicon's scan is read once per text)."""
+    from monitor.analysis.lexicon import lexicons_for
+
+    return {group[1] for lexicon in lexicons_for(language) for group in lexicon.scan(clause.text)
+            if group[0] == "strong"}
+
+
 def practice_density(clauses: list[Clause], language: str | None) -> float:
     """The share of a version's sentences (of DENSITY_SENTENCE_WORDS words or more) with a strong cue
     of some practice."""
-    from monitor.analysis.lexicon import lexicons_for
-
     sentences = [c for c in clauses if c.kind != "heading" and len(c.text.split()) >= DENSITY_SENTENCE_WORDS]
-    speaking = sum(1 for c in sentences if any(group[0] == "strong" for lexicon in lexicons_for(language)
-                                               for group in lexicon.scan(c.text)))
+    speaking = sum(1 for c in sentences if _spoken_practices(c, language))
     return speaking / len(sentences) if sentences else 0.0
 
 
 def topics(clauses: list[Clause], language: str | None) -> set[str]:
-    """The practices a version speaks of, by the strong cues of its clauses (read once, cached)."""
-    from monitor.analysis.lexicon import lexicons_for
-
-    found: set[str] = set()
-    for clause in clauses:
-        for lexicon in lexicons_for(language):
-            found |= {group[1] for group in lexicon.scan(clause.text) if group[0] == "strong"}
-    return found
+    """The practices a version speaks of, by the strong cues of its clauses."""
+    return set().union(*(_spoken_practices(c, language) for c in clauses))
 
 
 SECTION_SENTENCES = 2
@@ -136,34 +135,40 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
                     languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
     page, a hub or landing page a fifth of the document's length (a short notice that speaks of data
-    practices more densely than the full policy is a version of it, which the policy may replace), another page of the site captured
-    instead, a capture cut short (the text stops mid-way and the rest comes back later), or one that
+    practices more densely than the full policy is a version of it, which the policy may replace),
+    another page of the site captured instead, a capture cut short (the text stops mid-way and the rest comes back later), or one that
     missed whole parts of the page (one version is the other less some sections, and the "last
     updated" date did not move, `dates_unchanged`). Comparing such a page with the policy would report
     every clause as added or removed; none of it is a change of the policy."""
     sides = {"old": (old_text, old_clauses), "new": (new_text, new_clauses)}
     language = dict(zip(("old", "new"), languages))
     words = {side: len(text.split()) for side, (text, _) in sides.items()}
+    densities: dict[str, float] = {}
+
+    def density(side: str) -> float:  # read only when a rule needs it, once per side
+        if side not in densities:
+            densities[side] = practice_density(sides[side][1], language[side])
+        return densities[side]
+
     for side, other in (("old", "new"), ("new", "old")):
         if words[side] < TINY_VERSION_WORDS and words[other] >= SUBSTANTIAL_WORDS:
             return (f"The {side} version has almost no text ({words[side]} words): an error page or a failed "
                     f"capture, not a version of the document.")
         if (words[other] >= LONG_VERSION_WORDS and words[side] <= FRACTION_OF_A_VERSION * words[other]
-                and practice_density(sides[side][1], language[side]) < practice_density(sides[other][1], language[other])):
+                and density(side) < density(other)):
             return (f"The {side} version is a small part of the other's length ({words[side]} words against "
                     f"{words[other]}): a summary, an index of links or another page captured, not a version of "
                     f"the document.")
     shared = {c.key for c in old_clauses} & {c.key for c in new_clauses}
     if min(words.values()) >= 1 and len(shared) < SHARED_CLAUSES * min(len(old_clauses), len(new_clauses)):
         subjects = {side: topics(clauses, language[side]) for side, (_, clauses) in sides.items()}
-        density = {side: practice_density(clauses, language[side]) for side, (_, clauses) in sides.items()}
         for side, other in (("old", "new"), ("new", "old")):
             if len(subjects[side]) <= OFF_TOPIC and len(subjects[other]) >= TOPICS_OF_A_POLICY:
                 return (f"The {side} version speaks of no data practice ({words[side]} words): another page was "
                         f"captured instead of the document.")
-            if density[other] >= POLICY_DENSITY and density[side] <= THIN_DENSITY * density[other]:
+            if density(other) >= POLICY_DENSITY and density(side) <= THIN_DENSITY * density(other):
                 return (f"The {side} version shares almost nothing with the other and few of its sentences speak of "
-                        f"data ({density[side]:.0%} against {density[other]:.0%}): another page of the site was "
+                        f"data ({density(side):.0%} against {density(other):.0%}): another page of the site was "
                         f"captured instead of the document.")
     old_keys, new_keys = {c.key for c in old_clauses}, {c.key for c in new_clauses}
     if dates_unchanged and old_keys and new_keys:

@@ -405,11 +405,8 @@ def _without_address_lists(findings: list[Finding], language: str | None,
     """Postal-address findings, unless so many addresses came or went that they are a list of
     customer-service centres, shops or offices rather than where to write about one's data, or the
     address is one row of a table of many companies' offices (an office moved, no contact changed)."""
-    for index, finding in enumerate(findings):
-        rows = _address_rows(finding.pair, language, context) if finding.rule == "fact:postal_address" else 0
-        if rows >= ADDRESS_LIST:
-            findings[index] = editorial(f"An office address changed in a table of {rows} companies' addresses",
-                                        "fact:address_table", finding.pair, "contact")
+    findings = [_unless_an_office_table(f, language, context) if f.rule == "fact:postal_address" else f
+                for f in findings]
     addresses = [f for f in findings if f.rule == "fact:postal_address"]
     moved = len({address_key(a.split(",")[0]) for f in addresses for a in f.old_values + f.new_values})
     if moved < ADDRESS_LIST:
@@ -419,14 +416,19 @@ def _without_address_lists(findings: list[Finding], language: str | None,
                   addresses[0].pair, "contact")]
 
 
-def _address_rows(pair: ClausePair, language: str | None, context: DocumentContext) -> int:
-    """How many rows of the table a changed row stands in give a postal address (0 for no row)."""
-    clause = pair.new or pair.old
+def _unless_an_office_table(finding: Finding, language: str | None, context: DocumentContext) -> Finding:
+    """A postal-address finding, unless its row stands in a table where ADDRESS_LIST or more rows give
+    an address (a table of the group's companies): then an office moved, no contact changed."""
+    clause = finding.pair.new or finding.pair.old
     if clause.kind != "row":
-        return 0
-    clauses = context.new_clauses if pair.new is not None else context.old_clauses
-    return sum(1 for c in clauses if c.kind == "row" and c.section == clause.section
+        return finding
+    clauses = context.new_clauses if finding.pair.new is not None else context.old_clauses
+    rows = sum(1 for c in clauses if c.kind == "row" and c.section == clause.section
                and contacts.find_postal_addresses(c.text, language))
+    if rows < ADDRESS_LIST:
+        return finding
+    return editorial(f"An office address changed in a table of {rows} companies' addresses", "fact:address_table",
+                     finding.pair, "contact")
 
 
 _PRIVACY_MAILBOX = re.compile(r"privacy|priva[ct]|dpo|gdpr|rgpd|dsgvo|datenschutz|protec|data|donnees|legal|rights|"
@@ -487,7 +489,7 @@ def _named_section(pair: ClausePair, language: str | None, context: DocumentCont
             or _squeezed(name) in context.squeezed(other):
         return None  # a heading in words ("List of personalisation cookies"), not a name
     lexicon = load_lexicon(language) if language else None
-    if lexicon and any(word.casefold() in lexicon.not_organisations for word in name.split()):
+    if lexicon and lexicon.names_no_company(name):
         return None  # a law, a programme or a policy ("California Consumer Privacy Act"), not a company
     body = " ".join(c.text for c in (context.new_clauses if side == "new" else context.old_clauses)
                     if c.section == clause.text and c is not clause)

@@ -180,6 +180,11 @@ class Lexicon:
         """Every cue of this language in `text` (read once per text: labels and categories alike)."""
         return _scan(self.language, self.expand_contractions(text.casefold()))
 
+    def names_no_company(self, name: str) -> bool:
+        """Whether a capitalised name is a law, a document, a programme ("California Consumer Privacy
+        Act", "Service Provider Addendum"): one of its words says so."""
+        return any(word.casefold() in self.not_organisations for word in name.split())
+
     def one_spelling(self, word: str) -> str:
         """A word written the one way its spelling variants are compared: "behaviour" as "behavior"."""
         for pattern, replacement in self.spelling or ():
@@ -377,13 +382,12 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             idioms = [m.span() for m in lexicon.negation_idioms.finditer(folded_text)]
             readable = [" " if any(a <= m.start() < b for a, b in idioms) else t for t, m in zip(tokens, matches)]
         denying = lexicon.negations - lexicon.restrictives
-        spans = [(idx, position, position + len(lexicon.index._words[idx]))
+        spans = [(idx, lexicon.index.cues[idx][0], position, position + len(lexicon.index._words[idx]))
                  for idx, position in _find(lexicon.language, folded_text).items()
                  if lexicon.index.cues[idx][0][0] == "label"]
-        for idx, position, end in spans:
-            group = lexicon.index.cues[idx][0]
-            if any(a <= position and end <= b and b - a > end - position and other[1:] != group[1:]
-                   for other_idx, a, b in spans for other in [lexicon.index.cues[other_idx][0]]):
+        for idx, group, position, end in spans:
+            if any(a <= position and end <= b and b - a > end - position and other != group
+                   for _, other, a, b in spans):
                 continue  # "ordonnances" inside "ordonnances judiciaires": the longer cue says what it is
             negated = group[1] in DENIABLE_KINDS and _denied(position, readable, matches, folded_text, denying,
                                                               lexicon.restrictives)

@@ -204,7 +204,6 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         return []
     lexicon = load_lexicon(language) if language else None
     common = lexicon.function_words if lexicon else frozenset()
-    not_names = lexicon.not_organisations if lexicon else frozenset()
     found = []
     for match in _CAPITALISED.finditer(text):
         start = match.start()
@@ -217,7 +216,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         name = " ".join(words)
         if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
             continue
-        if not_names and any(word.casefold() in not_names for word in name.split()) or _is_place(name, language):
+        if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
             continue  # a law, a programme, a document, a place: not who receives data
         if all(fold(word.casefold()) in month_names(language) for word in name.split()):
             continue  # "our November 1, 2022 policy": a date

@@ -211,11 +211,7 @@ def retention_criteria(text: str, lang: str | None, about_retention: bool = Fals
     folded = fold(text)
     if grammar.criteria is None or grammar.retention_cue is None:
         return []
-    if about_retention:
-        found_anywhere = {label: match.start() for match in reversed(list(grammar.criteria.finditer(folded)))
-                          for group, label in grammar.criteria_labels.items() if match.group(group) is not None}
-        return sorted(found_anywhere, key=found_anywhere.__getitem__)
-    if not grammar.retention_cue.search(folded):
+    if not about_retention and not grammar.retention_cue.search(folded):
         return []
     sentences: list[tuple[int, int]] | None = None
     found: dict[str, int] = {}
@@ -223,9 +219,11 @@ def retention_criteria(text: str, lang: str | None, about_retention: bool = Fals
         label = next(label for group, label in grammar.criteria_labels.items() if match.group(group) is not None)
         if label in found:
             continue
-        if sentences is None:
-            sentences = sentence_spans(folded)
-        start, end = span_containing(sentences, match.start())
-        if grammar.retention_cue.search(folded, start, end):
-            found[label] = match.start()
+        if not about_retention:
+            if sentences is None:
+                sentences = sentence_spans(folded)
+            start, end = span_containing(sentences, match.start())
+            if not grammar.retention_cue.search(folded, start, end):
+                continue
+        found[label] = match.start()
     return sorted(found, key=found.__getitem__)
