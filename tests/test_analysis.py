@@ -263,6 +263,26 @@ def test_synonym_phrases_are_replaced_only_as_whole_words():
     assert _tokens("por correo electrónico", "es") == _tokens("por e-mail", "es")
 
 
+def test_cues_match_whole_words_prefixes_wildcards_and_phrases_across_light_punctuation_only():
+    from monitor.analysis.lexicon import CueIndex
+
+    cues = [(("g", "word"), "sell"), (("g", "prefix"), "retain*"), (("g", "one"), "behavio?r"),
+            (("g", "phrase"), "personal data"), (("g", "gap"), "share * partners"),
+            (("g", "prefixed phrase"), "transfer* abroad"), (("g", "long"), "we do not sell")]
+    index = CueIndex(cues)
+
+    def found(text: str) -> set[str]:
+        return {group[1] for group in index.scan(text.casefold())}
+
+    assert found("We retained personal, data; we share it with partners.") == {"prefix", "phrase"}
+    assert found("We share it with partners. We Sell nothing.") == {"word"}
+    assert found("We share our partners lists, transferred: abroad.") == {"gap", "prefixed phrase"}
+    assert found("Behavior and behaviour; reseller.") == {"one"}
+    assert found("We do not sell it.") == {"long", "word"}
+    assert found("personal / data, we do (not) sell") == {"word"}
+    assert index.find("sell, sell, we do not sell") == {0: 0, 6: 2}
+
+
 def test_month_words_leave_out_cldr_narrow_forms_and_single_letters():
     from monitor.analysis.wording import is_date_token as _is_date_token, month_words as _month_words
 

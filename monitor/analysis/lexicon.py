@@ -82,8 +82,7 @@ class CueIndex:
             else:
                 self._anywhere.append(index)
         self._prefix_lengths = sorted(self._prefix)
-        self._anywhere_set = frozenset(self._anywhere)
-        self._candidates: dict[str, tuple[int, ...]] = {}
+        self._candidates: dict[str, tuple[tuple[int, ...], dict[str, tuple[int, ...]], tuple[int, ...]]] = {}
         """Token → the cues that may start at it: worked out once per distinct word."""
 
     def scan(self, folded_text: str) -> Scan:
@@ -102,42 +101,63 @@ class CueIndex:
         across light punctuation only (told once per text for every gap between two tokens)."""
         matches = list(TOKEN.finditer(folded_text))
         tokens = [m.group() for m in matches]
+        count = len(tokens)
         light = [False] + [bool(GAP.match(folded_text, matches[k - 1].end(), matches[k].start()))
-                           for k in range(1, len(matches))]
-        words_of, exact, prefixes, lengths = self._words, self._exact, self._prefix, self._prefix_lengths
-        anywhere = self._anywhere_set
+                           for k in range(1, count)]
+        words_of, bigram = self._words, self._bigram
         found: dict[int, int] = {}
-        known = self._candidates
         for i, token in enumerate(tokens):
-            candidates = known.get(token)
-            if candidates is None:
-                candidates = exact.get(token, ())
-                size = len(token)
-                for length in lengths:
-                    if length > size:
-                        break
-                    prefixed = prefixes[length].get(token[:length])
-                    if prefixed:
-                        candidates = [*candidates, *prefixed]
-                candidates = known[token] = tuple([*candidates, *self._anywhere])
-            if i + 1 < len(tokens) and light[i + 1]:
-                paired = self._bigram.get((token, tokens[i + 1]))
-                if paired:
-                    candidates = (*candidates, *paired)
-            for idx in candidates:
+            singles, by_second, others = self._starting_at(token)
+            for idx in singles:
+                if idx not in found:
+                    found[idx] = i
+            if i + 1 >= count or not light[i + 1]:
+                continue
+            after = tokens[i + 1]
+            longer = [*by_second.get(after, ()), *others, *bigram.get((token, after), ())]
+            for idx in longer:
                 if idx in found:
                     continue
                 words = words_of[idx]
-                if len(words) == 1:
-                    if idx not in anywhere or _word_matches(*words[0], token):  # else the index matched it
-                        found[idx] = i
-                    continue
                 end = i + len(words)
-                if end > len(tokens):
+                if end > count:
                     continue
                 if all(light[i + offset] and _word_matches(kind, value, tokens[i + offset])
-                       for offset, (kind, value) in enumerate(words) if offset) and _word_matches(*words[0], token):
+                       for offset, (kind, value) in enumerate(words) if offset > 1) \
+                        and _word_matches(*words[1], after) and _word_matches(*words[0], token):
                     found[idx] = i
+        return found
+
+    def _starting_at(self, token: str) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]], tuple[int, ...]]:
+        """The cues that may start at a word, worked out once per distinct word: one-word cues it
+        matches; longer cues by their second word when that word is exact; the other longer cues."""
+        known = self._candidates.get(token)
+        if known is not None:
+            return known
+        candidates = list(self._exact.get(token, ()))
+        size = len(token)
+        for length in self._prefix_lengths:
+            if length > size:
+                break
+            candidates += self._prefix[length].get(token[:length], ())
+        candidates += self._anywhere
+        singles: list[int] = []
+        by_second: dict[str, list[int]] = {}
+        others: list[int] = []
+        for idx in candidates:
+            words = self._words[idx]
+            if len(words) == 1:
+                if _word_matches(*words[0], token):
+                    singles.append(idx)
+            elif not _word_matches(*words[0], token):
+                continue
+            elif words[1][0] == "exact":
+                by_second.setdefault(words[1][1], []).append(idx)
+            else:
+                others.append(idx)
+        known = self._candidates[token] = (
+            tuple(singles), {word: tuple(ids) for word, ids in by_second.items()}, tuple(others))
+        return known
         return found
 
 
@@ -175,6 +195,7 @@ class Lexicon:
     """Rules writing a word's spelling variants one way ("-isation" → "-ization"), in order."""
     contraction_pattern: re.Pattern[str] | None = None
     synonym_phrase_pattern: re.Pattern[str] | None = None
+    _spelled: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def scan(self, text: str) -> Scan:
         """Every cue of this language in `text` (read once per text: labels and categories alike)."""
@@ -186,10 +207,15 @@ class Lexicon:
         return any(word.casefold() in self.not_organisations for word in name.split())
 
     def one_spelling(self, word: str) -> str:
-        """A word written the one way its spelling variants are compared: "behaviour" as "behavior"."""
-        for pattern, replacement in self.spelling or ():
-            word = pattern.sub(replacement, word)
-        return word
+        """A word written the one way its spelling variants are compared: "behaviour" as "behavior"
+        (worked out once per distinct word)."""
+        known = self._spelled.get(word)
+        if known is None:
+            known = word
+            for pattern, replacement in self.spelling or ():
+                known = pattern.sub(replacement, known)
+            self._spelled[word] = known
+        return known
 
     def expand_contractions(self, folded: str) -> str:
         """A case-folded text with its contractions written out, each only where it is whole:
