@@ -699,6 +699,11 @@ def test_a_street_abroad_written_as_a_name_is_an_address_without_a_postcode():
     assert find_postal_addresses("Contact us via email 24 hours a day, or via our website, 7 days a week.", "en") == []
 
 
+def test_a_postal_address_is_read_within_one_line():
+    text = "Write to us on Main Street\n2 ways to reach us\nOur office: 27 Old Gloucester Street, London WC1N 3AX"
+    assert find_postal_addresses(text, "en") == ["27 Old Gloucester Street, London WC1N 3AX"]
+
+
 def test_a_country_after_a_street_named_like_a_cue_word_is_the_company_address():
     text = "Our headquarters are located at 8 rue du Sentier 75002 Paris, France, and we are represented by our CEO."
     assert [p.role for p in find_places(text, "en")] == ["address"]

@@ -383,17 +383,22 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
     # policy): other languages' street words count too (one scan with every language's words), when
     # a postcode follows or the street is written as a name.
     own, every = _street_pattern(languages_for(lang)), _street_pattern(known_languages())
-    for match in every.finditer(text) if every else ():
-        mine = own.match(text, match.start()) if own else None
-        end = mine.end() if mine else match.end()
-        rest = text[end:end + _ADDRESS_REACH]
-        postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
-        postcode = postcode if postcode and "\n" not in rest[:postcode.start()] else None
-        if mine is None and postcode is None and not _FOREIGN_STREET.match(match.group(0)):
-            continue
-        end = end + postcode.end() if postcode else end
-        found.append((match.start(), end, text[match.start():end].strip(" ,")))
+    if every is None:
+        return []
+    for line in _NUMBERED_LINE.finditer(text):  # a street has a house number: lines without a digit have none
+        for match in every.finditer(text, line.start(), line.end()):
+            mine = own.match(text, match.start(), line.end()) if own else None
+            end = mine.end() if mine else match.end()
+            rest = text[end:min(end + _ADDRESS_REACH, line.end())]
+            postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
+            if mine is None and postcode is None and not _FOREIGN_STREET.match(match.group(0)):
+                continue
+            end = end + postcode.end() if postcode else end
+            found.append((match.start(), end, text[match.start():end].strip(" ,")))
     return list(dict.fromkeys(address for _, _, address in sorted(found)))
+
+
+_NUMBERED_LINE = re.compile(r"^[^\n\d]*\d.*$", re.MULTILINE)
 
 
 def address_key(address: str) -> str:
