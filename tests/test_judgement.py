@@ -578,3 +578,29 @@ def test_countries_under_a_transfer_column_are_destinations():
     table = "# Processors\n| Processor | Service | Country of transfer |\n| Example Mail Inc | E-mail | {} |\n"
     assert "US" in extract_facts(POLICY + table.format("United States"))["transfer"]
     assert "US" in material(POLICY + table.format("Ireland"), POLICY + table.format("United States"))["transfer"].new_values
+
+
+def test_a_new_way_to_use_a_right_is_a_rights_change_said_in_plain_words():
+    new = edit("You have the right to access and delete your data.",
+               "You have the right to access and delete your data. "
+               "You can also delete your account from the account settings in the app.")
+    change = material(POLICY, new)["rights"]
+    assert "channels:account-settings" in change.rule
+    assert change.summary == "Now says how to use the right to delete your data: from the account settings and in the app"
+
+
+def test_a_setting_named_without_a_right_or_a_way_said_again_is_no_change():
+    with_settings = edit("You have the right to access and delete your data.",
+                         "You have the right to access and delete your data. "
+                         "You can request deletion from the account settings.")
+    assert not material(POLICY, edit("on our website.", "on our website. You can change your language in the "
+                                     "account settings."))
+    assert not material(with_settings, edit("You can request deletion from the account settings.",
+                                            "Deletion can be requested in your account settings.", with_settings))
+
+
+def test_a_new_contact_address_that_is_also_a_new_way_to_use_a_right_is_both_changes():
+    new = edit("You can lodge a complaint with the supervisory authority.",
+               "You can lodge a complaint with the supervisory authority. To delete your account, use the "
+               "account settings or write to deletions@example.com.")
+    assert {"contact", "rights"} <= set(material(POLICY, new))

@@ -47,7 +47,7 @@ from monitor.analysis.lexicon import (
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
+    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
     stating_words,
 )
 from monitor.analysis.segment import Clause, split_clauses
@@ -313,7 +313,7 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         named = _named_section(pair, language, context) if not found else None
         return found or [named or editorial(f"Heading changed: {quote(clause.text)}", "structure:heading", pair)]
     if found and pair.kind != "removed":
-        return found
+        return found + _practice_beside_facts(pair, language, context, found)
     if pair.kind == "modified":
         texts = phones_masked(pair.old.text, pair.new.text, language) if with_phones else None
         if texts and not any(word_changes(*texts)):
@@ -336,6 +336,16 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                                f"{quote(clause.text)}", "fact:same_phone", pair)]
         substantive = []  # an added or removed clause is judged by its cues alone
     return [_practice_finding(pair, language, context, substantive)]
+
+
+def _practice_beside_facts(pair: ClausePair, language: str | None, context: DocumentContext,
+                           found: list[Finding]) -> list[Finding]:
+    """A clause whose contact facts changed may also give a new way to use a right ("delete your account
+    from the settings or by e-mail to privacy@…"): a new address, and a new channel for a right."""
+    practice = _practice_finding(pair, language, context, [])
+    if not practice.material or practice.category in {f.category for f in found} or CHANNEL_KIND not in practice.rule:
+        return []
+    return [practice]
 
 
 ADDRESS_LINE_WORDS = 12

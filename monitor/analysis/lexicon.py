@@ -22,7 +22,7 @@ LEXICON_PACKAGE = "monitor.analysis"
 LEXICON_DIR = ("lexicons", "categories")
 # Kinds of label a clause may name, each the object of one practice (lexicon key → category).
 LABEL_KINDS = ("recipients", "purposes", "data", "rights", "trackers", "security", "legal_bases", "safeguards",
-               "practices", "notices", "minors")
+               "practices", "notices", "minors", "channels")
 TOKEN = re.compile(r"\w[\w'-]*")
 GAP = re.compile(r"[\s,.:;]*\Z")
 STAR, ONE = "\x01", "\x02"

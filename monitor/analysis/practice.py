@@ -27,16 +27,20 @@ from monitor.analysis.segment import Clause
 KIND_CATEGORY = {
     "recipients": "sharing", "practices": "sharing", "trackers": "tracking", "purposes": "purpose",
     "data": "collection", "rights": "rights", "security": "security", "legal_bases": "legal_basis",
-    "safeguards": "transfer", "notices": "policy_changes", "minors": "children",
+    "safeguards": "transfer", "notices": "policy_changes", "minors": "children", "channels": "rights",
 }
 # When one clause brings several kinds of new practice, the category reported is the first here:
 # who gets the data matters more than what the data is.
 KIND_PRIORITY = ("practices", "recipients", "trackers", "purposes", "safeguards", "minors", "data", "rights",
-                 "security", "legal_bases", "notices")
+                 "channels", "security", "legal_bases", "notices")
 # Kinds whose labels, named together with another kind's, state one practice ("share location with
 # advertisers"): a new such pair is a new practice even when each label stood somewhere before.
 RELATIONAL_KINDS = frozenset({"recipients", "practices", "trackers", "purposes"})
 RECIPIENT_KINDS = frozenset({"recipients", "practices"})
+CHANNEL_KIND = "channels"
+"""Ways to exercise a right (the account settings, a web form, an e-mail): stated only with a right,
+where a new pairing is a new way for users to act ("delete your account from the settings"); alone,
+a channel is no practice."""
 # Categories whose clauses may name the companies data goes to: there, a newly named organisation
 # is a new recipient (a tracker's vendor, a processor, a buyer).
 ORGANISATION_CATEGORIES = frozenset({"sharing", "tracking"})
@@ -49,7 +53,8 @@ KIND_CONTEXTS = {
     "purposes": frozenset({"purpose", "sharing", "tracking", "collection", "legal_basis", "retention"}),
     "data": frozenset({"collection", "sharing", "purpose", "tracking", "retention", "children", "transfer",
                        "security", "legal_basis"}),
-    "rights": frozenset({"rights", "children"}),
+    "rights": frozenset({"rights", "children", "contact", "retention"}),
+    "channels": frozenset({"rights", "children", "contact", "retention"}),
     "security": frozenset({"security"}),
     "legal_bases": frozenset({"legal_basis", "purpose", "tracking"}),
     "safeguards": frozenset({"transfer", "sharing"}),
@@ -124,8 +129,12 @@ def relational_pairs(labels: Iterable[str]) -> frozenset[frozenset[str]]:
     """Pairs of labels of different kinds, one of them relational: one practice stated together."""
     pairs = set()
     for a, b in combinations(sorted(labels), 2):
-        kind_a, kind_b = a.split(":", 1)[0], b.split(":", 1)[0]
-        if kind_a != kind_b and (kind_a in RELATIONAL_KINDS or kind_b in RELATIONAL_KINDS):
+        kinds_of = {a.split(":", 1)[0], b.split(":", 1)[0]}
+        if CHANNEL_KIND in kinds_of:
+            paired = kinds_of == {CHANNEL_KIND, "rights"} and not a.endswith(":not") and not b.endswith(":not")
+        else:
+            paired = len(kinds_of) == 2 and bool(kinds_of & RELATIONAL_KINDS)
+        if paired:
             pairs.add(frozenset((a, b)))
     return frozenset(pairs)
 
@@ -257,20 +266,20 @@ class DocumentPractices:
         return found
 
     def novel(self, practice: Practice, ordinary: frozenset[str] = frozenset(),
-              pairs: frozenset[str] = RELATIONAL_KINDS) -> Practice:
+              pairs: frozenset[str] = RELATIONAL_KINDS | {CHANNEL_KIND}) -> Practice:
         """What of a clause's practice this version does not state anywhere. An organisation is
         new when this version never names it, and it is a name: its first word is written in lower
         case nowhere (in this version or in `ordinary`, the other version's lower-case words), so
         "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. A pairing
         of labels is new only when one of them is of a kind in `pairs` (by default every relational
         kind; "who gets it" alone for what a version stops saying)."""
-        labels = {label for label in practice.labels if label not in self.labels}
+        labels = {label for label in practice.labels if label not in self.labels and not _is_channel(label)}
         for pair in practice.pairs:
             if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
         names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
                           and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary))
-        alone = frozenset(label for label in practice.labels if label not in self.labels)
+        alone = frozenset(label for label in practice.labels if label not in self.labels and not _is_channel(label))
         return Practice(frozenset(labels), names, practice.order, alone)
 
 
@@ -285,6 +294,10 @@ class PracticeChange:
     rule: str
     organisations: frozenset[str] = frozenset()
     gone_organisations: frozenset[str] = frozenset()
+
+
+def _is_channel(label: str) -> bool:
+    return label.startswith(CHANNEL_KIND + ":")
 
 
 def kinds(labels: Iterable[str]) -> list[str]:
@@ -385,6 +398,9 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
                      f"{verb_be(data)} kept")
     elif data and category in ("collection", "tracking", "children", "sharing"):
         parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
+    elif _named(affirmed, "rights") and _named(affirmed, CHANNEL_KIND):
+        rights, ways = join_words(_named(affirmed, "rights"), LIST_LIMIT), join_words(_named(affirmed, CHANNEL_KIND), LIST_LIMIT)
+        parts.append(f"Now says how to use the right {rights}: {ways}" if new else f"No longer says to use the right {rights} {ways}")
     elif _named(affirmed, "rights"):
         named_rights = _named(affirmed, "rights")
         rights, plural = join_words(named_rights, LIST_LIMIT), "s" if len(named_rights) > 1 else ""
