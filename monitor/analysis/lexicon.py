@@ -158,7 +158,6 @@ class CueIndex:
         known = self._candidates[token] = (
             tuple(singles), {word: tuple(ids) for word, ids in by_second.items()}, tuple(others))
         return known
-        return found
 
 
 @dataclass
