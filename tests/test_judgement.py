@@ -604,3 +604,10 @@ def test_a_new_contact_address_that_is_also_a_new_way_to_use_a_right_is_both_cha
                "You can lodge a complaint with the supervisory authority. To delete your account, use the "
                "account settings or write to deletions@example.com.")
     assert {"contact", "rights"} <= set(material(POLICY, new))
+
+
+def test_the_same_office_written_without_its_house_number_is_no_contact_change():
+    moved = edit("12 Market Street, London EC1A 1BB", "Market Street, London, EC1A 1BB")
+    assert "contact" not in material(POLICY, moved)
+    elsewhere = edit("12 Market Street, London EC1A 1BB", "40 Bishopsgate Road, London EC2N 4AJ")
+    assert "contact" in material(POLICY, elsewhere)

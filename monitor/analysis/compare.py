@@ -395,7 +395,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                 continue
             for address in contacts.find_postal_addresses(text, language):
                 written[side] = True
-                key, street = address_key(address), address_key(address.split(",")[0])
+                key, street = address_key(address), contacts.street_key(address) or address_key(address.split(",")[0])
                 if key not in seen and street not in context.squeezed(other):  # "California" or "CA"
                     seen.add(key)
                     changes[side].append(address)

@@ -404,3 +404,16 @@ _NUMBERED_LINE = re.compile(r"^[^\n\d]*\d.*$", re.MULTILINE)
 def address_key(address: str) -> str:
     """An address's letters and digits, case-folded: equal for the same address however spaced."""
     return re.sub(r"[\W_]+", "", address.casefold())
+
+
+STREET_LETTERS = 10
+"""A street's name, this many letters at least, tells it apart ("rue de la Paix" yes, "Main St" no)."""
+
+
+def street_key(address: str) -> str | None:
+    """The letters of an address's street, without its number or postcode ("249 Avenue du Président
+    Wilson 93210" → "avenueduprésidentwilson"): the same office however its number is written, or
+    None when the name is too short to tell it apart."""
+    street = re.split(r"\s[–—-]\s|\d{4,}", address.split(",")[0])[0]  # up to the postcode, or a dash before it
+    street = address_key(re.sub(r"\d+", " ", street))
+    return street if len(street) >= STREET_LETTERS else None
