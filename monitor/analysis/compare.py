@@ -395,8 +395,10 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                 continue
             for address in contacts.find_postal_addresses(text, language):
                 written[side] = True
-                key, street = address_key(address), contacts.street_key(address) or address_key(address.split(",")[0])
-                if key not in seen and street not in context.squeezed(other):  # "California" or "CA"
+                key, street = address_key(address), address_key(address.split(",")[0])
+                other_text = context.old_text if other == "old" else context.new_text
+                if key not in seen and street not in context.squeezed(other) \
+                        and not contacts.office_still_written(address, other_text, language):  # "California" or "CA"
                     seen.add(key)
                     changes[side].append(address)
                     first = first or pair

@@ -216,17 +216,11 @@ def address_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Fin
     is about contacting the company or its DPO), compared by its letters and digits."""
     old_keys = {contacts.address_key(a): a for a in old.addresses}
     new_keys = {contacts.address_key(a): a for a in new.addresses}
-    removed = [a for k, a in old_keys.items() if k not in new_keys and not _street_still_written(a, pair.new)]
-    added = [a for k, a in new_keys.items() if k not in old_keys and not _street_still_written(a, pair.old)]
+    removed = [a for k, a in old_keys.items()
+               if k not in new_keys and not (pair.new and contacts.office_still_written(a, pair.new.text))]
+    added = [a for k, a in new_keys.items()
+             if k not in old_keys and not (pair.old and contacts.office_still_written(a, pair.old.text))]
     return postal_address_finding(pair, removed, added) if removed or added else None
-
-
-def _street_still_written(address: str, other: Clause | None) -> bool:
-    """Whether the other side of a clause still names the address's street, written another way
-    ("249 Avenue du Président Wilson 93210" → "avenue du Président Wilson, La Plaine (93210)"): the
-    same office, its number or postcode moved or dropped, not a new one."""
-    street = contacts.street_key(address)
-    return other is not None and street is not None and street in contacts.address_key(other.text)
 
 
 def postal_address_finding(pair: ClausePair, removed: list[str], added: list[str]) -> Finding:
