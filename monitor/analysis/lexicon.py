@@ -326,10 +326,19 @@ def function_word_languages() -> dict[str, tuple[str, ...]]:
     found: dict[str, list[str]] = {}
     for language in available_languages():
         path = resources.files(LEXICON_PACKAGE).joinpath(*LEXICON_DIR, f"{language}.json")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for word in {w.casefold() for w in data.get("function_words", [])}:
+        with path.open(encoding="utf-8") as file:
+            head = file.read(FUNCTION_WORDS_WITHIN)
+            listed = _FUNCTION_WORDS.search(head) or _FUNCTION_WORDS.search(head + file.read())
+        for word in {w.casefold() for w in json.loads(listed.group(1))} if listed else ():
             found.setdefault(word, []).append(language)
     return {word: tuple(languages) for word, languages in found.items()}
+
+
+FUNCTION_WORDS_WITHIN = 81920
+"""Characters of a lexicon file read first for its function words, which stand near its top."""
+_FUNCTION_WORDS = re.compile(r'"function_words"\s*:\s*(\[[^\]]*\])')
+"""The one list of a lexicon file that tells its language apart, read without parsing the rest: telling
+a document's language must not cost loading every language's cues."""
 
 
 def lexicons_for(language: str | None) -> list[Lexicon]:
