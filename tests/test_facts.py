@@ -712,3 +712,10 @@ def test_a_country_after_a_street_named_like_a_cue_word_is_the_company_address()
 def test_a_word_glued_to_an_email_address_by_a_missing_space_is_not_part_of_it():
     text = "Contact us at privacy@example.comso that we may help, or at dpo@example.company or ops@example.network."
     assert find_emails(text) == ["privacy@example.com", "dpo@example.company", "ops@example.network"]
+
+
+def test_a_special_administrative_region_in_a_list_of_destinations_keeps_the_list_going():
+    sentence = ("Your information may be transferred to the support, engineering, security and other teams "
+                "of our affiliates working from offices around the world, namely in the United States, "
+                "the Hong Kong Special Administrative Region and Malaysia.")
+    assert transfer_destinations(sentence, "en") == ["US", "HK", "MY"]
