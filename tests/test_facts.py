@@ -719,3 +719,11 @@ def test_a_special_administrative_region_in_a_list_of_destinations_keeps_the_lis
                 "of our affiliates working from offices around the world, namely in the United States, "
                 "the Hong Kong Special Administrative Region and Malaysia.")
     assert transfer_destinations(sentence, "en") == ["US", "HK", "MY"]
+
+
+@pytest.mark.parametrize("sentence, lang, role", [
+    ("Certains appels sont pris en charge par notre prestataire sur un site situé au Maroc.", "fr", "destination"),
+    ("La société Dupont SA, située au Luxembourg, est responsable du traitement.", "fr", "address"),
+])
+def test_a_provider_located_abroad_is_where_data_goes_and_the_company_located_there_its_seat(sentence, lang, role):
+    assert [place.role for place in find_places(sentence, lang)] == [role]

@@ -28,6 +28,8 @@ _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.\s?){2,}|[^\W\d_]+(?:-[^\W\d_]+)*")
 _OUTSIDE_REACH = 3
 _DESTINATION_AFTER_REACH = 40
 _DESTINATION_BEFORE_REACH = 150
+_PROVIDER_REACH = 50
+"""Characters from a provider word to the "located in" after it ("notre prestataire sur un site situé au")."""
 """How far before a country a cue ("transfer", "stored") makes it a destination: in a long sentence,
 "process" at its start says nothing of "the EU Digital Services Act" at its end."""
 
@@ -69,6 +71,9 @@ class _Matcher:
     address: re.Pattern[str] | None
     outside: re.Pattern[str] | None
     connectors: frozenset[str]
+    provider: re.Pattern[str] | None = None
+    """Words for whoever handles the data for the company (a provider, a processor, a call centre):
+    where such a one is located is where the data goes, not the company's seat."""
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -153,6 +158,7 @@ def _matcher(langs: tuple[str, ...]) -> _Matcher:
         langs=langs,
         destination=_cue_pattern(langs, "destination", r"(?<!\w)(?:{})"),
         address=_cue_pattern(langs, "address", r"(?<!\w)(?:{})"),
+        provider=_cue_pattern(langs, "provider", r"(?<!\w)(?:{})"),
         outside=_cue_pattern(langs, "outside", r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH),
         connectors=frozenset(connectors),
     )
@@ -294,6 +300,9 @@ def _role(folded: str, start: int, end: int, sentence: tuple[int, int], matcher:
         return "outside"
     address_cue = _nearest_cue(matcher.address, folded, sentence[0], start)
     destination_cue = _nearest_cue(matcher.destination, folded, max(sentence[0], start - _DESTINATION_BEFORE_REACH), start)
+    if address_cue is not None and _nearest_cue(matcher.provider, folded, max(sentence[0], address_cue - _PROVIDER_REACH),
+                                                address_cue) is not None:
+        return "destination"  # "our provider, located in Morocco": where the data is handled
     if address_cue is not None and (destination_cue is None or address_cue > destination_cue):
         return "address"
     if destination_cue is not None:
