@@ -611,3 +611,26 @@ def test_the_same_office_written_without_its_house_number_is_no_contact_change()
     assert "contact" not in material(POLICY, moved)
     elsewhere = edit("12 Market Street, London EC1A 1BB", "40 Bishopsgate Road, London EC2N 4AJ")
     assert "contact" in material(POLICY, elsewhere)
+
+
+@pytest.mark.parametrize("sentence, lang, denied", [
+    ("Wir verkaufen Ihre personenbezogenen Daten nicht.", "de", True),
+    ("Wir verkaufen Ihre Daten an Partner, die sie nicht weitergeben.", "de", False),
+    ("Wij verkopen uw persoonsgegevens niet.", "nl", True),
+    ("Vi säljer inte dina personuppgifter.", "sv", True),
+    ("Vi sælger ikke dine personoplysninger.", "da", True),
+    ("Vi säljer dina personuppgifter till annonsörer.", "sv", False),
+])
+def test_a_denial_after_the_verb_denies_the_sale(sentence, lang, denied):
+    from monitor.analysis.lexicon import label_mentions
+
+    assert [m.negated for m in label_mentions(sentence, lang) if m.label == "sale"] == [denied]
+
+
+def test_a_german_we_do_not_sell_statement_removed_is_a_withdrawn_guarantee():
+    old = ("# Datenschutzerklärung\nWir erheben Ihren Namen und Ihre E-Mail-Adresse, um den Dienst zu erbringen.\n"
+           "# Weitergabe\nWir geben Ihre Daten an Dienstleister weiter, die sie in unserem Auftrag verarbeiten. "
+           "Wir verkaufen Ihre personenbezogenen Daten nicht.\n")
+    new = old.replace(" Wir verkaufen Ihre personenbezogenen Daten nicht.", "")
+    change = {c.category: c for c in compare_texts(old, new, "de").changes if c.material}["sharing"]
+    assert change.severity == "high" and "sale" in change.rule

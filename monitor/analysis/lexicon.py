@@ -172,6 +172,10 @@ class Lexicon:
     """Negation words that narrow a statement rather than deny it ("only", "without"): they do not
     turn a label around."""
     modals: frozenset[str] = frozenset()
+    trailing_negations: frozenset[str] = frozenset()
+    """Denial words that follow the verb they deny, in languages that put them there ("Wir verkaufen
+    Ihre Daten nicht", "Vi säljer inte dina uppgifter"): right after a sale or a recipient, or inside
+    its words, they deny it."""
     function_words: frozenset[str] = frozenset()
     contractions: dict[str, str] = field(default_factory=dict)
     """Short form → long form, "n't" → " not": a long form starting with a space is a clitic."""
@@ -306,6 +310,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         negations=frozenset(w.casefold() for w in data.get("negations", [])),
         restrictives=frozenset(w.casefold() for w in data.get("restrictives", [])),
         modals=frozenset(w.casefold() for w in data.get("modals", [])),
+        trailing_negations=frozenset(w.casefold() for w in data.get("trailing_negations", [])),
         function_words=frozenset(w.casefold() for w in data.get("function_words", [])),
         contractions=contractions,
         synonyms=synonyms,
@@ -399,6 +404,27 @@ def _denied(position: int, tokens: list[str], matches: list[re.Match[str]], text
     return False
 
 
+TRAILING_DENIABLE_KINDS = frozenset({"practices", "recipients"})
+TRAILING_REACH = 2
+"""Words after a sale or a recipient where a trailing denial may stand ("Daten nicht", "Daten an Dritte nicht")."""
+
+
+def _denied_after(position: int, end: int, tokens: list[str], matches: list[re.Match[str]], text: str,
+                  trailing: frozenset[str]) -> bool:
+    """Whether a trailing denial word stands inside a label's words or right after them, in the same
+    stretch of the sentence: "Wir verkaufen Ihre Daten nicht", "Vi säljer inte dina personuppgifter"."""
+    if not trailing:
+        return False
+    if any(word in trailing for word in tokens[position + 1:end]):
+        return True
+    for after in range(end, min(len(tokens), end + TRAILING_REACH)):
+        if _SCOPE_BREAK.search(text, matches[after - 1].end(), matches[after].start()):
+            return False
+        if tokens[after] in trailing:
+            return True
+    return False
+
+
 @lru_cache(maxsize=8192)
 def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     """Every label a text names, once per (kind, label, negated), in the order they stand."""
@@ -423,8 +449,10 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             if any(a <= position and end <= b and b - a > end - position and other != group
                    for _, other, a, b in spans):
                 continue  # "ordonnances" inside "ordonnances judiciaires": the longer cue says what it is
-            negated = group[1] in DENIABLE_KINDS and _denied(position, readable, matches, folded_text, denying,
-                                                              lexicon.restrictives)
+            negated = group[1] in DENIABLE_KINDS and (
+                _denied(position, readable, matches, folded_text, denying, lexicon.restrictives)
+                or group[1] in TRAILING_DENIABLE_KINDS and _denied_after(position, end, readable, matches, folded_text,
+                                                                           lexicon.trailing_negations))
             key = (group[1], group[2], negated)
             if key not in found or position < found[key].position:
                 length = len(lexicon.index._words[idx])
