@@ -634,3 +634,11 @@ def test_a_german_we_do_not_sell_statement_removed_is_a_withdrawn_guarantee():
     new = old.replace(" Wir verkaufen Ihre personenbezogenen Daten nicht.", "")
     change = {c.category: c for c in compare_texts(old, new, "de").changes if c.material}["sharing"]
     assert change.severity == "high" and "sale" in change.rule
+
+
+def test_a_company_named_in_another_case_is_not_a_new_recipient():
+    old = ("# Předávání údajů\nVaše osobní údaje předáváme společnosti Seznam, která pro nás zajišťuje reklamu.\n"
+           "# Práva\nMáte právo na přístup ke svým údajům.\n")
+    new = old.replace("Máte právo na přístup ke svým údajům.",
+                      "Máte právo na přístup ke svým údajům. Tyto údaje sdílíme také se Seznamem.")
+    assert "sharing" not in {c.category for c in compare_texts(old, new, "cs").changes if c.material}

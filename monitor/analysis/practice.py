@@ -18,6 +18,7 @@ from functools import lru_cache
 from itertools import combinations
 
 from monitor.analysis.describe import join_words, label_words, verb_be
+from monitor.analysis.facts._lexicon import load, stem
 from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
@@ -254,11 +255,14 @@ class DocumentPractices:
     folded_text: str = ""
     lowercase_words: frozenset[str] = frozenset()
     """Words the version writes in lower case somewhere: ordinary words, not names."""
+    language: str | None = None
+    _stemmed: str | None = None
 
     @classmethod
     def of(cls, clauses: list[Clause], text: str, language: str | None) -> DocumentPractices:
         found = cls(folded_text=text.casefold(),
-                    lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()))
+                    lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()),
+                    language=language)
         for clause in clauses:  # each clause in its own language: a section translated states nothing new
             labels = clause_labels(clause.text, clause_language(clause.text) or language)
             found.labels.update(labels)
@@ -278,9 +282,24 @@ class DocumentPractices:
             if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
         names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
-                          and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary))
+                          and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary)
+                          and not self.names_inflected(name))
         alone = frozenset(label for label in practice.labels if label not in self.labels and not _is_channel(label))
         return Practice(frozenset(labels), names, practice.order, alone)
+
+
+    def names_inflected(self, name: str) -> bool:
+        """Whether this version writes a name in another inflected form ("Portāls", "Portālā";
+        "Seznamu", "Seznam"): the same words by their stems, in the same order."""
+        if not self.language or not load("stemmer", self.language):
+            return False
+        if self._stemmed is None:
+            self._stemmed = " " + " ".join(stem(w, self.language) for w in _WORD.findall(self.folded_text)) + " "
+        stems = [stem(w, self.language) for w in _WORD.findall(name.casefold())]
+        return bool(stems) and f" {' '.join(stems)} " in self._stemmed
+
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
