@@ -220,6 +220,11 @@ class DocumentContext:
         return frozenset(p.code for p in places.find_places(text, language) if p.role == "destination")
 
     @lru_cache(maxsize=4)
+    def addresses(self, side: str, language: str | None) -> list[str]:
+        """Every postal address a version writes, read once."""
+        return contacts.find_postal_addresses(self.old_text if side == "old" else self.new_text, language)
+
+    @lru_cache(maxsize=4)
     def criteria(self, side: str, language: str | None) -> frozenset[str]:
         """Every retention criterion ("until the account is closed") a version states anywhere."""
         clauses = self.old_clauses if side == "old" else self.new_clauses
@@ -340,10 +345,11 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
 
 def _practice_beside_facts(pair: ClausePair, language: str | None, context: DocumentContext,
                            found: list[Finding]) -> list[Finding]:
-    """A clause whose contact facts changed may also give a new way to use a right ("delete your account
-    from the settings or by e-mail to privacy@…"): a new address, and a new channel for a right."""
+    """A clause whose facts changed may also give a new way to use a right ("delete your account from
+    the settings or by e-mail to privacy@…"): a new address, and a new channel for a right."""
     practice = _practice_finding(pair, language, context, [])
-    if not practice.material or practice.category in {f.category for f in found} or CHANNEL_KIND not in practice.rule:
+    new_channel = any(str(label).startswith(CHANNEL_KIND + ":") for label in practice.new_values)
+    if not practice.material or not new_channel or practice.category in {f.category for f in found}:
         return []
     return [practice]
 
@@ -396,9 +402,8 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
             for address in contacts.find_postal_addresses(text, language):
                 written[side] = True
                 key, street = address_key(address), address_key(address.split(",")[0])
-                other_text = context.old_text if other == "old" else context.new_text
-                if key not in seen and street not in context.squeezed(other) \
-                        and not contacts.office_still_written(address, other_text, language):  # "California" or "CA"
+                if key not in seen and street not in context.squeezed(other) and not contacts.office_still_written(
+                        address, context.squeezed(other), context.addresses(other, language)):  # "California" or "CA"
                     seen.add(key)
                     changes[side].append(address)
                     first = first or pair

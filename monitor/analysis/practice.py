@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from monitor.analysis.describe import join_words, label_words, verb_be
@@ -256,7 +256,6 @@ class DocumentPractices:
     lowercase_words: frozenset[str] = frozenset()
     """Words the version writes in lower case somewhere: ordinary words, not names."""
     language: str | None = None
-    _stemmed: str | None = None
 
     @classmethod
     def of(cls, clauses: list[Clause], text: str, language: str | None) -> DocumentPractices:
@@ -293,10 +292,13 @@ class DocumentPractices:
         "Seznamu", "Seznam"): the same words by their stems, in the same order."""
         if not self.language or not load("stemmer", self.language):
             return False
-        if self._stemmed is None:
-            self._stemmed = " " + " ".join(stem(w, self.language) for w in _WORD.findall(self.folded_text)) + " "
         stems = [stem(w, self.language) for w in _WORD.findall(name.casefold())]
-        return bool(stems) and f" {' '.join(stems)} " in self._stemmed
+        return bool(stems) and f" {' '.join(stems)} " in self._stemmed_text
+
+    @cached_property
+    def _stemmed_text(self) -> str:
+        """The version's words by their stems, read once, when a name is first looked for in it."""
+        return " " + " ".join(stem(w, self.language) for w in _WORD.findall(self.folded_text)) + " "
 
 
 _WORD = re.compile(r"[^\W\d_]+")

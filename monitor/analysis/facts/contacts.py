@@ -419,12 +419,13 @@ def street_key(address: str) -> str | None:
     return street if len(street) >= STREET_LETTERS else None
 
 
-def office_still_written(address: str, other_text: str, lang: str | None = None) -> bool:
-    """Whether another text still names an address's street without giving it another number or
-    postcode ("249 Avenue du Président Wilson 93210" → "avenue du Président Wilson, La Plaine"): the
-    same office written another way. "12 Market Street" → "14 Market Street" is another office."""
+def office_still_written(address: str, other_key: str, other_addresses: list[str]) -> bool:
+    """Whether another text (its `address_key` and the postal addresses found in it) still names an
+    address's street without giving it another number or postcode ("249 Avenue du Président Wilson
+    93210" → "avenue du Président Wilson, La Plaine"): the same office written another way.
+    "12 Market Street" → "14 Market Street" is another office."""
     street = street_key(address)
-    if street is None or street not in address_key(other_text):
+    if street is None or street not in other_key:
         return False
     return not any(street_key(found) == street and address_key(found) != address_key(address)
-                   for found in find_postal_addresses(other_text, lang))
+                   for found in other_addresses)

@@ -28,10 +28,10 @@ _TOKEN = re.compile(r"(?:[^\W\d_]{1,3}\.\s?){2,}|[^\W\d_]+(?:-[^\W\d_]+)*")
 _OUTSIDE_REACH = 3
 _DESTINATION_AFTER_REACH = 40
 _DESTINATION_BEFORE_REACH = 150
-_PROVIDER_REACH = 50
-"""Characters from a provider word to the "located in" after it ("notre prestataire sur un site situé au")."""
 """How far before a country a cue ("transfer", "stored") makes it a destination: in a long sentence,
 "process" at its start says nothing of "the EU Digital Services Act" at its end."""
+_PROVIDER_REACH = 50
+"""Characters from a provider word to the "located in" after it ("notre prestataire sur un site situé au")."""
 
 
 @dataclass
