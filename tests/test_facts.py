@@ -113,6 +113,9 @@ def test_parse_number_reads_digits_and_inflected_number_words(written, lang, val
         ("Мы храним данные 5 лет.", "ru", [("P5Y", "retention")]),
         ("Obecně platí, že vaše údaje budeme uchovávatpro Dva roky.", "cs", [("P2Y", "retention")]),
         ("Data uchováváme po dobu pěti let.", "cs", [("P5Y", "retention")]),
+        ("Les données de comptage sont supprimées au bout de 24h.", "fr", [("PT24H", "retention")]),
+        ("Las grabaciones se conservan 48 h y después se borran.", "es", [("PT48H", "retention")]),
+        ("We keep call recordings for 72 hrs.", "en", [("PT72H", "retention")]),
     ],
 )
 def test_retention_durations_in_every_language(sentence, lang, expected):
@@ -139,6 +142,13 @@ def test_retention_durations_in_every_language(sentence, lang, expected):
 )
 def test_response_and_notice_times_are_not_retention(sentence, lang, expected):
     assert [(d.iso, d.role) for d in find_durations(sentence, lang)] == expected
+
+
+def test_an_hour_written_short_is_only_a_duration_right_after_its_digits():
+    found = find_durations("Le service client est ouvert de 9h à 18h, 24h/24 en ligne, ou à 9h30.", "fr")
+    assert [(d.text, d.role) for d in found] == [("9h", "other"), ("18h", "other")]
+    assert [d.iso for d in find_durations("Logs are kept 24h.", "en")] == ["PT24H"]
+    assert find_durations("Logs are kept in the 2nd hall.", "en") == []
 
 
 def test_duration_forms_keep_the_unit_as_written():

@@ -568,6 +568,37 @@ def test_sections_past_a_capture_that_stops_at_an_empty_heading_are_not_removed(
     assert "contact" not in material(POLICY, new)
 
 
+NUMBERED = """# Data Processing Addendum
+June 30, 2020
+This addendum is concluded between Example Swiss GmbH, Bahnhofstrasse 9, 6300 Zug, Switzerland ("Processor") and you.
+# 1. General
+The processor processes personal data only on the controller's documented instructions.
+# 2. Security
+The processor encrypts personal data in transit and at rest.
+"""
+
+
+def test_a_title_and_preamble_above_where_the_other_capture_starts_are_not_removed():
+    starts_later = NUMBERED[NUMBERED.index("# 1. General"):]
+    assert material(NUMBERED, starts_later) == {}
+    assert material(starts_later, NUMBERED) == {}
+    new_parties = edit("Example Swiss GmbH, Bahnhofstrasse 9, 6300 Zug, Switzerland",
+                       "Example Cloud Inc., 1 Market Street, San Francisco, USA", NUMBERED)
+    assert "contact" in material(NUMBERED, new_parties)
+
+
+def test_a_banner_above_a_version_that_starts_at_its_title_is_the_page_s_own():
+    banner = "From July 31 we will also ask users in Switzerland for their consent to advertising cookies.\n"
+    assert material(POLICY, banner + POLICY)
+
+
+def test_a_denial_dropped_with_the_words_it_denied_turns_nothing_around():
+    table = "# Processors\n| Safeguard | Value |\n| Security measures in case of transfer | N/A {} |\n"
+    assert material(POLICY + table.format("(no transfer)"), POLICY + table.format("")) == {}
+    assert "sharing" in material(POLICY, edit("We do not sell your personal information.",
+                                              "We sell your personal information."))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

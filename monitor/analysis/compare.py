@@ -145,6 +145,9 @@ def _category_of(pair: ClausePair, language: str | None, old_facts: ClauseFacts,
     return category, rule
 
 
+_NUMBERED = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*(?!\d)|[IVX]{1,4}\b)[.)]?\s*[^\W\d_]")
+"""A section number, then the section's name: "1. General", "1General", "IV) Rights"."""
+
 LEAD_IN_BLOCKS = 4
 """Lines above a clause that may say what it is ("Our representative in the EU is:")."""
 
@@ -191,6 +194,27 @@ class DocumentContext:
         for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
             cut = self.not_captured(side)
             if clause is not None and other is None and cut is not None and clause.block > cut:
+                return True
+        return False
+
+    @lru_cache(maxsize=2)
+    def captured_from(self, side: str) -> int:
+        """The block where the other version's capture starts in this one: the other version begins
+        with a numbered section's heading ("1. General") that this version has further down, after a
+        title, a date or a preamble the other capture left out. 0 when both versions start at the same
+        place, or the other one at its title (a banner above the title is the page's own)."""
+        clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
+                           (self.new_clauses, self.old_clauses))
+        if not clauses or not others or others[0].kind != "heading" or not _NUMBERED.match(others[0].text):
+            return 0  # a version that starts at its title was captured from its start
+        squeezed = others[0].key.replace(" ", "")  # "1. General" is "1General" with its dot lost
+        same = next((c for c in clauses if c.key.replace(" ", "") == squeezed and c.kind == "heading"), None)
+        return same.block if same is not None and squeezed else 0
+
+    def before_capture(self, pair: ClausePair) -> bool:
+        """A clause only one version has, above where the other version's capture starts."""
+        for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
+            if clause is not None and other is None and clause.block < self.captured_from(side):
                 return True
         return False
 
@@ -291,6 +315,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if context.beyond_capture(pair):
         return [editorial("Past the end of the other version's capture, which stops at a heading with nothing "
                           "under it", "page:cut_short", pair)]
+    if context.before_capture(pair):
+        return [editorial("Above the start of the other version's capture, which begins at a heading this "
+                          "version has further down", "page:starts_later", pair)]
     if context.in_report(pair, language):
         return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
     old_facts = clause_facts(pair.old, language) if pair.old else ClauseFacts()
@@ -391,7 +418,8 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
         done: set[int] = set()
         for pair in pairs:
             clause = getattr(pair, side)
-            if clause is None or clause.block not in runs or id(runs[clause.block]) in done or context.beyond_capture(pair):
+            if (clause is None or clause.block not in runs or id(runs[clause.block]) in done or context.beyond_capture(pair)
+                    or context.before_capture(pair)):
                 continue
             run = runs[clause.block]
             done.add(id(run))
@@ -592,7 +620,21 @@ def _denials_differ(pair: ClausePair, language: str | None, context: DocumentCon
         folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
         return sum(1 for w in TOKEN.findall(folded) if w in words)
 
-    return count(pair.old.text) != count(pair.new.text) and count(context.old_text) != count(context.new_text)
+    return (count(pair.old.text) != count(pair.new.text) and count(context.old_text) != count(context.new_text)
+            and not _denied_phrase_only(pair.old.text, pair.new.text, words))
+
+
+def _denied_phrase_only(old_text: str, new_text: str, words: frozenset[str]) -> bool:
+    """Whether every denial added or removed came or went with the words it denies ("N/A (no
+    transfer)" → "N/A"): a phrase added or dropped, not a statement turned around, where the words
+    after the denial stay ("we do not sell" → "we sell")."""
+    from difflib import SequenceMatcher
+
+    old_words, new_words = TOKEN.findall(old_text.casefold()), TOKEN.findall(new_text.casefold())
+    spans = [span for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
+             if tag != "equal" for span in (old_words[i1:i2], new_words[j1:j2])]
+    denying = [(span, i) for span in spans for i, word in enumerate(span) if word in words]
+    return bool(denying) and all(i + 1 < len(span) for span, i in denying)
 
 
 def _widened(pair: ClausePair, language: str | None, category: str | None, context: DocumentContext) -> set[str]:
@@ -823,7 +865,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     for pair in pairs:
         language = _clause_language(pair, new_lang or old_lang)
         findings += _judge(pair, language, context)
-        controller = None if pair.relocated or context.is_chrome(pair) else _controller_finding(pair, language, context)
+        controller = (None if pair.relocated or context.is_chrome(pair) or context.before_capture(pair)
+                      or context.beyond_capture(pair) else _controller_finding(pair, language, context))
         findings += [controller] if controller else []
     findings += seat_moves(pairs, findings, new_lang or old_lang)
     findings += _address_block_findings(pairs, findings, new_lang or old_lang, context)

@@ -55,6 +55,7 @@ class _Grammar:
     criteria_labels: dict[str, str]
     fixed_pattern: re.Pattern[str] | None = None
     fixed_iso: dict[str, str] | None = None
+    abbreviation_pattern: re.Pattern[str] | None = None
 
 
 @lru_cache(maxsize=None)
@@ -64,6 +65,7 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
     cues: dict[str, list[str]] = {role: [] for role in _ROLES}
     criteria: dict[str, list[str]] = {}
     fixed_iso: dict[str, str] = {}
+    abbreviations: dict[str, str] = {}
     for code in langs:
         data = load("durations", code)
         for iso, phrases in data.get("fixed", {}).items():
@@ -72,6 +74,9 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
         for unit, forms in data.get("units", {}).items():
             for form in forms:
                 unit_of.setdefault(fold(form.lower()), unit)
+        for unit, forms in data.get("abbreviations", {}).items():
+            for form in forms:
+                abbreviations.setdefault(fold(form.lower()), unit)
         qualifiers.update(q.lower() for q in data.get("qualifiers", []))
         for role in _ROLES:
             cues[role].extend(data.get("cues", {}).get(role, []))
@@ -87,8 +92,11 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
     criteria_pattern = re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})", re.I) if alternatives else None
     fixed_pattern = (re.compile(rf"(?<![^\W\d_])(?:{alternation(sorted(fixed_iso))})(?![^\W\d_])", re.I)
                      if fixed_iso else None)
+    abbreviation_pattern = (re.compile(rf"(?<=\d)\s?(?P<unit>{alternation(sorted(abbreviations))})(?!\w|[/:.,]\d)",
+                                       re.I) if abbreviations else None)
+    unit_of.update((form, unit) for form, unit in abbreviations.items() if form not in unit_of)
     return _Grammar(unit_pattern, unit_of, cue_pattern, retention_cue, criteria_pattern, labels, fixed_pattern,
-                    fixed_iso)
+                    fixed_iso, abbreviation_pattern)
 
 
 def _number_before(folded: str, position: int, langs: tuple[str, ...], lang: str | None) -> tuple[int, int] | None:
@@ -168,7 +176,10 @@ def find_durations(text: str, lang: str | None) -> list[Duration]:
             iso = grammar.fixed_iso[match.group().lower()]
             mentions.append((match.start(), match.end(), iso, int(iso[1:-1]) * _UNIT_DAYS[iso[-1]], iso[-1]))
     fixed_spans = [(start, end) for start, end, *_ in mentions]
-    for match in grammar.unit_pattern.finditer(folded):
+    units = list(grammar.unit_pattern.finditer(folded))
+    if grammar.abbreviation_pattern is not None:  # "24h", "48 h": a short unit only right after its digits
+        units += grammar.abbreviation_pattern.finditer(folded)
+    for match in units:
         if any(start < match.end() and match.start() < end for start, end in fixed_spans):
             continue
         unit = grammar.unit_of[match.group("unit").lower()]
