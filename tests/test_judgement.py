@@ -605,6 +605,15 @@ def test_a_pointer_to_another_policy_states_none_of_its_practices():
     assert "collection" in material(POLICY, edit("# Contact", "We also collect consumer health data.\n# Contact"))
 
 
+def test_every_period_under_a_retention_column_is_retention_not_only_the_one_with_a_cue():
+    table = "# Processing\n| Data | Purpose | Retention period |\n| Invoices | Billing | {} |\n"
+    cell = "The contract and {} years after it. ID documents are deleted 3 months after the check"
+    facts = extract_facts(POLICY + table.format(cell.format(10)))
+    assert {"P10Y", "P3M"} <= set(facts["retention"])
+    assert material(POLICY + table.format(cell.format(10)), POLICY + table.format(cell.format(5)))[
+        "retention"].new_values == ["P3M", "P5Y"]
+
+
 def test_countries_under_a_transfer_column_are_destinations():
     table = "# Processors\n| Processor | Service | Country of transfer |\n| Example Mail Inc | E-mail | {} |\n"
     assert "US" in extract_facts(POLICY + table.format("United States"))["transfer"]

@@ -97,9 +97,9 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
                            hides_emails=CF_PLACEHOLDER in text,
                            phones=[p for p in contacts.find_phones(text, language) if p.international])
     mentions = durations.find_durations(text, language)
-    retention = [d.iso for d in mentions if d.role == "retention"]
-    if not retention and section_kind == "retention":
-        retention = [d.iso for d in mentions if d.role == "other"]
+    # Under a retention heading or column every period that is not a deadline or an age is how long
+    # data is kept: "Durée du contrat et 10 ans par la suite ; l'IBAN est supprimé 3 mois après".
+    retention = [d.iso for d in mentions if d.role == "retention" or section_kind == "retention" and d.role == "other"]
     minimum_ages = ages.minimum_ages(text, language)
     if section_kind == "children":  # "reserved to people of at least 18 years", under "Children"
         minimum_ages += [int(d.iso[1:-1]) for d in mentions
