@@ -599,6 +599,18 @@ def test_a_denial_dropped_with_the_words_it_denied_turns_nothing_around():
                                               "We sell your personal information."))
 
 
+def test_words_a_pdf_extraction_ran_together_or_split_apart_are_no_change():
+    joined = edit("We share your data with our service providers, who process it on our behalf.",
+                  "We share your data with our service providers, who process it onour behalf.")
+    split = edit("We share your data with our service providers, who process it on our behalf.",
+                 "We share your data with our service provi ders, who process it on our behalf.")
+    assert material(joined, split) == {}
+    assert material(POLICY, joined) == {}
+    advertising = "# Advertising\nOur advertising partners receive your precise {}.\n"
+    redated = edit("Last updated: 3 March 2025", "Last updated: 9 June 2026")
+    assert material(POLICY + advertising.format("loca tion"), redated + advertising.format("location")) == {}
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

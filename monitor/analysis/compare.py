@@ -312,6 +312,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [editorial("Page furniture (navigation, cookie banner) changed", "structure:page_chrome", pair)]
     if only_placeholder_changed(pair):
         return [editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
+    if pair.kind == "modified" and _squeezed(pair.old.text) == _squeezed(pair.new.text):
+        return [editorial(f"Only spacing or punctuation changed (words run together or split apart): "
+                          f"{quote(pair.new.text)}", "words:spacing", pair)]
     if context.beyond_capture(pair):
         return [editorial("Past the end of the other version's capture, which stops at a heading with nothing "
                           "under it", "page:cut_short", pair)]
