@@ -611,6 +611,14 @@ def test_words_a_pdf_extraction_ran_together_or_split_apart_are_no_change():
     assert material(POLICY + advertising.format("loca tion"), redated + advertising.format("location")) == {}
 
 
+def test_a_sentence_a_pdf_extraction_broke_over_other_lines_says_what_it_said():
+    broken = "# Advertising\nOur advertising partners receive your {}\n\n{} the pages you visit, to show you relevant ads.\n"
+    redated = edit("Last updated: 3 March 2025", "Last updated: 9 June 2026")
+    before = POLICY + broken.format("precise location and", "")
+    assert material(before, redated + broken.format("precise", "location and")) == {}
+    assert "sharing" in material(before, redated + broken.format("name and", ""))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -47,7 +47,7 @@ from monitor.analysis.lexicon import (
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of,
+    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of, relational_pairs,
     stating_words,
 )
 from monitor.analysis.segment import Clause, split_clauses
@@ -298,6 +298,22 @@ class DocumentContext:
         blocks = self.blocks(side)
         start, end = bisect_left(blocks, clause.block - LEAD_IN_BLOCKS), bisect_left(blocks, clause.block)
         return " ".join(c.text for c in clauses[max(start, end - LEAD_IN_BLOCKS):end])
+
+    def with_broken_sentence(self, side: str, clause: Clause) -> str:
+        """A clause with the lines a PDF extraction broke its sentence into: the clause before it
+        when that one ends without a full stop, the one after when this one does, each only if it
+        goes on in lower case."""
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        blocks = self.blocks(side)
+        at = bisect_left(blocks, clause.block)
+        while at < len(clauses) and clauses[at] != clause:
+            at += 1
+        parts = [clause.text]
+        if 0 < at < len(clauses) and _runs_on(clauses[at - 1].text, clause.text):
+            parts.insert(0, clauses[at - 1].text)
+        if at + 1 < len(clauses) and _runs_on(clause.text, clauses[at + 1].text):
+            parts.append(clauses[at + 1].text)
+        return " ".join(parts)
 
     def is_chrome(self, pair: ClausePair) -> bool:
         return any(clause is not None and (side, clause.block) in self.chrome
@@ -611,6 +627,21 @@ def _as_authority_contact(finding: Finding) -> Finding:
                    finding.old_values, finding.new_values)
 
 
+def _runs_on(text: str, next_text: str) -> bool:
+    """Whether a sentence goes on from one clause into the next: no full stop, then lower case."""
+    return not text.rstrip().endswith((".", "!", "?", ";", ":")) and next_text[:1].islower()
+
+
+def _not_said_beside(novel: Practice, beside: str, language: str | None) -> Practice:
+    """A clause's new (or withdrawn) pairings of labels, without those the other version's clause
+    states together with the lines its sentence was broken into: "…n'excède pas 3 mois" whose "géolocalisation" a PDF
+    extraction moved to the line before still says how long the location is kept."""
+    said = practice_of(beside, language).labels
+    kept = {label for pair in novel.pairs - relational_pairs(said) for label in pair}
+    labels = frozenset(label for label in novel.labels if label not in said or label in kept)
+    return Practice(labels, novel.organisations, novel.order, novel.alone & labels)
+
+
 def _denials_differ(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
     """Whether a modified clause denies more or less than before, once idioms that deny nothing
     ("whether or not", "not limited to") are set aside, and the whole document does too (a
@@ -704,6 +735,9 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
+    if pair.kind == "modified" and (removed.labels or added.labels):
+        added, removed = (_not_said_beside(added, context.with_broken_sentence("old", pair.old), language),
+                          _not_said_beside(removed, context.with_broken_sentence("new", pair.new), language))
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations) and not (clause.kind == "item" and (added.labels or removed.labels)):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
