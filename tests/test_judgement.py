@@ -619,6 +619,15 @@ def test_a_sentence_a_pdf_extraction_broke_over_other_lines_says_what_it_said():
     assert "sharing" in material(before, redated + broken.format("name and", ""))
 
 
+def test_an_age_a_pdf_extraction_broke_over_lines_in_other_places_is_the_same_age():
+    children = ("# Children\nIf a user is a natural person, they must{}\n\n{} years.\n"
+                "We do not knowingly provide the service to persons{}\n\n{} 16 years of age.\n")
+    redated = edit("Last updated: 3 March 2025", "Last updated: 9 June 2026")
+    before = POLICY + children.format("", "be older than 16", "", "younger than")
+    assert material(before, redated + children.format(" be older than", "16", " younger", "than")) == {}
+    assert "children" in material(before, redated + children.format(" be older than", "18", " younger", "than"))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -331,6 +331,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if pair.kind == "modified" and _squeezed(pair.old.text) == _squeezed(pair.new.text):
         return [editorial(f"Only spacing or punctuation changed (words run together or split apart): "
                           f"{quote(pair.new.text)}", "words:spacing", pair)]
+    if _same_broken_sentence(pair, context):
+        return [editorial(f"The same sentence, broken over lines in other places: {quote((pair.new or pair.old).text)}",
+                          "words:line_breaks", pair)]
     if context.beyond_capture(pair):
         return [editorial("Past the end of the other version's capture, which stops at a heading with nothing "
                           "under it", "page:cut_short", pair)]
@@ -627,9 +630,24 @@ def _as_authority_contact(finding: Finding) -> Finding:
                    finding.old_values, finding.new_values)
 
 
+def _same_broken_sentence(pair: ClausePair, context: DocumentContext) -> bool:
+    """Whether a modified clause is part of a sentence a PDF extraction broke over lines in other
+    places on each side ("osobám" / "mladším ako 16 rokov." → "osobám mladším" / "ako 16 rokov."),
+    the sentence itself the same."""
+    if pair.kind != "modified":  # a fragment only one side has: its whole sentence still stands on the other
+        side, clause = ("new", pair.new) if pair.old is None else ("old", pair.old)
+        sentence = context.with_broken_sentence(side, clause)
+        return sentence != clause.text and _squeezed(sentence) in context.squeezed("old" if side == "new" else "new")
+    old_sentence = context.with_broken_sentence("old", pair.old)
+    new_sentence = context.with_broken_sentence("new", pair.new)
+    return ((old_sentence != pair.old.text or new_sentence != pair.new.text)
+            and _squeezed(old_sentence) == _squeezed(new_sentence))
+
+
 def _runs_on(text: str, next_text: str) -> bool:
-    """Whether a sentence goes on from one clause into the next: no full stop, then lower case."""
-    return not text.rstrip().endswith((".", "!", "?", ";", ":")) and next_text[:1].islower()
+    """Whether a sentence goes on from one clause into the next: no full stop, then lower case or
+    a number."""
+    return not text.rstrip().endswith((".", "!", "?", ";", ":")) and (next_text[:1].islower() or next_text[:1].isdigit())
 
 
 def _not_said_beside(novel: Practice, beside: str, language: str | None) -> Practice:
