@@ -628,6 +628,12 @@ def test_an_age_a_pdf_extraction_broke_over_lines_in_other_places_is_the_same_ag
     assert "children" in material(before, redated + children.format(" be older than", "18", " younger", "than"))
 
 
+def test_a_transfer_mechanism_named_in_a_sharing_clause_is_also_a_transfer_change():
+    new = edit("who process it on our behalf.", "who process it on our behalf under standard contractual clauses.")
+    change = material(POLICY, new)["transfer"]
+    assert change.summary == "Transfers now rely on standard contractual clauses"
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -389,7 +389,33 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
             return [editorial(f"Phone number {pair.kind} on its own; the other version still gives it: "
                                f"{quote(clause.text)}", "fact:same_phone", pair)]
         substantive = []  # an added or removed clause is judged by its cues alone
-    return [_practice_finding(pair, language, context, substantive)]
+    finding = _practice_finding(pair, language, context, substantive)
+    return [finding] + _other_practices(finding)
+
+
+ALSO_REPORTED_KINDS = ("safeguards",)
+"""Kinds of label reported in their own category too when a clause about something else states them
+anew: a transfer mechanism ("standard contractual clauses") named in a sharing clause is also a
+transfer change."""
+
+
+def _other_practices(finding: Finding) -> list[Finding]:
+    """The findings a practice finding also makes in the categories of ALSO_REPORTED_KINDS."""
+    if not finding.material or not finding.rule.startswith("practice:"):
+        return []
+    extra = []
+    for kind in ALSO_REPORTED_KINDS:
+        category = KIND_CATEGORY[kind]
+        if category == finding.category:
+            continue
+        added = [v for v in finding.new_values if v.startswith(kind + ":")]
+        removed = [v for v in finding.old_values if v.startswith(kind + ":")]
+        if not added and not removed:
+            continue
+        summary = describe_practice_change(category, Practice(frozenset(added)), Practice(frozenset(removed)), [], [])
+        extra.append(Finding(category, True, "medium", summary, f"practice:also[{', '.join(added + removed)}]",
+                             finding.pair, removed, added))
+    return extra
 
 
 def _practice_beside_facts(pair: ClausePair, language: str | None, context: DocumentContext,
