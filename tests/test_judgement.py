@@ -634,6 +634,15 @@ def test_a_transfer_mechanism_named_in_a_sharing_clause_is_also_a_transfer_chang
     assert change.summary == "Transfers now rely on standard contractual clauses"
 
 
+def test_a_company_named_as_providing_a_service_gets_data_whatever_the_clause_is_about():
+    security = "# Security\nWe protect your data with encryption, and our servers are hosted by {} in Germany.\n"
+    change = material(POLICY + security.format("Hetzner Online"), POLICY + security.format("Nimbus Hosting"))["sharing"]
+    assert change.summary == ("May now share personal information with Nimbus Hosting; no longer mentions sharing "
+                              "personal information with Hetzner Online")
+    named = "# Security\nWe protect your data with encryption and access controls{}.\n"
+    assert material(POLICY + named.format(""), POLICY + named.format(", as Nimbus Hosting recommends")) == {}
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -683,7 +683,7 @@ def _not_said_beside(novel: Practice, beside: str, language: str | None) -> Prac
     said = practice_of(beside, language).labels
     kept = {label for pair in novel.pairs - relational_pairs(said) for label in pair}
     labels = frozenset(label for label in novel.labels if label not in said or label in kept)
-    return Practice(labels, novel.organisations, novel.order, novel.alone & labels)
+    return Practice(labels, novel.organisations, novel.order, novel.alone & labels, novel.provided)
 
 
 def _denials_differ(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
@@ -775,7 +775,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     added = old_side.novel(new_practice.within(read_as, section), new_side.lowercase_words)
     widened = _widened(pair, language, category, context) if pair.kind == "modified" else _unheard(pair, language, context)
     if widened:
-        added = Practice(added.labels | widened, added.organisations, added.order, added.alone | widened)
+        added = Practice(added.labels | widened, added.organisations, added.order, added.alone | widened,
+                         added.provided)
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)

@@ -194,6 +194,9 @@ class Lexicon:
     traitement"): the company named beside them is the one users deal with."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
+    providing: re.Pattern[str] | None = None
+    """Phrases that name who provides a service ("provided by", "our hosting provider is", "fourni
+    par"): the company named right after them gets data, whatever the clause is about."""
     spelling: list[tuple[re.Pattern[str], str]] | None = None
     """Rules writing a word's spelling variants one way ("-isation" → "-ization"), in order."""
     contraction_pattern: re.Pattern[str] | None = None
@@ -320,6 +323,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         reports=_phrase_pattern([p.casefold() for p in data.get("reports", [])]),
         controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
+        providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
     )

@@ -101,6 +101,10 @@ class Practice:
     alone: frozenset[str] = frozenset()
     """Of a novel practice (`DocumentPractices.novel`): the labels new on their own, not only as a
     new pairing of labels both stated before."""
+    provided: frozenset[str] = frozenset()
+    """The organisations named as providing a service ("measurement technology provided by Nielsen",
+    "our hosting provider is Hetzner"): whoever provides a service gets data, whatever the clause
+    is about."""
 
     def ordered(self, items: Iterable[str]) -> list[str]:
         """`items` in the order the clause named them (unknown ones last, alphabetically)."""
@@ -108,7 +112,8 @@ class Practice:
         return sorted(items, key=lambda item: (rank.get(item, len(rank)), item))
 
     def keeping(self, labels: Iterable[str], organisations: Iterable[str]) -> Practice:
-        return Practice(frozenset(labels), frozenset(organisations), self.order)
+        organisations = frozenset(organisations)
+        return Practice(frozenset(labels), organisations, self.order, provided=self.provided & organisations)
 
     @property
     def pairs(self) -> frozenset[frozenset[str]]:
@@ -119,7 +124,7 @@ class Practice:
         (see KIND_CONTEXTS): "location" in a contact block is an address, not collected data."""
         known = {category for category in categories if category}
         labels = frozenset(label for label in self.labels if known & KIND_CONTEXTS[label.split(":", 1)[0]])
-        return self.keeping(labels, self.organisations if known & ORGANISATION_CATEGORIES else ())
+        return self.keeping(labels, self.organisations if known & ORGANISATION_CATEGORIES else self.provided)
 
 
 def label_key(mention: LabelMention) -> str:
@@ -145,7 +150,8 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
     """The practice a clause states; `kind` is the clause's (a short list item may be a name)."""
     labels = list(clause_labels(text, language))
     names = organisations(text, language, kind)
-    return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)))
+    return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)),
+                    provided=frozenset(_provided(text, names, language)))
 
 
 @lru_cache(maxsize=16384)
@@ -234,6 +240,24 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
     return found
 
 
+_PROVIDING_REACH = 40
+"""Characters before a name within which a `providing` phrase names it as the provider."""
+
+
+def _provided(text: str, names: list[str], language: str | None) -> list[str]:
+    """The names a clause gives as providing a service: a few words after "provided by", "our
+    hosting provider is", "fourni par"... (the language's `providing` phrases)."""
+    lexicon = load_lexicon(language) if language and names else None
+    if lexicon is None or lexicon.providing is None:
+        return []
+    found = []
+    for name in names:
+        at = text.find(name)
+        if at > 0 and lexicon.providing.search(text[max(0, at - _PROVIDING_REACH):at].casefold()):
+            found.append(name)
+    return found
+
+
 _IDENTIFIER = re.compile(r"(?=\S*(?:[_\d]|[a-z]-[a-z]|[a-z][A-Z]))[\w.-]{2,}")
 """A cookie's or a tag's name ("_ga", "tbp-consent", "li_gc", "giosgWindowOpen"): a name, however written."""
 
@@ -284,7 +308,7 @@ class DocumentPractices:
                           and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary)
                           and not self.names_inflected(name))
         alone = frozenset(label for label in practice.labels if label not in self.labels and not _is_channel(label))
-        return Practice(frozenset(labels), names, practice.order, alone)
+        return Practice(frozenset(labels), names, practice.order, alone, practice.provided & names)
 
 
     def names_inflected(self, name: str) -> bool:
@@ -334,15 +358,16 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     The category is the practice the clause is about when its new labels are the objects of that
     practice (data, purposes, recipients of a cookie or a sharing clause, or of a clause under such
     a section), else the category of the weightiest new label."""
-    organisations = added.ordered(added.organisations) if clause_category in ORGANISATION_CATEGORIES else []
-    gone_organisations = removed.ordered(removed.organisations) if clause_category in ORGANISATION_CATEGORIES else []
+    naming = clause_category in ORGANISATION_CATEGORIES
+    organisations = added.ordered(added.organisations if naming else added.provided)
+    gone_organisations = removed.ordered(removed.organisations if naming else removed.provided)
     labels = sorted(added.labels | removed.labels)
     if not labels and not organisations and not gone_organisations:
         return None
     present = kinds(added.alone | removed.alone or labels)
     candidates = [KIND_CATEGORY[kind] for kind in present]
     if organisations or gone_organisations:
-        candidates.append(clause_category or "sharing")
+        candidates.append(clause_category if naming else "sharing")
     # A clause about a practice of its own (collecting data, securing it) is judged by it, whatever
     # its section is about; one that only says what for (a cookie's purpose) by its section's.
     sections = (clause_category, section_category) if clause_category in (None, "purpose") else (clause_category,)
