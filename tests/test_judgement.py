@@ -643,6 +643,14 @@ def test_a_company_named_as_providing_a_service_gets_data_whatever_the_clause_is
     assert material(POLICY + named.format(""), POLICY + named.format(", as Nimbus Hosting recommends")) == {}
 
 
+def test_an_e_mail_address_for_returns_in_a_long_clause_is_no_privacy_contact_but_a_contact_line_is():
+    returns = ("# Returns\nIf an item arrives damaged, send a photo of it and of its packaging within 14 days to {} "
+               "so that we can refund you.\n")
+    assert material(POLICY + returns.format("returns@example.com"), POLICY + returns.format("refunds@example.com")) == {}
+    line = "# Help\nE-mail: {}\n"
+    assert "contact" in material(POLICY + line.format("help@example.com"), POLICY + line.format("support@example.com"))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

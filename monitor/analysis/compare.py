@@ -65,6 +65,8 @@ from monitor.analysis.wording import (
 # Categories whose clauses name things worth listing as values: who receives data, why, what data.
 CONTACT_CATEGORIES = frozenset({"contact", "rights"})
 """Clauses where a postal address is where to write about one's data (not a shop's address)."""
+CONTACT_LINE_WORDS = 12
+"""A line this short that gives an e-mail address and says nothing else is a contact line."""
 FLIP_WORDS = 4
 """A negation added or removed turns a statement around when little else in it changed."""
 SHORT_CLAUSE_WORDS = 5
@@ -533,7 +535,12 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding])
     about a fee rule or a shop that happens to give an e-mail: its cues say contact or rights, or
     say nothing else, or the mailbox's name is a privacy one ("privacy@", "dpo@", "datenschutz@")."""
     category = _clause_category(pair, language)
-    if category in CONTACT_CATEGORIES or category is None and load_lexicon(language or ""):
+    if category in CONTACT_CATEGORIES:
+        return True
+    clause = pair.new or pair.old
+    if category is None and load_lexicon(language or "") and (
+            len(clause.text.split()) <= CONTACT_LINE_WORDS
+            or section_category(clause.section, language) in CONTACT_CATEGORIES):
         return True
     values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
     return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
