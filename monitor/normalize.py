@@ -312,6 +312,9 @@ _HOLDS_MAIN_CONTENT = etree.XPath("boolean(.//main | .//article | .//h1 | .//@ro
 _CLOUDFLARE_EMAILS = etree.XPath(".//@data-cfemail/..")
 _CLOUDFLARE_LINKS = etree.XPath(".//@href[contains(., '/cdn-cgi/l/email-protection#')]/parent::a")
 _CLOUDFLARE_LINK = re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")
+_PLACEHOLDER_LINKS = etree.XPath(".//a[contains(@href, '#')][contains(., 'protected')]")
+_CODE_WITH_BREAKS = re.compile(r"[0-9a-fA-F_]+")
+_DECODED_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MAILTO_LINKS = etree.XPath(".//@href[starts-with(normalize-space(translate(., 'MAILTO', 'mailto')), 'mailto:')]/parent::a")
 _MAILTO_ADDRESS = re.compile(r"^\s*<?\s*mailto:\s*([^?\s>]+@[^?\s>]+)", re.IGNORECASE)
 _TABLE_LAYOUT_CONTENT = ("table", *_HEADING_LEVELS)
@@ -613,6 +616,10 @@ def _decode_cloudflare_emails(document: _Element) -> None:
         address = decode_cloudflare_email(element.get("data-cfemail"))
         if address is not None:
             _replace_with_text(element, address)
+    for link in _PLACEHOLDER_LINKS(document):  # a copy's placeholder link, Cloudflare's path lost
+        address = _copied_placeholder_address(_text(link), link.get("href", ""))
+        if address is not None:
+            _replace_with_text(link, address)
     for link in _CLOUDFLARE_LINKS(document):
         href = link.get("href")
         if _CLOUDFLARE_LINK.search(href) is None:
@@ -930,7 +937,20 @@ def _link_text(match: re.Match[str]) -> str:
     text, address = match.group(2), _mailto_address(match.group(3))
     if address and "@" not in text:
         return f"{text} ({address})"
-    return text
+    return _copied_placeholder_address(text, match.group(3)) or text
+
+
+def _copied_placeholder_address(text: str, href: str) -> str | None:
+    """The address behind a placeholder link that a copy of the page kept with its code but not
+    Cloudflare's path: "[email protected]" linking to "…/articles/1369025#fd_94939_b_92_bd…", the
+    code split by underscores. Read only under the placeholder, kept only if it is an address."""
+    if "email" not in text or "protected" not in text or "#" not in href:
+        return None
+    code = href.rsplit("#", 1)[1].rstrip(">")
+    if not _CODE_WITH_BREAKS.fullmatch(code):
+        return None
+    address = decode_cloudflare_email(code.replace("_", ""))
+    return address if address is not None and _DECODED_EMAIL.fullmatch(address) else None
 
 
 def normalize_markdown(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import random
+import re
 import time
 from pathlib import Path
 
@@ -347,6 +348,17 @@ def test_cloudflare_placeholder_with_a_kept_address_fragment_is_stable() -> None
     plain = "Contact [\\[email protected\\]](https://blog.example/cdn-cgi/l/email-protection) now."
     glued = "Contact dataprotectio[\\[email protected\\]](https://blog.example/cdn-cgi/l/email-protection) now."
     assert normalize_markdown(plain) == normalize_markdown(glued) == "Contact [email protected] now."
+
+
+def test_a_placeholder_link_a_copy_kept_with_its_code_split_by_underscores_shows_the_address() -> None:
+    code = re.sub(r"(?<=[0-9])(?=[a-f])|(?<=[a-f])(?=[0-9])", "_", cloudflare_hex("info@example.com", 0xfd))
+    assert "_" in code
+    markdown = f"Write to [\\[email protected\\]](https://help.example/articles/1369025#{code})."
+    assert normalize_markdown(markdown) == "Write to info@example.com."
+    html = f'<p>Write to <a href="https://help.example/articles/1369025#{code}">[email&#160;protected]</a>.</p>'
+    assert normalize_html(html) == "Write to info@example.com."
+    assert normalize_markdown("See [\\[email protected\\]](https://help.example/faq#section_2).") == (
+        "See [email protected].")
 
 
 # --- Plain text and Unicode clean-up -----------------------------------------------------------
