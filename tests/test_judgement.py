@@ -651,6 +651,15 @@ def test_an_e_mail_address_for_returns_in_a_long_clause_is_no_privacy_contact_bu
     assert "contact" in material(POLICY + line.format("help@example.com"), POLICY + line.format("support@example.com"))
 
 
+def test_a_postal_address_after_an_address_label_that_moved_is_a_contact_change_in_any_form():
+    line = "# Your rights\nTo exercise your rights, write to us.\nPostal Mail: Privacy Office, {}, Cork, Ireland\n"
+    old = POLICY + line.format("Building 3400 Cork Airport Business Park, Kinsale Road")
+    change = material(old, POLICY + line.format("City Gate Plaza Two, Mahon"))["contact"]
+    assert change.summary == ("Postal address for privacy matters changed: Building 3400 Cork Airport Business "
+                              "Park, Kinsale Road → City Gate Plaza Two, Mahon (Privacy Office, Cork, Ireland)")
+    assert material(old, POLICY + line.format("Building 3400, Cork Airport Business Park, Kinsale Road")) == {}
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -34,6 +34,7 @@ from monitor.analysis.findings import (
     address_finding,
     clause_facts,
     fact_findings,
+    labelled_address_finding,
     merge_phone_findings,
     only_a_number_still_written,
     phones_masked,
@@ -269,6 +270,9 @@ class DocumentContext:
         if finding.rule == "fact:transfer_destinations":
             return (all(code in self.destinations("old", language) for code in added)
                     and all(code in self.destinations("new", language) for code in removed))
+        if finding.rule == "fact:labelled_address":  # a whole address the other version writes elsewhere
+            return (all(address_key(a) in self.squeezed("old") for a in added)
+                    and all(address_key(a) in self.squeezed("new") for a in removed))
         if finding.rule == "fact:postal_address":  # by its street: "EC2A" completed as "EC2A 2RS" moved nothing
             return (all(address_key(a.split(",")[0]) in self.squeezed("old") for a in added)
                     and all(address_key(a.split(",")[0]) in self.squeezed("new") for a in removed))
@@ -355,6 +359,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                           language)
     if (old_facts.addresses or new_facts.addresses) and _clause_category(pair, language) in CONTACT_CATEGORIES:
         address = address_finding(pair, old_facts, new_facts)
+        found += [address] if address else []
+    elif pair.kind == "modified" and _clause_category(pair, language) in CONTACT_CATEGORIES:
+        address = labelled_address_finding(pair, language)
         found += [address] if address else []
     found = [f for f in found if not context.stated_elsewhere(f, language)]
     if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found):

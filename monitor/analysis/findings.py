@@ -223,6 +223,22 @@ def address_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Fin
     return postal_address_finding(pair, removed, added) if removed or added else None
 
 
+def labelled_address_finding(pair: ClausePair, language: str | None) -> Finding | None:
+    """A postal address given after an address label that moved, when no street and number of a
+    known form is read in it ("Postal Mail: …, Cork Airport Business Park, Kinsale Road, Cork" →
+    "…, City Gate Plaza Two, Mahon, Cork"): compared by its letters and digits."""
+    old = contacts.labelled_address(pair.old.text, language)
+    new = contacts.labelled_address(pair.new.text, language)
+    if old is None or new is None or contacts.address_key(old) == contacts.address_key(new):
+        return None
+    old_parts, new_parts = ([part.strip() for part in address.split(",")] for address in (old, new))
+    gone = ", ".join(part for part in old_parts if part not in new_parts)
+    came = ", ".join(part for part in new_parts if part not in old_parts)
+    shared = ", ".join(part for part in new_parts if part in old_parts)
+    summary = f"Postal address for privacy matters changed: {gone} → {came}" + (f" ({shared})" if shared else "")
+    return Finding("contact", True, "medium", summary, "fact:labelled_address", pair, [old], [new])
+
+
 def postal_address_finding(pair: ClausePair, removed: list[str], added: list[str]) -> Finding:
     """The contact finding of postal addresses removed and added, in words."""
     if removed and added:

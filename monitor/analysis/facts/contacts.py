@@ -429,3 +429,25 @@ def office_still_written(address: str, other_key: str, other_addresses: list[str
         return False
     return not any(street_key(found) == street and address_key(found) != address_key(address)
                    for found in other_addresses)
+
+
+@lru_cache(maxsize=None)
+def _address_label_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
+    labels = sorted({label for lang in langs for label in load("contacts", lang).get("address_labels", [])},
+                    key=len, reverse=True)
+    if not labels:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(label) for label in labels)})\s*:\s*(?P<value>[^\n]+)", re.I)
+
+
+def labelled_address(text: str, lang: str | None) -> str | None:
+    """The address a line gives after an address label ("Postal Mail: Logitech Privacy Office,
+    City Gate Plaza Two, Mahon, Cork, Ireland"), when it looks like one (parts between commas),
+    whatever its street words: what a reader would write to."""
+    pattern = _address_label_pattern(languages_for(lang))
+    match = pattern.search(text) if pattern else None
+    if match is None:
+        return None
+    value = match.group("value").strip(" .;")
+    return value if value.count(",") >= 2 and "@" not in value else None
+
