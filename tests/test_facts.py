@@ -709,6 +709,13 @@ def test_a_street_abroad_written_as_a_name_is_an_address_without_a_postcode():
     assert find_postal_addresses("Contact us via email 24 hours a day, or via our website, 7 days a week.", "en") == []
 
 
+def test_a_street_abbreviated_with_or_without_its_dot_and_its_suite_are_one_address():
+    assert find_postal_addresses("3400 N. Ashton Blvd, Suite 175\nLehi, UT 84043", "en") == [
+        "3400 N. Ashton Blvd, Suite 175"]
+    assert find_postal_addresses("Write to 12 Main St. or call us.", "en") == ["12 Main St."]
+    assert find_postal_addresses("We share data with 3 rd parties and keep it 2 st years.", "en") == []
+
+
 def test_a_postal_address_is_read_within_one_line():
     text = "Write to us on Main Street\n2 ways to reach us\nOur office: 27 Old Gloucester Street, London WC1N 3AX"
     assert find_postal_addresses(text, "en") == ["27 Old Gloucester Street, London WC1N 3AX"]

@@ -357,7 +357,7 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     street = "|".join(words)
     forms = [
-        rf"\b\d{{1,5}}[a-z]?,?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})\b",  # "27 Old Gloucester Street", "25 avenue de"
+        rf"\b\d{{1,5}}[a-z]?,?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})(?:(?<=\.)|\b)",  # "27 Old Gloucester Street", "3400 N. Ashton Blvd."
         rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "ul. Prosta 20"
         rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{1,4}}?,\s+\d{{1,5}}[a-z]?\b",  # "Via Chiana, 38"
         r"\b\w+(?:straße|strasse|str\.|gasse|weg|platz|laan|straat|gracht|plein|vej|gatan|vägen)\s+\d{1,5}[a-z]?\b",
@@ -395,7 +395,14 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
                 continue
             end = end + postcode.end() if postcode else end
             found.append((match.start(), end, text[match.start():end].strip(" ,")))
-    return list(dict.fromkeys(address for _, _, address in sorted(found)))
+    merged: list[tuple[int, int, str]] = []
+    for start, end, address in sorted(found):  # "3400 N. Ashton Blvd, Suite 175": one address
+        if merged and start >= merged[-1][1] and not text[merged[-1][1]:start].strip(" ,"):
+            first = merged[-1][0]
+            merged[-1] = (first, end, text[first:end].strip(" ,"))
+        else:
+            merged.append((start, end, address))
+    return list(dict.fromkeys(address for _, _, address in merged))
 
 
 _NUMBERED_LINE = re.compile(r"^[^\n\d]*\d.*$", re.MULTILINE)
