@@ -660,6 +660,13 @@ def test_a_postal_address_after_an_address_label_that_moved_is_a_contact_change_
     assert material(old, POLICY + line.format("Building 3400, Cork Airport Business Park, Kinsale Road")) == {}
 
 
+def test_a_company_whose_name_grew_after_a_merger_is_the_same_company():
+    group = ('# Who we are\nYou may interact with {0} and its affiliates ("{0}" or the "{0} family of companies") '
+             "through our networks and websites, and we share your data with {0} for advertising.\n")
+    assert material(POLICY + group.format("Paramount"), POLICY + group.format("Paramount Skydance Corporation")) == {}
+    assert "sharing" in material(POLICY + group.format("Paramount"), POLICY + group.format("Skydance Media"))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

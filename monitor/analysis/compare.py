@@ -566,8 +566,11 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
         return None
     names = {side: [m.group(0) for m in company_names().finditer(clause.text)] if clause else []
              for side, clause in (("old", pair.old), ("new", pair.new))}
-    added = [n for n in dict.fromkeys(names["new"]) if _squeezed(n) not in context.squeezed("old")]
-    removed = [n for n in dict.fromkeys(names["old"]) if _squeezed(n) not in context.squeezed("new")]
+    before = names["old"] + ([pair.old.text.strip(" .,")] if pair.old else [])  # a line that is a name
+    added = [n for n in dict.fromkeys(names["new"]) if _squeezed(n) not in context.squeezed("old")
+             and not _extends(n, before)]
+    removed = [n for n in dict.fromkeys(names["old"]) if _squeezed(n) not in context.squeezed("new")
+               and not any(_extends(m, [n]) for m in names["new"])]
     if not added and not removed:
         return None
     if added and removed:
@@ -684,6 +687,21 @@ def _same_broken_sentence(pair: ClausePair, context: DocumentContext) -> bool:
             and _squeezed(old_sentence) == _squeezed(new_sentence))
 
 
+def _extends(name: str, others: frozenset[str] | list[str]) -> bool:
+    """Whether a company's name is another one's with words added ("Paramount" → "Paramount Skydance
+    Corporation"): the same company, its name grown by a merger or its legal form."""
+    return any(name.startswith(other + " ") for other in others)
+
+
+def _without_renamed(added: Practice, old_names: frozenset[str], removed: Practice,
+                     new_names: frozenset[str]) -> tuple[Practice, Practice]:
+    """A clause's new and gone organisations, without a name that only grew in the same clause."""
+    added_names = frozenset(n for n in added.organisations if not _extends(n, old_names))
+    removed_names = frozenset(n for n in removed.organisations if not any(_extends(m, [n]) for m in new_names))
+    return (Practice(added.labels, added_names, added.order, added.alone, added.provided & added_names),
+            Practice(removed.labels, removed_names, removed.order, removed.alone, removed.provided & removed_names))
+
+
 def _runs_on(text: str, next_text: str) -> bool:
     """Whether a sentence goes on from one clause into the next: no full stop, then lower case or
     a number."""
@@ -794,6 +812,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
+    if pair.kind == "modified" and (added.organisations or removed.organisations):
+        added, removed = _without_renamed(added, old_practice.organisations, removed, new_practice.organisations)
     if pair.kind == "modified" and (removed.labels or added.labels):
         added, removed = (_not_said_beside(added, context.with_broken_sentence("old", pair.old), language),
                           _not_said_beside(removed, context.with_broken_sentence("new", pair.new), language))
