@@ -667,6 +667,23 @@ def test_a_company_whose_name_grew_after_a_merger_is_the_same_company():
     assert "sharing" in material(POLICY + group.format("Paramount"), POLICY + group.format("Skydance Media"))
 
 
+TERMS = """# Terms of use
+These terms govern your use of the marketplace.
+Sellers must describe the items they list honestly.
+Buyers pay the price shown at checkout.
+Delivery takes 3 to 5 working days.
+Disputes go to the courts of Bratislava.
+# Contact
+Customer service: tel. {}
+"""
+
+
+def test_a_customer_service_number_in_terms_of_service_is_no_privacy_contact():
+    assert material(TERMS.format("+421 220 924 196"), TERMS.format("+421 907 971 703")) == {}
+    line = "# Customer service\nCall us: tel. {}\n"
+    assert "contact" in material(POLICY + line.format("+421 220 924 196"), POLICY + line.format("+421 907 971 703"))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -64,6 +64,13 @@ from monitor.analysis.wording import (
 )
 
 # Categories whose clauses name things worth listing as values: who receives data, why, what data.
+PRIVACY_SECTIONS = frozenset({"retention", "transfer", "sharing", "collection", "purpose", "rights", "children",
+                              "security", "tracking", "legal_basis"})
+"""Categories of a data practice (contact and policy changes aside)."""
+TERMS_SHARE = 0.35
+"""A document with fewer sentences about a data practice than this share is terms of service."""
+TERMS_SENTENCES = 10
+"""Sentences (both versions together) below which a text is too short to tell what kind it is."""
 CONTACT_CATEGORIES = frozenset({"contact", "rights"})
 """Clauses where a postal address is where to write about one's data (not a shop's address)."""
 CONTACT_LINE_WORDS = 12
@@ -321,6 +328,14 @@ class DocumentContext:
             parts.append(clauses[at + 1].text)
         return " ".join(parts)
 
+    @lru_cache(maxsize=2)
+    def says_little_about_data(self, language: str | None) -> bool:
+        """Whether both versions are terms of service rather than a privacy policy: fewer than
+        TERMS_SHARE of their sentences are about a data practice."""
+        clauses = [c for c in self.old_clauses + self.new_clauses if c.kind != "heading"]
+        about_data = sum(1 for c in clauses if classify_clause(c.text, c.section, language).category in PRIVACY_SECTIONS)
+        return len(clauses) >= TERMS_SENTENCES and about_data < TERMS_SHARE * len(clauses)
+
     def is_chrome(self, pair: ClausePair) -> bool:
         return any(clause is not None and (side, clause.block) in self.chrome
                    for side, clause in (("old", pair.old), ("new", pair.new)))
@@ -364,7 +379,7 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         address = labelled_address_finding(pair, language)
         found += [address] if address else []
     found = [f for f in found if not context.stated_elsewhere(f, language)]
-    if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found):
+    if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found, context):
         found = [f for f in found if f.category != "contact"]
     if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
         found = [_as_authority_contact(f) if f.category == "contact" else f for f in found]
@@ -537,11 +552,22 @@ _PRIVACY_MAILBOX = re.compile(r"privacy|priva[ct]|dpo|gdpr|rgpd|dsgvo|datenschut
                               r"droits|compliance|rodo|osobn|персон", re.IGNORECASE)
 
 
-def _about_contact(pair: ClausePair, language: str | None, found: list[Finding]) -> bool:
+def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
+                   context: DocumentContext = DocumentContext()) -> bool:
     """Whether a clause whose contact details changed is about reaching the company, rather than
     about a fee rule or a shop that happens to give an e-mail: its cues say contact or rights, or
-    say nothing else, or the mailbox's name is a privacy one ("privacy@", "dpo@", "datenschutz@")."""
+    say nothing else, or the mailbox's name is a privacy one ("privacy@", "dpo@", "datenschutz@").
+    In terms of service (a document that says little about data), only a clause about a data
+    practice, or in a section about one, gives a privacy contact: the customer service's phone
+    number is not one."""
     category = _clause_category(pair, language)
+    clause = pair.new or pair.old
+    if context.says_little_about_data(language) and not (
+            classify_clause(clause.text, clause.section, language).category in PRIVACY_SECTIONS
+            or section_category(clause.section, language) in PRIVACY_SECTIONS):
+        values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
+        values += contacts.find_emails(clause.text)
+        return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
     if category in CONTACT_CATEGORIES:
         return True
     clause = pair.new or pair.old
