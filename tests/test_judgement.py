@@ -684,6 +684,22 @@ def test_a_customer_service_number_in_terms_of_service_is_no_privacy_contact():
     assert "contact" in material(POLICY + line.format("+421 220 924 196"), POLICY + line.format("+421 907 971 703"))
 
 
+def test_a_whole_other_document_captured_above_this_one_s_title_is_not_new_practice():
+    notice = ("COOKIE NOTICE\nEffective Date: March 26, 2020\nWe use cookies to keep you signed in.\n"
+              "You can refuse cookies in your browser settings.\n"
+              + "".join(f"The {name} cookie {does} and lasts {days} days.\n" for name, does, days in (
+                  ("session", "keeps you signed in", 1), ("language", "remembers your language", 30),
+                  ("consent", "remembers your cookie choices", 180), ("cart", "keeps your basket", 7),
+                  ("analytics", "counts visits to each page", 90), ("security", "detects unusual log-ins", 14))))
+    sharing = "".join(f"We share your {data} with our {who}.\n" for data in ("location", "contacts", "photos")
+                      for who in ("advertising partners", "affiliates", "payment processors"))
+    widened = POLICY + "# More about sharing\n" + sharing + notice
+    assert material(notice, widened) == {}
+    assert material(widened, notice) == {}
+    banner = "From 1 May, advertising partners will also place cookies to track you across websites.\n"
+    assert material(notice, banner + notice)
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

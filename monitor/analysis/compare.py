@@ -158,6 +158,11 @@ def _category_of(pair: ClausePair, language: str | None, old_facts: ClauseFacts,
 _NUMBERED = re.compile(r"(?:\d{1,2}(?:\.\d{1,2})*(?!\d)|[IVX]{1,4}\b)[.)]?\s*[^\W\d_]")
 """A section number, then the section's name: "1. General", "1General", "IV) Rights"."""
 
+TITLE_WORDS = 6
+"""A first line this short, with no full stop, is a document's title."""
+PREPENDED_CLAUSES = 20
+"""Clauses above the other version's title that make a whole document, not a banner."""
+
 LEAD_IN_BLOCKS = 4
 """Lines above a clause that may say what it is ("Our representative in the EU is:")."""
 
@@ -211,15 +216,26 @@ class DocumentContext:
     def captured_from(self, side: str) -> int:
         """The block where the other version's capture starts in this one: the other version begins
         with a numbered section's heading ("1. General") that this version has further down, after a
-        title, a date or a preamble the other capture left out. 0 when both versions start at the same
-        place, or the other one at its title (a banner above the title is the page's own)."""
+        title, a date or a preamble the other capture left out; or it begins with its title ("COOKIE
+        NOTICE") that this version has below a whole other document (PREPENDED_CLAUSES or more: the
+        capture widened to the page around it). 0 when both versions start at the same
+        place, or when what stands above the other's title is a banner."""
         clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
                            (self.new_clauses, self.old_clauses))
-        if not clauses or not others or others[0].kind != "heading" or not _NUMBERED.match(others[0].text):
-            return 0  # a version that starts at its title was captured from its start
-        squeezed = others[0].key.replace(" ", "")  # "1. General" is "1General" with its dot lost
-        same = next((c for c in clauses if c.key.replace(" ", "") == squeezed and c.kind == "heading"), None)
-        return same.block if same is not None and squeezed else 0
+        if not clauses or not others:
+            return 0
+        first = others[0]
+        if first.kind == "heading" and _NUMBERED.match(first.text):
+            squeezed = first.key.replace(" ", "")  # "1. General" is "1General" with its dot lost
+            same = next((c for c in clauses if c.key.replace(" ", "") == squeezed and c.kind == "heading"), None)
+            return same.block if same is not None and squeezed else 0
+        if (len(first.text.split()) > TITLE_WORDS or first.text.rstrip().endswith((".", ";", ":"))
+                or clauses[0].key == first.key):
+            return 0
+        at = next((i for i, c in enumerate(clauses) if i and c.key == first.key), None)
+        if at is None or at < PREPENDED_CLAUSES:
+            return 0  # a banner above the title is the page's own
+        return clauses[at].block  # another document captured above this one's title
 
     def before_capture(self, pair: ClausePair) -> bool:
         """A clause only one version has, above where the other version's capture starts."""
