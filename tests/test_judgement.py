@@ -700,6 +700,15 @@ def test_a_whole_other_document_captured_above_this_one_s_title_is_not_new_pract
     assert material(notice, banner + notice)
 
 
+def test_the_law_s_definition_of_personal_data_states_no_practice():
+    definition = ("# Definitions\nPersonal data means any information relating to an identifiable natural person, "
+                  "by reference to factors specific to the physical, physiological, genetic, mental, economic, "
+                  "cultural or social identity of that person.\n")
+    assert material(POLICY, edit("# Your rights", definition + "# Your rights")) == {}
+    health = "# Health\nWe collect genetic data from the test kits you send.\n"
+    assert "collection" in material(POLICY, edit("# Your rights", health + "# Your rights"))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -164,10 +164,19 @@ def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
 
 def stating_words(text: str) -> str:
     """A clause without the names in it that state nothing: a link's or a button's in quotes, and
-    the title of another document it points to."""
+    the title of another document it points to. The law's definition of personal data states no
+    practice at all."""
+    if _PERSONAL_DATA_DEFINITION.search(text):
+        return ""
     if _POINTER.search(text):
         text = _DOCUMENT_TITLE.sub(" ", text)
     return _UI_NAME.sub(" ", text)
+
+
+# The GDPR's definition of personal data (Article 4(1)), in any language: "…one or more factors
+# specific to the physical, physiological, genetic, mental, economic, cultural or social identity".
+_PERSONAL_DATA_DEFINITION = re.compile(
+    r"(?i)(?:ph|f)[yi]si?ol[oó]g\w*,\s*(?:gen[eéè]ti|genet)\w*,.{0,80}?(?:cultur|kultur)")
 
 
 # The name of a link or a button in quotes, its words capitalised ("Do Not Sell or Share My Personal
