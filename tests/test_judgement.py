@@ -630,8 +630,13 @@ def test_an_age_a_pdf_extraction_broke_over_lines_in_other_places_is_the_same_ag
 
 def test_a_transfer_mechanism_named_in_a_sharing_clause_is_also_a_transfer_change():
     new = edit("who process it on our behalf.", "who process it on our behalf under standard contractual clauses.")
-    change = material(POLICY, new)["transfer"]
-    assert change.summary == "Transfers now rely on standard contractual clauses"
+    changes = material(POLICY, new)
+    assert list(changes) == ["transfer"]
+    assert changes["transfer"].summary == "Transfers now rely on standard contractual clauses"
+    widened = edit("We share your data with our service providers, who process it on our behalf.",
+                   "We share your data with our service providers and advertisers, who process it on our behalf "
+                   "under standard contractual clauses.")
+    assert {"sharing", "transfer"} <= set(material(POLICY, widened))
 
 
 def test_a_company_named_as_providing_a_service_gets_data_whatever_the_clause_is_about():

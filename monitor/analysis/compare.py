@@ -869,6 +869,11 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if category == "sharing" and not _names_recipient(old_practice, new_practice):
         category = None  # "the photos you share in conversations": data the user shares, no recipient named
     change = practice_change(added, removed, category, pair.kind == "modified", section)
+    safeguards = sorted(label for label in added.labels if label.startswith("safeguards:"))
+    if (change is not None and safeguards and not removed.labels and not added.organisations
+            and added.alone <= set(safeguards)):  # only a transfer mechanism is new, whatever it is paired with
+        summary = describe_practice_change("transfer", Practice(frozenset(safeguards)), Practice(), [], [])
+        change = replace(change, category="transfer", summary=summary)
     if change is not None and widened and not (added.labels - widened) and not removed.labels:
         change = replace(change, rule=change.rule.replace("practice:modified", "practice:widened", 1))
     if change is not None:
