@@ -714,6 +714,15 @@ def test_the_law_s_definition_of_personal_data_states_no_practice():
     assert "collection" in material(POLICY, edit("# Your rights", health + "# Your rights"))
 
 
+def test_a_legal_basis_newly_given_for_a_purpose_stated_before_is_a_legal_basis_change():
+    base = edit("# Your rights", "# Cookies\nWe set analytics cookies only with your consent.\n# Your rights")
+    new = edit("to send you our newsletter if you subscribe.",
+               "to send you our newsletter if you subscribe, on the basis of your consent.", base)
+    changes = material(base, new)
+    assert list(changes) == ["legal_basis"]
+    assert changes["legal_basis"].summary == "Now relies on consent"
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

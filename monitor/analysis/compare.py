@@ -433,6 +433,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     return [finding] + _other_practices(finding)
 
 
+ONLY_NEW_KINDS = ("safeguards", "legal_bases")
+"""Kinds of label that, when they are all a clause states anew (paired with labels stated before),
+are the change: "service providers … under standard contractual clauses" is a transfer change."""
 ALSO_REPORTED_KINDS = ("safeguards",)
 """Kinds of label reported in their own category too when a clause about something else states them
 anew: a transfer mechanism ("standard contractual clauses") named in a sharing clause is also a
@@ -869,11 +872,11 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if category == "sharing" and not _names_recipient(old_practice, new_practice):
         category = None  # "the photos you share in conversations": data the user shares, no recipient named
     change = practice_change(added, removed, category, pair.kind == "modified", section)
-    safeguards = sorted(label for label in added.labels if label.startswith("safeguards:"))
-    if (change is not None and safeguards and not removed.labels and not added.organisations
-            and added.alone <= set(safeguards)):  # only a transfer mechanism is new, whatever it is paired with
-        summary = describe_practice_change("transfer", Practice(frozenset(safeguards)), Practice(), [], [])
-        change = replace(change, category="transfer", summary=summary)
+    for kind in ONLY_NEW_KINDS:  # only a transfer mechanism (or a legal basis) is new, whatever it is paired with
+        only = sorted(label for label in added.labels if label.startswith(kind + ":"))
+        if change is not None and only and not removed.labels and not added.organisations and added.alone <= set(only):
+            summary = describe_practice_change(KIND_CATEGORY[kind], Practice(frozenset(only)), Practice(), [], [])
+            change = replace(change, category=KIND_CATEGORY[kind], summary=summary)
     if change is not None and widened and not (added.labels - widened) and not removed.labels:
         change = replace(change, rule=change.rule.replace("practice:modified", "practice:widened", 1))
     if change is not None:
