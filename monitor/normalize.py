@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from basics.cloudflare import decode_cloudflare_email
+from basics.cloudflare import decode_cloudflare_email, decode_copied_code
 from basics.errors import NormalizeError, NoTextError
 from monitor.mediatypes import media_type
 
@@ -313,8 +313,6 @@ _CLOUDFLARE_EMAILS = etree.XPath(".//@data-cfemail/..")
 _CLOUDFLARE_LINKS = etree.XPath(".//@href[contains(., '/cdn-cgi/l/email-protection#')]/parent::a")
 _CLOUDFLARE_LINK = re.compile(r"/cdn-cgi/l/email-protection#[0-9a-fA-F]+")
 _PLACEHOLDER_LINKS = etree.XPath(".//a[contains(@href, '#')][contains(., 'protected')]")
-_CODE_WITH_BREAKS = re.compile(r"[0-9a-fA-F_]+")
-_DECODED_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MAILTO_LINKS = etree.XPath(".//@href[starts-with(normalize-space(translate(., 'MAILTO', 'mailto')), 'mailto:')]/parent::a")
 _MAILTO_ADDRESS = re.compile(r"^\s*<?\s*mailto:\s*([^?\s>]+@[^?\s>]+)", re.IGNORECASE)
 _TABLE_LAYOUT_CONTENT = ("table", *_HEADING_LEVELS)
@@ -946,11 +944,7 @@ def _copied_placeholder_address(text: str, href: str) -> str | None:
     code split by underscores. Read only under the placeholder, kept only if it is an address."""
     if "email" not in text or "protected" not in text or "#" not in href:
         return None
-    code = href.rsplit("#", 1)[1].rstrip(">")
-    if not _CODE_WITH_BREAKS.fullmatch(code):
-        return None
-    address = decode_cloudflare_email(code.replace("_", ""))
-    return address if address is not None and _DECODED_EMAIL.fullmatch(address) else None
+    return decode_copied_code(href.rsplit("#", 1)[1].rstrip(">"))
 
 
 def normalize_markdown(text: str) -> str:

@@ -328,15 +328,18 @@ class DocumentContext:
         start, end = bisect_left(blocks, clause.block - LEAD_IN_BLOCKS), bisect_left(blocks, clause.block)
         return " ".join(c.text for c in clauses[max(start, end - LEAD_IN_BLOCKS):end])
 
+    @lru_cache(maxsize=2)
+    def positions(self, side: str) -> dict[int, int]:
+        """Where each clause of one version stands in its list, by the clause's identity."""
+        return {id(c): i for i, c in enumerate(self.old_clauses if side == "old" else self.new_clauses)}
+
     def with_broken_sentence(self, side: str, clause: Clause) -> str:
-        """A clause with the lines a PDF extraction broke its sentence into: the clause before it
-        when that one ends without a full stop, the one after when this one does, each only if it
-        goes on in lower case."""
+        """A clause with the lines a PDF extraction broke its sentence into (`_runs_on`): the clause
+        before it when the sentence runs on from it, the one after when it runs on into it."""
         clauses = self.old_clauses if side == "old" else self.new_clauses
-        blocks = self.blocks(side)
-        at = bisect_left(blocks, clause.block)
-        while at < len(clauses) and clauses[at] != clause:
-            at += 1
+        at = self.positions(side).get(id(clause))
+        if at is None:
+            return clause.text
         parts = [clause.text]
         if 0 < at < len(clauses) and _runs_on(clauses[at - 1].text, clause.text):
             parts.insert(0, clauses[at - 1].text)
@@ -433,9 +436,6 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     return [finding] + _other_practices(finding)
 
 
-ONLY_NEW_KINDS = ("safeguards", "legal_bases")
-"""Kinds of label that, when they are all a clause states anew (paired with labels stated before),
-are the change: "service providers … under standard contractual clauses" is a transfer change."""
 ALSO_REPORTED_KINDS = ("safeguards",)
 """Kinds of label reported in their own category too when a clause about something else states them
 anew: a transfer mechanism ("standard contractual clauses") named in a sharing clause is also a
@@ -455,10 +455,16 @@ def _other_practices(finding: Finding) -> list[Finding]:
         removed = [v for v in finding.old_values if v.startswith(kind + ":")]
         if not added and not removed:
             continue
-        summary = describe_practice_change(category, Practice(frozenset(added)), Practice(frozenset(removed)), [], [])
+        summary = _kind_summary(category, added, removed)
         extra.append(Finding(category, True, "medium", summary, f"practice:also[{', '.join(added + removed)}]",
                              finding.pair, removed, added))
     return extra
+
+
+def _kind_summary(category: str, added: list[str], removed: list[str]) -> str:
+    """The plain sentence for labels of one kind newly stated and no longer stated ("Transfers now
+    rely on standard contractual clauses")."""
+    return describe_practice_change(category, Practice(frozenset(added)), Practice(frozenset(removed)), [], [])
 
 
 def _practice_beside_facts(pair: ClausePair, language: str | None, context: DocumentContext,
@@ -571,30 +577,31 @@ _PRIVACY_MAILBOX = re.compile(r"privacy|priva[ct]|dpo|gdpr|rgpd|dsgvo|datenschut
                               r"droits|compliance|rodo|osobn|персон", re.IGNORECASE)
 
 
-def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
-                   context: DocumentContext = DocumentContext()) -> bool:
+def _about_contact(pair: ClausePair, language: str | None, found: list[Finding], context: DocumentContext) -> bool:
     """Whether a clause whose contact details changed is about reaching the company, rather than
     about a fee rule or a shop that happens to give an e-mail: its cues say contact or rights, or
     say nothing else, or the mailbox's name is a privacy one ("privacy@", "dpo@", "datenschutz@").
     In terms of service (a document that says little about data), only a clause about a data
     practice, or in a section about one, gives a privacy contact: the customer service's phone
     number is not one."""
-    category = _clause_category(pair, language)
     clause = pair.new or pair.old
+    values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
     if context.says_little_about_data(language) and not (
             classify_clause(clause.text, clause.section, language).category in PRIVACY_SECTIONS
             or section_category(clause.section, language) in PRIVACY_SECTIONS):
-        values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
-        values += contacts.find_emails(clause.text)
-        return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
+        return _privacy_mailbox(values + contacts.find_emails(clause.text))
+    category = _clause_category(pair, language)
     if category in CONTACT_CATEGORIES:
         return True
-    clause = pair.new or pair.old
     if category is None and load_lexicon(language or "") and (
             len(clause.text.split()) <= CONTACT_LINE_WORDS
             or section_category(clause.section, language) in CONTACT_CATEGORIES):
         return True
-    values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
+    return _privacy_mailbox(values)
+
+
+def _privacy_mailbox(values: list[str]) -> bool:
+    """Whether one of these e-mail addresses has a privacy mailbox's name ("privacy@", "dpo@")."""
     return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
 
 
@@ -743,8 +750,8 @@ def _without_renamed(added: Practice, old_names: frozenset[str], removed: Practi
     """A clause's new and gone organisations, without a name that only grew in the same clause."""
     added_names = frozenset(n for n in added.organisations if not _extends(n, old_names))
     removed_names = frozenset(n for n in removed.organisations if not any(_extends(m, [n]) for m in new_names))
-    return (Practice(added.labels, added_names, added.order, added.alone, added.provided & added_names),
-            Practice(removed.labels, removed_names, removed.order, removed.alone, removed.provided & removed_names))
+    return (replace(added, organisations=added_names, provided=added.provided & added_names),
+            replace(removed, organisations=removed_names, provided=removed.provided & removed_names))
 
 
 def _runs_on(text: str, next_text: str) -> bool:
@@ -760,7 +767,7 @@ def _not_said_beside(novel: Practice, beside: str, language: str | None) -> Prac
     said = practice_of(beside, language).labels
     kept = {label for pair in novel.pairs - relational_pairs(said) for label in pair}
     labels = frozenset(label for label in novel.labels if label not in said or label in kept)
-    return Practice(labels, novel.organisations, novel.order, novel.alone & labels, novel.provided)
+    return replace(novel, labels=labels, alone=novel.alone & labels)
 
 
 def _denials_differ(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
@@ -852,8 +859,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     added = old_side.novel(new_practice.within(read_as, section), new_side.lowercase_words)
     widened = _widened(pair, language, category, context) if pair.kind == "modified" else _unheard(pair, language, context)
     if widened:
-        added = Practice(added.labels | widened, added.organisations, added.order, added.alone | widened,
-                         added.provided)
+        added = replace(added, labels=added.labels | widened, alone=added.alone | widened)
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
@@ -872,11 +878,6 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if category == "sharing" and not _names_recipient(old_practice, new_practice):
         category = None  # "the photos you share in conversations": data the user shares, no recipient named
     change = practice_change(added, removed, category, pair.kind == "modified", section)
-    for kind in ONLY_NEW_KINDS:  # only a transfer mechanism (or a legal basis) is new, whatever it is paired with
-        only = sorted(label for label in added.labels if label.startswith(kind + ":"))
-        if change is not None and only and not removed.labels and not added.organisations and added.alone <= set(only):
-            summary = describe_practice_change(KIND_CATEGORY[kind], Practice(frozenset(only)), Practice(), [], [])
-            change = replace(change, category=KIND_CATEGORY[kind], summary=summary)
     if change is not None and widened and not (added.labels - widened) and not removed.labels:
         change = replace(change, rule=change.rule.replace("practice:modified", "practice:widened", 1))
     if change is not None:

@@ -78,6 +78,10 @@ HEAD_KIND = {"collection": "data", "sharing": "recipients", "purpose": "purposes
 # in a cookie clause is a tracking change, in a sharing clause a sharing change.
 CONTEXT_CATEGORIES = frozenset({"tracking", "sharing", "transfer", "retention", "children"})
 OBJECT_KINDS = frozenset({"data", "purposes", "recipients", "trackers", "practices", "safeguards"})
+ONLY_NEW_KINDS = ("safeguards", "legal_bases")
+"""Kinds of label that, when they are all a clause states anew (paired with labels stated before),
+are the change: "service providers … under standard contractual clauses" is a transfer change,
+"… newsletter, on the basis of your consent" a legal-basis one."""
 HIGH_RISK_LABELS = frozenset({
     "practices:sale", "recipients:data-brokers", "purposes:ai-training", "purposes:profiling",
     "purposes:automated-decisions", "data:biometrics", "data:sensitive", "data:health", "data:precise-location",
@@ -385,11 +389,18 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
         category = context  # the data, purposes or recipients of a tracking, sharing, ... practice
     else:
         category = next((c for c in (clause_category, section_category) if c in candidates), candidates[0])
+    for kind in ONLY_NEW_KINDS:
+        only = frozenset(label for label in added.labels if label.startswith(kind + ":"))
+        if only and not removed.labels and not added.organisations and added.alone <= only:
+            category = KIND_CATEGORY[kind]  # the one new thing, whatever labels stated before it is paired with
+            summary = describe_practice_change(category, Practice(only), Practice(), [], [])
+            break
+    else:
+        summary = describe_practice_change(category, added, removed, organisations, gone_organisations)
     risky = any(label.removesuffix(":not") in HIGH_RISK_LABELS for label in added.labels
                 if not label.endswith(":not"))
     withdrawn_guarantee = any(label.endswith(":not") for label in removed.labels)
     severity = "high" if risky or withdrawn_guarantee else ("medium" if added.labels or organisations else "low")
-    summary = describe_practice_change(category, added, removed, organisations, gone_organisations)
     rule = "practice:" + ("modified" if modified else "added" if added.labels or organisations else "removed")
     rule += f"[{', '.join(labels[:4] + organisations[:2] + gone_organisations[:2])}]"
     return PracticeChange(category, severity, summary, tuple(labels), rule, frozenset(organisations),
