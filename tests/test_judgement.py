@@ -723,6 +723,15 @@ def test_a_legal_basis_newly_given_for_a_purpose_stated_before_is_a_legal_basis_
     assert changes["legal_basis"].summary == "Now relies on consent"
 
 
+def test_a_legal_basis_the_policy_never_gave_before_is_a_legal_basis_change_beside_its_purpose():
+    bases = "# Why we may use it\nWe use your phone number to prevent fraud, because it is in our legitimate interests.\n"
+    changes = material(POLICY, edit("# Your rights", bases + "# Your rights"))
+    assert {"purpose", "legal_basis"} <= set(changes)
+    assert changes["legal_basis"].summary == "Now relies on legitimate interests"
+    stated = edit("# Your rights", "# Marketing\nWe send offers on the basis of our legitimate interests.\n# Your rights")
+    assert "legal_basis" not in material(stated, edit("# Your rights", bases + "# Your rights", stated))
+
+
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}

@@ -433,7 +433,7 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                                f"{quote(clause.text)}", "fact:same_phone", pair)]
         substantive = []  # an added or removed clause is judged by its cues alone
     finding = _practice_finding(pair, language, context, substantive)
-    return [finding] + _other_practices(finding)
+    return [finding] + _other_practices(finding, language, context)
 
 
 ALSO_REPORTED_KINDS = ("safeguards",)
@@ -442,17 +442,22 @@ anew: a transfer mechanism ("standard contractual clauses") named in a sharing c
 transfer change."""
 
 
-def _other_practices(finding: Finding) -> list[Finding]:
-    """The findings a practice finding also makes in the categories of ALSO_REPORTED_KINDS."""
+def _other_practices(finding: Finding, language: str | None, context: DocumentContext) -> list[Finding]:
+    """The findings a practice finding also makes in the categories of ALSO_REPORTED_KINDS, and in
+    the category of a legal basis the other version states nowhere."""
     if not finding.material or not finding.rule.startswith("practice:"):
         return []
     extra = []
-    for kind in ALSO_REPORTED_KINDS:
+    old_labels, new_labels = context.practices("old", language).labels, context.practices("new", language).labels
+    for kind in ALSO_REPORTED_KINDS + ("legal_bases",):
         category = KIND_CATEGORY[kind]
         if category == finding.category:
             continue
         added = [v for v in finding.new_values if v.startswith(kind + ":")]
         removed = [v for v in finding.old_values if v.startswith(kind + ":")]
+        if kind == "legal_bases":
+            added = [v for v in added if v not in old_labels]
+            removed = [v for v in removed if v not in new_labels]
         if not added and not removed:
             continue
         summary = _kind_summary(category, added, removed)
