@@ -648,6 +648,16 @@ def test_a_company_named_as_providing_a_service_gets_data_whatever_the_clause_is
     assert material(POLICY + named.format(""), POLICY + named.format(", as Nimbus Hosting recommends")) == {}
 
 
+def test_a_company_named_where_a_clause_about_something_else_names_its_recipients_gets_data():
+    newsletters = ("# Newsletters\nOur email management vendors are Mailchimp or {}, and you can unsubscribe "
+                   "using the link at the bottom of every email.\n")
+    change = material(POLICY + newsletters.format("Acoustic"), POLICY + newsletters.format("Braze"))["sharing"]
+    assert change.summary == ("May now share personal information with Braze; no longer mentions sharing "
+                              "personal information with Acoustic")
+    centre = "# Contact\nVisit our service centre: {} Center, Shop 12, Gig Logistics Plaza, Jos.\n"
+    assert material(POLICY + centre.format("Thilda"), POLICY + centre.format("Amaka")) == {}
+
+
 def test_an_e_mail_address_for_returns_in_a_long_clause_is_no_privacy_contact_but_a_contact_line_is():
     returns = ("# Returns\nIf an item arrives damaged, send a photo of it and of its packaging within 14 days to {} "
                "so that we can refund you.\n")

@@ -444,11 +444,12 @@ transfer change."""
 
 def _other_practices(finding: Finding, language: str | None, context: DocumentContext) -> list[Finding]:
     """The findings a practice finding also makes in the categories of ALSO_REPORTED_KINDS, and in
-    the category of a legal basis the other version states nowhere."""
+    the legal-basis category when it gives a legal basis the old version gives nowhere. A basis no
+    longer named is not reported on its own: "exempt from consent" gone reads as consent withdrawn."""
     if not finding.material or not finding.rule.startswith("practice:"):
         return []
     extra = []
-    old_labels, new_labels = context.practices("old", language).labels, context.practices("new", language).labels
+    stated_before = context.practices("old", language).labels
     for kind in ALSO_REPORTED_KINDS + ("legal_bases",):
         category = KIND_CATEGORY[kind]
         if category == finding.category:
@@ -456,8 +457,7 @@ def _other_practices(finding: Finding, language: str | None, context: DocumentCo
         added = [v for v in finding.new_values if v.startswith(kind + ":")]
         removed = [v for v in finding.old_values if v.startswith(kind + ":")]
         if kind == "legal_bases":
-            added = [v for v in added if v not in old_labels]
-            removed = [v for v in removed if v not in new_labels]
+            added, removed = [v for v in added if v not in stated_before], []
         if not added and not removed:
             continue
         summary = _kind_summary(category, added, removed)

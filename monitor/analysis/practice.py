@@ -155,7 +155,20 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
     labels = list(clause_labels(text, language))
     names = organisations(text, language, kind)
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)),
-                    provided=frozenset(_provided(text, names, language)))
+                    provided=frozenset(names if _names_recipients(text, names, language)
+                                       else _provided(text, names, language)))
+
+
+def _names_recipients(text: str, names: list[str], language: str | None) -> bool:
+    """Whether a clause's names are the recipients it states ("our e-mail vendors are Mailchimp or
+    Braze"): it names a kind of recipient, outside the names themselves ("Gig Logistics" is a
+    shop's name), and it is no row of a table (whose names may be addresses and columns)."""
+    if not names or "|" in text:
+        return False
+    folded_names = [name.casefold() for name in names]
+    return any(m.kind == "recipients" and not m.negated
+               and not any(all(word in name for word in m.words) for name in folded_names)
+               for m in label_mentions(stating_words(text), language))
 
 
 @lru_cache(maxsize=16384)

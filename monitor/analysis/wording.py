@@ -218,7 +218,18 @@ def minor_edit(substantive: list[str], old: str, new: str, language: str | None)
     changed = changed_words(old, new, context=0)
     if places.find_places(changed, language):
         return False  # a country swapped for another is not a wording matter
+    if _names(changed, old + " " + new):
+        return False  # a company named or no longer named: who gets the data is for the practice to say
     return not any(lx.scan(" ".join(substantive)) for lx in lexicons)
+
+
+_WORD = re.compile(r"[^\W\d_][\w&'-]*")
+
+
+def _names(changed: str, text: str) -> list[str]:
+    """Words of `changed` written with a capital and never in lower case in `text`: names."""
+    lower = {w for w in _WORD.findall(text) if w.islower()}
+    return [w for w in _WORD.findall(changed) if w[0].isupper() and w.casefold() not in lower]
 
 
 def quote(text: str, limit: int = 90) -> str:
