@@ -658,6 +658,16 @@ def test_a_company_named_where_a_clause_about_something_else_names_its_recipient
     assert material(POLICY + centre.format("Thilda"), POLICY + centre.format("Amaka")) == {}
 
 
+def test_a_promise_not_to_share_with_third_parties_added_or_withdrawn_is_a_sharing_change():
+    photo = "# Verification\nYou may verify your profile with a selfie, which we compare to your photos.{}\n# Your rights"
+    before, after = (edit("# Your rights", photo.format(end)) for end in ("", " We do not share it with third parties."))
+    assert material(before, after)["sharing"].summary == "Now says it does not share personal information with third parties"
+    assert "sharing" in material(after, before)
+    french = "# Vérification\nVous pouvez vérifier votre profil avec un selfie.{}\n# Vos droits\nVous pouvez accéder à vos données.\n"
+    changes = compare_texts(french.format(""), french.format(" Nous ne le partageons jamais avec des tiers."), "fr").changes
+    assert [c.category for c in changes if c.material] == ["sharing"]
+
+
 def test_an_e_mail_address_for_returns_in_a_long_clause_is_no_privacy_contact_but_a_contact_line_is():
     returns = ("# Returns\nIf an item arrives damaged, send a photo of it and of its packaging within 14 days to {} "
                "so that we can refund you.\n")
