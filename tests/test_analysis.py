@@ -225,6 +225,20 @@ def test_page_furniture_leaking_into_a_scrape_is_not_policy_text():
     assert not result.material, [(c.category, c.rule) for c in result.changes]
 
 
+def test_a_paragraph_of_the_policy_with_a_cookie_settings_button_below_it_is_no_banner():
+    old = ("# Cookies\nWe use cookies to remember you.\n# Sharing\nWe share data with processors, and third parties "
+           "collect some information about your activity through cookies, as our cookie policy explains.\n"
+           "# Contact\nWrite to privacy@example.com.")
+    opt_out = old.replace("as our cookie policy explains.", "as our cookie policy explains. You can opt out of "
+                          "sharing your personal information for cross-context behavioral advertising by clicking "
+                          "the button below. If you opt out of this sharing, you may still see our ads on other companies' "
+                          "websites, but those ads may be less relevant to you. This sharing is limited to data collected "
+                          "from our public websites and does not occur when you are logged in.\nCookie Settings")
+    assert compare_texts(old, opt_out).material
+    banner = old.replace("# Cookies", "We use cookies to analyse site traffic.\nAccept | Decline\n# Cookies")
+    assert not compare_texts(old, banner).material
+
+
 def test_a_rewording_made_throughout_the_document_is_editorial():
     old = ("# Data\nWe collect personal data you give us.\nWe use personal data to run the service.\n"
            "# Sharing\nWe share personal data with processors.\nWe never sell personal data.")

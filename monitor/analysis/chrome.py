@@ -19,6 +19,9 @@ def chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
     chrome = page_chrome()
     repeats = Counter(c.key for c in clauses)
     per_block = Counter(c.block for c in clauses)
+    block_words = Counter()
+    for clause in clauses:
+        block_words[clause.block] += len(TOKEN.findall(clause.text))
     found: set[tuple[str, int]] = set()
     buttons: set[int] = set()
     for clause in clauses:
@@ -32,11 +35,15 @@ def chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
             buttons.add(clause.block)
     for clause in clauses:
         near_button = any(abs(clause.block - b) <= 2 for b in buttons)
-        if clause.block in buttons or (near_button and "cookie" in clause.text.casefold()):
+        banner_sized = block_words[clause.block] <= BANNER_WORDS
+        if clause.block in buttons or (near_button and banner_sized and "cookie" in clause.text.casefold()):
             found.add((side, clause.block))
     return found
 
 
+BANNER_WORDS = 80
+"""A paragraph longer than this is the policy's own, even with a button in it ("You can opt out of
+this sharing by clicking the button below. Cookie Settings"); a consent banner is short."""
 BUTTON_SEPARATORS = re.compile(r"\s*(?:[|/·•]|\s-\s)\s*")
 
 
