@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from basics.cloudflare import decode_cloudflare_email
+from monitor.analysis import compare_texts
 from monitor.analysis.facts import (
     declared_date,
     find_dates,
@@ -714,6 +715,20 @@ def test_a_street_abbreviated_with_or_without_its_dot_and_its_suite_are_one_addr
         "3400 N. Ashton Blvd, Suite 175"]
     assert find_postal_addresses("Write to 12 Main St. or call us.", "en") == ["12 Main St."]
     assert find_postal_addresses("We share data with 3 rd parties and keep it 2 st years.", "en") == []
+
+
+def test_an_address_with_its_suite_read_twice_is_one_address_ending_at_its_zip_code():
+    block = "Revcontent, LLC, 1515 Fruitville Road, Suite 100, Sarasota, FL 34236, Did this answer your question?"
+    assert find_postal_addresses(block, "en") == ["1515 Fruitville Road, Suite 100, Sarasota, FL 34236"]
+    assert find_postal_addresses("160 boulevard de Fourmies, 59100 Roubaix", "fr") == [
+        "160 boulevard de Fourmies, 59100 Roubaix"]
+
+
+def test_an_office_that_moved_in_a_contact_block_written_over_lines_is_a_contact_change():
+    block = ("# Contact us\nIf you have any questions, write to privacy@example.com or at:\n\nExample, LLC\n\n"
+             "{}\n\nSuite {}\n\nSarasota, FL 34236\n\nDid this answer your question?\n")
+    result = compare_texts(block.format("1680 Fruitville Road", 400), block.format("1515 Fruitville Road", 100))
+    assert [c.category for c in result.changes if c.material] == ["contact"]
 
 
 def test_a_postal_address_is_read_within_one_line():

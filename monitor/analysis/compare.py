@@ -555,7 +555,8 @@ def _without_address_lists(findings: list[Finding], language: str | None,
     findings = [_unless_an_office_table(f, language, context) if f.rule == "fact:postal_address" else f
                 for f in findings]
     addresses = [f for f in findings if f.rule == "fact:postal_address"]
-    moved = len({address_key(a.split(",")[0]) for f in addresses for a in f.old_values + f.new_values})
+    moved = len({address_key(a.split(",")[0]) for f in addresses for a in f.old_values + f.new_values
+                 if not contacts.is_unit_only(a, language)})
     if moved < ADDRESS_LIST:
         return findings
     return [f for f in findings if f.rule != "fact:postal_address"] + [

@@ -348,6 +348,7 @@ def cue_abbreviations() -> frozenset[str]:
 _POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4}\s?[A-Z]{2}\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d|(?:[A-Z]{1,2}-)?\d{4,5})"
 _ADDRESS_REACH = 90  # characters from a street to its postcode
 _CITY = r"(?-i:[A-ZÀ-ÞĀ-ŽА-Я][\w'-]*)"  # a city's name starts with a capital: "Roubaix", "LONDON", "Saint-Denis"
+_AFTER_A_STATE = r"(?<!(?-i:[A-Z]{2}) \d{5})"  # "Sarasota, FL 34236": the city came before the state and ZIP code
 
 
 @lru_cache(maxsize=None)
@@ -390,14 +391,17 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
             mine = own.match(text, match.start(), line.end()) if own else None
             end = mine.end() if mine else match.end()
             rest = text[end:min(end + _ADDRESS_REACH, line.end())]
-            postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
+            postcode = re.search(rf"(?<![\w-]){_POSTCODE}(?![\w-])(?:{_AFTER_A_STATE}[ ,]+{_CITY}(?:[ -]{_CITY})?)?", rest)
             if mine is None and postcode is None and not _FOREIGN_STREET.match(match.group(0)):
                 continue
             end = end + postcode.end() if postcode else end
             found.append((match.start(), end, text[match.start():end].strip(" ,")))
     merged: list[tuple[int, int, str]] = []
     for start, end, address in sorted(found):  # "3400 N. Ashton Blvd, Suite 175": one address
-        if merged and start >= merged[-1][1] and not text[merged[-1][1]:start].strip(" ,"):
+        if merged and start < merged[-1][1]:  # "Suite 100, Sarasota, FL 34236" inside "1515 Fruitville Road, Suite 100, …"
+            first = merged[-1][0]
+            merged[-1] = (first, max(end, merged[-1][1]), text[first:max(end, merged[-1][1])].strip(" ,"))
+        elif merged and not text[merged[-1][1]:start].strip(" ,"):
             first = merged[-1][0]
             merged[-1] = (first, end, text[first:end].strip(" ,"))
         else:
@@ -436,6 +440,13 @@ def office_still_written(address: str, other_key: str, other_addresses: list[str
         return False
     return not any(street_key(found) == street and address_key(found) != address_key(address)
                    for found in other_addresses)
+
+
+def is_unit_only(address: str, lang: str | None) -> bool:
+    """An address that is only a suite or a floor ("Suite 400"), read on a line of its own: a part of
+    the street address above it, not another office."""
+    first = address.split()[0].casefold() if address.split() else ""
+    return any(first in load("contacts", language).get("unit_words", []) for language in languages_for(lang))
 
 
 @lru_cache(maxsize=None)
