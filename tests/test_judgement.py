@@ -725,6 +725,18 @@ def test_a_whole_other_document_captured_above_this_one_s_title_is_not_new_pract
     assert material(notice, banner + notice)
 
 
+def test_a_page_of_other_documents_around_this_one_captured_before_is_not_removed_practice():
+    sharing = "".join(f"We share your {data} with our {who}.\n" for data in ("location", "contacts", "photos")
+                      for who in ("advertising partners", "affiliates", "payment processors"))
+    terms = ("# Our terms and policies\nPrivacy Policy\n# Terms of service\n" + sharing + sharing.replace("share", "sell")
+             + "Privacy Policy\n")
+    developer_terms = "# Developer terms\nYou may keep user data for 24 hours.\nWe may assign this agreement without your consent.\n"
+    page = terms + POLICY.replace("# Privacy Policy\n", "") + developer_terms
+    redated = edit("Last updated: 3 March 2025", "Last updated: 9 June 2026")
+    assert material(page, redated) == {}
+    assert "retention" in material(terms + POLICY.replace("# Privacy Policy\n", ""), POLICY + developer_terms)
+
+
 def test_the_law_s_definition_of_personal_data_states_no_practice():
     definition = ("# Definitions\nPersonal data means any information relating to an identifiable natural person, "
                   "by reference to factors specific to the physical, physiological, genetic, mental, economic, "

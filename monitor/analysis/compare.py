@@ -196,9 +196,16 @@ class DocumentContext:
     def not_captured(self, side: str) -> int | None:
         """The block after which one version's text was not captured: the other version ends on a
         heading with nothing under it ("VIII. State Privacy Rights" and the end of the page) that this
-        version goes on after. None when both versions end with text."""
+        version goes on after; or this version holds a whole page around the other's document (another
+        document above its title, see `captured_from`) and goes on after the other's last line. None
+        when both versions end with text."""
         clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
                            (self.new_clauses, self.old_clauses))
+        start = self.captured_from(side)
+        if start and not _NUMBERED.match(others[0].text):
+            end = next((c.block for c in reversed(clauses) if c.key == others[-1].key and c.block >= start), None)
+            if end is not None:
+                return end
         if not others or others[-1].kind != "heading":
             return None
         shared = {c.key for c in others}  # where the two versions last say the same thing
@@ -232,7 +239,12 @@ class DocumentContext:
         if (len(first.text.split()) > TITLE_WORDS or first.text.rstrip().endswith((".", ";", ":"))
                 or clauses[0].key == first.key):
             return 0
-        at = next((i for i, c in enumerate(clauses) if i and c.key == first.key), None)
+        titles = [i for i, c in enumerate(clauses) if i and c.key == first.key]
+        # the title followed by what follows it in the other version (a line or two of it, its date may
+        # have moved), not a link to it in a menu above
+        at = next((i for i in titles if any(i + k < len(clauses) and k < len(others)
+                                            and clauses[i + k].key == others[k].key for k in (1, 2, 3))),
+                  titles[0] if titles else None)
         if at is None or at < PREPENDED_CLAUSES:
             return 0  # a banner above the title is the page's own
         return clauses[at].block  # another document captured above this one's title
