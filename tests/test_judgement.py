@@ -394,6 +394,14 @@ def test_a_consent_rule_extended_to_users_of_another_country_is_a_change():
     assert material(POLICY, edit("# Contact\n", "# Advertising consent\n" + notice + "# Contact\n")) != {}
 
 
+def test_a_notice_of_a_wider_consent_rule_removed_when_the_rule_says_it_is_no_change():
+    rule = "# Advertising consent\nOur EU User Consent Policy applies to users in the EEA, the United Kingdom{}.\n"
+    notice = "From 31 July our EU User Consent Policy will also apply to users in Switzerland.\n"
+    in_effect = edit("# Contact\n", rule.format(" and Switzerland") + "# Contact\n")
+    assert material(edit("# Advertising consent\n", notice + "# Advertising consent\n", in_effect), in_effect) == {}
+    assert material(in_effect, edit("# Contact\n", rule.format("") + "# Contact\n")) != {}
+
+
 def test_periods_in_a_retention_column_are_retention_facts():
     table = ("# Processing\n| Purpose | Data | Retention period |\n"
              "| Billing | Name, invoices | {} |\n| Support | Messages | 2 years |\n")

@@ -718,6 +718,8 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     elif pair.kind == "removed":
         new = _scope_places(context.new_text, language)
     added, removed = [p for p in new if p not in old], [p for p in old if p not in new]
+    if pair.kind != "modified":  # a clause added names places anew, one removed stops naming them; not the other way
+        added, removed = (added, []) if pair.kind == "added" else ([], removed)
     if not added and not removed:
         return None
     texts = [c.text for c in (pair.old, pair.new) if c is not None]
