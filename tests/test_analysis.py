@@ -202,6 +202,18 @@ def test_a_response_time_change_is_reported_as_such_without_alarm():
     assert "30 days to 45 days" in change.summary
 
 
+def test_a_promise_to_answer_requests_in_time_withdrawn_or_newly_given_is_a_rights_change():
+    paragraph = ("# Your data\nIf you want to access or control your data, use our web form. "
+                 "We will respond to requests {}.\n# Security\nWe encrypt your data.")
+    result = compare_texts(paragraph.format("within 30 days"), paragraph.format("as required by applicable law"))
+    (change,) = [c for c in result.changes if c.material]
+    assert (change.category, change.summary) == ("rights", "No longer says requests are answered within 30 days")
+    assert [c.category for c in compare_texts(paragraph.format("as required by law"),
+                                              paragraph.format("within one month")).changes if c.material] == ["rights"]
+    shop = "# Orders\nSellers ship every order they accept.{}\n# Fees\nFees are due monthly."
+    assert not compare_texts(shop.format(""), shop.format(" They must fulfil 89% of orders within 90 days.")).material
+
+
 def test_handing_data_over_to_nowhere_abroad_is_sharing_not_transfer():
     result = compare_texts("# Weitergabe\nWir geben keine Daten weiter.",
                            "# Weitergabe\nWir übermitteln Ihre Daten an Werbepartner.")

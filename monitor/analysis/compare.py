@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -24,7 +25,7 @@ from monitor.analysis.chrome import (
     capture_problem, chrome_blocks, heading_key, is_heading, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
-from monitor.analysis.describe import describe_place, join_words
+from monitor.analysis.describe import describe_place, duration_days, join_words
 from monitor.analysis.facts import ages, contacts, dates, durations, places
 from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import (
@@ -292,11 +293,24 @@ class DocumentContext:
         clauses = self.old_clauses if side == "old" else self.new_clauses
         return frozenset(c for clause in clauses for c in clause_facts(clause, language).criteria)
 
+    @lru_cache(maxsize=4)
+    def responses(self, side: str, language: str | None) -> Counter[int]:
+        """How many clauses of a version give each time limit for answering requests, in days."""
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        return Counter(round(duration_days(v) or 0) for clause in clauses
+                       for v in clause_facts(clause, language).responses)
+
     def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
-        """A destination, an e-mail or a retention criterion that moved to another clause, or an
-        address that a Cloudflare placeholder hides in the other version: not a change of the document."""
+        """A destination, an e-mail, a retention criterion or a response time that moved to another
+        clause, or an address that a Cloudflare placeholder hides in the other version: not a change
+        of the document."""
         added = [v for v in finding.new_values if v not in finding.old_values]
         removed = [v for v in finding.old_values if v not in finding.new_values]
+        if finding.rule == "fact:response_time":  # as often as before: "within 30 days" for one kind of request dropped counts
+            old_days, new_days = self.responses("old", language), self.responses("new", language)
+            return (all(old_days[round(duration_days(v) or 0)] >= new_days[round(duration_days(v) or 0)] for v in added)
+                    and all(new_days[round(duration_days(v) or 0)] >= old_days[round(duration_days(v) or 0)]
+                            for v in removed))
         if finding.rule == "fact:retention_criteria":
             old_criteria = clause_facts(finding.pair.old, language).criteria if finding.pair.old else []
             new_criteria = clause_facts(finding.pair.new, language).criteria if finding.pair.new else []
@@ -409,7 +423,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     elif pair.kind == "modified" and _clause_category(pair, language) in CONTACT_CATEGORIES:
         address = labelled_address_finding(pair, language)
         found += [address] if address else []
-    found = [f for f in found if not context.stated_elsewhere(f, language)]
+    found = [f for f in found if not context.stated_elsewhere(f, language)
+             and (f.rule != "fact:response_time" or _about_requests(pair, language, context))]
     if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found, context):
         found = [f for f in found if f.category != "contact"]
     if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
@@ -730,6 +745,19 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     summary = (f"The {label} clause now also covers people in {join_words(named, 4)}" if added
                else f"The {label} clause no longer covers people in {join_words(named, 4)}")
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
+
+
+def _about_requests(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+    """Whether a clause that gives a time limit is about people's requests: it, or its paragraph, is
+    about a right or a way to reach the company ("… contact us by using our web form. We will
+    respond to requests within 30 days"), not about an order's fulfilment or a seller's duties."""
+    if _clause_category(pair, language) in ("rights", "contact"):
+        return True
+    paragraphs = [" ".join(c.text for c in clauses if c.block == clause.block)
+                  for clause, clauses in ((pair.old, context.old_clauses), (pair.new, context.new_clauses))
+                  if clause is not None]
+    return any(label.startswith(("rights:", CHANNEL_KIND + ":")) for paragraph in paragraphs
+               for label in practice_of(paragraph, language).labels)
 
 
 def _names_an_authority(pair: ClausePair, language: str | None) -> bool:

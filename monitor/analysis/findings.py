@@ -51,6 +51,8 @@ class ClauseFacts:
     """Countries of the company's own address (controller's establishment), not destinations."""
     places: list[str] = field(default_factory=list)
     """Every country the clause names, whatever its role."""
+    responses: list[str] = field(default_factory=list)
+    """How soon requests are answered ("we respond within 30 days"), ISO 8601 durations."""
 
 
 @dataclass
@@ -119,7 +121,19 @@ def _clause_facts(text: str, language: str | None, section_kind: str) -> ClauseF
         ages=sorted(set(minimum_ages)),
         seats=list(dict.fromkeys(p.code for p in named if p.role == "address")),
         places=list(dict.fromkeys(p.code for p in named)),
+        responses=list(dict.fromkeys(d.iso for d in mentions if d.role == "response")),
     )
+
+
+def _response_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Finding:
+    """A time limit for answering requests newly stated or dropped: whether people are promised an
+    answer in time is part of their rights ("within 30 days" → "as required by applicable law").
+    One limit changed for another is told without alarm (see `durations_only_change`)."""
+    if new.responses:
+        summary = f"Now says requests are answered within {join_words([describe_duration(v) for v in new.responses])}"
+        return Finding("rights", True, "low", summary, "fact:response_time", pair, [], new.responses)
+    summary = f"No longer says requests are answered within {join_words([describe_duration(v) for v in old.responses])}"
+    return Finding("rights", True, "medium", summary, "fact:response_time", pair, old.responses, [])
 
 
 def _about_transfers(text: str, language: str | None) -> bool:
@@ -158,6 +172,8 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
         found.append(Finding("retention", True, "medium",
                              f"Keeps data {_criteria(new)} instead of {_criteria(old)}",
                              "fact:retention_criteria", pair))
+    if bool(old.responses) != bool(new.responses):
+        found.append(_response_finding(pair, old, new))
     if set(old.destinations) != set(new.destinations):
         added = [c for c in new.destinations if c not in old.destinations]
         removed = [c for c in old.destinations if c not in new.destinations]
