@@ -731,6 +731,18 @@ def test_an_office_that_moved_in_a_contact_block_written_over_lines_is_a_contact
     assert [c.category for c in result.changes if c.material] == ["contact"]
 
 
+def test_a_postal_address_under_an_e_mail_in_a_cookie_notice_is_where_to_write():
+    notice = ("# Cookie notice\nWe use cookies to keep you signed in.\nIf you have questions about this Cookie Notice, "
+              "e-mail privacy@example.com.\nAlternatively, write to:\nExample Customer Care\n{}\n{}\n# California residents\n"
+              "You may opt out of the sale of your data.\n")
+    old = notice.format("3400 N. Ashton Blvd, Suite 175", "Lehi, UT 84043")
+    new = notice.format("3731 W South Jordan Parkway, Suite 102-405,", "South Jordan, UT 84009")
+    assert [c.category for c in compare_texts(old, new).changes if c.material] == ["contact"]
+    line = "# Cookie notice\nWe use cookies to keep you signed in.\nOur office: {}, South Jordan, UT 84009\n"
+    moved = compare_texts(line.format("3400 Ashton Parkway"), line.format("3731 W South Jordan Parkway"))
+    assert "tracking" not in {c.category for c in moved.changes if c.material}  # a street is no tracker
+
+
 def test_a_postal_address_is_read_within_one_line():
     text = "Write to us on Main Street\n2 ways to reach us\nOur office: 27 Old Gloucester Street, London WC1N 3AX"
     assert find_postal_addresses(text, "en") == ["27 Old Gloucester Street, London WC1N 3AX"]

@@ -554,8 +554,8 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
             done.add(id(run))
             text = ", ".join(c.text for c in run)
             category = classify_clause(text, clause.section, language).category
-            if category not in CONTACT_CATEGORIES and category is not None:
-                continue
+            if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
+                continue  # an address block that also gives an e-mail is where to write, whatever it names
             for address in contacts.find_postal_addresses(text, language):
                 written[side] = True
                 key, street = address_key(address), address_key(address.split(",")[0])

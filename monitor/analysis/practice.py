@@ -20,6 +20,7 @@ from itertools import combinations
 from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.facts._lexicon import load, stem
 from monitor.analysis.facts._text import fold
+from monitor.analysis.facts.contacts import find_postal_addresses
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon
@@ -154,6 +155,9 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
     """The practice a clause states; `kind` is the clause's (a short list item may be a name)."""
     labels = list(clause_labels(text, language))
     names = organisations(text, language, kind)
+    if names:  # "3731 W South Jordan Parkway": a street, not a company
+        streets = find_postal_addresses(text, language)
+        names = [name for name in names if not any(name in street for street in streets)]
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)),
                     provided=frozenset(names if _names_recipients(text, names, language)
                                        else _provided(text, names, language)))
