@@ -11,7 +11,7 @@ import pytest
 
 from monitor.analysis import compare_texts, extract_facts
 from monitor.analysis.model import Change
-from monitor.analysis.practice import clause_labels
+from monitor.analysis.practice import clause_labels, organisations
 
 POLICY = """# Privacy Policy
 Last updated: 3 March 2025
@@ -691,6 +691,12 @@ def test_a_postal_address_after_an_address_label_that_moved_is_a_contact_change_
     assert change.summary == ("Postal address for privacy matters changed: Building 3400 Cork Airport Business "
                               "Park, Kinsale Road → City Gate Plaza Two, Mahon (Privacy Office, Cork, Ireland)")
     assert material(old, POLICY + line.format("Building 3400, Cork Airport Business Park, Kinsale Road")) == {}
+
+
+def test_two_names_joined_by_and_are_two_companies_unless_each_is_one_word():
+    text = "Your reputation is shown on our network and via certain products, such as our Stack Ads and Stack Internal platforms."
+    assert organisations(text, "en") == ["Stack Ads", "Stack Internal"]
+    assert organisations("We send your orders to Marks and Spencer for delivery.", "en") == ["Marks and Spencer"]
 
 
 def test_a_company_whose_name_grew_after_a_merger_is_the_same_company():

@@ -259,14 +259,18 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         words = name.split()
         while len(words) > 1 and words[-1].casefold() in common:
             words.pop()  # "Maps API Cookies Some features...": a heading run into the sentence after it
-        name = " ".join(words)
-        if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
-            continue
-        if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
-            continue  # a law, a programme, a document, a place: not who receives data
-        if all(fold(word.casefold()) in month_names(language) for word in name.split()):
-            continue  # "our November 1, 2022 policy": a date
-        found.append(name)
+        whole = " ".join(words)
+        if lexicon and lexicon.names_no_company(whole):
+            continue  # "Swiss Federal Data Protection and Information Commissioner": an authority, whole
+        parts = whole.split(" and ")  # "Stack Ads and Stack Internal": two names; "Marks and Spencer": one
+        for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
+            if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
+                continue
+            if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
+                continue  # a law, a programme, a document, a place: not who receives data
+            if all(fold(word.casefold()) in month_names(language) for word in name.split()):
+                continue  # "our November 1, 2022 policy": a date
+            found.append(name)
     return found
 
 
