@@ -627,6 +627,16 @@ def test_a_sentence_a_pdf_extraction_broke_over_other_lines_says_what_it_said():
     assert "sharing" in material(before, redated + broken.format("name and", ""))
 
 
+def test_a_pdf_extracted_again_with_lines_broken_across_sentences_says_what_it_said():
+    lines = ("# Banned accounts\nBanned accounts are suspended for six months. At\n\nthe end of this period, they are "
+             "archived and kept for a further one (1)\n\nyear before being permanently deleted. We tell you by e-mail.\n")
+    again = ("# Banned accounts\nBanned accounts are suspended for six months.\n\nAt the end of this period, they are "
+             "archived and kept for a further one (1) year before being permanently deleted.\n\nWe tell you by e-mail.\n")
+    redated = edit("Last updated: 3 March 2025", "Last updated: 9 June 2026")
+    assert material(POLICY + lines, redated + again) == {}
+    assert "retention" in material(POLICY + lines, redated + again.replace("one (1) year", "two (2) years"))
+
+
 def test_an_age_a_pdf_extraction_broke_over_lines_in_other_places_is_the_same_age():
     children = ("# Children\nIf a user is a natural person, they must{}\n\n{} years.\n"
                 "We do not knowingly provide the service to persons{}\n\n{} 16 years of age.\n")

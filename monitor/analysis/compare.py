@@ -783,8 +783,11 @@ def _same_broken_sentence(pair: ClausePair, context: DocumentContext) -> bool:
         return sentence != clause.text and _squeezed(sentence) in context.squeezed("old" if side == "new" else "new")
     old_sentence = context.with_broken_sentence("old", pair.old)
     new_sentence = context.with_broken_sentence("new", pair.new)
-    return ((old_sentence != pair.old.text or new_sentence != pair.new.text)
-            and _squeezed(old_sentence) == _squeezed(new_sentence))
+    if old_sentence == pair.old.text and new_sentence == pair.new.text:
+        return False
+    # the same sentence; or lines broken elsewhere that each stand, word for word, in the other version
+    return (_squeezed(old_sentence) == _squeezed(new_sentence)
+            or (_squeezed(pair.new.text) in context.squeezed("old") and _squeezed(pair.old.text) in context.squeezed("new")))
 
 
 def _extends(name: str, others: frozenset[str] | list[str]) -> bool:
