@@ -743,6 +743,14 @@ def test_a_postal_address_under_an_e_mail_in_a_cookie_notice_is_where_to_write()
     assert "tracking" not in {c.category for c in moved.changes if c.material}  # a street is no tracker
 
 
+def test_a_postal_address_written_over_lines_that_end_with_commas_is_one_address():
+    block = ("# Contact\nOur Data Protection Officer: dpo@example.com\n{}\n# Cookies\nWe use cookies to remember you.\n")
+    letter = "Alternatively, you can write to them at:\nKemp Little LLP\nCheapside House, 138 Cheapside,\nLondon EC2V 6BJ,\nU.K.\n"
+    change = [c for c in compare_texts(block.format(letter), block.format("")).changes if c.material]
+    assert [c.category for c in change] == ["contact"]
+    assert "138 Cheapside" in change[0].summary
+
+
 def test_a_postal_address_is_read_within_one_line():
     text = "Write to us on Main Street\n2 ways to reach us\nOur office: 27 Old Gloucester Street, London WC1N 3AX"
     assert find_postal_addresses(text, "en") == ["27 Old Gloucester Street, London WC1N 3AX"]

@@ -552,7 +552,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                 continue
             run = runs[clause.block]
             done.add(id(run))
-            text = ", ".join(c.text for c in run)
+            text = ", ".join(c.text.rstrip(" ,") for c in run)  # "138 Cheapside," then "London EC2V 6BJ,"
             category = classify_clause(text, clause.section, language).category
             if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
                 continue  # an address block that also gives an e-mail is where to write, whatever it names

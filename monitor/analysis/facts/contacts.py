@@ -347,7 +347,7 @@ def cue_abbreviations() -> frozenset[str]:
 # (with a country letter in front, "D-10115", "F-75008").
 _POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|\d{4}\s?[A-Z]{2}\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d|(?:[A-Z]{1,2}-)?\d{4,5})"
 _ADDRESS_REACH = 90  # characters from a street to its postcode
-_CITY = r"(?-i:[A-ZÀ-ÞĀ-ŽА-Я][\w'-]*)"  # a city's name starts with a capital: "Roubaix", "LONDON", "Saint-Denis"
+_CITY = r"(?-i:[A-ZÀ-ÞĀ-ŽА-Я][\w'-]+)"  # a city's name starts with a capital: "Roubaix", "LONDON", "Saint-Denis"
 _AFTER_A_STATE = r"(?<!(?-i:[A-Z]{2}) \d{5})"  # "Sarasota, FL 34236": the city came before the state and ZIP code
 
 
