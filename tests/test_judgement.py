@@ -709,6 +709,12 @@ def test_two_names_joined_by_and_are_two_companies_unless_each_is_one_word():
     assert organisations("We send your orders to Marks and Spencer for delivery.", "en") == ["Marks and Spencer"]
 
 
+def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
+    partners = "# Partners\nWe share your data with our service providers, such as Hetzner Online GmbH, and with Hetzner for backups.\n"
+    change = material(POLICY, edit("# Your rights", partners + "# Your rights"))["sharing"]
+    assert change.summary == "May now share personal information with Hetzner Online GmbH"
+
+
 def test_a_company_whose_name_grew_after_a_merger_is_the_same_company():
     group = ('# Who we are\nYou may interact with {0} and its affiliates ("{0}" or the "{0} family of companies") '
              "through our networks and websites, and we share your data with {0} for advertising.\n")

@@ -49,7 +49,7 @@ from monitor.analysis.lexicon import (
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, practice_change, practice_of, relational_pairs,
+    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
     stating_words,
 )
 from monitor.analysis.segment import Clause, split_clauses
@@ -1020,7 +1020,7 @@ def _summary_of_many(category: str, findings: list[Finding], top: Finding) -> st
         summary = describe_practice_change(
             category, Practice(frozenset(v for v in added if ":" in v), order=tuple(added)),
             Practice(frozenset(v for v in removed if ":" in v), order=tuple(removed)),
-            [v for v in added if ":" not in v], [v for v in removed if ":" not in v])
+            distinct_names([v for v in added if ":" not in v]), distinct_names([v for v in removed if ":" not in v]))
         if summary:
             return summary
     return f"{top.summary} (and {len(findings) - 1} more)"

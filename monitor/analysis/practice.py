@@ -384,6 +384,13 @@ def kinds(labels: Iterable[str]) -> list[str]:
     return [kind for kind in KIND_PRIORITY if kind in present]
 
 
+def distinct_names(names: list[str]) -> list[str]:
+    """Names without those another one contains ("Hetzner" beside "Hetzner Online GmbH", "MandateWire"
+    beside "MandateWire and Exec-Appointments"): each company said once in a summary."""
+    return [name for name in names
+            if not any(other != name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", other) for other in names)]
+
+
 def practice_change(added: Practice, removed: Practice, clause_category: str | None,
                     modified: bool, section_category: str | None = None) -> PracticeChange | None:
     """The change a clause makes to the stated practice: what it newly states (`added`) and what
@@ -393,8 +400,8 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     practice (data, purposes, recipients of a cookie or a sharing clause, or of a clause under such
     a section), else the category of the weightiest new label."""
     naming = clause_category in ORGANISATION_CATEGORIES
-    organisations = added.ordered(added.organisations if naming else added.provided)
-    gone_organisations = removed.ordered(removed.organisations if naming else removed.provided)
+    organisations = distinct_names(added.ordered(added.organisations if naming else added.provided))
+    gone_organisations = distinct_names(removed.ordered(removed.organisations if naming else removed.provided))
     labels = sorted(added.labels | removed.labels)
     if not labels and not organisations and not gone_organisations:
         return None
