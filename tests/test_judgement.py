@@ -715,6 +715,17 @@ def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
     assert change.summary == "May now share personal information with Hetzner Online GmbH"
 
 
+def test_a_retention_rule_newly_given_and_a_second_statement_read_as_plain_sentences():
+    orders = "# Orders\nWe keep your order history{}.\n"
+    change = material(POLICY + orders.format(""), POLICY + orders.format(" until you delete your account"))["retention"]
+    assert change.summary == "Now keeps data until the account is closed"
+    sold = edit("We do not sell your personal information.",
+                "We sell your personal information to data brokers. We do not share your data with advertisers.")
+    assert material(POLICY, sold)["sharing"].summary == (
+        "May now sell personal information to data brokers; now says it does not share personal information with "
+        "advertising partners; no longer says it does not sell personal information")
+
+
 def test_a_company_whose_name_grew_after_a_merger_is_the_same_company():
     group = ('# Who we are\nYou may interact with {0} and its affiliates ("{0}" or the "{0} family of companies") '
              "through our networks and websites, and we share your data with {0} for advertising.\n")

@@ -169,9 +169,10 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
     if periods_moved or (criteria_moved and (old.retention or new.retention)):
         found.append(_retention_finding(pair, old, new, language))
     elif criteria_moved and pair.old and pair.new:
-        found.append(Finding("retention", True, "medium",
-                             f"Keeps data {_criteria(new)} instead of {_criteria(old)}",
-                             "fact:retention_criteria", pair))
+        summary = (f"Keeps data {_criteria(new)} instead of {_criteria(old)}" if old.criteria and new.criteria
+                   else f"Now keeps data {_criteria(new)}" if new.criteria
+                   else f"No longer says data is kept {_criteria(old)}")
+        found.append(Finding("retention", True, "medium", summary, "fact:retention_criteria", pair))
     if bool(old.responses) != bool(new.responses):
         found.append(_response_finding(pair, old, new))
     if set(old.destinations) != set(new.destinations):

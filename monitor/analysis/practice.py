@@ -508,7 +508,7 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     if denied:
         said = "Now says it does not" if new else "No longer says it does not"
         parts.append(f"{said} {join_words([_denied(label) for label in denied], LIST_LIMIT)}")
-    return "; ".join(parts)
+    return "; ".join(parts[:1] + [part[0].lower() + part[1:] for part in parts[1:]])
 
 
 DENIED_VERBS = {"recipients": "share personal information with", "data": "collect",
