@@ -214,6 +214,18 @@ def test_a_promise_to_answer_requests_in_time_withdrawn_or_newly_given_is_a_righ
     assert not compare_texts(shop.format(""), shop.format(" They must fulfil 89% of orders within 90 days.")).material
 
 
+def test_countries_in_a_list_introduced_as_outside_the_eea_are_where_data_goes():
+    listed = ("# Customer support\nThe following service providers are established outside the European Economic "
+              "Area, so your data may be transferred outside the EEA under standard contractual clauses:\n\n"
+              "1.  Transcom Worldwide Tunis Sarl (Tunisia);\n{}\n# Security\nWe encrypt your data.\n")
+    result = compare_texts(listed.format(""), listed.format("2.  Helpware Inc. (Ukraine, Mexico)."))
+    change = {c.category: c for c in result.changes if c.material}["transfer"]
+    assert {"UA", "MX"} <= set(change.new_values)
+    shops = "# Our shops\nVisit one of our shops:\n\n1.  Paris (France);\n{}\n# Security\nWe encrypt your data.\n"
+    assert "transfer" not in {c.category for c in compare_texts(shops.format(""), shops.format("2.  Kyiv (Ukraine).")).changes
+                              if c.material}
+
+
 def test_handing_data_over_to_nowhere_abroad_is_sharing_not_transfer():
     result = compare_texts("# Weitergabe\nWir geben keine Daten weiter.",
                            "# Weitergabe\nWir übermitteln Ihre Daten an Werbepartner.")

@@ -354,6 +354,25 @@ class DocumentContext:
         start, end = bisect_left(blocks, clause.block - LEAD_IN_BLOCKS), bisect_left(blocks, clause.block)
         return " ".join(c.text for c in clauses[max(start, end - LEAD_IN_BLOCKS):end])
 
+    def item_facts(self, side: str, clause: Clause, language: str | None) -> ClauseFacts:
+        """A clause's facts; for an item of a list introduced by a sentence about sending data abroad
+        ("The following service providers are established outside the EEA: … Helpware Inc. (USA,
+        Ukraine, Mexico)"), the countries it names are where data goes."""
+        facts = clause_facts(clause, language)
+        if clause.kind != "item" or facts.destinations or not facts.places:
+            return facts
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        at = self.positions(side).get(id(clause))
+        while at is not None and at > 0 and clauses[at - 1].kind == "item":
+            at -= 1
+        if not at:
+            return facts
+        block = clauses[at - 1].block
+        intro = " ".join(c.text for c in clauses[max(0, at - 4):at] if c.block == block)
+        if classify_clause(intro, clauses[at - 1].section, language).category != "transfer":
+            return facts
+        return replace(facts, destinations=facts.places)
+
     @lru_cache(maxsize=2)
     def positions(self, side: str) -> dict[int, int]:
         """Where each clause of one version stands in its list, by the clause's identity."""
@@ -408,8 +427,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                           "version has further down", "page:starts_later", pair)]
     if context.in_report(pair, language):
         return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
-    old_facts = clause_facts(pair.old, language) if pair.old else ClauseFacts()
-    new_facts = clause_facts(pair.new, language) if pair.new else ClauseFacts()
+    old_facts = context.item_facts("old", pair.old, language) if pair.old else ClauseFacts()
+    new_facts = context.item_facts("new", pair.new, language) if pair.new else ClauseFacts()
     with_phones = bool(old_facts.phones or new_facts.phones)
     written = None
     if with_phones:  # national-format numbers of each side, cue or not: the clause's and its document's
