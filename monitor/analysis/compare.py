@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -297,8 +297,7 @@ class DocumentContext:
     def responses(self, side: str, language: str | None) -> Counter[int]:
         """How many clauses of a version give each time limit for answering requests, in days."""
         clauses = self.old_clauses if side == "old" else self.new_clauses
-        return Counter(round(duration_days(v) or 0) for clause in clauses
-                       for v in clause_facts(clause, language).responses)
+        return Counter(_days(v) for clause in clauses for v in clause_facts(clause, language).responses)
 
     def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
         """A destination, an e-mail, a retention criterion or a response time that moved to another
@@ -308,9 +307,8 @@ class DocumentContext:
         removed = [v for v in finding.old_values if v not in finding.new_values]
         if finding.rule == "fact:response_time":  # as often as before: "within 30 days" for one kind of request dropped counts
             old_days, new_days = self.responses("old", language), self.responses("new", language)
-            return (all(old_days[round(duration_days(v) or 0)] >= new_days[round(duration_days(v) or 0)] for v in added)
-                    and all(new_days[round(duration_days(v) or 0)] >= old_days[round(duration_days(v) or 0)]
-                            for v in removed))
+            return (all(old_days[_days(v)] >= new_days[_days(v)] for v in added)
+                    and all(new_days[_days(v)] >= old_days[_days(v)] for v in removed))
         if finding.rule == "fact:retention_criteria":
             old_criteria = clause_facts(finding.pair.old, language).criteria if finding.pair.old else []
             new_criteria = clause_facts(finding.pair.new, language).criteria if finding.pair.new else []
@@ -354,6 +352,12 @@ class DocumentContext:
         start, end = bisect_left(blocks, clause.block - LEAD_IN_BLOCKS), bisect_left(blocks, clause.block)
         return " ".join(c.text for c in clauses[max(start, end - LEAD_IN_BLOCKS):end])
 
+    def paragraph(self, side: str, clause: Clause) -> str:
+        """The whole paragraph (block) a clause is a sentence of."""
+        clauses = self.old_clauses if side == "old" else self.new_clauses
+        blocks = self.blocks(side)
+        return " ".join(c.text for c in clauses[bisect_left(blocks, clause.block):bisect_right(blocks, clause.block)])
+
     def item_facts(self, side: str, clause: Clause, language: str | None) -> ClauseFacts:
         """A clause's facts; for an item of a list introduced by a sentence about sending data abroad
         ("The following service providers are established outside the EEA: … Helpware Inc. (USA,
@@ -367,9 +371,8 @@ class DocumentContext:
             at -= 1
         if not at:
             return facts
-        block = clauses[at - 1].block
-        intro = " ".join(c.text for c in clauses[max(0, at - 4):at] if c.block == block)
-        if classify_clause(intro, clauses[at - 1].section, language).category != "transfer":
+        intro = clauses[at - 1]
+        if classify_clause(self.paragraph(side, intro), intro.section, language).category != "transfer":
             return facts
         return replace(facts, destinations=facts.places)
 
@@ -488,6 +491,11 @@ anew: a transfer mechanism ("standard contractual clauses") named in a sharing c
 transfer change."""
 
 
+NEWLY_GIVEN_KINDS = ("legal_bases",)
+"""Kinds of label reported in their own category too when the old version gives them nowhere: a
+legal basis given for the first time ("because it is in our legitimate interests")."""
+
+
 def _other_practices(finding: Finding, language: str | None, context: DocumentContext) -> list[Finding]:
     """The findings a practice finding also makes in the categories of ALSO_REPORTED_KINDS, and in
     the legal-basis category when it gives a legal basis the old version gives nowhere. A basis no
@@ -496,13 +504,13 @@ def _other_practices(finding: Finding, language: str | None, context: DocumentCo
         return []
     extra = []
     stated_before = context.practices("old", language).labels
-    for kind in ALSO_REPORTED_KINDS + ("legal_bases",):
+    for kind in ALSO_REPORTED_KINDS + NEWLY_GIVEN_KINDS:
         category = KIND_CATEGORY[kind]
         if category == finding.category:
             continue
         added = [v for v in finding.new_values if v.startswith(kind + ":")]
         removed = [v for v in finding.old_values if v.startswith(kind + ":")]
-        if kind == "legal_bases":
+        if kind in NEWLY_GIVEN_KINDS:
             added, removed = [v for v in added if v not in stated_before], []
         if not added and not removed:
             continue
@@ -766,14 +774,18 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
 
 
+def _days(iso: str) -> int:
+    """A period in whole days: "P1M" and "P30D" are the same time limit."""
+    return round(duration_days(iso) or 0)
+
+
 def _about_requests(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
     """Whether a clause that gives a time limit is about people's requests: it, or its paragraph, is
     about a right or a way to reach the company ("… contact us by using our web form. We will
     respond to requests within 30 days"), not about an order's fulfilment or a seller's duties."""
     if _clause_category(pair, language) in ("rights", "contact"):
         return True
-    paragraphs = [" ".join(c.text for c in clauses if c.block == clause.block)
-                  for clause, clauses in ((pair.old, context.old_clauses), (pair.new, context.new_clauses))
+    paragraphs = [context.paragraph(side, clause) for side, clause in (("old", pair.old), ("new", pair.new))
                   if clause is not None]
     return any(label.startswith(("rights:", CHANNEL_KIND + ":")) for paragraph in paragraphs
                for label in practice_of(paragraph, language).labels)
