@@ -726,6 +726,19 @@ def test_a_retention_rule_newly_given_and_a_second_statement_read_as_plain_sente
         "advertising partners; no longer says it does not sell personal information")
 
 
+def test_a_reason_to_keep_data_and_a_whole_rewrite_of_sharing_read_as_one_short_sentence():
+    kept = edit("We keep your account data for 2 years after you close your account.",
+                "We keep your account data for 2 years after you close your account.\n"
+                "We also keep information as long as we need it to comply with our legal obligations.")
+    assert material(POLICY, kept)["retention"].summary == "Now says personal information is kept for legal compliance"
+    rewrite = ("# Sharing\nWe sell your location, contacts, photos, messages and health data to data brokers, advertisers, "
+               "insurers and social networks for marketing, profiling and research. We no longer share your data with our "
+               "affiliates, payment processors, delivery partners or researchers for analytics, security and fraud prevention.\n")
+    summary = material(POLICY, edit("# Your rights", rewrite + "# Your rights"))["sharing"].summary
+    assert summary.startswith("May now sell personal information; ") and summary.endswith("; and more")
+    assert len(summary) <= 300
+
+
 def test_a_company_whose_name_grew_after_a_merger_is_the_same_company():
     group = ('# Who we are\nYou may interact with {0} and its affiliates ("{0}" or the "{0} family of companies") '
              "through our networks and websites, and we share your data with {0} for advertising.\n")

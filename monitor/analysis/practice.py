@@ -445,9 +445,19 @@ def describe_practice_change(category: str, added: Practice, removed: Practice, 
     """One sentence naming the practice that changed, the way a reader wants to be told."""
     sentences = [s for s in (_describe(category, added, organisations, new=True),
                              _describe(category, removed, gone_organisations, new=False)) if s]
-    return "; ".join(sentences[:1] + [s[0].lower() + s[1:] for s in sentences[1:]])
+    statements = [part for sentence in sentences for part in sentence.split("; ")]
+    kept = statements[:1]
+    for statement in statements[1:]:  # one sentence a reader takes in: the first statements, then "and more"
+        if len("; ".join(kept + [statement])) > SUMMARY_CHARS:
+            kept.append("and more")
+            break
+        kept.append(statement)
+    return "; ".join(kept[:1] + [k[0].lower() + k[1:] for k in kept[1:]])
 
 
+SUMMARY_CHARS = 300
+"""A summary longer than this stops after the statements that fit, with "and more": a whole-policy
+rewrite is told in a line, not a paragraph."""
 LIST_LIMIT = 4
 """Things a summary names before it says "and N more"."""
 STATED_KINDS = {
@@ -490,6 +500,9 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     elif data and category == "retention":
         parts.append(f"{'Now states' if new else 'No longer states'} how long {join_words(data, LIST_LIMIT)} "
                      f"{verb_be(data)} kept")
+    elif purposes and category == "retention":  # "… kept as long as the law requires for legal compliance"
+        parts.append(f"{'Now says' if new else 'No longer says'} personal information is kept for "
+                     f"{join_words(purposes, LIST_LIMIT)}")
     elif data and category in ("collection", "tracking", "children", "sharing"):
         parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
     elif _named(affirmed, "rights") and _named(affirmed, CHANNEL_KIND):
