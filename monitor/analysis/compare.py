@@ -25,7 +25,7 @@ from monitor.analysis.chrome import (
     capture_problem, chrome_blocks, heading_key, is_heading, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
-from monitor.analysis.describe import describe_place, duration_days, join_words
+from monitor.analysis.describe import describe_place, join_words
 from monitor.analysis.facts import ages, contacts, dates, durations, places
 from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import (
@@ -42,6 +42,7 @@ from monitor.analysis.findings import (
     phones_written,
     postal_address_finding,
     seat_moves,
+    whole_days,
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
@@ -297,7 +298,7 @@ class DocumentContext:
     def responses(self, side: str, language: str | None) -> Counter[int]:
         """How many clauses of a version give each time limit for answering requests, in days."""
         clauses = self.old_clauses if side == "old" else self.new_clauses
-        return Counter(_days(v) for clause in clauses for v in clause_facts(clause, language).responses)
+        return Counter(whole_days(v) for clause in clauses for v in clause_facts(clause, language).responses)
 
     def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
         """A destination, an e-mail, a retention criterion or a response time that moved to another
@@ -307,8 +308,8 @@ class DocumentContext:
         removed = [v for v in finding.old_values if v not in finding.new_values]
         if finding.rule == "fact:response_time":  # as often as before: "within 30 days" for one kind of request dropped counts
             old_days, new_days = self.responses("old", language), self.responses("new", language)
-            return (all(old_days[_days(v)] >= new_days[_days(v)] for v in added)
-                    and all(new_days[_days(v)] >= old_days[_days(v)] for v in removed))
+            return (all(old_days[whole_days(v)] >= new_days[whole_days(v)] for v in added)
+                    and all(new_days[whole_days(v)] >= old_days[whole_days(v)] for v in removed))
         if finding.rule == "fact:retention_criteria":
             old_criteria = clause_facts(finding.pair.old, language).criteria if finding.pair.old else []
             new_criteria = clause_facts(finding.pair.new, language).criteria if finding.pair.new else []
@@ -772,11 +773,6 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     summary = (f"The {label} clause now also covers people in {join_words(named, 4)}" if added
                else f"The {label} clause no longer covers people in {join_words(named, 4)}")
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
-
-
-def _days(iso: str) -> int:
-    """A period in whole days: "P1M" and "P30D" are the same time limit."""
-    return round(duration_days(iso) or 0)
 
 
 def _about_requests(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:

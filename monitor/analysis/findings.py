@@ -142,9 +142,14 @@ def _about_transfers(text: str, language: str | None) -> bool:
     return classify_clause(text, "", language).category == "transfer"
 
 
+def whole_days(iso: str) -> int:
+    """A period in whole days: "P1M" and "P30D" are the same time limit, 24 months is 2 years."""
+    return round(duration_days(iso) or 0)
+
+
 def same_periods(old: list[str], new: list[str]) -> bool:
     """Equal durations however written: 24 months is 2 years."""
-    return sorted(round(duration_days(v) or 0) for v in old) == sorted(round(duration_days(v) or 0) for v in new)
+    return sorted(map(whole_days, old)) == sorted(map(whole_days, new))
 
 
 def max_days(values: list[str]) -> float:

@@ -17,7 +17,7 @@ from monitor.analysis.describe import describe_duration, join_words
 from monitor.analysis.facts import contacts, dates, durations, places
 from monitor.analysis.facts._lexicon import known_languages
 from monitor.analysis.findings import CF_PLACEHOLDER, Finding, same_periods
-from monitor.analysis.lexicon import lexicons_for, load_lexicon
+from monitor.analysis.lexicon import TOKEN, lexicons_for, load_lexicon
 from monitor.analysis.segment import WORD
 
 TYPO_SIMILARITY = 0.8
@@ -223,13 +223,10 @@ def minor_edit(substantive: list[str], old: str, new: str, language: str | None)
     return not any(lx.scan(" ".join(substantive)) for lx in lexicons)
 
 
-_WORD = re.compile(r"[^\W\d_][\w&'-]*")
-
-
 def _names(changed: str, text: str) -> list[str]:
     """Words of `changed` written with a capital and never in lower case in `text`: names."""
-    lower = {w for w in _WORD.findall(text) if w.islower()}
-    return [w for w in _WORD.findall(changed) if w[0].isupper() and w.casefold() not in lower]
+    lower = {w for w in TOKEN.findall(text) if w.islower()}
+    return [w for w in TOKEN.findall(changed) if w[0].isupper() and w.casefold() not in lower]
 
 
 def quote(text: str, limit: int = 90) -> str:
