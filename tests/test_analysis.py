@@ -198,7 +198,7 @@ def test_durations_that_are_not_a_new_retention_period_are_not_material(old, new
 def test_a_response_time_change_is_reported_as_such_without_alarm():
     result = compare_texts("# Rights\nWe answer requests within 30 days.", "# Rights\nWe answer requests within 45 days.")
     (change,) = result.changes
-    assert (change.category, change.material, change.rule) == ("rights", False, "fact:response_time")
+    assert (change.category, change.material, change.rule) == ("rights", False, "fact:response_time_changed")
     assert "30 days to 45 days" in change.summary
 
 

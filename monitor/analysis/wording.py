@@ -199,7 +199,7 @@ def durations_only_change(pair: ClausePair, substantive: list[str], language: st
     roles = {m.role for m in old_mentions + new_mentions}
     if "response" in roles:
         return Finding("rights", False, "none", f"Response time changed from {before} to {after} "
-                       "(how fast requests are answered, not how long data is kept)", "fact:response_time", pair,
+                       "(how fast requests are answered, not how long data is kept)", "fact:response_time_changed", pair,
                        old_values, new_values), rest
     if "notice" in roles:
         return Finding("policy_changes", False, "none", f"Notice period changed from {before} to {after}",
