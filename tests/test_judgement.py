@@ -361,6 +361,14 @@ def test_page_numbers_and_renumbered_sections_are_not_a_change():
     assert material(old, new) == {}
 
 
+def test_renumbered_sections_with_an_address_broken_over_two_lines_are_not_a_change():
+    old = POLICY.replace("# Your rights", "1. The controller is Example SAS, 2 rue Kellermann 59100 Roubaix, France."
+                         "\n# 5. Your rights")
+    new = POLICY.replace("# Your rights", "The controller is Example SAS, 2 rue Kellermann 59100\n\nRoubaix, France."
+                         "\n# 4. Your rights")
+    assert [change.rule for change in compare_texts(old, new).changes] == ["words:numbering"]
+
+
 @pytest.mark.parametrize("old, new", [
     ("for 2 years after", "for 3 years after"),
     ("12 Market Street", "14 Market Street"),
