@@ -779,3 +779,15 @@ def test_a_special_administrative_region_in_a_list_of_destinations_keeps_the_lis
 ])
 def test_a_provider_located_abroad_is_where_data_goes_and_the_company_located_there_its_seat(sentence, lang, role):
     assert [place.role for place in find_places(sentence, lang)] == [role]
+
+
+def test_an_email_address_spelled_out_with_at_and_dot_is_the_address():
+    text = "Write to errata2025 (at) pglaf.org or to dpo[at]example[dot]com. Meet us (at) noon, data [at] rest."
+    assert find_emails(text) == ["errata2025@pglaf.org", "dpo@example.com"]
+
+
+def test_an_email_spelled_out_with_at_that_changed_is_a_contact_change():
+    line = "# Your rights\nTo correct or delete your data, write to {} (at) pglaf.org.\n"
+    change = compare_texts(line.format("errata2022"), line.format("errata2025")).changes[0]
+    assert (change.category, change.material) == ("contact", True)
+    assert (change.old_values, change.new_values) == (["errata2022@pglaf.org"], ["errata2025@pglaf.org"])

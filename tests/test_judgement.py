@@ -372,6 +372,7 @@ def test_renumbered_sections_with_an_address_broken_over_two_lines_are_not_a_cha
 @pytest.mark.parametrize("old, new", [
     ("for 2 years after", "for 3 years after"),
     ("12 Market Street", "14 Market Street"),
+    ("dpo@example.com", "dpo2025@example.com"),
 ])
 def test_a_number_that_is_a_fact_is_never_mere_numbering(old, new):
     assert material(POLICY, edit(old, new)) != {}
@@ -717,6 +718,12 @@ def test_two_names_joined_by_and_are_two_companies_unless_each_is_one_word():
     assert organisations("We send your orders to Marks and Spencer for delivery.", "en") == ["Marks and Spencer"]
 
 
+def test_a_state_and_a_city_before_a_state_or_a_country_are_places_not_companies():
+    courts = "Disputes belong in the state or federal courts located in Portland, Maine, and nowhere else."
+    assert organisations(courts, "en") == []
+    assert organisations("We send your data to Acme Hosting, which stores it in Lyon, France.", "en") == ["Acme Hosting"]
+
+
 def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
     partners = "# Partners\nWe share your data with our service providers, such as Hetzner Online GmbH, and with Hetzner for backups.\n"
     change = material(POLICY, edit("# Your rights", partners + "# Your rights"))["sharing"]
@@ -892,6 +899,20 @@ def test_a_denial_after_the_verb_denies_the_sale(sentence, lang, denied):
     from monitor.analysis.lexicon import label_mentions
 
     assert [m.negated for m in label_mentions(sentence, lang) if m.label == "sale"] == [denied]
+
+
+@pytest.mark.parametrize("sentence, label, denied", [
+    ("Nous ne collectons que les données nécessaires à la fourniture du service.", "service-provision", False),
+    ("Nous ne partageons vos données qu'avec nos prestataires.", "service-providers", False),
+    ("Nous ne vendons pas vos données.", "sale", True),
+    ("Nous ne vendons jamais vos données personnelles.", "sale", True),
+    ("Vos données ne sont en aucun cas transmises à des tiers.", "share-with-third-parties", True),
+    ("En aucun cas ces données ne seront partagées avec des tiers.", "share-with-third-parties", True),
+])
+def test_french_ne_denies_with_pas_or_jamais_and_narrows_with_que(sentence, label, denied):
+    from monitor.analysis.lexicon import label_mentions
+
+    assert [m.negated for m in label_mentions(sentence, "fr") if m.label == label] == [denied]
 
 
 def test_a_german_we_do_not_sell_statement_removed_is_a_withdrawn_guarantee():

@@ -110,10 +110,11 @@ def _letters(text: str) -> str:
 
 
 def _numbers_that_say_something(text: str, language: str | None) -> tuple[list, ...]:
-    """The periods, minimum ages and phone numbers a text writes."""
+    """The periods, minimum ages, phone numbers and e-mail addresses a text writes."""
     return (sorted(d.iso for d in durations.find_durations(text, language)),
             sorted(ages.minimum_ages(text, language)),
-            sorted(re.sub(r"\D", "", p.text) for p in contacts.find_phones(text, language)))
+            sorted(re.sub(r"\D", "", p.text) for p in contacts.find_phones(text, language)),
+            sorted(contacts.find_emails(text)))
 
 
 def _same_addresses(old_text: str, new_text: str, language: str | None) -> bool:
@@ -127,8 +128,8 @@ def _same_addresses(old_text: str, new_text: str, language: str | None) -> bool:
 
 
 def _only_numbering_changed(old_text: str, new_text: str, language: str | None) -> bool:
-    """The same words, and the numbers that differ say nothing: no period, age, phone number or
-    postal address moved. Page numbers a PDF extraction left in the text ("page 3"), sections and
+    """The same words, and the numbers that differ say nothing: no period, age, phone number, e-mail
+    address or postal address moved. Page numbers a PDF extraction left in the text ("page 3"), sections and
     items renumbered."""
     return (_letters(old_text) == _letters(new_text)
             and _numbers_that_say_something(old_text, language) == _numbers_that_say_something(new_text, language)

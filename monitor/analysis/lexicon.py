@@ -172,6 +172,9 @@ class Lexicon:
     """Negation words that narrow a statement rather than deny it ("only", "without"): they do not
     turn a label around."""
     modals: frozenset[str] = frozenset()
+    negation_partners: dict[str, frozenset[str]] = field(default_factory=dict)
+    """A negation word that denies only with a partner near it ("ne … pas", "aucun … ne"): without
+    one it narrows ("ne collecte que les données nécessaires", only what is needed)."""
     trailing_negations: frozenset[str] = frozenset()
     """Denial words that follow the verb they deny, in languages that put them there ("Wir verkaufen
     Ihre Daten nicht", "Vi säljer inte dina uppgifter"): right after a sale or a recipient, or inside
@@ -313,6 +316,8 @@ def load_lexicon(language: str) -> Lexicon | None:
         negations=frozenset(w.casefold() for w in data.get("negations", [])),
         restrictives=frozenset(w.casefold() for w in data.get("restrictives", [])),
         modals=frozenset(w.casefold() for w in data.get("modals", [])),
+        negation_partners={w.casefold(): frozenset(p.casefold() for p in partners)
+                           for w, partners in data.get("negation_partners", {}).items()},
         trailing_negations=frozenset(w.casefold() for w in data.get("trailing_negations", [])),
         function_words=frozenset(w.casefold() for w in data.get("function_words", [])),
         contractions=contractions,
@@ -391,16 +396,26 @@ NEGATION_REACH = 8
 _SCOPE_BREAK = re.compile(r"[,;:()\[\]]")
 
 
+PARTNER_REACH = 5
+"""Words after or before a negation word where its partner stands ("ne les lui vendons pas", "en
+aucun cas ces données ne seront")."""
+
+
 def _denied(position: int, tokens: list[str], matches: list[re.Match[str]], text: str,
-            denying: frozenset[str], restrictives: frozenset[str]) -> bool:
+            denying: frozenset[str], restrictives: frozenset[str],
+            partners: dict[str, frozenset[str]] | None = None) -> bool:
     """Whether a denial word stands before the label at `position` in the same stretch of the
     sentence: looking back at most NEGATION_REACH words, stopping at a comma, a colon, a bracket or a
     word that narrows ("except", "unless", "only"): "we do not sell, but share with partners" and
-    "we never share it except with advertisers" deny neither the partners nor the advertisers."""
+    "we never share it except with advertisers" deny neither the partners nor the advertisers. A
+    denial word that needs a partner ("ne … pas") and has none narrows ("ne … que")."""
     for back in range(position - 1, max(-1, position - NEGATION_REACH - 1), -1):
         if _SCOPE_BREAK.search(text, matches[back].end(), matches[back + 1].start()):
             return False
         word = tokens[back]
+        if word in denying and partners and word in partners:
+            near = tokens[max(0, back - PARTNER_REACH):back] + tokens[back + 1:back + 1 + PARTNER_REACH]
+            return any(w in partners[word] for w in near)
         if word in denying:
             return True
         if word in restrictives:
@@ -454,7 +469,8 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
                    for _, other, a, b in spans):
                 continue  # "ordonnances" inside "ordonnances judiciaires": the longer cue says what it is
             negated = group[1] in DENIABLE_KINDS and (
-                _denied(position, readable, matches, folded_text, denying, lexicon.restrictives)
+                _denied(position, readable, matches, folded_text, denying, lexicon.restrictives,
+                        lexicon.negation_partners)
                 or group[1] in TRAILING_DENIABLE_KINDS and _denied_after(position, end, readable, matches, folded_text,
                                                                            lexicon.trailing_negations))
             key = (group[1], group[2], negated)

@@ -23,7 +23,7 @@ from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.contacts import find_postal_addresses
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
-from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon
+from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon, region_names
 from monitor.analysis.segment import Clause
 
 KIND_CATEGORY = {
@@ -228,7 +228,17 @@ def _is_place(name: str, language: str | None) -> bool:
     """A country, region or state named in capitals ("Nevada", "Switzerland")."""
     from monitor.analysis.facts.places import find_places
 
-    return any(place.start == 0 and place.end >= len(name) - 1 for place in find_places(name, language))
+    return bool(region_names().fullmatch(name)) or any(
+        place.start == 0 and place.end >= len(name) - 1 for place in find_places(name, language))
+
+
+_AFTER_A_CITY = re.compile(r",\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
+"""A name followed by a comma and a state or a country: a city ("Portland, Maine", "Lyon, France")."""
+
+
+def _is_city(text: str, end: int, language: str | None) -> bool:
+    after = _AFTER_A_CITY.match(text, end)
+    return bool(after) and any(_is_place(" ".join(after.group(1).split()[:n]), language) for n in (1, 2, 3))
 
 
 _ROW_CELL = re.compile(r"^\|?\s*([^|]+?)\s*\|")
@@ -268,6 +278,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
                 continue
             if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
                 continue  # a law, a programme, a document, a place: not who receives data
+            if name == whole and _is_city(text, text.find(name, start) + len(name), language):
+                continue  # "Portland, Maine": a city
             if all(fold(word.casefold()) in month_names(language) for word in name.split()):
                 continue  # "our November 1, 2022 policy": a date
             found.append(name)

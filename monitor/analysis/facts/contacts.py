@@ -88,9 +88,17 @@ class Phone:
         return self.digits.startswith("+")
 
 
+# An address written to keep it from harvesters: "errata (at) pglaf.org", "dpo[at]example[dot]com".
+_SPELLED_AT = re.compile(r"(?<=\w)\s*[(\[{]\s*at\s*[)\]}]\s*(?=\w)", re.I)
+_SPELLED_DOT = re.compile(r"(?<=\w)\s*[(\[{]\s*dot\s*[)\]}]\s*(?=\w)", re.I)
+
+
 def find_emails(text: str) -> list[str]:
-    """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders."""
+    """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders;
+    an address spelled out with "(at)" and "(dot)" is the address."""
     visible = _CF_PLACEHOLDER.sub(" ", text)
+    if "at" in visible.casefold():
+        visible = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", visible))
     found = (_GLUED_WORD.sub(r"\1", match.group().strip(".").lower()) for match in _EMAIL.finditer(visible))
     return list(dict.fromkeys(address for address in found if not address.startswith(".")))
 
