@@ -724,6 +724,14 @@ def test_a_state_and_a_city_before_a_state_or_a_country_are_places_not_companies
     assert organisations("We send your data to Acme Hosting, which stores it in Lyon, France.", "en") == ["Acme Hosting"]
 
 
+def test_a_company_newly_named_is_new_though_its_web_address_is_written_in_lower_case():
+    partner = ("# Partners\nWe share your data with our service providers, such as Quorvex. To learn more, visit "
+               "http://www.quorvex.com/privacy.\n")
+    old = edit("# Your rights", "# Partners\nWe share your data with our service providers.\n# Your rights")
+    new = edit("# Your rights", partner + "# Your rights")
+    assert material(old, new)["sharing"].summary == "May now share personal information with Quorvex"
+
+
 def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
     partners = "# Partners\nWe share your data with our service providers, such as Hetzner Online GmbH, and with Hetzner for backups.\n"
     change = material(POLICY, edit("# Your rights", partners + "# Your rights"))["sharing"]

@@ -314,6 +314,9 @@ def _first_word(name: str) -> str:
 
 
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\]\([^)\s]*\)|\b[\w-]+\.(?:com|net|org|io)\b")
+"""A web or e-mail address, or a link's target: lower case by custom, never an ordinary word
+("www.nielsen.com" does not make "Nielsen" a common word)."""
 
 
 @dataclass
@@ -330,7 +333,7 @@ class DocumentPractices:
     @classmethod
     def of(cls, clauses: list[Clause], text: str, language: str | None) -> DocumentPractices:
         found = cls(folded_text=text.casefold(),
-                    lowercase_words=frozenset(w for w in _LOWER_WORD.findall(text) if w.islower()),
+                    lowercase_words=frozenset(w for w in _LOWER_WORD.findall(_ADDRESS.sub(" ", text)) if w.islower()),
                     language=language)
         for clause in clauses:  # each clause in its own language: a section translated states nothing new
             labels = clause_labels(clause.text, clause_language(clause.text) or language)
