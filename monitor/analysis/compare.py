@@ -285,6 +285,7 @@ class DocumentContext:
     def squeezed(self, side: str) -> str:
         return _squeezed(self.old_text if side == "old" else self.new_text)
 
+    @lru_cache(maxsize=2)
     def emails(self, side: str) -> list[str]:
         return contacts.find_emails(self.old_text if side == "old" else self.new_text)
 

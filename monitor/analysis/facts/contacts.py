@@ -96,8 +96,9 @@ _SPELLED_DOT = re.compile(r"(?<=\w)\s*[(\[{]\s*dot\s*[)\]}]\s*(?=\w)", re.I)
 def find_emails(text: str) -> list[str]:
     """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders;
     an address spelled out with "(at)" and "(dot)" is the address."""
-    visible = _CF_PLACEHOLDER.sub(" ", text)
-    if "at" in visible.casefold():
+    folded = text.casefold()  # the patterns below are slow on long texts: run only where they may match
+    visible = _CF_PLACEHOLDER.sub(" ", text) if "protected" in folded else text
+    if any(mark in folded for mark in ("at)", "at]", "at}")) and _SPELLED_AT.search(visible):
         visible = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", visible))
     found = (_GLUED_WORD.sub(r"\1", match.group().strip(".").lower()) for match in _EMAIL.finditer(visible))
     return list(dict.fromkeys(address for address in found if not address.startswith(".")))
