@@ -329,6 +329,13 @@ def test_rights_extended_to_residents_of_more_states_is_a_rights_change():
     assert "Oregon and Texas" in material(old, new)["rights"].summary
 
 
+def test_rights_said_for_a_california_resident_now_said_for_the_united_states_is_a_rights_change():
+    line = "# Your rights\n{}you can learn more about your privacy rights by reading our {} Privacy Notice.\n"
+    old = edit("# Your rights", line.format("If you are a California resident, ", "California") + "# More rights")
+    new = edit("# Your rights", line.format("", "United States") + "# More rights")
+    assert "United States" in material(old, new)["rights"].summary
+
+
 def test_the_same_states_named_in_another_order_is_not_a_change():
     old = POLICY + STATE_RIGHTS.format("Colorado, Utah and Virginia")
     new = POLICY + STATE_RIGHTS.format("Virginia, Colorado and Utah")
