@@ -51,7 +51,7 @@ from monitor.analysis.lexicon import (
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
-    stating_words,
+    points_elsewhere, stating_words,
 )
 from monitor.analysis.segment import Clause, split_clauses
 from monitor.analysis.wording import (
@@ -766,6 +766,8 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
                          if any(label.startswith(kind + ":") for label in named)), None)
     if category not in SCOPE_CATEGORIES:
         return None
+    if pair.kind != "modified" and points_elsewhere((pair.new or pair.old).text):
+        return None  # a pointer to another policy added or removed: where to read more, not whom this one covers
     old = _scope_places(pair.old.text, language) if pair.old else []
     new = _scope_places(pair.new.text, language) if pair.new else []
     if pair.kind == "added":

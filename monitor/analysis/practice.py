@@ -194,6 +194,12 @@ def stating_words(text: str) -> str:
     return _UI_NAME.sub(" ", text)
 
 
+def points_elsewhere(text: str) -> bool:
+    """Whether a clause points to another document by its title ("If you are a Washington resident,
+    please see our Consumer Health Data Privacy Policy")."""
+    return bool(_POINTER.search(text) and _DOCUMENT_TITLE.search(text))
+
+
 # The GDPR's definition of personal data (Article 4(1)), in any language: "…one or more factors
 # specific to the physical, physiological, genetic, mental, economic, cultural or social identity".
 _PERSONAL_DATA_DEFINITION = re.compile(
