@@ -729,6 +729,8 @@ def test_a_state_and_a_city_before_a_state_or_a_country_are_places_not_companies
     courts = "Disputes belong in the state or federal courts located in Portland, Maine, and nowhere else."
     assert organisations(courts, "en") == []
     assert organisations("We send your data to Acme Hosting, which stores it in Lyon, France.", "en") == ["Acme Hosting"]
+    assert organisations("Residents of states such as Rhode Island and Connecticut have more rights.", "en") == []
+    assert organisations("Some rules for our European and California users differ.", "en") == []
 
 
 def test_a_company_newly_named_is_new_though_its_web_address_is_written_in_lower_case():

@@ -231,11 +231,16 @@ GDPR_BASES = {"a": "consent", "b": "contract", "c": "legal-obligation", "d": "vi
 
 @lru_cache(maxsize=4096)
 def _is_place(name: str, language: str | None) -> bool:
-    """A country, region or state named in capitals ("Nevada", "Switzerland")."""
+    """A country, region or state named in capitals, or its adjective ("Nevada", "Switzerland",
+    "European"); several of them joined by "and" ("Rhode Island and Connecticut")."""
     from monitor.analysis.facts.places import find_places
 
-    return bool(region_names().fullmatch(name)) or any(
-        place.start == 0 and place.end >= len(name) - 1 for place in find_places(name, language))
+    return all(bool(region_names().fullmatch(part)) or any(
+        place.start == 0 and place.end >= len(part) - 1
+        for place in find_places(part, language, include_adjectives=True)) for part in _JOINED.split(name))
+
+
+_JOINED = re.compile(r",\s*|\s+and\s+")
 
 
 _AFTER_A_CITY = re.compile(r",\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
