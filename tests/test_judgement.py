@@ -692,6 +692,19 @@ def test_a_company_named_where_a_clause_about_something_else_names_its_recipient
     assert material(POLICY + centre.format("Thilda"), POLICY + centre.format("Amaka")) == {}
 
 
+def test_a_summary_of_several_changed_clauses_counts_the_other_changes():
+    old = edit("# Your rights", "# Help\nE-mail: help@example.com\n# Your rights")
+    new = edit("dpo@example.com", "privacy@example.com", edit("# Your rights", "# Help\nE-mail: support@example.com\n# Your rights"))
+    assert material(old, new)["contact"].summary == ("Contact e-mail changed from help@example.com to "
+                                                     "support@example.com (and 1 more change)")
+
+
+def test_promises_not_to_use_data_for_two_purposes_read_as_one_sentence():
+    promise = "# Use\nWe do not use your information for personalisation or for marketing.\n# Your rights"
+    change = material(POLICY, edit("# Your rights", promise))["purpose"]
+    assert change.summary == "Now says it does not use personal information for personalisation and marketing"
+
+
 def test_a_promise_not_to_share_with_third_parties_added_or_withdrawn_is_a_sharing_change():
     photo = "# Verification\nYou may verify your profile with a selfie, which we compare to your photos.{}\n# Your rights"
     before, after = (edit("# Your rights", photo.format(end)) for end in ("", " We do not share it with third parties."))

@@ -1064,7 +1064,8 @@ def _summary_of_many(category: str, findings: list[Finding], top: Finding) -> st
             distinct_names([v for v in added if ":" not in v]), distinct_names([v for v in removed if ":" not in v]))
         if summary:
             return summary
-    return f"{top.summary} (and {len(findings) - 1} more)"
+    more = len(findings) - 1
+    return f"{top.summary} (and {more} more change{'s' if more > 1 else ''})"
 
 
 def _date_notes(comparison: Comparison) -> None:

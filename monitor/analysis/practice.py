@@ -546,7 +546,7 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
         parts.append(f"Now mentions {named}" if new else f"No longer mentions {named}")
     if denied:
         said = "Now says it does not" if new else "No longer says it does not"
-        parts.append(f"{said} {join_words([_denied(label) for label in denied], LIST_LIMIT)}")
+        parts.append(f"{said} {_denials(denied)}")
     return "; ".join(parts[:1] + [part[0].lower() + part[1:] for part in parts[1:]])
 
 
@@ -554,9 +554,13 @@ DENIED_VERBS = {"recipients": "share personal information with", "data": "collec
                 "purposes": "use personal information for", "trackers": "use"}
 
 
-def _denied(label: str) -> str:
-    """What a denied label says the company does not do: "sell personal information"."""
-    kind = label.split(":", 1)[0]
-    words = label_words(label.removesuffix(":not"))
-    verb = DENIED_VERBS.get(kind)
-    return f"{verb} {words}" if verb else words
+def _denials(labels: list[str]) -> str:
+    """What denied labels say the company does not do, one verb for the labels of a kind: "sell
+    personal information and use personal information for personalisation and marketing"."""
+    objects: dict[str, list[str]] = {}
+    for label in labels:
+        kind = label.split(":", 1)[0]
+        words = label_words(label.removesuffix(":not"))
+        objects.setdefault(kind if kind in DENIED_VERBS else label, []).append(words)
+    return join_words([f"{DENIED_VERBS[key]} {join_words(words, LIST_LIMIT)}" if key in DENIED_VERBS
+                       else words[0] for key, words in objects.items()], LIST_LIMIT)
