@@ -699,6 +699,11 @@ def test_a_summary_of_several_changed_clauses_counts_the_other_changes():
                                                      "support@example.com (and 1 more change)")
 
 
+def test_data_newly_disclosed_to_no_one_named_reads_as_shared_not_collected():
+    disclosure = "# Sharing\nWe may disclose your browsing history for business purposes.\n# Your rights"
+    assert material(POLICY, edit("# Your rights", disclosure))["sharing"].summary == "May now share usage and browsing data"
+
+
 def test_promises_not_to_use_data_for_two_purposes_read_as_one_sentence():
     promise = "# Use\nWe do not use your information for personalisation or for marketing.\n# Your rights"
     change = material(POLICY, edit("# Your rights", promise))["purpose"]

@@ -529,7 +529,9 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     elif purposes and category == "retention":  # "… kept as long as the law requires for legal compliance"
         parts.append(f"{'Now says' if new else 'No longer says'} personal information is kept for "
                      f"{join_words(purposes, LIST_LIMIT)}")
-    elif data and category in ("collection", "tracking", "children", "sharing"):
+    elif data and category == "sharing":  # data handed over, to whom the clause does not say
+        parts.append(f"{'May now share' if new else 'No longer mentions sharing'} {join_words(data, LIST_LIMIT)}")
+    elif data and category in ("collection", "tracking", "children"):
         parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
     elif _named(affirmed, "rights") and _named(affirmed, CHANNEL_KIND):
         rights, ways = join_words(_named(affirmed, "rights"), LIST_LIMIT), join_words(_named(affirmed, CHANNEL_KIND), LIST_LIMIT)
