@@ -235,9 +235,12 @@ def _is_place(name: str, language: str | None) -> bool:
     "European"); several of them joined by "and" ("Rhode Island and Connecticut")."""
     from monitor.analysis.facts.places import find_places
 
-    return all(bool(region_names().fullmatch(part)) or any(
-        place.start == 0 and place.end >= len(part) - 1
-        for place in find_places(part, language, include_adjectives=True)) for part in _JOINED.split(name))
+    def one_place(part: str) -> bool:
+        return bool(region_names().fullmatch(part)) or any(
+            place.start == 0 and place.end >= len(part) - 1
+            for place in find_places(part, language, include_adjectives=True))
+
+    return one_place(name) or all(one_place(part) for part in _JOINED.split(name))
 
 
 _JOINED = re.compile(r",\s*|\s+and\s+")
@@ -248,6 +251,7 @@ _AFTER_A_CITY = re.compile(r",\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
 
 
 def _is_city(text: str, end: int, language: str | None) -> bool:
+    """Whether the name ending at `end` is followed by ", <a state or a country>"."""
     after = _AFTER_A_CITY.match(text, end)
     return bool(after) and any(_is_place(" ".join(after.group(1).split()[:n]), language) for n in (1, 2, 3))
 
