@@ -329,9 +329,9 @@ def _first_word(name: str) -> str:
 
 
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
-_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\]\([^)\s]*\)|\b[\w-]+\.(?:com|net|org|io)\b")
-"""A web or e-mail address, or a link's target: lower case by custom, never an ordinary word
-("www.nielsen.com" does not make "Nielsen" a common word)."""
+_ADDRESS = re.compile(r"(?<!\S)\S*(?:@|://|www\.)\S*")
+"""A web or e-mail address: lower case by custom, never an ordinary word ("www.nielsen.com" does
+not make "Nielsen" a common word)."""
 
 
 @dataclass
