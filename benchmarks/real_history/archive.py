@@ -24,6 +24,7 @@ REPOSITORIES = (
     "vlopses-us-versions",
     "dsa-reports-versions",
     "demo-versions",
+    "pga-versions",
 )
 
 # The project is scored on documents nobody working on it may see: every service named below is left
