@@ -759,6 +759,23 @@ def test_a_company_newly_named_is_new_though_its_web_address_is_written_in_lower
     assert material(old, new)["sharing"].summary == "May now share personal information with Quorvex"
 
 
+def test_a_brand_renamed_throughout_the_policy_is_no_recipient_gone():
+    brand = ("# About Brightwave\nBrightwave runs this service and keeps your posts safe.\n"
+             "# Sharing\nWe share your information with Brightwave's business customers to measure the ads they buy.\n"
+             "# Help\nBrightwave answers questions about Brightwave accounts within a week.\n# Your rights")
+    renamed = brand.replace("Brightwave", "Lumora").replace("ads they buy", "advertising they purchase")
+    found = material(edit("# Your rights", brand), edit("# Your rights", renamed))
+    assert not any("Brightwave" in change.summary for change in found.values())
+
+
+def test_another_page_captured_below_the_policy_is_no_change_but_a_new_last_section_is():
+    policy = POLICY.replace("\n# ", "\n## ")
+    hub = ("# Welcome to our Privacy Hub\nWe share data with advertising partners and keep it for ten years, "
+           "as the laws of many countries allow.\n## Your privacy laws\nThe GDPR applies to people in the EU.\n")
+    assert material(policy, policy + hub) == {}
+    assert material(policy, policy + hub.replace("# Welcome to our Privacy Hub", "## Advertising")) != {}
+
+
 def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
     partners = "# Partners\nWe share your data with our service providers, such as Hetzner Online GmbH, and with Hetzner for backups.\n"
     change = material(POLICY, edit("# Your rights", partners + "# Your rights"))["sharing"]

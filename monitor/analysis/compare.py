@@ -53,7 +53,7 @@ from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
     points_elsewhere, stating_words,
 )
-from monitor.analysis.segment import Clause, split_clauses
+from monitor.analysis.segment import Clause, clause_key, split_clauses
 from monitor.analysis.wording import (
     changed_words,
     denials,
@@ -214,6 +214,9 @@ class DocumentContext:
         when both versions end with text."""
         clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
                            (self.new_clauses, self.old_clauses))
+        appended = self.appended_page(side)
+        if appended is not None:
+            return appended
         start = self.captured_from(side)
         if start and not _NUMBERED.match(others[0].text):
             end = next((c.block for c in reversed(clauses) if c.key == others[-1].key and c.block >= start), None)
@@ -223,6 +226,24 @@ class DocumentContext:
             return None
         shared = {c.key for c in others}  # where the two versions last say the same thing
         return next((c.block for c in reversed(clauses) if c.key in shared), None)
+
+    @lru_cache(maxsize=2)
+    def appended_page(self, side: str) -> int | None:
+        """The block after which one version goes on into another page: both begin with the same
+        title, the other has no second one, and this one has a second title of the same rank ("#
+        Welcome to X's Privacy Hub" below the policy) with nothing of the other version after it."""
+        text, other_text = (self.old_text, self.new_text) if side == "old" else (self.new_text, self.old_text)
+        clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
+                           (self.new_clauses, self.old_clauses))
+        titles = [line[2:] for line in text.splitlines() if line.startswith("# ")]
+        other_titles = [line[2:] for line in other_text.splitlines() if line.startswith("# ")]
+        if len(titles) < 2 or len(other_titles) != 1 or clause_key(titles[0]) != clause_key(other_titles[0]):
+            return None
+        second = next((c for c in clauses if c.kind == "heading" and c.key == clause_key(titles[1])), None)
+        shared = {c.key for c in others if c.kind != "heading"}
+        if second is None or any(c.key in shared for c in clauses if c.block > second.block):
+            return None
+        return second.block - 1
 
     def beyond_capture(self, pair: ClausePair) -> bool:
         """A clause only one version has, past where the other version's capture stopped."""
@@ -436,8 +457,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [editorial(f"The same sentence, broken over lines in other places: {quote((pair.new or pair.old).text)}",
                           "words:line_breaks", pair)]
     if context.beyond_capture(pair):
-        return [editorial("Past the end of the other version's capture, which stops at a heading with nothing "
-                          "under it", "page:cut_short", pair)]
+        return [editorial("Past the end of the other version's capture: it stops at a heading with nothing under "
+                          "it, or this one goes on into another page", "page:cut_short", pair)]
     if context.before_capture(pair):
         return [editorial("Above the start of the other version's capture, which begins at a heading this "
                           "version has further down", "page:starts_later", pair)]
@@ -846,6 +867,15 @@ def _without_renamed(added: Practice, old_names: frozenset[str], removed: Practi
             replace(removed, organisations=removed_names, provided=removed.provided & removed_names))
 
 
+def _without_renamed_throughout(practice: Practice, systematic: frozenset[str]) -> Practice:
+    """What a version no longer names, without the names whose words it swaps for others
+    throughout (Twitter for X in every clause): a brand renamed, not a recipient gone. A name that
+    comes in such a swap stays new ("Meta Platforms" where "Facebook Ireland" was)."""
+    names = frozenset(n for n in practice.organisations
+                      if not set(TOKEN.findall(n.casefold())) <= systematic)
+    return replace(practice, organisations=names, provided=practice.provided & names)
+
+
 def _runs_on(text: str, next_text: str) -> bool:
     """Whether a sentence goes on from one clause into the next: no full stop, then lower case or
     a number."""
@@ -957,6 +987,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
     if pair.kind == "modified" and (added.organisations or removed.organisations):
         added, removed = _without_renamed(added, old_practice.organisations, removed, new_practice.organisations)
+    if context.systematic and removed.organisations:
+        removed = _without_renamed_throughout(removed, context.systematic)
     if pair.kind == "modified" and (removed.labels or added.labels):
         added, removed = (_not_said_beside(added, context.with_broken_sentence("old", pair.old), language),
                           _not_said_beside(removed, context.with_broken_sentence("new", pair.new), language))

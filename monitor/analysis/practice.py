@@ -91,6 +91,8 @@ HIGH_RISK_LABELS = frozenset({
 
 _CAPITALISED = re.compile(r"(?<![\w@.&/-])((?:[A-Z][\w&'.-]*[a-z0-9][\w&'.-]*|[A-Z]{2,}[a-z][\w&'.-]*)"
                           r"(?:[ -](?:[A-Z][\w&'.-]+|&|de|of|and))*)")
+_POSSESSIVE = re.compile(r"'s$")
+"""A name's possessive ending: "Twitter's affiliates" name Twitter."""
 _TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;|•(\[\"]\s*|\s-\s)$")
 
@@ -280,7 +282,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         start = match.start()
         if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
             continue  # the first word of a sentence is capitalised whatever it is
-        name = _TRAILING_CONNECTOR.sub("", match.group(1)).strip(" .-'&")
+        name = _TRAILING_CONNECTOR.sub("", _POSSESSIVE.sub("", match.group(1))).strip(" .-'&")
         words = name.split()
         while len(words) > 1 and words[-1].casefold() in common:
             words.pop()  # "Maps API Cookies Some features...": a heading run into the sentence after it
