@@ -776,6 +776,13 @@ def test_another_page_captured_below_the_policy_is_no_change_but_a_new_last_sect
     assert material(policy, policy + hub.replace("# Welcome to our Privacy Hub", "## Advertising")) != {}
 
 
+def test_a_period_under_a_how_long_we_keep_heading_is_a_retention_period():
+    section = "# 6. How long we keep information about you\nWe keep it while your account is active.{}\n# Your rights"
+    old = edit("# Your rights", section.format(""))
+    new = edit("# Your rights", section.format(" In Europe, this period is 2 years after your last activity."))
+    assert material(old, new)["retention"].new_values == ["P2Y"]
+
+
 def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
     partners = "# Partners\nWe share your data with our service providers, such as Hetzner Online GmbH, and with Hetzner for backups.\n"
     change = material(POLICY, edit("# Your rights", partners + "# Your rights"))["sharing"]
