@@ -596,3 +596,22 @@ def test_a_phone_cue_abbreviation_does_not_end_the_sentence():
     assert split_sentences("Contact : tél. 01 23 45 67 89 ou par courrier.") == [
         "Contact : tél. 01 23 45 67 89 ou par courrier."]
     assert split_sentences("Звоните: тел. 8 800 555-35-35.") == ["Звоните: тел. 8 800 555-35-35."]
+
+
+@pytest.mark.parametrize("heading, language, category", [
+    ("6. How long we keep information about you", "en", "retention"),
+    ("Wie lange speichern wir Ihre Daten?", "de", "retention"),
+    ("How we protect your information", "en", "security"),
+    ("Comment protégeons-nous vos données ?", "fr", "security"),
+    ("Datensicherheit", "de", "security"),
+    ("¿Cómo protegemos sus datos?", "es", "security"),
+    ("Jak chráníme vaše údaje", "cs", "security"),
+    ("Where we store your data", "en", "transfer"),
+    ("Où sont stockées vos données ?", "fr", "transfer"),
+    ("Waar slaan wij uw gegevens op?", "nl", "transfer"),
+    ("Изменения политики", "ru", "policy_changes"),
+])
+def test_a_heading_that_asks_how_long_where_or_how_safely_announces_its_section(heading, language, category):
+    from monitor.analysis.classify import section_category
+
+    assert section_category(heading, language) == category
