@@ -783,6 +783,16 @@ def test_a_period_under_a_how_long_we_keep_heading_is_a_retention_period():
     assert material(old, new)["retention"].new_values == ["P2Y"]
 
 
+def test_a_controller_the_policy_says_was_renamed_is_the_same_company():
+    controller = "# Who we are\nThe data controller responsible for your personal data is {} Ltd, 1 High Street, Leeds.\n# Your rights"
+    old = edit("# Your rights", controller.format("Acme Data"))
+    new = edit("# Your rights", controller.format("Zenith Data"))
+    assert "contact" in material(old, new)
+    renamed = edit("Last updated: 3 March 2025", "Last updated: 3 March 2025\nThis policy now reflects that Acme Data Ltd "
+                   "is now Zenith Data Ltd.", new)
+    assert material(old, renamed) == {}
+
+
 def test_a_summary_names_each_company_once_however_often_the_clauses_name_it():
     partners = "# Partners\nWe share your data with our service providers, such as Hetzner Online GmbH, and with Hetzner for backups.\n"
     change = material(POLICY, edit("# Your rights", partners + "# Your rights"))["sharing"]

@@ -46,7 +46,7 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, company_names, find_labels, label_mentions, load_lexicon, page_chrome, region_names,
+    TOKEN, company_names, find_labels, label_mentions, load_lexicon, page_chrome, region_names, renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
@@ -305,6 +305,14 @@ class DocumentContext:
     @lru_cache(maxsize=2)
     def squeezed(self, side: str) -> str:
         return _squeezed(self.old_text if side == "old" else self.new_text)
+
+    @lru_cache(maxsize=2)
+    def renamed(self, side: str) -> frozenset[str]:
+        """Companies a version gives two names of, its old and its new ("Twitter, Inc. is now X Corp."),
+        run together as `_squeezed` writes them."""
+        text = self.old_text if side == "old" else self.new_text
+        return frozenset(_squeezed(m.group(part)) for m in renamed_companies().finditer(text)
+                         for part in ("first", "second"))
 
     @lru_cache(maxsize=2)
     def emails(self, side: str) -> list[str]:
@@ -717,6 +725,10 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
              and not _extends(n, before)]
     removed = [n for n in dict.fromkeys(names["old"]) if _squeezed(n) not in context.squeezed("new")
                and not any(_extends(m, [n]) for m in names["new"])]
+    if not added and not removed:
+        return None
+    renamed = context.renamed("new") | context.renamed("old")  # "Twitter, Inc. is now X Corp.": one company
+    added, removed = ([n for n in names if _squeezed(n) not in renamed] for names in (added, removed))
     if not added and not removed:
         return None
     if added and removed:

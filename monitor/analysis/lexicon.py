@@ -504,6 +504,16 @@ def company_names() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def renamed_companies() -> re.Pattern[str]:
+    """Two companies' names the text gives as one company's old and new names ("Twitter, Inc. is now
+    X Corp.", "Meta Platforms, Inc. (formerly Facebook, Inc.)"): the words between them say so, in any
+    language (lexicons/names.json)."""
+    words = "|".join(re.escape(w) for w in sorted(_names()["renamed"], key=len, reverse=True))
+    name = company_names().pattern
+    return re.compile(rf"(?P<first>{name})[\s,(]{{1,3}}(?i:{words})[\s:]{{1,3}}(?P<second>{name})")
+
+
+@lru_cache(maxsize=1)
 def region_names() -> re.Pattern[str]:
     """States and provinces whose laws give their residents privacy rights ("Oregon", "Quebec"), as
     written in every language (lexicons/names.json): places a rule applies to, not countries."""
