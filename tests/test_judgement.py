@@ -751,6 +751,10 @@ def test_a_state_and_a_city_before_a_state_or_a_country_are_places_not_companies
     assert organisations("Some rules for our European and California users differ.", "en") == []
 
 
+def test_a_word_made_of_a_company_and_a_participle_is_no_company():
+    assert organisations("We show X-generated summaries of Google-owned services to Hewlett-Packard.", "en") == ["Hewlett-Packard"]
+
+
 def test_a_company_newly_named_is_new_though_its_web_address_is_written_in_lower_case():
     partner = ("# Partners\nWe share your data with our service providers, such as Quorvex. To learn more, visit "
                "http://www.quorvex.com/privacy.\n")

@@ -91,6 +91,7 @@ HIGH_RISK_LABELS = frozenset({
 
 _CAPITALISED = re.compile(r"(?<![\w@.&/-])((?:[A-Z][\w&'.-]*[a-z0-9][\w&'.-]*|[A-Z]{2,}[a-z][\w&'.-]*)"
                           r"(?:[ -](?:[A-Z][\w&'.-]+|&|de|of|and))*)")
+_ADJECTIVE_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
 _POSSESSIVE = re.compile(r"'s$")
 """A name's possessive ending: "Twitter's affiliates" name Twitter."""
 _TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
@@ -299,6 +300,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
                 continue  # "Portland, Maine": a city
             if all(fold(word.casefold()) in month_names(language) for word in name.split()):
                 continue  # "our November 1, 2022 policy": a date
+            if _ADJECTIVE_COMPOUND.fullmatch(name):
+                continue  # "Google-owned", "X-generated": a word about a company, not one
             found.append(name)
     return found
 
