@@ -755,6 +755,11 @@ def test_a_word_made_of_a_company_and_a_participle_is_no_company():
     assert organisations("We show X-generated summaries of Google-owned services to Hewlett-Packard.", "en") == ["Hewlett-Packard"]
 
 
+def test_a_name_stops_where_its_sentence_ends_and_a_legal_form_alone_is_no_name():
+    assert organisations("You can sell on our Marketplace. Verification is done by Onfido.", "en") == ["Marketplace", "Onfido"]
+    assert organisations("We share it with Inc and with Zeta Holdings Inc.", "en") == ["Zeta Holdings Inc"]
+
+
 def test_a_company_newly_named_is_new_though_its_web_address_is_written_in_lower_case():
     partner = ("# Partners\nWe share your data with our service providers, such as Quorvex. To learn more, visit "
                "http://www.quorvex.com/privacy.\n")

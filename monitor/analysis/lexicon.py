@@ -504,6 +504,12 @@ def company_names() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def legal_forms() -> frozenset[str]:
+    """Legal forms of companies of every country ("Inc", "GmbH", "SAS"), case-folded, without their dots."""
+    return frozenset(form.casefold().replace(".", "") for form in _names()["legal_forms"])
+
+
+@lru_cache(maxsize=1)
 def renamed_companies() -> re.Pattern[str]:
     """Two companies' names the text gives as one company's old and new names ("Twitter, Inc. is now
     X Corp.", "Meta Platforms, Inc. (formerly Facebook, Inc.)"): the words between them say so, in any

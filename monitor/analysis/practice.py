@@ -23,7 +23,7 @@ from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.contacts import find_postal_addresses
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
-from monitor.analysis.lexicon import LabelMention, label_mentions, load_lexicon, region_names
+from monitor.analysis.lexicon import LabelMention, label_mentions, legal_forms, load_lexicon, region_names
 from monitor.analysis.segment import Clause
 
 KIND_CATEGORY = {
@@ -92,6 +92,8 @@ HIGH_RISK_LABELS = frozenset({
 _CAPITALISED = re.compile(r"(?<![\w@.&/-])((?:[A-Z][\w&'.-]*[a-z0-9][\w&'.-]*|[A-Z]{2,}[a-z][\w&'.-]*)"
                           r"(?:[ -](?:[A-Z][\w&'.-]+|&|de|of|and))*)")
 _ADJECTIVE_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
+_SENTENCE_END = re.compile(r"(?<=[a-z]{3})\. ")
+"""A full stop after a word, then a space: where a sentence ends ("Marketplace. Verification")."""
 _POSSESSIVE = re.compile(r"'s$")
 """A name's possessive ending: "Twitter's affiliates" name Twitter."""
 _TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
@@ -283,7 +285,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         start = match.start()
         if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
             continue  # the first word of a sentence is capitalised whatever it is
-        name = _TRAILING_CONNECTOR.sub("", _POSSESSIVE.sub("", match.group(1))).strip(" .-'&")
+        name = _TRAILING_CONNECTOR.sub("", _POSSESSIVE.sub("", _SENTENCE_END.split(match.group(1))[0])).strip(" .-'&")
         words = name.split()
         while len(words) > 1 and words[-1].casefold() in common:
             words.pop()  # "Maps API Cookies Some features...": a heading run into the sentence after it
@@ -294,6 +296,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
             if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
                 continue
+            if name.casefold().replace(".", "") in legal_forms():
+                continue  # "Inc" left alone by a name cut before it
             if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
                 continue  # a law, a programme, a document, a place: not who receives data
             if name == whole and _is_city(text, text.find(name, start) + len(name), language):
