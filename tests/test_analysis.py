@@ -6,7 +6,7 @@ import pytest
 
 from monitor.analysis import compare_texts, extract_facts
 from monitor.analysis.align import align_clauses
-from monitor.analysis.classify import classify_clause
+from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.segment import split_clauses, split_sentences
 
 
@@ -612,6 +612,4 @@ def test_a_phone_cue_abbreviation_does_not_end_the_sentence():
     ("Изменения политики", "ru", "policy_changes"),
 ])
 def test_a_heading_that_asks_how_long_where_or_how_safely_announces_its_section(heading, language, category):
-    from monitor.analysis.classify import section_category
-
     assert section_category(heading, language) == category

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from monitor.analysis import compare_texts, extract_facts
+from monitor.analysis.lexicon import label_mentions
 from monitor.analysis.model import Change
 from monitor.analysis.practice import clause_labels, organisations
 
@@ -974,8 +975,6 @@ def test_the_same_office_written_without_its_house_number_is_no_contact_change()
     ("Vi säljer dina personuppgifter till annonsörer.", "sv", False),
 ])
 def test_a_denial_after_the_verb_denies_the_sale(sentence, lang, denied):
-    from monitor.analysis.lexicon import label_mentions
-
     assert [m.negated for m in label_mentions(sentence, lang) if m.label == "sale"] == [denied]
 
 
@@ -988,8 +987,6 @@ def test_a_denial_after_the_verb_denies_the_sale(sentence, lang, denied):
     ("En aucun cas ces données ne seront partagées avec des tiers.", "share-with-third-parties", True),
 ])
 def test_french_ne_denies_with_pas_or_jamais_and_narrows_with_que(sentence, label, denied):
-    from monitor.analysis.lexicon import label_mentions
-
     assert [m.negated for m in label_mentions(sentence, "fr") if m.label == label] == [denied]
 
 

@@ -180,6 +180,9 @@ LEAD_IN_BLOCKS = 4
 """Lines above a clause that may say what it is ("Our representative in the EU is:")."""
 
 
+_OTHER_SIDE = {"old": "new", "new": "old"}
+
+
 @dataclass(eq=False)
 class DocumentContext:
     """What judging one clause needs to know about both documents."""
@@ -195,6 +198,14 @@ class DocumentContext:
     new_clauses: list[Clause] = field(default_factory=list)
     _practices: dict[tuple[str, str | None], DocumentPractices] = field(default_factory=dict)
 
+    def text_of(self, side: str) -> str:
+        """One version's text, by its side ("old" or "new")."""
+        return self.old_text if side == "old" else self.new_text
+
+    def clauses_of(self, side: str) -> list[Clause]:
+        """One version's clauses, by its side."""
+        return self.old_clauses if side == "old" else self.new_clauses
+
     @lru_cache(maxsize=4)
     def report_sections(self, side: str, language: str | None) -> frozenset[str]:
         """Sections of one version that publish figures about the service (user counts the Digital
@@ -202,7 +213,7 @@ class DocumentContext:
         lexicon = load_lexicon(language) if language else None
         if lexicon is None or lexicon.reports is None:
             return frozenset()
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         return frozenset(c.section for c in clauses if c.section and lexicon.reports.search(c.text.casefold()))
 
     @lru_cache(maxsize=2)
@@ -212,8 +223,7 @@ class DocumentContext:
         version goes on after; or this version holds a whole page around the other's document (another
         document above its title, see `captured_from`) and goes on after the other's last line. None
         when both versions end with text."""
-        clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
-                           (self.new_clauses, self.old_clauses))
+        clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
         appended = self.appended_page(side)
         if appended is not None:
             return appended
@@ -232,9 +242,8 @@ class DocumentContext:
         """The block after which one version goes on into another page: both begin with the same
         title, the other has no second one, and this one has a second title of the same rank ("#
         Welcome to X's Privacy Hub" below the policy) with nothing of the other version after it."""
-        text, other_text = (self.old_text, self.new_text) if side == "old" else (self.new_text, self.old_text)
-        clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
-                           (self.new_clauses, self.old_clauses))
+        text, other_text = self.text_of(side), self.text_of(_OTHER_SIDE[side])
+        clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
         titles = [line[2:] for line in text.splitlines() if line.startswith("# ")]
         other_titles = [line[2:] for line in other_text.splitlines() if line.startswith("# ")]
         if len(titles) < 2 or len(other_titles) != 1 or clause_key(titles[0]) != clause_key(other_titles[0]):
@@ -261,8 +270,7 @@ class DocumentContext:
         NOTICE") that this version has below a whole other document (PREPENDED_CLAUSES or more: the
         capture widened to the page around it). 0 when both versions start at the same
         place, or when what stands above the other's title is a banner."""
-        clauses, others = ((self.old_clauses, self.new_clauses) if side == "old" else
-                           (self.new_clauses, self.old_clauses))
+        clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
         if not clauses or not others:
             return 0
         first = others[0]
@@ -298,47 +306,47 @@ class DocumentContext:
         """Everything one version states, read once per language."""
         key = (side, language)
         if key not in self._practices:
-            clauses, text = (self.old_clauses, self.old_text) if side == "old" else (self.new_clauses, self.new_text)
+            clauses, text = self.clauses_of(side), self.text_of(side)
             self._practices[key] = DocumentPractices.of(clauses, text, language)
         return self._practices[key]
 
     @lru_cache(maxsize=2)
     def squeezed(self, side: str) -> str:
-        return _squeezed(self.old_text if side == "old" else self.new_text)
+        return _squeezed(self.text_of(side))
 
     @lru_cache(maxsize=2)
     def renamed(self, side: str) -> frozenset[str]:
         """Companies a version gives two names of, its old and its new ("Twitter, Inc. is now X Corp."),
         run together as `_squeezed` writes them."""
-        text = self.old_text if side == "old" else self.new_text
+        text = self.text_of(side)
         return frozenset(_squeezed(m.group(part)) for m in renamed_companies().finditer(text)
                          for part in ("first", "second"))
 
     @lru_cache(maxsize=2)
     def emails(self, side: str) -> list[str]:
-        return contacts.find_emails(self.old_text if side == "old" else self.new_text)
+        return contacts.find_emails(self.text_of(side))
 
     @lru_cache(maxsize=4)
     def destinations(self, side: str, language: str | None) -> frozenset[str]:
         """Every place either version names as where data goes, wherever it names it."""
-        text = self.old_text if side == "old" else self.new_text
+        text = self.text_of(side)
         return frozenset(p.code for p in places.find_places(text, language) if p.role == "destination")
 
     @lru_cache(maxsize=4)
     def addresses(self, side: str, language: str | None) -> list[str]:
         """Every postal address a version writes, read once."""
-        return contacts.find_postal_addresses(self.old_text if side == "old" else self.new_text, language)
+        return contacts.find_postal_addresses(self.text_of(side), language)
 
     @lru_cache(maxsize=4)
     def criteria(self, side: str, language: str | None) -> frozenset[str]:
         """Every retention criterion ("until the account is closed") a version states anywhere."""
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         return frozenset(c for clause in clauses for c in clause_facts(clause, language).criteria)
 
     @lru_cache(maxsize=4)
     def responses(self, side: str, language: str | None) -> Counter[int]:
         """How many clauses of a version give each time limit for answering requests, in days."""
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         return Counter(whole_days(v) for clause in clauses for v in clause_facts(clause, language).responses)
 
     def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
@@ -384,19 +392,19 @@ class DocumentContext:
     @lru_cache(maxsize=2)
     def blocks(self, side: str) -> list[int]:
         """The block of each clause of one version, in order (clauses come in the order of the text)."""
-        return [c.block for c in (self.old_clauses if side == "old" else self.new_clauses)]
+        return [c.block for c in self.clauses_of(side)]
 
     def lead_in(self, side: str, clause: Clause) -> str:
         """The few lines just before a clause ("EU representative for data protection questions:"
         above a company's name and address)."""
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         blocks = self.blocks(side)
         start, end = bisect_left(blocks, clause.block - LEAD_IN_BLOCKS), bisect_left(blocks, clause.block)
         return " ".join(c.text for c in clauses[max(start, end - LEAD_IN_BLOCKS):end])
 
     def paragraph(self, side: str, clause: Clause) -> str:
         """The whole paragraph (block) a clause is a sentence of."""
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         blocks = self.blocks(side)
         return " ".join(c.text for c in clauses[bisect_left(blocks, clause.block):bisect_right(blocks, clause.block)])
 
@@ -407,7 +415,7 @@ class DocumentContext:
         facts = clause_facts(clause, language)
         if clause.kind != "item" or facts.destinations or not facts.places:
             return facts
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         at = self.positions(side).get(id(clause))
         while at is not None and at > 0 and clauses[at - 1].kind == "item":
             at -= 1
@@ -421,12 +429,12 @@ class DocumentContext:
     @lru_cache(maxsize=2)
     def positions(self, side: str) -> dict[int, int]:
         """Where each clause of one version stands in its list, by the clause's identity."""
-        return {id(c): i for i, c in enumerate(self.old_clauses if side == "old" else self.new_clauses)}
+        return {id(c): i for i, c in enumerate(self.clauses_of(side))}
 
     def with_broken_sentence(self, side: str, clause: Clause) -> str:
         """A clause with the lines a PDF extraction broke its sentence into (`_runs_on`): the clause
         before it when the sentence runs on from it, the one after when it runs on into it."""
-        clauses = self.old_clauses if side == "old" else self.new_clauses
+        clauses = self.clauses_of(side)
         at = self.positions(side).get(id(clause))
         if at is None:
             return clause.text
