@@ -556,6 +556,9 @@ def test_may_the_verb_is_not_may_the_month():
         ("Дата обновления: 15 марта 2026 г.", "ru", datetime.date(2026, 3, 15)),
         ("Poslední aktualizace: 1. ledna 2024", "cs", datetime.date(2024, 1, 1)),
         ("Effective date\nMarch 1, 2024\nText", "en", datetime.date(2024, 3, 1)),
+        ("## Effective until January 15, 2026\nText\n**Effective:** July 28, 2025", "en", datetime.date(2025, 7, 28)),
+        ("Gültig bis 1. März 2026\nStand: 1. Mai 2025", "de", datetime.date(2025, 5, 1)),
+        ("En vigueur jusqu'au 1er mars 2026. Mise à jour : 2 mai 2025", "fr", datetime.date(2025, 5, 2)),
         ("We changed things on 3 May 2024.", "en", None),
     ],
 )

@@ -778,6 +778,26 @@ def test_a_brand_renamed_throughout_the_policy_is_no_recipient_gone():
     assert not any("Brightwave" in change.summary for change in found.values())
 
 
+def test_a_page_showing_the_upcoming_edition_above_the_one_in_force_is_judged_by_the_upcoming_one():
+    upcoming = edit("for 2 years", "for 5 years").replace("Last updated: 3 March 2025",
+                                                          "This version will apply from 1 June 2025.")
+    page = upcoming + "\n" + POLICY
+    comparison = compare_texts(POLICY, page, "en")
+    assert [change.category for change in comparison.changes if change.material] == ["retention"]
+    assert "The new page shows 2 editions of the document, one under the other: the first is compared." in comparison.notes
+    assert material(page, upcoming) == {}  # once in force, the page shows it alone: already reported
+
+
+def test_of_two_editions_on_a_page_the_one_with_the_latest_date_is_judged():
+    newer = edit("for 2 years", "for 5 years").replace("3 March 2025", "1 June 2025")
+    assert material(POLICY, POLICY + "\n" + newer)["retention"].summary == "Keeps account data 5 years instead of 2 years"
+
+
+def test_a_summary_under_the_same_title_above_the_policy_is_no_edition_of_it():
+    summary = "# Privacy Policy\nIn short: we collect little and sell nothing.\n"
+    assert material(summary + POLICY, summary + edit("for 2 years", "for 5 years")) != {}
+
+
 def test_another_page_captured_below_the_policy_is_no_change_but_a_new_last_section_is():
     policy = POLICY.replace("\n# ", "\n## ")
     hub = ("# Welcome to our Privacy Hub\nWe share data with advertising partners and keep it for ten years, "
@@ -1005,3 +1025,12 @@ def test_a_company_named_in_another_case_is_not_a_new_recipient():
     new = old.replace("Máte právo na přístup ke svým údajům.",
                       "Máte právo na přístup ke svým údajům. Tyto údaje sdílíme také se Seznamem.")
     assert "sharing" not in {c.category for c in compare_texts(old, new, "cs").changes if c.material}
+
+
+def test_estimating_a_users_age_is_a_purpose_and_age_assurance_providers_are_recipients():
+    estimates = edit("to provide the service and", "to provide the service, to estimate or verify your age where "
+                     "the law requires it, and")
+    assert material(POLICY, estimates)["purpose"].summary == "Personal information may now be used for age verification"
+    providers = edit("who process it on our behalf.", "who process it on our behalf, and with providers of age "
+                     "assurance solutions.")
+    assert "sharing" in material(POLICY, providers)

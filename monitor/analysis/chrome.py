@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from monitor.analysis.align import ClausePair
+from monitor.analysis.facts import dates
 from monitor.analysis.lexicon import TOKEN, page_chrome
-from monitor.analysis.segment import Clause, split_clauses
+from monitor.analysis.segment import Clause, clause_key, split_clauses
 
 NUMBERING = re.compile(r"^(?:(?:\d{1,3}|[ivxlc]{1,6}|[a-z])\s)+")  # "2.1", "iv", "a)" before a heading
 
@@ -191,6 +193,70 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
         return (f"The {side} version stops where the other goes on, mid-way, with nothing else changed: a capture "
                 f"cut short, not a change of the document.")
     return None
+
+
+EDITION_LIKENESS = 0.6
+"""Share of the smaller edition's statements the other edition also makes: two editions of one document."""
+EDITION_SIZE = 0.7
+"""The smaller of two editions states at least this share of what the larger one states."""
+_SETEXT_TITLE = re.compile(r"=+")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The edition of a document that a page showing several is judged by."""
+
+    text: str
+    editions: int
+    """How many editions of the document the page shows, one under the other (1: a page of one)."""
+    latest: bool = False
+    """Chosen for the later date it declares, rather than for coming first on the page."""
+
+
+def _title_lines(lines: list[str]) -> list[tuple[int, str]]:
+    """(line, key) of the page's titles of the first rank: "# Privacy Policy" or a line underlined "====="."""
+    titles = []
+    for number, line in enumerate(lines):
+        if line.startswith("# "):
+            titles.append((number, clause_key(line[2:])))
+        elif line.strip() and number + 1 < len(lines) and _SETEXT_TITLE.fullmatch(lines[number + 1].strip()):
+            titles.append((number, clause_key(line)))
+    return titles
+
+
+def _statements(text: str) -> set[str]:
+    return {clause.key for clause in split_clauses(text) if clause.kind != "heading"}
+
+
+def judged_edition(text: str, language: str | None) -> Edition:
+    """The edition a page is judged by when it shows several editions of the document one under the
+    other, each under the document's title: the upcoming version above the one in force ("This version
+    will go into effect on January 15, 2026"), or the one in force above the previous one. The edition
+    that declares the latest date, or the first on the page when their dates do not tell them apart.
+    The other editions are what the page keeps for reference; the text whole otherwise."""
+    lines = text.splitlines()
+    titles = _title_lines(lines)
+    if len(titles) < 2:
+        return Edition(text, 1)
+    starts = [number for number, key in titles if key == titles[0][1]]
+    if len(starts) < 2:
+        return Edition(text, 1)
+    bounds = [0, *starts[1:], len(lines)]
+    parts = ["\n".join(lines[start:end]) for start, end in zip(bounds, bounds[1:])]
+    first = _statements(parts[0])
+    editions = [parts[0]]
+    for part in parts[1:]:
+        said = _statements(part)
+        smaller, larger = sorted((len(first), len(said)))
+        if smaller and smaller >= EDITION_SIZE * larger and len(first & said) >= EDITION_LIKENESS * smaller:
+            editions.append(part)
+    if len(editions) < 2:
+        return Edition(text, 1)
+    declared = [dates.declared_date(edition, language) for edition in editions]
+    if all(declared) and declared.count(max(declared)) == 1:  # type: ignore[type-var]
+        latest = declared.index(max(declared))  # type: ignore[type-var]
+        return Edition(editions[latest], len(editions), latest=latest > 0)
+    return Edition(editions[0], len(editions))
 
 
 @lru_cache(maxsize=1)

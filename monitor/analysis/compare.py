@@ -22,7 +22,7 @@ from monitor.analysis.across import (
 )
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.chrome import (
-    capture_problem, chrome_blocks, heading_key, is_heading, without_accessibility_labels,
+    capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import describe_place, join_words
@@ -1134,6 +1134,13 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     old_lang = detect_language(old_text, lang_hint)
     new_lang = detect_language(new_text, lang_hint)
     comparison = Comparison(material=False, language={"old": old_lang or "", "new": new_lang or ""})
+    old_edition, new_edition = judged_edition(old_text, old_lang), judged_edition(new_text, new_lang)
+    for side, edition in (("old", old_edition), ("new", new_edition)):
+        if edition.editions > 1:
+            comparison.notes.append(
+                f"The {side} page shows {edition.editions} editions of the document, one under the other: the "
+                f"{'one with the latest date' if edition.latest else 'first'} is compared.")
+    old_text, new_text = old_edition.text, new_edition.text
     old_date = _declared_date(old_text, old_lang)
     new_date = _declared_date(new_text, new_lang)
     comparison.old_date = old_date.isoformat() if old_date else None

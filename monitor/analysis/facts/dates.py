@@ -36,6 +36,8 @@ class _DateGrammar:
     month_first: bool
     cue_words: re.Pattern[str] | None = None
     """The cues alone, case-sensitive, for `_cue_matches` to find candidates fast in lower-cased text."""
+    ends: re.Pattern[str] | None = None
+    """Words after a cue that make its date the end of a version's validity ("Effective until")."""
 
 
 def _month_names(lang: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -86,6 +88,7 @@ def _grammar(langs: tuple[str, ...]) -> _DateGrammar:
     all_names: dict[str, bool] = {}
     cues: list[str] = []
     fillers: set[str] = set()
+    ends: list[str] = []
     for code in langs:
         data = load("dates", code)
         capitalised = bool(data.get("capitalized_months"))
@@ -99,6 +102,7 @@ def _grammar(langs: tuple[str, ...]) -> _DateGrammar:
                     wide_names[name] = wide_names.get(name, True) and capitalised
         cues.extend(data.get("declared_cues", []))
         fillers.update(word.lower() for word in data.get("fillers", []))
+        ends.extend(data.get("end_words", []))
     for name in conflicting:
         month_of.pop(name, None)
         all_names.pop(name, None)
@@ -115,7 +119,10 @@ def _grammar(langs: tuple[str, ...]) -> _DateGrammar:
     alternatives = "|".join(sorted(cues, key=len, reverse=True))
     cue_pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.I) if cues else None
     cue_words = re.compile(alternatives.lower()) if cues else None
-    return _DateGrammar(patterns, month_of, cue_pattern, frozenset(fillers), langs == ("en",), cue_words)
+    end_pattern = (re.compile(rf"[\s:*]*(?:{'|'.join(sorted(ends, key=len, reverse=True))})(?!\w)", re.I)
+                   if ends else None)
+    return _DateGrammar(patterns, month_of, cue_pattern, frozenset(fillers), langs == ("en",), cue_words,
+                        end_pattern)
 
 
 def _cue_matches(folded: str, grammar: _DateGrammar) -> Iterator[re.Match[str]]:
@@ -183,8 +190,9 @@ def find_dates(text: str, lang: str | None) -> list[datetime.date]:
 def declared_date(text: str, lang: str | None) -> datetime.date | None:
     """The "last updated"/"effective" date a document states about itself, or None.
 
-    The first cue word followed by a date on its line (or the next line) wins; a bare year after a
-    cue ("Время обновления: 2024") counts as 1 January of that year.
+    The first cue word followed by a date on its line (or the next line) wins, unless the date is when
+    the version stops applying ("Effective until"); a bare year after a cue ("Время обновления: 2024")
+    counts as 1 January of that year.
     """
     grammar = _grammar(languages_for(lang))
     if grammar.cues is None:
@@ -194,6 +202,8 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
         line_end = folded.find("\n", cue.end())
         line_end = len(folded) if line_end < 0 else line_end
         rest = folded[cue.end() : line_end]
+        if grammar.ends is not None and grammar.ends.match(rest):
+            continue  # the date this version stops applying, not the one it took effect
         dates = _date_spans(rest, lang)
         if dates:
             return dates[0][2]
