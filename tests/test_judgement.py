@@ -1034,3 +1034,11 @@ def test_estimating_a_users_age_is_a_purpose_and_age_assurance_providers_are_rec
     providers = edit("who process it on our behalf.", "who process it on our behalf, and with providers of age "
                      "assurance solutions.")
     assert "sharing" in material(POLICY, providers)
+
+
+def test_a_recipient_the_policy_says_was_renamed_is_no_new_recipient():
+    old = edit("who process it on our behalf.", "who process it on our behalf, and with Brightwave Analytics Inc.")
+    new = edit("who process it on our behalf.", "who process it on our behalf, and with Lumora Metrics Inc. "
+               "(formerly Brightwave Analytics Inc.)")
+    assert material(old, new) == {}
+    assert "sharing" in material(old, new.replace(" (formerly Brightwave Analytics Inc.)", ""))

@@ -46,12 +46,12 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, company_names, find_labels, label_mentions, load_lexicon, page_chrome, region_names, renamed_companies,
+    TOKEN, company_names, find_labels, load_lexicon, page_chrome, region_names, renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
-    points_elsewhere, stating_words,
+    points_elsewhere, stated_mentions,
 )
 from monitor.analysis.segment import Clause, clause_key, split_clauses
 from monitor.analysis.wording import (
@@ -63,6 +63,7 @@ from monitor.analysis.wording import (
     quote,
     systematic_words,
     word_changes,
+    word_edits,
 )
 
 # Categories whose clauses name things worth listing as values: who receives data, why, what data.
@@ -495,8 +496,7 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     elif pair.kind == "modified" and _clause_category(pair, language) in CONTACT_CATEGORIES:
         address = labelled_address_finding(pair, language)
         found += [address] if address else []
-    found = [f for f in found if not context.stated_elsewhere(f, language)
-             and (f.rule != "fact:response_time" or _about_requests(pair, language, context))]
+    found = [f for f in found if _fact_stands(f, pair, language, context)]
     if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found, context):
         found = [f for f in found if f.category != "contact"]
     if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
@@ -830,6 +830,14 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
 
 
+def _fact_stands(finding: Finding, pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+    """Whether a fact that changed in a clause changed in the document: the other version does not
+    state it elsewhere, and a time limit is one for answering people's requests."""
+    if context.stated_elsewhere(finding, language):
+        return False
+    return finding.rule != "fact:response_time" or _about_requests(pair, language, context)
+
+
 def _about_requests(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
     """Whether a clause that gives a time limit is about people's requests: it, or its paragraph, is
     about a right or a way to reach the company ("… contact us by using our web form. We will
@@ -878,22 +886,27 @@ def _extends(name: str, others: frozenset[str] | list[str]) -> bool:
     return any(name.startswith(other + " ") for other in others)
 
 
-def _without_renamed(added: Practice, old_names: frozenset[str], removed: Practice,
-                     new_names: frozenset[str]) -> tuple[Practice, Practice]:
-    """A clause's new and gone organisations, without a name that only grew in the same clause."""
-    added_names = frozenset(n for n in added.organisations if not _extends(n, old_names))
-    removed_names = frozenset(n for n in removed.organisations if not any(_extends(m, [n]) for m in new_names))
+def _without_renamed(pair: ClausePair, added: Practice, removed: Practice, old_names: frozenset[str],
+                     new_names: frozenset[str], context: DocumentContext) -> tuple[Practice, Practice]:
+    """A clause's new and gone organisations, without a company under another name: a name that
+    only grew in the same clause ("Paramount" → "Paramount Skydance Corporation"), a company the
+    policy says was renamed ("Twitter, Inc. is now X Corp."), and, among the names gone, a brand
+    whose words the policy swaps for others throughout (Twitter for X in every clause). A name that
+    comes in such a swap stays new ("Meta Platforms" where "Facebook Ireland" was)."""
+    renamed = context.renamed("old") | context.renamed("new")
+    modified = pair.kind == "modified"
+
+    def same_as_before(name: str) -> bool:
+        return (modified and _extends(name, old_names)) or _squeezed(name) in renamed
+
+    def still_there(name: str) -> bool:
+        return ((modified and any(_extends(m, [name]) for m in new_names)) or _squeezed(name) in renamed
+                or bool(context.systematic) and set(TOKEN.findall(name.casefold())) <= context.systematic)
+
+    added_names = frozenset(n for n in added.organisations if not same_as_before(n))
+    removed_names = frozenset(n for n in removed.organisations if not still_there(n))
     return (replace(added, organisations=added_names, provided=added.provided & added_names),
             replace(removed, organisations=removed_names, provided=removed.provided & removed_names))
-
-
-def _without_renamed_throughout(practice: Practice, systematic: frozenset[str]) -> Practice:
-    """What a version no longer names, without the names whose words it swaps for others
-    throughout (Twitter for X in every clause): a brand renamed, not a recipient gone. A name that
-    comes in such a swap stays new ("Meta Platforms" where "Facebook Ireland" was)."""
-    names = frozenset(n for n in practice.organisations
-                      if not set(TOKEN.findall(n.casefold())) <= systematic)
-    return replace(practice, organisations=names, provided=practice.provided & names)
 
 
 def _runs_on(text: str, next_text: str) -> bool:
@@ -932,11 +945,9 @@ def _denied_phrase_only(old_text: str, new_text: str, words: frozenset[str]) -> 
     """Whether every denial added or removed came or went with the words it denies ("N/A (no
     transfer)" → "N/A"): a phrase added or dropped, not a statement turned around, where the words
     after the denial stay ("we do not sell" → "we sell")."""
-    from difflib import SequenceMatcher
-
     old_words, new_words = TOKEN.findall(old_text.casefold()), TOKEN.findall(new_text.casefold())
-    spans = [span for tag, i1, i2, j1, j2 in SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes()
-             if tag != "equal" for span in (old_words[i1:i2], new_words[j1:j2])]
+    spans = [span for i1, i2, j1, j2 in word_edits(old_words, new_words)
+             for span in (old_words[i1:i2], new_words[j1:j2])]
     denying = [(span, i) for span in spans for i, word in enumerate(span) if word in words]
     return bool(denying) and all(i + 1 < len(span) for span, i in denying)
 
@@ -953,7 +964,7 @@ def _widened(pair: ClausePair, language: str | None, category: str | None, conte
     old_words = set(TOKEN.findall(pair.old.text.casefold()))
     nearby = " ".join(c.text for c in context.old_clauses if abs(c.block - pair.old.block) <= 1)
     near = practice_of(nearby, language).labels
-    return {f"{m.kind}:{m.label}" for m in label_mentions(stating_words(pair.new.text), language)
+    return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
             if m.kind == head and not m.negated and f"{m.kind}:{m.label}" not in near
             and not set(m.words) <= old_words}
 
@@ -970,7 +981,7 @@ def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -
     if pair.new is None:
         return set()
     old = context.old_text.casefold()
-    return {f"{m.kind}:{m.label}" for m in label_mentions(stating_words(pair.new.text), language)
+    return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
             if m.kind in UNHEARD_KINDS and not m.negated and " ".join(m.words) not in old}
 
 
@@ -1005,10 +1016,9 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
-    if pair.kind == "modified" and (added.organisations or removed.organisations):
-        added, removed = _without_renamed(added, old_practice.organisations, removed, new_practice.organisations)
-    if context.systematic and removed.organisations:
-        removed = _without_renamed_throughout(removed, context.systematic)
+    if added.organisations or removed.organisations:
+        added, removed = _without_renamed(pair, added, removed, old_practice.organisations,
+                                          new_practice.organisations, context)
     if pair.kind == "modified" and (removed.labels or added.labels):
         added, removed = (_not_said_beside(added, context.with_broken_sentence("old", pair.old), language),
                           _not_said_beside(removed, context.with_broken_sentence("new", pair.new), language))

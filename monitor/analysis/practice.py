@@ -177,15 +177,21 @@ def _names_recipients(text: str, names: list[str], language: str | None) -> bool
     folded_names = [name.casefold() for name in names]
     return any(m.kind == "recipients" and not m.negated
                and not any(all(word in name for word in m.words) for name in folded_names)
-               for m in label_mentions(stating_words(text), language))
+               for m in stated_mentions(text, language))
 
 
 @lru_cache(maxsize=16384)
 def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
     """The labels a clause names, in order (what a version states, without its organisations)."""
-    labels = [label_key(m) for m in label_mentions(stating_words(text), language)]
+    labels = [label_key(m) for m in stated_mentions(text, language)]
     labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
     return tuple(dict.fromkeys(labels))
+
+
+@lru_cache(maxsize=16384)
+def stated_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
+    """The labels a clause's words state, read once per clause (see `stating_words`)."""
+    return label_mentions(stating_words(text), language)
 
 
 def stating_words(text: str) -> str:
@@ -249,6 +255,7 @@ def _is_place(name: str, language: str | None) -> bool:
 
 
 _JOINED = re.compile(r",\s*|\s+and\s+")
+"""What joins several names or places in one run ("Stack Ads and Stack Internal", "Rhode Island and Connecticut")."""
 
 
 _AFTER_A_CITY = re.compile(r",\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
@@ -292,7 +299,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         whole = " ".join(words)
         if lexicon and lexicon.names_no_company(whole):
             continue  # "Swiss Federal Data Protection and Information Commissioner": an authority, whole
-        parts = whole.split(" and ")  # "Stack Ads and Stack Internal": two names; "Marks and Spencer": one
+        parts = _JOINED.split(whole)  # "Stack Ads and Stack Internal": two names; "Marks and Spencer": one
         for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
             if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
                 continue

@@ -106,17 +106,20 @@ def word_changes(old: str, new: str, language: str | None = None) -> tuple[tuple
     return tuple((old_counts - new_counts).elements()), tuple((new_counts - old_counts).elements())
 
 
-def changed_words(old: str, new: str, context: int = 2) -> str:
-    """The words a modification touched, with a little context: what to classify it by."""
+def word_edits(old_words: Sequence[str], new_words: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """Where two lists of words differ, letter case aside: (old start, old end, new start, new end)."""
     from difflib import SequenceMatcher
 
-    old_words, new_words = old.split(), new.split()
-    spans: list[str] = []
     matcher = SequenceMatcher(None, [w.casefold() for w in old_words], [w.casefold() for w in new_words],
                               autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def changed_words(old: str, new: str, context: int = 2) -> str:
+    """The words a modification touched, with a little context: what to classify it by."""
+    old_words, new_words = old.split(), new.split()
+    spans: list[str] = []
+    for i1, i2, j1, j2 in word_edits(old_words, new_words):
         if j2 > j1:
             spans.append(" ".join(new_words[max(0, j1 - context):j2 + context]))
         if i2 > i1:
