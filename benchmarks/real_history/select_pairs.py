@@ -124,6 +124,10 @@ def main() -> int:
                         help="pairs per language instead of the defaults, e.g. en=60,fr=60,other=0")
     parser.add_argument("--max-per-document", type=int, default=25,
                         help="candidates measured per document (newest first), to bound the run")
+    parser.add_argument("--per-document", type=int, default=PER_DOCUMENT,
+                        help="most pairs of one document in the whole set, earlier rounds included")
+    parser.add_argument("--per-service", type=int, default=PER_SERVICE,
+                        help="most pairs of one service in the whole set, earlier rounds included")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -175,8 +179,8 @@ def main() -> int:
         taken = 0
         for m in pool:
             service = (m["archive"], m["file"].rpartition("/")[0])
-            if taken >= want or per_document[(m["archive"], m["file"])] >= PER_DOCUMENT \
-                    or per_service[service] >= PER_SERVICE:
+            if taken >= want or per_document[(m["archive"], m["file"])] >= args.per_document \
+                    or per_service[service] >= args.per_service:
                 continue
             per_document[(m["archive"], m["file"])] += 1
             per_service[service] += 1
