@@ -199,7 +199,6 @@ EDITION_LIKENESS = 0.6
 """Share of the smaller edition's statements the other edition also makes: two editions of one document."""
 EDITION_SIZE = 0.7
 """The smaller of two editions states at least this share of what the larger one states."""
-_SETEXT_TITLE = re.compile(r"=+")
 
 
 @dataclass(frozen=True)
@@ -213,15 +212,9 @@ class Edition:
     """Chosen for the later date it declares, rather than for coming first on the page."""
 
 
-def _title_lines(lines: list[str]) -> list[tuple[int, str]]:
-    """(line, key) of the page's titles of the first rank: "# Privacy Policy" or a line underlined "====="."""
-    titles = []
-    for number, line in enumerate(lines):
-        if line.startswith("# "):
-            titles.append((number, clause_key(line[2:])))
-        elif line.strip() and number + 1 < len(lines) and _SETEXT_TITLE.fullmatch(lines[number + 1].strip()):
-            titles.append((number, clause_key(line)))
-    return titles
+def title_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, title) of a clean text's titles of the first rank ("# Privacy Policy")."""
+    return [(number, line[2:]) for number, line in enumerate(text.splitlines()) if line.startswith("# ")]
 
 
 def _statements(text: str) -> set[str]:
@@ -234,11 +227,11 @@ def judged_edition(text: str, language: str | None) -> Edition:
     will go into effect on January 15, 2026"), or the one in force above the previous one. The edition
     that declares the latest date, or the first on the page when their dates do not tell them apart.
     The other editions are what the page keeps for reference; the text whole otherwise."""
-    lines = text.splitlines()
-    titles = _title_lines(lines)
+    titles = title_lines(text)
     if len(titles) < 2:
         return Edition(text, 1)
-    starts = [number for number, key in titles if key == titles[0][1]]
+    lines = text.splitlines()
+    starts = [number for number, title in titles if clause_key(title) == clause_key(titles[0][1])]
     if len(starts) < 2:
         return Edition(text, 1)
     bounds = [0, *starts[1:], len(lines)]
@@ -250,6 +243,8 @@ def judged_edition(text: str, language: str | None) -> Edition:
         smaller, larger = sorted((len(first), len(said)))
         if smaller and smaller >= EDITION_SIZE * larger and len(first & said) >= EDITION_LIKENESS * smaller:
             editions.append(part)
+        else:  # the title again, over no edition of the document: part of the edition above
+            editions[-1] += "\n" + part
     if len(editions) < 2:
         return Edition(text, 1)
     declared = [dates.declared_date(edition, language) for edition in editions]

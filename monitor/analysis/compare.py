@@ -22,7 +22,7 @@ from monitor.analysis.across import (
 )
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.chrome import (
-    capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, without_accessibility_labels,
+    capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, title_lines, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import describe_place, join_words
@@ -245,8 +245,8 @@ class DocumentContext:
         Welcome to X's Privacy Hub" below the policy) with nothing of the other version after it."""
         text, other_text = self.text_of(side), self.text_of(_OTHER_SIDE[side])
         clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
-        titles = [line[2:] for line in text.splitlines() if line.startswith("# ")]
-        other_titles = [line[2:] for line in other_text.splitlines() if line.startswith("# ")]
+        titles = [title for _, title in title_lines(text)]
+        other_titles = [title for _, title in title_lines(other_text)]
         if len(titles) < 2 or len(other_titles) != 1 or clause_key(titles[0]) != clause_key(other_titles[0]):
             return None
         second = next((c for c in clauses if c.kind == "heading" and c.key == clause_key(titles[1])), None)
