@@ -147,6 +147,22 @@ def test_sentences_split_but_abbreviations_stay_whole():
         "We use data, e.g. your name.", "We keep it in the U.S. for a year."]
 
 
+def test_a_street_abbreviation_does_not_end_the_sentence():
+    assert split_sentences("Usercentrics GmbH, Sendlinger Str. 7, 80331 Munich. We use it for consent.") == [
+        "Usercentrics GmbH, Sendlinger Str. 7, 80331 Munich.", "We use it for consent."]
+
+
+def test_language_versions_write_one_postal_address_whose_place_names_are_translated():
+    french = ("# Nous contacter\nPour toute question sur vos données personnelles, écrivez à notre délégué à la "
+              "protection des données, Acme Airlines, 45, rue de Paris, 95 747 Roissy CDG cedex, ou à notre bureau "
+              "BP 7700 1117 ZL Aéroport de Schiphol. Nous répondons à chaque demande dans un délai d'un mois.")
+    english = ("# Contact us\nFor any question about your personal data, write to our data protection officer, "
+               "Acme Airlines, 45, rue de Paris 95747 Roissy CDG, or to our office BP 7700 1117 ZL Schiphol Airport. "
+               "We answer every request within one month.")
+    assert not compare_texts(french, english).material
+    assert compare_texts(french, english.replace("BP 7700 1117", "BP 7800 1118")).material
+
+
 def test_clauses_carry_their_section_heading():
     clauses = split_clauses("# Retention\nWe keep data. We delete it later.\n- a list item")
     assert [(c.text, c.section, c.kind) for c in clauses] == [

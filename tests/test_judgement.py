@@ -1042,3 +1042,9 @@ def test_a_recipient_the_policy_says_was_renamed_is_no_new_recipient():
                "(formerly Brightwave Analytics Inc.)")
     assert material(old, new) == {}
     assert "sharing" in material(old, new.replace(" (formerly Brightwave Analytics Inc.)", ""))
+
+
+def test_a_street_before_its_house_number_is_no_company():
+    assert organisations("Nous utilisons la plate-forme de Usercentrics GmbH, Rosental 4, 80331 Munich, Allemagne.",
+                         "fr") == ["Usercentrics GmbH"]
+    assert organisations("We use Usercentrics GmbH, Sendlinger Str. 7, 80331 Munich, Germany.", "en") == ["Usercentrics GmbH"]

@@ -268,6 +268,10 @@ def _is_city(text: str, end: int, language: str | None) -> bool:
     return bool(after) and any(_is_place(" ".join(after.group(1).split()[:n]), language) for n in (1, 2, 3))
 
 
+_BEFORE_A_HOUSE_NUMBER = re.compile(r"\.?\s+\d{1,5}[a-z]?,?\s+(?:[A-Z]{1,2}-)?\d{4,5}\b")
+"""A house number and a postcode after a name: a street ("Rosental 4, 80331 Munich", "Sendlinger Str. 7")."""
+
+
 _ROW_CELL = re.compile(r"^\|?\s*([^|]+?)\s*\|")
 _NAME_ITEM = re.compile(r"^[\w][\w .&'+-]*$")
 
@@ -307,8 +311,11 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
                 continue  # "Inc" left alone by a name cut before it
             if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
                 continue  # a law, a programme, a document, a place: not who receives data
-            if name == whole and _is_city(text, text.find(name, start) + len(name), language):
+            end = text.find(name, start) + len(name)
+            if name == whole and _is_city(text, end, language):
                 continue  # "Portland, Maine": a city
+            if _BEFORE_A_HOUSE_NUMBER.match(text, end):
+                continue  # "Rosental 4, 80331 Munich": a street
             if all(fold(word.casefold()) in month_names(language) for word in name.split()):
                 continue  # "our November 1, 2022 policy": a date
             if _ADJECTIVE_COMPOUND.fullmatch(name):

@@ -19,11 +19,13 @@ one, before its header row."""
 # upper-case letter, a digit, a quote or an opening bracket.
 SENTENCE_END = re.compile(r"(?<=[.!?;。])[\"')\]»]*\s+(?=[\"'«(\[]?[\w(])")
 SENTENCE_BREAK = re.compile(SENTENCE_END.pattern + r"|\s*\n\s*")
-# Words a dot follows without ending the sentence, in every language (legal references included).
+# Words a dot follows without ending the sentence, in every language (legal references and street
+# abbreviations included: "Sendlinger Str. 7").
 ABBREVIATIONS = frozenset("""
 e.g i.e etc inc ltd co corp no nr art arts sec vs mr mrs ms dr st approx incl u.s u.k e.u a.m p.m cf p.o
 z.b d.h u.a bzw ca vgl abs ggf p.ej ej núm sr sra s.a s.l env p.ex т.е т.д т.п г ул д см
 tj tzn např atd č odst písm bv o.a m.b.t ust pkt lit poz zm dz itp np tzw ecc pag art.o n.º nº
+str rd ave blvd
 """.split())
 ABBREVIATION = re.compile(r"(?:\b[A-ZА-Я]\.|(?<![\w.])(?P<word>[\w.]+)\.)$")
 
