@@ -1048,3 +1048,8 @@ def test_a_street_before_its_house_number_is_no_company():
     assert organisations("Nous utilisons la plate-forme de Usercentrics GmbH, Rosental 4, 80331 Munich, Allemagne.",
                          "fr") == ["Usercentrics GmbH"]
     assert organisations("We use Usercentrics GmbH, Sendlinger Str. 7, 80331 Munich, Germany.", "en") == ["Usercentrics GmbH"]
+
+
+def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():
+    assert organisations("Adjust the sliders below between 'Enabled' and 'Disabled' at any time, or ask Quorvex.",
+                         "en") == ["Quorvex"]

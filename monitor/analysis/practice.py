@@ -272,6 +272,10 @@ _BEFORE_A_HOUSE_NUMBER = re.compile(r"\.?\s+\d{1,5}[a-z]?,?\s+(?:[A-Z]{1,2}-)?\d
 """A house number and a postcode after a name: a street ("Rosental 4, 80331 Munich", "Sendlinger Str. 7")."""
 
 
+_QUOTED_WORD = re.compile(r"(?<!\w)['‘][^\W\d_][\w-]*['’]?(?!\w)")
+"""One word in single quotes ('Enabled'): a label of the page, not a name."""
+
+
 _ROW_CELL = re.compile(r"^\|?\s*([^|]+?)\s*\|")
 _NAME_ITEM = re.compile(r"^[\w][\w .&'+-]*$")
 
@@ -316,6 +320,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
                 continue  # "Portland, Maine": a city
             if _BEFORE_A_HOUSE_NUMBER.match(text, end):
                 continue  # "Rosental 4, 80331 Munich": a street
+            if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
+                continue  # "between 'Enabled' and 'Disabled'": a setting's label
             if all(fold(word.casefold()) in month_names(language) for word in name.split()):
                 continue  # "our November 1, 2022 policy": a date
             if _ADJECTIVE_COMPOUND.fullmatch(name):
