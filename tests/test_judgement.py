@@ -1053,3 +1053,14 @@ def test_a_street_before_its_house_number_is_no_company():
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():
     assert organisations("Adjust the sliders below between 'Enabled' and 'Disabled' at any time, or ask Quorvex.",
                          "en") == ["Quorvex"]
+
+
+def test_a_button_to_delete_ones_account_is_a_new_way_to_use_a_right_under_a_heading_of_no_category():
+    policy = ("# Politique de confidentialité\n# Vos droits\nVous pouvez accéder à vos données et demander leur "
+              "effacement en écrivant à dpo@exemple.fr. Nous répondons dans un délai d'un mois.\n# Conservation\n"
+              "Nous conservons vos données pendant 2 ans après la fermeture de votre compte.\n")
+    button = policy.replace("# Conservation", "# Supprimer votre compte\nVous pouvez choisir de supprimer votre compte "
+                            "et les données personnelles en notre possession en cliquant sur le bouton ci-dessous :\n"
+                            "# Conservation")
+    found = {c.category: c.summary for c in compare_texts(policy, button, "fr").changes if c.material}
+    assert found == {"rights": "Now says how to use the right to delete your data: with a button on the page"}

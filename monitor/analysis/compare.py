@@ -991,7 +991,11 @@ def _clause_category(pair: ClausePair, language: str | None) -> str | None:
     category = classify_clause(clause.text, clause.section, language).category
     if category is None and pair.old is not None and pair.new is not None:
         category = classify_clause(pair.old.text, pair.old.section, language).category
-    return category or section_category(clause.section, language)
+    category = category or section_category(clause.section, language)
+    if category is None and any(label.startswith("rights:") and not label.endswith(":not")
+                                for label in practice_of(clause.text, language, clause.kind).labels):
+        category = "rights"  # no cue and no section, but a right it says users have ("supprimer votre compte")
+    return category
 
 
 def _practice_finding(pair: ClausePair, language: str | None, context: DocumentContext,
