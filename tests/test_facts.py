@@ -769,6 +769,11 @@ def test_a_word_glued_to_an_email_address_by_a_missing_space_is_not_part_of_it()
     assert find_emails(text) == ["privacy@example.com", "dpo@example.company", "ops@example.network"]
 
 
+def test_the_word_email_glued_to_the_address_it_introduces_is_not_part_of_it():
+    text = "Écrivez à l'adresse emailgdpr_team@example.fr, ou à emailus@example.com, notre autre adresse."
+    assert find_emails(text) == ["gdpr_team@example.fr", "emailus@example.com"]
+
+
 def test_a_special_administrative_region_in_a_list_of_destinations_keeps_the_list_going():
     sentence = ("Your information may be transferred to the support, engineering, security and other teams "
                 "of our affiliates working from offices around the world, namely in the United States, "

@@ -100,8 +100,15 @@ def find_emails(text: str) -> list[str]:
     visible = _CF_PLACEHOLDER.sub(" ", text) if "protected" in folded else text
     if any(mark in folded for mark in ("at)", "at]", "at}")) and _SPELLED_AT.search(visible):
         visible = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", visible))
+    if "mail" in folded:
+        visible = _GLUED_LABEL.sub(r"\1 ", visible)
     found = (_GLUED_WORD.sub(r"\1", match.group().strip(".").lower()) for match in _EMAIL.finditer(visible))
     return list(dict.fromkeys(address for address in found if not address.startswith(".")))
+
+
+# "à l'adresse emailgdpr@example.com": the word "email" glued to the address it introduces by a
+# missing space, as text extracted from a PDF writes it.
+_GLUED_LABEL = re.compile(r"(?i)(\b(?:adresse|address|adres)\s+e-?mail)(?=[\w.+-]{2,}@)")
 
 
 # "privacy@example.comso that we may...": the next word glued to a .com/.org/.net address by a
