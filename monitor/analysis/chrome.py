@@ -248,8 +248,9 @@ def judged_edition(text: str, language: str | None) -> Edition:
     if len(editions) < 2:
         return Edition(text, 1)
     declared = [dates.declared_date(edition, language) for edition in editions]
-    if all(declared) and declared.count(max(declared)) == 1:  # type: ignore[type-var]
-        latest = declared.index(max(declared))  # type: ignore[type-var]
+    known = [date for date in declared if date is not None]
+    if len(known) == len(editions) and known.count(max(known)) == 1:
+        latest = known.index(max(known))
         return Edition(editions[latest], len(editions), latest=latest > 0)
     return Edition(editions[0], len(editions))
 
