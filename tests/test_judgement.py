@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from monitor.analysis import compare_texts, extract_facts
+from monitor.analysis import compare_texts, declared_date, extract_facts
 from monitor.analysis.lexicon import label_mentions
 from monitor.analysis.model import Change
 from monitor.analysis.practice import clause_labels, organisations
@@ -1064,3 +1064,9 @@ def test_a_button_to_delete_ones_account_is_a_new_way_to_use_a_right_under_a_hea
                             "# Conservation")
     found = {c.category: c.summary for c in compare_texts(policy, button, "fr").changes if c.material}
     assert found == {"rights": "Now says how to use the right to delete your data: with a button on the page"}
+
+
+def test_the_facts_of_a_page_showing_two_editions_are_those_of_the_edition_judged():
+    newer = edit("for 2 years", "for 5 years").replace("3 March 2025", "1 June 2025")
+    assert extract_facts(POLICY + "\n" + newer)["retention"] == ["P5Y"]
+    assert declared_date(POLICY + "\n" + newer) == "2025-06-01"

@@ -1213,7 +1213,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
 
 def declared_date(text: str, lang_hint: str | None = None) -> str | None:
     """The date a document says it was last updated or takes effect (ISO), if it says one."""
-    found = _declared_date(text, detect_language(text, lang_hint))
+    language = detect_language(text, lang_hint)
+    found = _declared_date(judged_edition(text, language).text, language)
     return found.isoformat() if found else None
 
 
@@ -1224,9 +1225,11 @@ def extract_facts(text: str, lang_hint: str | None = None,
     Retention periods are only those the text gives as how long data is kept (not response times,
     notice periods or ages); destinations only places data is stored in or sent to (not the
     company's address or where users live). With `with_evidence`, each retention, destination,
-    contact and minimum age is `{"value": ..., "evidence": <the sentence that states it>}`.
+    contact and minimum age is `{"value": ..., "evidence": <the sentence that states it>}`. A page
+    that shows several editions of the document states the facts of the one `compare_texts` judges.
     """
     language = detect_language(text, lang_hint)
+    text = judged_edition(text, language).text  # a page of two editions: the facts of the one judged
     clauses = split_clauses(text)
     found = document_facts(clauses, language)
     criteria: list[str] = []
