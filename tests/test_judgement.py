@@ -12,7 +12,7 @@ import pytest
 from monitor.analysis import compare_texts, declared_date, extract_facts
 from monitor.analysis.lexicon import label_mentions
 from monitor.analysis.model import Change
-from monitor.analysis.practice import clause_labels, organisations
+from monitor.analysis.practice import clause_labels, organisations, practice_of
 
 POLICY = """# Privacy Policy
 Last updated: 3 March 2025
@@ -1070,3 +1070,15 @@ def test_the_facts_of_a_page_showing_two_editions_are_those_of_the_edition_judge
     newer = edit("for 2 years", "for 5 years").replace("3 March 2025", "1 June 2025")
     assert extract_facts(POLICY + "\n" + newer)["retention"] == ["P5Y"]
     assert declared_date(POLICY + "\n" + newer) == "2025-06-01"
+
+
+@pytest.mark.parametrize("sentence, language, ways", [
+    ("Žádost o výmaz svých údajů můžete podat e-mailem nebo v nastavení účtu.", "cs",
+     {"channels:e-mail", "channels:account-settings"}),
+    ("Вы имеете право на удаление персональных данных, нажав на кнопку ниже.", "ru", {"channels:button"}),
+    ("Вы можете потребовать удаления данных по электронной почте или в мобильном приложении.", "ru",
+     {"channels:e-mail", "channels:in-app"}),
+])
+def test_the_ways_to_use_a_right_are_read_in_czech_and_russian_too(sentence, language, ways):
+    labels = practice_of(sentence, language).labels
+    assert "rights:erasure" in labels and ways <= labels
