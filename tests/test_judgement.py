@@ -1082,3 +1082,12 @@ def test_the_facts_of_a_page_showing_two_editions_are_those_of_the_edition_judge
 def test_the_ways_to_use_a_right_are_read_in_czech_and_russian_too(sentence, language, ways):
     labels = practice_of(sentence, language).labels
     assert "rights:erasure" in labels and ways <= labels
+
+
+def test_an_edition_that_starts_again_under_another_heading_than_the_title_is_an_edition_too():
+    upcoming = edit("for 2 years", "for 5 years").replace("Last updated: 3 March 2025",
+                                                          "This version will apply from 1 June 2025.")
+    in_force = POLICY.replace("# Privacy Policy\n", "## The policy in force until 1 June 2025\n", 1)
+    comparison = compare_texts(POLICY, upcoming + "\n" + in_force, "en")
+    assert [change.category for change in comparison.changes if change.material] == ["retention"]
+    assert "The new page shows 2 editions of the document, one under the other: the first is compared." in comparison.notes

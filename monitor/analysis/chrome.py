@@ -217,6 +217,26 @@ def title_lines(text: str) -> list[tuple[int, str]]:
     return [(number, line[2:]) for number, line in enumerate(text.splitlines()) if line.startswith("# ")]
 
 
+EDITION_HEADINGS = 3
+"""Headings in a row that, met again further down, start the document again: another edition."""
+
+
+def _restarts(lines: list[str]) -> list[int]:
+    """Where a page starts its document again under another heading than its title ("## Current
+    Privacy Policy"): the line of its first headings, then of each place its first few headings
+    (the title aside) follow one another again in the same order."""
+    headings = [(number, clause_key(line.lstrip("#"))) for number, line in enumerate(lines) if line.startswith("#")]
+    keys = [key for _, key in headings]
+    for first in (0, 1):
+        run = keys[first:first + EDITION_HEADINGS]
+        if len(run) < EDITION_HEADINGS:
+            return []
+        again = [headings[at][0] for at in range(first + 1, len(keys)) if keys[at:at + EDITION_HEADINGS] == run]
+        if again:
+            return [headings[first][0], *again]
+    return []
+
+
 def _statements(text: str) -> set[str]:
     return {clause.key for clause in split_clauses(text) if clause.kind != "heading"}
 
@@ -227,11 +247,11 @@ def judged_edition(text: str, language: str | None) -> Edition:
     will go into effect on January 15, 2026"), or the one in force above the previous one. The edition
     that declares the latest date, or the first on the page when their dates do not tell them apart.
     The other editions are what the page keeps for reference; the text whole otherwise."""
-    titles = title_lines(text)
-    if len(titles) < 2:
-        return Edition(text, 1)
     lines = text.splitlines()
+    titles = title_lines(text)
     starts = [number for number, title in titles if clause_key(title) == clause_key(titles[0][1])]
+    if len(starts) < 2:
+        starts = _restarts(lines)
     if len(starts) < 2:
         return Edition(text, 1)
     bounds = [0, *starts[1:], len(lines)]
