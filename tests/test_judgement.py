@@ -877,6 +877,13 @@ def test_a_customer_service_number_in_terms_of_service_is_no_privacy_contact():
     assert "contact" in material(POLICY + line.format("+421 220 924 196"), POLICY + line.format("+421 907 971 703"))
 
 
+def test_a_clause_of_terms_of_service_that_names_no_personal_data_states_no_data_practice():
+    terms = TERMS.replace("# Contact\nCustomer service: tel. {}\n", "{}\nRefunds are paid within 14 days of a return.\n")
+    tested = "To improve the marketplace, we may introduce new services, which may first be tested with some sellers."
+    assert material(terms.format(""), terms.format(tested)) == {}
+    assert material(terms.format(""), terms.format("We give the buyer's phone number and home address to the carrier."))
+
+
 def test_a_whole_other_document_captured_above_this_one_s_title_is_not_new_practice():
     notice = ("COOKIE NOTICE\nEffective Date: March 26, 2020\nWe use cookies to keep you signed in.\n"
               "You can refuse cookies in your browser settings.\n"
