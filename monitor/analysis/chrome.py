@@ -214,7 +214,11 @@ class Edition:
 
 def title_lines(text: str) -> list[tuple[int, str]]:
     """(line number, title) of a clean text's titles of the first rank ("# Privacy Policy")."""
-    return [(number, line[2:]) for number, line in enumerate(text.splitlines()) if line.startswith("# ")]
+    return _titles(text.splitlines())
+
+
+def _titles(lines: list[str]) -> list[tuple[int, str]]:
+    return [(number, line[2:]) for number, line in enumerate(lines) if line.startswith("# ")]
 
 
 EDITION_HEADINGS = 3
@@ -248,7 +252,7 @@ def judged_edition(text: str, language: str | None) -> Edition:
     that declares the latest date, or the first on the page when their dates do not tell them apart.
     The other editions are what the page keeps for reference; the text whole otherwise."""
     lines = text.splitlines()
-    titles = title_lines(text)
+    titles = _titles(lines)
     starts = [number for number, title in titles if clause_key(title) == clause_key(titles[0][1])]
     if len(starts) < 2:
         starts = _restarts(lines)

@@ -323,6 +323,11 @@ class DocumentContext:
         return frozenset(_squeezed(m.group(part)) for m in renamed_companies().finditer(text)
                          for part in ("first", "second"))
 
+    def said_renamed(self, name: str) -> bool:
+        """Whether either version gives this name as a company's old or new one ("(formerly …)")."""
+        squeezed = _squeezed(name)
+        return squeezed in self.renamed("old") or squeezed in self.renamed("new")
+
     @lru_cache(maxsize=2)
     def emails(self, side: str) -> list[str]:
         return contacts.find_emails(self.text_of(side))
@@ -749,8 +754,7 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
                and not any(_extends(m, [n]) for m in names["new"])]
     if not added and not removed:
         return None
-    renamed = context.renamed("new") | context.renamed("old")  # "Twitter, Inc. is now X Corp.": one company
-    added, removed = ([n for n in names if _squeezed(n) not in renamed] for names in (added, removed))
+    added, removed = ([n for n in names if not context.said_renamed(n)] for names in (added, removed))
     if not added and not removed:
         return None
     if added and removed:
@@ -907,14 +911,13 @@ def _without_renamed(pair: ClausePair, added: Practice, removed: Practice, old_n
     policy says was renamed ("Twitter, Inc. is now X Corp."), and, among the names gone, a brand
     whose words the policy swaps for others throughout (Twitter for X in every clause). A name that
     comes in such a swap stays new ("Meta Platforms" where "Facebook Ireland" was)."""
-    renamed = context.renamed("old") | context.renamed("new")
     modified = pair.kind == "modified"
 
     def same_as_before(name: str) -> bool:
-        return (modified and _extends(name, old_names)) or _squeezed(name) in renamed
+        return (modified and _extends(name, old_names)) or context.said_renamed(name)
 
     def still_there(name: str) -> bool:
-        return ((modified and any(_extends(m, [name]) for m in new_names)) or _squeezed(name) in renamed
+        return ((modified and any(_extends(m, [name]) for m in new_names)) or context.said_renamed(name)
                 or bool(context.systematic) and set(TOKEN.findall(name.casefold())) <= context.systematic)
 
     added_names = frozenset(n for n in added.organisations if not same_as_before(n))

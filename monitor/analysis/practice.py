@@ -309,25 +309,32 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
             continue  # "Swiss Federal Data Protection and Information Commissioner": an authority, whole
         parts = _JOINED.split(whole)  # "Stack Ads and Stack Internal": two names; "Marks and Spencer": one
         for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
-            if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
-                continue
-            if name.casefold().replace(".", "") in legal_forms():
-                continue  # "Inc" left alone by a name cut before it
-            if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
-                continue  # a law, a programme, a document, a place: not who receives data
-            end = text.find(name, start) + len(name)
-            if name == whole and _is_city(text, end, language):
-                continue  # "Portland, Maine": a city
-            if _BEFORE_A_HOUSE_NUMBER.match(text, end):
-                continue  # "Rosental 4, 80331 Munich": a street
-            if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
-                continue  # "between 'Enabled' and 'Disabled'": a setting's label
-            if all(fold(word.casefold()) in month_names(language) for word in name.split()):
-                continue  # "our November 1, 2022 policy": a date
-            if _ADJECTIVE_COMPOUND.fullmatch(name):
-                continue  # "Google-owned", "X-generated": a word about a company, not one
-            found.append(name)
+            if _names_a_company(name, text, text.find(name, start) + len(name), name == whole, common, language):
+                found.append(name)
     return found
+
+
+def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozenset[str],
+                     language: str | None) -> bool:
+    """Whether a run of capitalised words ending at `end` of `text` names a company, not a common
+    word, a legal form alone, a law, a place, a city ("Portland, Maine"), a street, a label of the
+    page, a date or a word about a company. `whole`: the run was not split at "and"."""
+    lexicon = load_lexicon(language) if language else None
+    if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
+        return False
+    if name.casefold().replace(".", "") in legal_forms():
+        return False  # "Inc" left alone by a name cut before it
+    if lexicon and lexicon.names_no_company(name) or _is_place(name, language):
+        return False  # a law, a programme, a document, a place: not who receives data
+    if whole and _is_city(text, end, language):
+        return False  # "Portland, Maine": a city
+    if _BEFORE_A_HOUSE_NUMBER.match(text, end):
+        return False  # "Rosental 4, 80331 Munich": a street
+    if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
+        return False  # "between 'Enabled' and 'Disabled'": a setting's label
+    if all(fold(word.casefold()) in month_names(language) for word in name.split()):
+        return False  # "our November 1, 2022 policy": a date
+    return not _ADJECTIVE_COMPOUND.fullmatch(name)  # "Google-owned", "X-generated": a word about a company
 
 
 _PROVIDING_REACH = 40
