@@ -152,6 +152,17 @@ def test_an_hour_written_short_is_only_a_duration_right_after_its_digits():
     assert find_durations("Logs are kept in the 2nd hall.", "en") == []
 
 
+def test_a_greek_unit_typed_with_the_micro_sign_is_a_greek_unit():
+    """Greek pages often carry the micro sign (U+00B5) for mu: "ηµέρες" is "ημέρες"."""
+    assert [(d.iso, d.role) for d in find_durations("Τα δεδομένα διατηρούνται για 30 ηµέρες.", "el")] == [
+        ("P30D", "retention")]
+
+
+def test_a_unit_matched_only_ignoring_case_is_skipped_not_a_crash():
+    """The long s matches "s" ignoring case but lowers to itself: no unit is written "dayſ"."""
+    assert find_durations("We keep logs for 30 dayſ.", "en") == []
+
+
 def test_duration_forms_keep_the_unit_as_written():
     found = find_durations("a three (3) year term and a 12-month period, 2 weeks, 30 days", "en")
     assert [(d.iso, d.text) for d in found] == [

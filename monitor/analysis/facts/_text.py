@@ -7,12 +7,13 @@ from monitor.analysis.segment import sentence_spans
 __all__ = ["fold", "sentence_spans", "span_containing"]
 
 # One character in, one character out, so match offsets stay valid in the original text.
-_FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("ё", "е"), ("Ё", "Е"), ("\u00a0", " "), ("\u202f", " "), ("–", "-"), ("—", "-"))
+_FOLD = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("ё", "е"), ("Ё", "Е"), ("\u00a0", " "), ("\u202f", " "), ("–", "-"), ("—", "-"),
+         ("µ", "μ"))  # the micro sign typed for the Greek mu ("ηµέρες")
 
 
 
 def fold(text: str) -> str:
-    """Quotes, NBSPs, dashes and ё folded so patterns can stay simple; same length as `text`."""
+    """Quotes, NBSPs, dashes, ё and the micro sign folded so patterns can stay simple; same length as `text`."""
     for original, replacement in _FOLD:
         if original in text:
             text = text.replace(original, replacement)

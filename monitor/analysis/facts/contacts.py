@@ -394,7 +394,7 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
     """Postal addresses in `text` as written: a street with its house number, and the postcode (with
     the city) that follows within a line ("27 Old Gloucester Street, London WC1N 3AX",
     "160 boulevard de Fourmies, 59100 Roubaix"). Two addresses are the same when their letters and
-    digits are (see `same_address`)."""
+    digits are (see `address_key`)."""
     found: list[tuple[int, int, str]] = []
     # An office abroad is written in its country's words ("Paseo de los Tamarindos 150" in an English
     # policy): other languages' street words count too (one scan with every language's words), when

@@ -173,7 +173,9 @@ def find_durations(text: str, lang: str | None) -> list[Duration]:
     mentions: list[tuple[int, int, str, float, str]] = []
     if grammar.fixed_pattern is not None:  # "half a year", "полугода": whole phrases, read first
         for match in grammar.fixed_pattern.finditer(folded):
-            iso = grammar.fixed_iso[match.group().lower()]
+            iso = grammar.fixed_iso.get(match.group().lower())
+            if iso is None:  # matched ignoring case by a letter that lowers to another one
+                continue
             mentions.append((match.start(), match.end(), iso, int(iso[1:-1]) * _UNIT_DAYS[iso[-1]], iso[-1]))
     fixed_spans = [(start, end) for start, end, *_ in mentions]
     units = list(grammar.unit_pattern.finditer(folded))
@@ -182,7 +184,9 @@ def find_durations(text: str, lang: str | None) -> list[Duration]:
     for match in units:
         if any(start < match.end() and match.start() < end for start, end in fixed_spans):
             continue
-        unit = grammar.unit_of[match.group("unit").lower()]
+        unit = grammar.unit_of.get(match.group("unit").lower())
+        if unit is None:  # matched ignoring case by a letter that lowers to another one
+            continue
         number = _number_before(folded, match.start(), langs, lang)
         if number is None:
             continue
