@@ -217,6 +217,17 @@ class DocumentContext:
         clauses = self.clauses_of(side)
         return frozenset(c.section for c in clauses if c.section and lexicon.reports.search(c.text.casefold()))
 
+    @lru_cache(maxsize=4)
+    def scope_places(self, side: str, language: str | None) -> list[str]:
+        """The places one whole version names other than as where data goes (see `_scope_places`)."""
+        return _scope_places(self.text_of(side), language)
+
+    @lru_cache(maxsize=4)
+    def denial_count(self, side: str, language: str | None) -> int:
+        """How many denials one whole version writes (counted once per comparison: long documents
+        have hundreds of modified clauses to check against it)."""
+        return _denial_count(self.text_of(side), language)
+
     @lru_cache(maxsize=2)
     def not_captured(self, side: str) -> int | None:
         """The block after which one version's text was not captured: the other version ends on a
@@ -310,6 +321,10 @@ class DocumentContext:
             clauses, text = self.clauses_of(side), self.text_of(side)
             self._practices[key] = DocumentPractices.of(clauses, text, language)
         return self._practices[key]
+
+    @lru_cache(maxsize=2)
+    def casefolded(self, side: str) -> str:
+        return self.text_of(side).casefold()
 
     @lru_cache(maxsize=2)
     def squeezed(self, side: str) -> str:
@@ -830,9 +845,9 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     old = _scope_places(pair.old.text, language) if pair.old else []
     new = _scope_places(pair.new.text, language) if pair.new else []
     if pair.kind == "added":
-        old = _scope_places(context.old_text, language)
+        old = context.scope_places("old", language)
     elif pair.kind == "removed":
-        new = _scope_places(context.new_text, language)
+        new = context.scope_places("new", language)
     added, removed = [p for p in new if p not in old], [p for p in old if p not in new]
     if pair.kind != "modified":  # a clause added names places anew, one removed stops naming them; not the other way
         added, removed = (added, []) if pair.kind == "added" else ([], removed)
@@ -946,16 +961,18 @@ def _denials_differ(pair: ClausePair, language: str | None, context: DocumentCon
     """Whether a modified clause denies more or less than before, once idioms that deny nothing
     ("whether or not", "not limited to") are set aside, and the whole document does too (a
     "not" that only moved to the next clause when sentences were split otherwise turned nothing)."""
+    return (_denial_count(pair.old.text, language) != _denial_count(pair.new.text, language)
+            and context.denial_count("old", language) != context.denial_count("new", language)
+            and not _denied_phrase_only(pair.old.text, pair.new.text, denials(language)))
+
+
+def _denial_count(text: str, language: str | None) -> int:
+    """The denials a text writes ("not", "never"), idioms that deny nothing set aside."""
     lexicon = load_lexicon(language) if language else None
     idioms = lexicon.negation_idioms if lexicon else None
     words = denials(language)
-
-    def count(text: str) -> int:
-        folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
-        return sum(1 for w in TOKEN.findall(folded) if w in words)
-
-    return (count(pair.old.text) != count(pair.new.text) and count(context.old_text) != count(context.new_text)
-            and not _denied_phrase_only(pair.old.text, pair.new.text, words))
+    folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
+    return sum(1 for w in TOKEN.findall(folded) if w in words)
 
 
 def _denied_phrase_only(old_text: str, new_text: str, words: frozenset[str]) -> bool:
@@ -997,7 +1014,7 @@ def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -
     falls under, which the old version may state for something else."""
     if pair.new is None:
         return set()
-    old = context.old_text.casefold()
+    old = context.casefolded("old")
     return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
             if m.kind in UNHEARD_KINDS and not m.negated and " ".join(m.words) not in old}
 
