@@ -276,6 +276,21 @@ def test_the_company_address_is_not_a_destination():
     assert [p.role for p in find_places("UpScrolled is headquartered in the Netherlands.", "en")] == ["address"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Your data is transferred to Google Ireland Limited, our affiliate.", "en"),
+        ("Vos données sont transférées à Airbnb Payments Luxembourg S.A.", "fr"),
+        ("Ihre Daten werden an die Microsoft Deutschland GmbH übermittelt.", "de"),
+    ],
+)
+def test_a_country_in_a_company_name_is_no_destination(sentence, lang):
+    """The company receives the data; the country in its name says nothing of where the data goes."""
+    assert transfer_destinations(sentence, lang) == []
+    assert [p.role for p in find_places(sentence, lang)] == ["name"]
+    assert transfer_destinations("Your data is transferred to Ireland.", "en") == ["IE"]
+
+
 def test_places_outside_the_destinations_are_other():
     places = find_places("we store it in the United States or other jurisdictions outside the EEA and the UK", "en")
     assert [(p.code, p.role) for p in places] == [("US", "destination"), ("EEA", "outside"), ("GB", "outside")]

@@ -821,7 +821,7 @@ SCOPE_KINDS = ("rights", "legal_bases", "trackers", "minors")
 @lru_cache(maxsize=64)
 def _scope_places(text: str, language: str | None) -> list[str]:
     """Countries and states a clause names, other than as where data goes."""
-    found = [p.code for p in places.find_places(text, language) if p.role != "destination"]
+    found = [p.code for p in places.find_places(text, language) if p.role not in ("destination", "name")]
     return list(dict.fromkeys(found + [m.group(0) for m in region_names().finditer(text)]))
 
 

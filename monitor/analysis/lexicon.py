@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from monitor.analysis.facts._lexicon import company_names
+from monitor.analysis.facts._lexicon import names as _names
 from monitor.analysis.model import CATEGORIES
 
 LEXICON_PACKAGE = "monitor.analysis"
@@ -481,26 +483,9 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     return tuple(sorted(found.values(), key=lambda m: (m.position, m.kind, m.label)))
 
 
-@lru_cache(maxsize=1)
-def _names() -> dict:
-    """lexicons/names.json, read once: words that are no company, legal forms, regions."""
-    path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "names.json")
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 def _not_organisations(language: str) -> frozenset[str]:
     """Words that make a capitalised name no company (lexicons/names.json, per language)."""
     return frozenset(w.casefold() for w in _names()["not_organisations"].get(language, []))
-
-
-@lru_cache(maxsize=1)
-def company_names() -> re.Pattern[str]:
-    """A company's name with its legal form ("Airbnb Payments UK Ltd", "Parler, Inc.", "Kaporal SAS"):
-    up to five capitalised words before a legal form of any country (lexicons/names.json)."""
-    forms = sorted(_names()["legal_forms"], key=len, reverse=True)
-    form = "|".join(re.escape(f) for f in forms)
-    word = r"[A-Z0-9ÀÉÎÖÜА-Я][\w&'.-]*"
-    return re.compile(rf"(?<![\w&'.-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
 
 
 @lru_cache(maxsize=1)

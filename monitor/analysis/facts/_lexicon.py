@@ -38,6 +38,22 @@ def load(kind: str, lang: str) -> dict[str, Any]:
     return json.loads(entry.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def names() -> dict[str, Any]:
+    """lexicons/names.json, read once: words that are no company, legal forms, regions (every language)."""
+    return json.loads((_LEXICON_FOLDER.parent / "names.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def company_names() -> re.Pattern[str]:
+    """A company's name with its legal form ("Airbnb Payments UK Ltd", "Parler, Inc.", "Kaporal SAS"):
+    up to five capitalised words before a legal form of any country (lexicons/names.json)."""
+    forms = sorted(names()["legal_forms"], key=len, reverse=True)
+    form = "|".join(re.escape(f) for f in forms)
+    word = r"[A-Z0-9ÀÉÎÖÜА-Я][\w&'.-]*"
+    return re.compile(rf"(?<![\w&'.-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
+
+
 def languages_for(lang: str | None) -> tuple[str, ...]:
     """The languages to try: the given one if it has data, else every known language."""
     if lang:

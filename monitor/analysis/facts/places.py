@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from babel import Locale
 
-from monitor.analysis.facts._lexicon import languages_for, load, stem
+from monitor.analysis.facts._lexicon import company_names, languages_for, load, stem
 from monitor.analysis.facts._text import fold, sentence_spans, span_containing
 
 # CLDR pseudo-territories that are no place data can go to.
@@ -321,8 +321,9 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
     """Countries named in `text`, in order, each with its role.
 
     Roles: `destination` (data goes there), `address` (the company's own seat), `outside` ("outside
-    the EEA"), `other`. Nationality adjectives ("Chinese company", "empresa china") are not
-    countries; they are only returned, with role "adjective", when `include_adjectives` is set.
+    the EEA"), `name` (a word of a company's name: "Google Ireland Limited", "Uber Netherlands B.V."),
+    `other`. Nationality adjectives ("Chinese company", "empresa china") are not countries; they are
+    only returned, with role "adjective", when `include_adjectives` is set.
     """
     matcher = _matcher(languages_for(lang))
     folded = fold(text)
@@ -330,9 +331,12 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
     if not matches:
         return []
     sentences = sentence_spans(folded)
+    companies = [match.span(1) for match in company_names().finditer(text)]
     places: list[Place] = []
     for start, end, code, role in matches:
-        if not role:
+        if any(first <= start and end <= last for first, last in companies):
+            role = "name"
+        elif not role:
             role = _role(folded, start, end, span_containing(sentences, start), matcher)
         places.append(Place(code, start, end, text[start:end], role))
     _spread_along_lists(places, folded, matcher)
