@@ -1057,6 +1057,12 @@ def test_a_street_before_its_house_number_is_no_company():
     assert organisations("We use Usercentrics GmbH, Sendlinger Str. 7, 80331 Munich, Germany.", "en") == ["Usercentrics GmbH"]
 
 
+def test_a_floor_or_a_suite_in_an_address_is_no_company():
+    named = organisations("The controller is Quorvex Ltd., 3rd Floor, 1 Ashley Road, Altrincham.", "en")
+    assert "Quorvex Ltd" in named and "Floor" not in named
+    assert "Suite" not in organisations("Write to Quorvex Inc., at 100 Main Street, Suite 400, Springfield.", "en")
+
+
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():
     assert organisations("Adjust the sliders below between 'Enabled' and 'Disabled' at any time, or ask Quorvex.",
                          "en") == ["Quorvex"]

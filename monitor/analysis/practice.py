@@ -20,7 +20,7 @@ from itertools import combinations
 from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.facts._lexicon import load, stem
 from monitor.analysis.facts._text import fold
-from monitor.analysis.facts.contacts import find_postal_addresses
+from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import LabelMention, label_mentions, legal_forms, load_lexicon, region_names
@@ -160,9 +160,6 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
     """The practice a clause states; `kind` is the clause's (a short list item may be a name)."""
     labels = list(clause_labels(text, language))
     names = organisations(text, language, kind)
-    if names:  # "3731 W South Jordan Parkway": a street, not a company
-        streets = find_postal_addresses(text, language)
-        names = [name for name in names if not any(name in street for street in streets)]
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)),
                     provided=frozenset(names if _names_recipients(text, names, language)
                                        else _provided(text, names, language)))
@@ -311,6 +308,9 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
             if _names_a_company(name, text, text.find(name, start) + len(name), name == whole, common, language):
                 found.append(name)
+    if found:  # "3731 W South Jordan Parkway": a street, not a company
+        streets = find_postal_addresses(text, language)
+        found = [name for name in found if not any(name in street for street in streets)]
     return found
 
 
@@ -329,7 +329,9 @@ def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozen
     if whole and _is_city(text, end, language):
         return False  # "Portland, Maine": a city
     if _BEFORE_A_HOUSE_NUMBER.match(text, end):
-        return False  # "Rosental 4, 80331 Munich": a street
+        return False  # "Rosental 4, 80331 Munich": a street, which the address finder does not read
+    if len(name.split()) == 1 and is_unit_only(name, language):
+        return False  # "3rd Floor": a part of an address
     if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
         return False  # "between 'Enabled' and 'Disabled'": a setting's label
     if all(fold(word.casefold()) in month_names(language) for word in name.split()):
