@@ -291,6 +291,20 @@ def test_a_country_in_a_company_name_is_no_destination(sentence, lang):
     assert transfer_destinations("Your data is transferred to Ireland.", "en") == ["IE"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "lang", "code"),
+    [
+        ("Si vous résidez en Corée, veuillez utiliser les coordonnées de votre responsable du traitement.", "fr", "KR"),
+        ("If you reside in the United States, your data is processed by Quorvex Inc.", "en", "US"),
+        ("Si reside en España, sus datos son tratados por Quorvex S.L.", "es", "ES"),
+        ("Bent u woonachtig in Nederland, dan worden uw gegevens verwerkt door Quorvex B.V.", "nl", "NL"),
+    ],
+)
+def test_where_people_live_is_whom_a_clause_is_about_not_where_data_goes(sentence, lang, code):
+    assert [(p.code, p.role) for p in find_places(sentence, lang)] == [(code, "residence")]
+    assert transfer_destinations(sentence, lang) == []
+
+
 def test_places_outside_the_destinations_are_other():
     places = find_places("we store it in the United States or other jurisdictions outside the EEA and the UK", "en")
     assert [(p.code, p.role) for p in places] == [("US", "destination"), ("EEA", "outside"), ("GB", "outside")]

@@ -74,6 +74,8 @@ class _Matcher:
     provider: re.Pattern[str] | None = None
     """Words for whoever handles the data for the company (a provider, a processor, a call centre):
     where such a one is located is where the data goes, not the company's seat."""
+    residence: re.Pattern[str] | None = None
+    """Words for where people live ("if you reside in", "résidents de"): whom a clause is about."""
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -160,6 +162,7 @@ def _matcher(langs: tuple[str, ...]) -> _Matcher:
         address=_cue_pattern(langs, "address", r"(?<!\w)(?:{})"),
         provider=_cue_pattern(langs, "provider", r"(?<!\w)(?:{})"),
         outside=_cue_pattern(langs, "outside", r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH),
+        residence=_cue_pattern(langs, "residence", r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH),
         connectors=frozenset(connectors),
     )
 
@@ -296,6 +299,8 @@ def _nearest_cue(pattern: re.Pattern[str] | None, folded: str, begin: int, end: 
 def _role(folded: str, start: int, end: int, sentence: tuple[int, int], matcher: _Matcher) -> str:
     if _in_address_parentheses(folded, start, sentence) or _ends_postal_address(folded, start, end, sentence, matcher):
         return "address"
+    if matcher.residence and matcher.residence.search(folded, sentence[0], start):
+        return "residence"  # "si vous résidez en Corée": whom the clause is about, wherever the data goes
     if matcher.outside and matcher.outside.search(folded, sentence[0], start):
         return "outside"
     address_cue = _nearest_cue(matcher.address, folded, sentence[0], start)
@@ -321,7 +326,7 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
     """Countries named in `text`, in order, each with its role.
 
     Roles: `destination` (data goes there), `address` (the company's own seat), `outside` ("outside
-    the EEA"), `name` (a word of a company's name: "Google Ireland Limited", "Uber Netherlands B.V."),
+    the EEA"), `residence` (where people live: "if you reside in Korea"), `name` (a word of a company's name: "Google Ireland Limited", "Uber Netherlands B.V."),
     `other`. Nationality adjectives ("Chinese company", "empresa china") are not countries; they are
     only returned, with role "adjective", when `include_adjectives` is set.
     """
