@@ -1063,6 +1063,11 @@ def test_a_floor_or_a_suite_in_an_address_is_no_company():
     assert "Suite" not in organisations("Write to Quorvex Inc., at 100 Main Street, Suite 400, Springfield.", "en")
 
 
+def test_another_name_given_in_passing_does_not_break_the_phrase_it_stands_in():
+    clause = 'Third-party ad groups may use cookies for targeted (or "interest-based") advertising.'
+    assert "purposes:targeted-advertising" in practice_of(clause, "en").labels
+
+
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():
     assert organisations("Adjust the sliders below between 'Enabled' and 'Disabled' at any time, or ask Quorvex.",
                          "en") == ["Quorvex"]

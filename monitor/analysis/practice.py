@@ -199,7 +199,7 @@ def stating_words(text: str) -> str:
         return ""
     if _POINTER.search(text):
         text = _DOCUMENT_TITLE.sub(" ", text)
-    return _UI_NAME.sub(" ", text)
+    return _UI_NAME.sub(" ", _ANOTHER_NAME.sub("", text))
 
 
 def points_elsewhere(text: str) -> bool:
@@ -216,6 +216,10 @@ _PERSONAL_DATA_DEFINITION = re.compile(
 
 # The name of a link or a button in quotes, its words capitalised ("Do Not Sell or Share My Personal
 # Information", « Gérer mes Cookies »): a name, which states nothing.
+_ANOTHER_NAME = re.compile(r"\s\((?:or|ou|oder|o|of|или|nebo|albo|sau)\s[\"“«„'‘][^()]{1,40}[\"”»“'’]\)(?=\s\w)")
+"""Another name given in passing, between the words of a phrase: "targeted (or "interest-based")
+advertising" is "targeted advertising"."""
+
 _UI_NAME = re.compile(r"[\"“«„]\s*(?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ,]+(?:(?:or|and|of|to|my|your|ou|et|de|des|mes|vos)[ ,]+)?)+"
                       r"[A-ZÀ-ÖØ-Þ][\w'’-]*\s*[\"”»“]")
 
