@@ -1068,6 +1068,11 @@ def test_another_name_given_in_passing_does_not_break_the_phrase_it_stands_in():
     assert "purposes:targeted-advertising" in practice_of(clause, "en").labels
 
 
+def test_a_company_introduced_as_a_third_party_called_so_is_a_recipient():
+    sentence = "In addition, our donation site uses a third-party called Quorvex Pay to manage the checkout."
+    assert practice_of(sentence, "en").provided == {"Quorvex Pay"}
+
+
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():
     assert organisations("Adjust the sliders below between 'Enabled' and 'Disabled' at any time, or ask Quorvex.",
                          "en") == ["Quorvex"]

@@ -148,7 +148,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="the figures as JSON")
     parser.add_argument("--save", type=Path, help="dev cases' outputs, to compare two runs")
     parser.add_argument("--round", type=int, metavar="N",
-                        help="only the pairs of one round of selection (1: 365 pairs, 2: 180, 3: 152, 4: 83, 5: 78)")
+                        help="only the pairs of one round of selection (the \"round\" of each line of pairs.jsonl)")
     parser.add_argument("--by", choices=("language", "bucket", "hint", "round"), action="append", default=[],
                         help="also figures per language / size bucket / hint / round")
     parser.add_argument("--workers", type=int, default=None)
