@@ -10,9 +10,11 @@ from __future__ import annotations
 import pytest
 
 from monitor.analysis import compare_texts, declared_date, extract_facts
+from monitor.analysis.chrome import chrome_blocks
 from monitor.analysis.lexicon import label_mentions
 from monitor.analysis.model import Change
 from monitor.analysis.practice import clause_labels, organisations, practice_of
+from monitor.analysis.segment import split_clauses
 
 POLICY = """# Privacy Policy
 Last updated: 3 March 2025
@@ -1071,6 +1073,17 @@ def test_another_name_given_in_passing_does_not_break_the_phrase_it_stands_in():
 def test_a_company_introduced_as_a_third_party_called_so_is_a_recipient():
     sentence = "In addition, our donation site uses a third-party called Quorvex Pay to manage the checkout."
     assert practice_of(sentence, "en").provided == {"Quorvex Pay"}
+
+
+def test_the_site_footer_after_the_last_copyright_line_is_page_chrome():
+    page = ("# Privacy Statement\nWe collect your name to run the service.\n"
+            "© 2020 Quorvex Media LLC. All Rights Reserved.\n- Terms and Conditions\n"
+            "- Send Us Feedback (feedback@quorvex.com)\n- Jobs At Quorvex\n")
+    clauses = split_clauses(page)
+    footer = {("old", c.block) for c in clauses if c.block >= 2}
+    assert footer <= chrome_blocks(clauses, "old")
+    assert ("old", 1) not in chrome_blocks(clauses, "old")
+    assert not chrome_blocks(split_clauses(page + "We keep your data for one year unless the law asks for longer.\n"), "old")
 
 
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():

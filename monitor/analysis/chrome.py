@@ -40,7 +40,24 @@ def chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
         banner_sized = block_words[clause.block] <= BANNER_WORDS
         if clause.block in buttons or (near_button and banner_sized and "cookie" in clause.text.casefold()):
             found.add((side, clause.block))
-    return found
+    return found | {(side, block) for block in _footer_blocks(clauses)}
+
+
+COPYRIGHT = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|\bcopyright\s+(?:©\s*)?(?:19|20)\d\d", re.I)
+FOOTER_LINE_WORDS = 8
+
+
+def _footer_blocks(clauses: list[Clause]) -> set[int]:
+    """The page's footer: its last copyright line ("© 2020 Forbes Media LLC. All Rights Reserved.")
+    and what follows it, when nothing after it is longer than a link ("Terms and Conditions",
+    "Send Us Feedback (feedback@forbes.com)"): the site's, not the policy's."""
+    last = next((i for i in range(len(clauses) - 1, -1, -1) if COPYRIGHT.search(clauses[i].text)), None)
+    if last is None:
+        return set()
+    after = clauses[last + 1:]
+    if any(len(TOKEN.findall(c.text)) > FOOTER_LINE_WORDS for c in after):
+        return set()
+    return {clauses[last].block} | {c.block for c in after}
 
 
 BANNER_WORDS = 80
