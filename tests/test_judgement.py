@@ -1086,6 +1086,11 @@ def test_the_site_footer_after_the_last_copyright_line_is_page_chrome():
     assert not chrome_blocks(split_clauses(page + "We keep your data for one year unless the law asks for longer.\n"), "old")
 
 
+def test_a_name_before_app_or_website_is_the_services_own_product_not_a_company():
+    assert organisations("Learn about the privacy settings of the Quorvex Travel app, or ask Brightwave Ltd.", "en") == [
+        "Brightwave Ltd"]
+
+
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():
     assert organisations("Adjust the sliders below between 'Enabled' and 'Disabled' at any time, or ask Quorvex.",
                          "en") == ["Quorvex"]

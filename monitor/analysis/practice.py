@@ -273,6 +273,9 @@ _BEFORE_A_HOUSE_NUMBER = re.compile(r"\.?\s+\d{1,5}[a-z]?,?\s+(?:[A-Z]{1,2}-)?\d
 """A house number and a postcode after a name: a street ("Rosental 4, 80331 Munich", "Sendlinger Str. 7")."""
 
 
+_BEFORE_A_PRODUCT_WORD = re.compile(r"\s+(?:app|apps|application|mobile app|website|web site)\b")
+"""A name the word "app" or "website" follows: a product's, the service's own ("the Acme app")."""
+
 _QUOTED_WORD = re.compile(r"(?<!\w)['‘][^\W\d_][\w-]*['’]?(?!\w)")
 """One word in single quotes ('Enabled'): a label of the page, not a name."""
 
@@ -336,6 +339,8 @@ def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozen
         return False  # "Rosental 4, 80331 Munich": a street, which the address finder does not read
     if len(name.split()) == 1 and is_unit_only(name, language):
         return False  # "3rd Floor": a part of an address
+    if _BEFORE_A_PRODUCT_WORD.match(text, end):
+        return False  # "the privacy settings of the VR Matkalla app": the service's own app
     if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
         return False  # "between 'Enabled' and 'Disabled'": a setting's label
     if all(fold(word.casefold()) in month_names(language) for word in name.split()):
