@@ -92,10 +92,17 @@ def characters_repaired(old: str, new: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=65536)
 def similar(a: str, b: str) -> bool:
+    """Two words a typo apart. The ratio's cheap upper bounds (the lengths, then the letters shared)
+    go first: a whole-policy rewrite compares every added word with every removed one."""
     from difflib import SequenceMatcher
 
-    return SequenceMatcher(None, a, b).ratio() >= TYPO_SIMILARITY
+    total = len(a) + len(b)
+    if total and 2 * min(len(a), len(b)) / total < TYPO_SIMILARITY:
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= TYPO_SIMILARITY and matcher.ratio() >= TYPO_SIMILARITY
 
 
 @lru_cache(maxsize=4096)
