@@ -324,6 +324,7 @@ class DocumentContext:
 
     @lru_cache(maxsize=2)
     def casefolded(self, side: str) -> str:
+        """One version's text in lower case, folded once per comparison."""
         return self.text_of(side).casefold()
 
     @lru_cache(maxsize=2)

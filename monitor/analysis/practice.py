@@ -214,12 +214,12 @@ _PERSONAL_DATA_DEFINITION = re.compile(
     r"(?i)(?:ph|f)[yi]si?ol[oó]g\w*,\s*(?:gen[eéè]ti|genet)\w*,.{0,80}?(?:cultur|kultur)")
 
 
-# The name of a link or a button in quotes, its words capitalised ("Do Not Sell or Share My Personal
-# Information", « Gérer mes Cookies »): a name, which states nothing.
 _ANOTHER_NAME = re.compile(r"\s\((?:or|ou|oder|o|of|или|nebo|albo|sau)\s[\"“«„'‘][^()]{1,40}[\"”»“'’]\)(?=\s\w)")
 """Another name given in passing, between the words of a phrase: "targeted (or "interest-based")
 advertising" is "targeted advertising"."""
 
+# The name of a link or a button in quotes, its words capitalised ("Do Not Sell or Share My Personal
+# Information", « Gérer mes Cookies »): a name, which states nothing.
 _UI_NAME = re.compile(r"[\"“«„]\s*(?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ,]+(?:(?:or|and|of|to|my|your|ou|et|de|des|mes|vos)[ ,]+)?)+"
                       r"[A-ZÀ-ÖØ-Þ][\w'’-]*\s*[\"”»“]")
 
@@ -324,8 +324,9 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
 def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozenset[str],
                      language: str | None) -> bool:
     """Whether a run of capitalised words ending at `end` of `text` names a company, not a common
-    word, a legal form alone, a law, a place, a city ("Portland, Maine"), a street, a label of the
-    page, a date or a word about a company. `whole`: the run was not split at "and"."""
+    word, a legal form alone, a law, a place, a city ("Portland, Maine"), a street or a floor, the
+    service's own app, a label of the page, a date or a word about a company. `whole`: the run was
+    not split at "and"."""
     lexicon = load_lexicon(language) if language else None
     if len(name) < 3 or name.casefold() in common or name.isupper() and len(name) <= 5:
         return False

@@ -326,9 +326,10 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
     """Countries named in `text`, in order, each with its role.
 
     Roles: `destination` (data goes there), `address` (the company's own seat), `outside` ("outside
-    the EEA"), `residence` (where people live: "if you reside in Korea"), `name` (a word of a company's name: "Google Ireland Limited", "Uber Netherlands B.V."),
-    `other`. Nationality adjectives ("Chinese company", "empresa china") are not countries; they are
-    only returned, with role "adjective", when `include_adjectives` is set.
+    the EEA"), `residence` (where people live: "if you reside in Korea"), `name` (a word of a
+    company's name: "Google Ireland Limited"), `other`. Nationality adjectives ("Chinese company",
+    "empresa china") are not countries; they are only returned, with role "adjective", when
+    `include_adjectives` is set.
     """
     matcher = _matcher(languages_for(lang))
     folded = fold(text)
