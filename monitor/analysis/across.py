@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from monitor.analysis.describe import describe_duration, describe_place, join_words
-from monitor.analysis.facts.contacts import Phone, address_key, phone_changes, same_phone
+from monitor.analysis.facts.contacts import Phone, address_key, phone_changes, same_phone, written_among
 from monitor.analysis.findings import clause_facts
 from monitor.analysis.model import Change, Comparison
 from monitor.analysis.segment import Clause
@@ -31,31 +29,6 @@ def document_streets(clauses: list[Clause], language: str | None) -> dict[str, t
         for address in clause_facts(clause, language).addresses:
             found.setdefault(address_key(address.split(",")[0]), (address, clause.text))
     return found
-
-
-_NUMBER = re.compile(r"\d+(?: \d+)*")
-
-
-def _numbers(address: str) -> list[str]:
-    """An address's numbers, a postcode written in two groups as one ("95 747" is "95747")."""
-    return [number.replace(" ", "") for number in _NUMBER.findall(address)]
-
-
-def _written_in(address: str, others: list[str]) -> bool:
-    """Whether the other language version writes this postal address: the same street, or the same
-    numbers (house or box number, postcode), which no translation changes ("BP 7700 1117 ZL Schiphol
-    Airport", "BP 7700 1117 ZL Aéroport"): those of one of its addresses, perhaps cut short before
-    the postcode ("45, rue"), or found among its addresses when it reads two addresses as one."""
-    if any(address_key(address.split(",")[0]) == address_key(other.split(",")[0]) for other in others):
-        return True
-    numbers = _numbers(address)
-    if not numbers:
-        return False
-    for other in others:
-        shorter, longer = sorted((numbers, _numbers(other)), key=len)
-        if shorter and longer[:len(shorter)] == shorter:
-            return True
-    return set(numbers) <= {number for other in others for number in _numbers(other)}
 
 
 def document_phones(clauses: list[Clause], language: str | None) -> list[tuple[Phone, str]]:
@@ -93,7 +66,7 @@ def compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str
         if kind == "phones":
             agree = not any(phone_changes([p for p, _ in old_phones], [p for p, _ in new_phones]))
         elif kind == "addresses":
-            agree = all(_written_in(a, before) for a in after) and all(_written_in(a, after) for a in before)
+            agree = all(written_among(a, before) for a in after) and all(written_among(a, after) for a in before)
         else:
             agree = set(before) == set(after)
         if agree:

@@ -118,23 +118,13 @@ def _numbers_that_say_something(text: str, language: str | None) -> tuple[list, 
             sorted(contacts.find_emails(text)))
 
 
-def _same_addresses(old_text: str, new_text: str, language: str | None) -> bool:
-    """Each version's postal addresses are the other's, or one of them cut short where a line
-    breaks ("2 rue Kellermann 59100" of "… 59100 Roubaix"): between two texts of the same words,
-    only a number in the address itself can differ."""
-    old, new = ({address_key(a) for a in contacts.find_postal_addresses(text, language)}
-                for text in (old_text, new_text))
-    return (all(any(a.startswith(b) or b.startswith(a) for b in new) for a in old)
-            and all(any(a.startswith(b) or b.startswith(a) for b in old) for a in new))
-
-
 def _only_numbering_changed(old_text: str, new_text: str, language: str | None) -> bool:
     """The same words, and the numbers that differ say nothing: no period, age, phone number, e-mail
     address or postal address moved. Page numbers a PDF extraction left in the text ("page 3"), sections and
     items renumbered."""
     return (_letters(old_text) == _letters(new_text)
             and _numbers_that_say_something(old_text, language) == _numbers_that_say_something(new_text, language)
-            and _same_addresses(old_text, new_text, language))
+            and contacts.same_postal_addresses(old_text, new_text, language))
 
 
 def _encoding_repaired(old_text: str, new_text: str) -> bool:
@@ -219,8 +209,9 @@ class DocumentContext:
 
     @lru_cache(maxsize=4)
     def scope_places(self, side: str, language: str | None) -> list[str]:
-        """The places one whole version names other than as where data goes (see `_scope_places`)."""
-        return _scope_places(self.text_of(side), language)
+        """The places one whole version names other than as where data goes (see `_places_named`),
+        kept here rather than among the clauses' so that a long page does not crowd them out."""
+        return _places_named(self.text_of(side), language)
 
     @lru_cache(maxsize=4)
     def denial_count(self, side: str, language: str | None) -> int:
@@ -819,11 +810,14 @@ SCOPE_KINDS = ("rights", "legal_bases", "trackers", "minors")
 """Practices whose reach is often told by where people live ("residents of Oregon may...")."""
 
 
-@lru_cache(maxsize=64)
-def _scope_places(text: str, language: str | None) -> list[str]:
-    """Countries and states a clause names, other than as where data goes."""
+def _places_named(text: str, language: str | None) -> list[str]:
+    """Countries and states a text names, other than as where data goes or in a company's name."""
     found = [p.code for p in places.find_places(text, language) if p.role not in ("destination", "name")]
     return list(dict.fromkeys(found + [m.group(0) for m in region_names().finditer(text)]))
+
+
+_scope_places = lru_cache(maxsize=64)(_places_named)
+"""`_places_named` of a clause, read once per clause (a whole version's go in its context)."""
 
 
 def _scope_finding(pair: ClausePair, language: str | None, context: DocumentContext) -> Finding | None:

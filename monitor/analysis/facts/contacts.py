@@ -458,6 +458,40 @@ def office_still_written(address: str, other_key: str, other_addresses: list[str
                    for found in other_addresses)
 
 
+def same_postal_addresses(old_text: str, new_text: str, lang: str | None) -> bool:
+    """Each text's postal addresses are the other's, or one of them cut short where a line breaks
+    ("2 rue Kellermann 59100" of "… 59100 Roubaix"): between two texts of the same words, only a
+    number in the address itself can differ."""
+    old, new = ({address_key(a) for a in find_postal_addresses(text, lang)} for text in (old_text, new_text))
+    return (all(any(a.startswith(b) or b.startswith(a) for b in new) for a in old)
+            and all(any(a.startswith(b) or b.startswith(a) for b in old) for a in new))
+
+
+_ADDRESS_NUMBER = re.compile(r"\d+(?: \d+)*")
+
+
+def _address_numbers(address: str) -> list[str]:
+    """An address's numbers, a postcode written in two groups as one ("95 747" is "95747")."""
+    return [number.replace(" ", "") for number in _ADDRESS_NUMBER.findall(address)]
+
+
+def written_among(address: str, others: list[str]) -> bool:
+    """Whether another language version's addresses write this postal address: the same street, or
+    the same numbers (house or box number, postcode), which no translation changes ("BP 7700 1117 ZL
+    Schiphol Airport", "BP 7700 1117 ZL Aéroport"): those of one of them, perhaps cut short before
+    the postcode ("45, rue"), or found among them when it reads two addresses as one."""
+    if any(address_key(address.split(",")[0]) == address_key(other.split(",")[0]) for other in others):
+        return True
+    numbers = _address_numbers(address)
+    if not numbers:
+        return False
+    for other in others:
+        shorter, longer = sorted((numbers, _address_numbers(other)), key=len)
+        if shorter and longer[:len(shorter)] == shorter:
+            return True
+    return set(numbers) <= {number for other in others for number in _address_numbers(other)}
+
+
 def is_unit_only(address: str, lang: str | None) -> bool:
     """An address that is only a suite or a floor ("Suite 400"), read on a line of its own: a part of
     the street address above it, not another office."""

@@ -120,6 +120,11 @@ def _cue_pattern(langs: tuple[str, ...], kind: str, template: str) -> re.Pattern
     return re.compile(template.format("|".join(sorted(set(cues), key=len, reverse=True))), re.I)
 
 
+_CUE_JUST_BEFORE = r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH
+"""A cue at most a few words before the place, searched up to the place ("outside the EEA",
+"if you reside in the United States")."""
+
+
 @lru_cache(maxsize=None)
 def _matcher(langs: tuple[str, ...]) -> _Matcher:
     by_exact: dict[str, list[_Name]] = {}
@@ -161,8 +166,8 @@ def _matcher(langs: tuple[str, ...]) -> _Matcher:
         destination=_cue_pattern(langs, "destination", r"(?<!\w)(?:{})"),
         address=_cue_pattern(langs, "address", r"(?<!\w)(?:{})"),
         provider=_cue_pattern(langs, "provider", r"(?<!\w)(?:{})"),
-        outside=_cue_pattern(langs, "outside", r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH),
-        residence=_cue_pattern(langs, "residence", r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH),
+        outside=_cue_pattern(langs, "outside", _CUE_JUST_BEFORE),
+        residence=_cue_pattern(langs, "residence", _CUE_JUST_BEFORE),
         connectors=frozenset(connectors),
     )
 
