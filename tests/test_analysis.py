@@ -629,3 +629,12 @@ def test_a_phone_cue_abbreviation_does_not_end_the_sentence():
 ])
 def test_a_heading_that_asks_how_long_where_or_how_safely_announces_its_section(heading, language, category):
     assert section_category(heading, language) == category
+
+
+def test_a_new_clause_whose_words_nearly_all_stand_in_one_longer_clause_is_relocated():
+    """Whichever of its words is rarest, and in every process (the words are a set, hashed anew in each)."""
+    common = ("Apples bananas cherries dates elderberries figs grapes honeydew kiwis lemons mangoes.\n"
+              "Jackfruit and apples.\nBananas cherries dates elderberries figs grapes honeydew kiwis.\n")
+    pairs = align_clauses(split_clauses(common), split_clauses(
+        common + "Apples bananas cherries dates elderberries figs grapes honeydew kiwis jackfruit.\n"))
+    assert [(p.kind, p.relocated) for p in pairs] == [("added", True)]

@@ -1132,3 +1132,34 @@ def test_an_edition_that_starts_again_under_another_heading_than_the_title_is_an
     comparison = compare_texts(POLICY, upcoming + "\n" + in_force, "en")
     assert [change.category for change in comparison.changes if change.material] == ["retention"]
     assert "The new page shows 2 editions of the document, one under the other: the first is compared." in comparison.notes
+
+
+def test_words_that_stand_in_the_other_version_cut_into_clauses_another_way_are_not_a_change():
+    policy = ("# Privacy Policy\nLast updated: 1 March 2024\n# Who we share your information with\n"
+              "We share your information with:\n* our IT vendors (hosting, cloud services and payment processors);\n"
+              "* data analytics providers; social media networks, advertising networks and search engines, to whom "
+              "we may sell or share your information for targeted advertising;\n"
+              "* partners with whom we work to improve our services.\n# Contact\nWrite to privacy@example.com.\n")
+    recut = policy.replace("providers; social", "providers, social").replace("1 March", "1 June")
+    changes = compare_texts(policy, recut, "en").changes
+    assert not [c for c in changes if c.material]
+    assert "words:same_words" in {c.rule for c in changes}
+
+
+def test_the_words_of_a_web_address_state_no_practice():
+    table = "# Cookies\nWe use cookies.\n| Domain | Cookie | Party |\n| www.example.com | __cflb | 1st Party |\n"
+    assert not material(table, table + "| careers.example.com | __cflb | 1st Party |\n")
+    assert not clause_labels("See https://example.com/careers/marketing-analytics for details.", "en")
+
+
+def test_a_storage_technology_the_site_now_uses_is_a_tracking_change_under_a_heading_of_no_category():
+    policy = "# Privacy Policy\n# What we collect\nWe collect your name and email address.\n# How we protect it\nWe use encryption.\n"
+    storage = policy.replace("# How we protect it", "# Session storage\nOur websites use sessionStorage to keep "
+                                                     "session data on your device while you browse.\n# How we protect it")
+    assert set(material(policy, storage)) == {"tracking"}
+
+
+def test_a_name_alone_in_double_quotes_or_guillemets_is_a_term_not_a_company():
+    assert organisations("Les technologies de suivi (comme l'identifiant de l'application ou « App Identifier ») "
+                         "sont stockées par Quorvex.", "fr") == ["Quorvex"]
+    assert organisations('Your device\'s "Advertising Identifier" may be read by Quorvex.', "en") == ["Quorvex"]

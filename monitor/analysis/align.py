@@ -7,6 +7,7 @@ modified sentence is compared with the sentence it replaced; the rest are additi
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -139,9 +140,15 @@ class _Side:
                 self.index[word].append(i)
 
     def contains(self, words: frozenset[str]) -> bool:
-        """True when a clause's words all stand inside one longer clause here (split or merge)."""
+        """True when a clause's words all stand in this version, nearly all of them inside one longer
+        clause (split or merge)."""
         if len(words) < 3:
             return False
-        rarest = min(words, key=lambda w: len(self.index.get(w, ())))
-        return any(len(words & self.clauses[i]) >= CONTAINED_THRESHOLD * len(words)
-                   and len(self.clauses[i]) > len(words) for i in self.index.get(rarest, ()))
+        if not all(word in self.index for word in words):
+            return False  # a word this version never uses: new wording, not the old text cut another way
+        needed = math.ceil(CONTAINED_THRESHOLD * len(words))
+        # a clause that holds `needed` of the words holds one of any len(words) - needed + 1 of them:
+        # the rarest ones, ties by the word itself (the same in every process)
+        rarest = sorted(words, key=lambda w: (len(self.index.get(w, ())), w))[:len(words) - needed + 1]
+        candidates = sorted({i for word in rarest for i in self.index.get(word, ())})
+        return any(len(words & self.clauses[i]) >= needed and len(self.clauses[i]) > len(words) for i in candidates)

@@ -485,6 +485,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if _same_broken_sentence(pair, context):
         return [editorial(f"The same sentence, broken over lines in other places: {quote((pair.new or pair.old).text)}",
                           "words:line_breaks", pair)]
+    if _words_stand_in_other(pair, context):
+        return [editorial(f"The same words stand in the other version, cut into clauses another way: "
+                          f"{quote((pair.new or pair.old).text)}", "words:same_words", pair)]
     if context.beyond_capture(pair):
         return [editorial("Past the end of the other version's capture: it stops at a heading with nothing under "
                           "it, or this one goes on into another page", "page:cut_short", pair)]
@@ -908,6 +911,21 @@ def _same_broken_sentence(pair: ClausePair, context: DocumentContext) -> bool:
             or (_squeezed(pair.new.text) in context.squeezed("old") and _squeezed(pair.old.text) in context.squeezed("new")))
 
 
+STANDING_CHARACTERS = 40
+"""How many letters and digits a clause needs before its words, found run together in the other
+version, count as standing there: a short one ("Marketing.") may stand in any text."""
+
+
+def _words_stand_in_other(pair: ClausePair, context: DocumentContext) -> bool:
+    """Whether a clause's words stand, in the same order, in the other version: the text was cut
+    into clauses another way (a PDF extracted again, a heading run into a sentence, a table's cells
+    in another order) or a duplicate was added or dropped. A modified clause needs both sides to."""
+    sides = [("old", pair.old, "new"), ("new", pair.new, "old")]
+    present = [(clause, other) for _, clause, other in sides if clause is not None]
+    return all(len(words := _squeezed(clause.text)) >= STANDING_CHARACTERS and words in context.squeezed(other)
+               for clause, other in present)
+
+
 def _extends(name: str, others: frozenset[str] | list[str]) -> bool:
     """Whether a company's name is another one's with words added ("Paramount" → "Paramount Skydance
     Corporation"): the same company, its name grown by a merger or its legal form."""
@@ -1021,10 +1039,16 @@ def _clause_category(pair: ClausePair, language: str | None) -> str | None:
     if category is None and pair.old is not None and pair.new is not None:
         category = classify_clause(pair.old.text, pair.old.section, language).category
     category = category or section_category(clause.section, language)
-    if category is None and any(label.startswith("rights:") and not label.endswith(":not")
-                                for label in practice_of(clause.text, language, clause.kind).labels):
-        category = "rights"  # no cue and no section, but a right it says users have ("supprimer votre compte")
+    if category is None:  # no cue and no section: a right it says users have ("supprimer votre compte"),
+        # a storage technology it says the site uses ("Our websites use sessionStorage")
+        labels = practice_of(clause.text, language, clause.kind).labels
+        category = next((category for kind, category in LABEL_CATEGORIES if any(
+            label.startswith(kind) and not label.endswith(":not") for label in labels)), None)
     return category
+
+
+LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))
+"""Kinds of label that say what a clause is about when no cue and no section does."""
 
 
 def _practice_finding(pair: ClausePair, language: str | None, context: DocumentContext,

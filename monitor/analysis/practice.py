@@ -199,7 +199,14 @@ def stating_words(text: str) -> str:
         return ""
     if _POINTER.search(text):
         text = _DOCUMENT_TITLE.sub(" ", text)
-    return _UI_NAME.sub(" ", _ANOTHER_NAME.sub("", text))
+    return _UI_NAME.sub(" ", _ANOTHER_NAME.sub("", _WEB_ADDRESS.sub(" ", text)))
+
+
+# A web address or a host name ("https://www.tiktok.com/legal/privacy-policy", "careers.stackoverflow.com"):
+# where something is, whose words ("careers", "privacy-policy") state no practice.
+_WEB_ADDRESS = re.compile(
+    r"\bhttps?://\S+|(?<![\w@.-])(?:[a-z0-9][a-z0-9-]*\.)+(?:com|net|org|io|co|ai|app|dev|eu|info|biz|me|tv|"
+    r"uk|fr|de|es|it|nl|be|ch|at|ru|cz|sk|pl|pt|se|dk|no|fi|ie|lu|us|ca|au|jp|kr|cn|in|br|mx)\b(?:/\S*)?(?![\w@-])")
 
 
 def points_elsewhere(text: str) -> bool:
@@ -280,6 +287,13 @@ _QUOTED_WORD = re.compile(r"(?<!\w)['‘][^\W\d_][\w-]*['’]?(?!\w)")
 """One word in single quotes ('Enabled'): a label of the page, not a name."""
 
 
+def _in_quotes(text: str, start: int, end: int) -> bool:
+    """Whether a name stands alone between double quotes or guillemets: a term the text defines or
+    uses ("App Identifier"), a label, not a company it names."""
+    before, after = text[max(0, start - 2):start].rstrip(), text[end:end + 2].lstrip()
+    return bool(before) and before[-1] in '"“«„' and bool(after) and after[0] in '"”»“'
+
+
 _ROW_CELL = re.compile(r"^\|?\s*([^|]+?)\s*\|")
 _NAME_ITEM = re.compile(r"^[\w][\w .&'+-]*$")
 
@@ -344,6 +358,8 @@ def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozen
         return False  # "the privacy settings of the VR Matkalla app": the service's own app
     if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
         return False  # "between 'Enabled' and 'Disabled'": a setting's label
+    if _in_quotes(text, end - len(name), end):
+        return False  # «identifiant de l'application ou « App Identifier »»: a term the text uses
     if all(fold(word.casefold()) in month_names(language) for word in name.split()):
         return False  # "our November 1, 2022 policy": a date
     return not _ADJECTIVE_COMPOUND.fullmatch(name)  # "Google-owned", "X-generated": a word about a company
