@@ -11,6 +11,7 @@ import pytest
 
 from monitor.analysis import compare_texts, declared_date, extract_facts
 from monitor.analysis.chrome import chrome_blocks
+from monitor.analysis.classify import classify_clause
 from monitor.analysis.lexicon import label_mentions
 from monitor.analysis.model import Change
 from monitor.analysis.practice import clause_labels, organisations, practice_of
@@ -1163,3 +1164,18 @@ def test_a_name_alone_in_double_quotes_or_guillemets_is_a_term_not_a_company():
     assert organisations("Les technologies de suivi (comme l'identifiant de l'application ou « App Identifier ») "
                          "sont stockées par Quorvex.", "fr") == ["Quorvex"]
     assert organisations('Your device\'s "Advertising Identifier" may be read by Quorvex.', "en") == ["Quorvex"]
+
+
+@pytest.mark.parametrize("language, seller, sale", [
+    ("fr", "Le vendeur expédie les articles commandés dans un délai de trois jours.",
+     "Nous pouvons vendre vos données à des annonceurs."),
+    ("es", "El vendedor envía los artículos pedidos en un plazo de tres días.", "Podemos vender sus datos a anunciantes."),
+    ("nl", "De verkoper verzendt de bestelde artikelen binnen drie dagen.",
+     "Wij kunnen uw gegevens verkopen aan adverteerders."),
+    ("cs", "Prodávající odešle objednané zboží do tří dnů.", "Vaše údaje můžeme prodávat inzerentům."),
+    ("pl", "Sprzedawca wysyła zamówiony towar w ciągu trzech dni.", "Możemy sprzedawać Twoje dane reklamodawcom."),
+    ("de", "Die Verkaufsprovision wird monatlich abgerechnet.", "Wir können Ihre Daten an Werbetreibende verkaufen."),
+])
+def test_a_seller_in_a_marketplaces_terms_is_no_sale_of_data(language, seller, sale):
+    assert classify_clause(seller, "", language).category is None
+    assert classify_clause(sale, "", language).category == "sharing"
