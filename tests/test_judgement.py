@@ -1179,3 +1179,21 @@ def test_a_name_alone_in_double_quotes_or_guillemets_is_a_term_not_a_company():
 def test_a_seller_in_a_marketplaces_terms_is_no_sale_of_data(language, seller, sale):
     assert classify_clause(seller, "", language).category is None
     assert classify_clause(sale, "", language).category == "sharing"
+
+
+@pytest.mark.parametrize("language, other_word, cue", [
+    ("fr", "Le chiffre d'affaires du groupe a augmenté de dix pour cent.", "Vos données sont protégées par chiffrement."),
+    ("nl", "De volgende bepalingen gelden volgens de wet voor alle bestellingen.", "Wij volgen uw surfgedrag met cookies."),
+    ("de", "Es entstehen erhebliche Kosten bei einer Rücksendung der Ware.",
+     "Wir erheben Ihre Daten bei der Registrierung."),
+    ("en", "These terms and the order form are collectively the agreement between the parties.",
+     "We collect your name and address."),
+    ("es", "El seguro de viaje cubre la cancelación del vuelo.", "Aplicamos medidas de seguridad a sus datos."),
+    ("es", "Envíe la carta a 12 rue de Paris, 75001 Paris Cedex.", "Podemos ceder sus datos a otras empresas del grupo."),
+    ("fr", "Tout retard de paiement peut entraîner la suspension du compte client.",
+     "Nous utilisons vos conversations pour l'entraînement de nos modèles."),
+])
+def test_a_cue_is_its_own_words_not_another_word_that_starts_the_same(language, other_word, cue):
+    """"chiffre" (a figure) is no "chiffrement", "volgende" (next) no "volgen" (to track)."""
+    assert classify_clause(other_word, "", language).category is None
+    assert classify_clause(cue, "", language).category is not None
