@@ -16,10 +16,11 @@ import pytest
 
 from conftest import seed_text
 from monitor.analysis import compare_texts
-from monitor.analysis.classify import classify_clause, high_risk_cues
+from monitor.analysis.classify import classify_clause
 from monitor.analysis.facts import ages, dates, durations, places
 from monitor.analysis.lang import detect_language
 from monitor.analysis.lexicon import label_mentions
+from monitor.analysis.practice import high_risk, practice_of
 
 SPECS = {path.stem: json.loads(path.read_text(encoding="utf-8"))
          for path in sorted((Path(__file__).parent / "fixtures" / "languages").glob("*.json"))}
@@ -112,7 +113,7 @@ def test_a_typo_fix_is_not_material(lang):
 @pytest.mark.parametrize("sentence, category, risky, lang", rows("classified"))
 def test_clauses_are_classified_and_high_risk_practices_flagged(sentence, lang, category, risky):
     assert classify_clause(sentence, "", lang).category == category
-    assert bool(high_risk_cues(sentence, category, lang)) == risky
+    assert bool(high_risk(practice_of(sentence, lang).labels)) == risky
 
 
 @pytest.mark.parametrize("sentence, labels, lang", rows("labels"))

@@ -67,14 +67,6 @@ def classify_clause(text: str, section: str = "", language: str | None = None) -
     return best
 
 
-def high_risk_cues(text: str, category: str, language: str | None = None) -> list[str]:
-    """Cues that make a change in this category severe (selling data, AI training, ...)."""
-    found: list[str] = []
-    for lexicon in lexicons_for(language):
-        found += lexicon.scan(text).get(("risk", category), [])
-    return found
-
-
 @lru_cache(maxsize=4096)
 def section_category(section: str, language: str | None = None) -> str | None:
     """The category a section heading announces, if any."""

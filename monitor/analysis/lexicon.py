@@ -5,7 +5,7 @@ A cue is a phrase of words; a word ending in `*` matches any ending (inflections
 and light punctuation. Adding a language means adding a JSON file.
 
 Every cue of a language sits in one index keyed by its first word, so a text is read once and
-all its cues (category cues, high-risk cues, labels) come out of that single pass.
+all its cues (category cues, labels) come out of that single pass.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ TOKEN = re.compile(r"\w[\w'-]*")
 GAP = re.compile(r"[\s,.:;]*\Z")
 STAR, ONE = "\x01", "\x02"
 
-Group = tuple[str, ...]  # ("strong", category) | ("weak", category) | ("risk", category) | ("label", kind, label)
+Group = tuple[str, ...]  # ("strong", category) | ("weak", category) | ("label", kind, label)
 Scan = dict[Group, list[str]]
 
 
@@ -302,8 +302,6 @@ def load_lexicon(language: str) -> Lexicon | None:
             raise ValueError(f"lexicon {language}: unknown category {category!r}")
         cues += [(("strong", category), p) for p in entry.get("strong", [])]
         cues += [(("weak", category), p) for p in entry.get("weak", [])]
-    for category, phrases in data.get("high_risk", {}).items():
-        cues += [(("risk", category), p) for p in phrases]
     labels: dict[str, tuple[str, ...]] = {}
     for kind in LABEL_KINDS:
         labels[kind] = tuple(data.get(kind, {}))

@@ -89,6 +89,12 @@ HIGH_RISK_LABELS = frozenset({
     "trackers:cross-site", "trackers:fingerprinting",
 })
 
+def high_risk(labels: Iterable[str]) -> list[str]:
+    """The labels among these that make a change to them severe: the one list of what is high risk
+    (a denial is none: "we do not sell your data")."""
+    return [label for label in labels if label in HIGH_RISK_LABELS]
+
+
 _CAPITALISED = re.compile(r"(?<![\w@.&/-])((?:[A-Z][\w&'.-]*[a-z0-9][\w&'.-]*|[A-Z]{2,}[a-z][\w&'.-]*)"
                           r"(?:[ -](?:[A-Z][\w&'.-]+|&|de|of|and))*)")
 _ADJECTIVE_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
@@ -519,8 +525,7 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
             break
     else:
         summary = describe_practice_change(category, added, removed, organisations, gone_organisations)
-    risky = any(label.removesuffix(":not") in HIGH_RISK_LABELS for label in added.labels
-                if not label.endswith(":not"))
+    risky = bool(high_risk(added.labels))
     withdrawn_guarantee = any(label.endswith(":not") for label in removed.labels)
     severity = "high" if risky or withdrawn_guarantee else ("medium" if added.labels or organisations else "low")
     rule = "practice:" + ("modified" if modified else "added" if added.labels or organisations else "removed")
