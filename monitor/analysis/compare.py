@@ -920,8 +920,7 @@ def _words_stand_in_other(pair: ClausePair, context: DocumentContext) -> bool:
     """Whether a clause's words stand, in the same order, in the other version: the text was cut
     into clauses another way (a PDF extracted again, a heading run into a sentence, a table's cells
     in another order) or a duplicate was added or dropped. A modified clause needs both sides to."""
-    sides = [("old", pair.old, "new"), ("new", pair.new, "old")]
-    present = [(clause, other) for _, clause, other in sides if clause is not None]
+    present = [(clause, other) for clause, other in ((pair.old, "new"), (pair.new, "old")) if clause is not None]
     return all(len(words := _squeezed(clause.text)) >= STANDING_CHARACTERS and words in context.squeezed(other)
                for clause, other in present)
 
@@ -1032,6 +1031,10 @@ def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -
             if m.kind in UNHEARD_KINDS and not m.negated and " ".join(m.words) not in old}
 
 
+LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))
+"""Kinds of label that say what a clause is about when no cue and no section does."""
+
+
 def _clause_category(pair: ClausePair, language: str | None) -> str | None:
     """The practice a clause is about, by its cues, else its old self's, else its section's."""
     clause = pair.new or pair.old
@@ -1045,10 +1048,6 @@ def _clause_category(pair: ClausePair, language: str | None) -> str | None:
         category = next((category for kind, category in LABEL_CATEGORIES if any(
             label.startswith(kind) and not label.endswith(":not") for label in labels)), None)
     return category
-
-
-LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))
-"""Kinds of label that say what a clause is about when no cue and no section does."""
 
 
 def _practice_finding(pair: ClausePair, language: str | None, context: DocumentContext,

@@ -89,6 +89,7 @@ HIGH_RISK_LABELS = frozenset({
     "trackers:cross-site", "trackers:fingerprinting",
 })
 
+
 def high_risk(labels: Iterable[str]) -> list[str]:
     """The labels among these that make a change to them severe: the one list of what is high risk
     (a denial is none: "we do not sell your data")."""
@@ -365,7 +366,7 @@ def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozen
     if len(name.split()) == 1 and _QUOTED_WORD.match(text, end - len(name) - 1):
         return False  # "between 'Enabled' and 'Disabled'": a setting's label
     if _in_quotes(text, end - len(name), end):
-        return False  # «identifiant de l'application ou « App Identifier »»: a term the text uses
+        return False  # "l'identifiant de l'application ou « App Identifier »": a term the text uses
     if all(fold(word.casefold()) in month_names(language) for word in name.split()):
         return False  # "our November 1, 2022 policy": a date
     return not _ADJECTIVE_COMPOUND.fullmatch(name)  # "Google-owned", "X-generated": a word about a company
