@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from monitor.analysis import compare_texts, extract_facts
@@ -638,3 +642,22 @@ def test_a_new_clause_whose_words_nearly_all_stand_in_one_longer_clause_is_reloc
     pairs = align_clauses(split_clauses(common), split_clauses(
         common + "Apples bananas cherries dates elderberries figs grapes honeydew kiwis jackfruit.\n"))
     assert [(p.kind, p.relocated) for p in pairs] == [("added", True)]
+
+
+RELOCATION_IN_A_FRESH_PROCESS = """
+from monitor.analysis.align import align_clauses
+from monitor.analysis.segment import split_clauses
+common = ("Apples bananas cherries dates elderberries figs grapes honeydew kiwis lemons mangoes.\\n"
+          "Jackfruit nectarines oranges papayas.\\n")
+added = "Apples bananas cherries dates elderberries figs grapes honeydew kiwis jackfruit.\\n"
+print([(p.kind, p.relocated) for p in align_clauses(split_clauses(common), split_clauses(common + added))])
+"""
+
+
+def test_clauses_pair_the_same_way_in_every_process_whatever_its_string_hashing():
+    """Every word of the new clause is as rare as the others: which one is looked at first must not
+    depend on the process's hash seed."""
+    seen = {subprocess.run([sys.executable, "-c", RELOCATION_IN_A_FRESH_PROCESS], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip()
+            for seed in range(12)}
+    assert seen == {"[('added', True)]"}
