@@ -907,8 +907,7 @@ def _same_broken_sentence(pair: ClausePair, context: DocumentContext) -> bool:
     if old_sentence == pair.old.text and new_sentence == pair.new.text:
         return False
     # the same sentence; or lines broken elsewhere that each stand, word for word, in the other version
-    return (_squeezed(old_sentence) == _squeezed(new_sentence)
-            or (_squeezed(pair.new.text) in context.squeezed("old") and _squeezed(pair.old.text) in context.squeezed("new")))
+    return _squeezed(old_sentence) == _squeezed(new_sentence) or _words_stand_in_other(pair, context, shortest=0)
 
 
 STANDING_CHARACTERS = 40
@@ -916,12 +915,13 @@ STANDING_CHARACTERS = 40
 version, count as standing there: a short one ("Marketing.") may stand in any text."""
 
 
-def _words_stand_in_other(pair: ClausePair, context: DocumentContext) -> bool:
-    """Whether a clause's words stand, in the same order, in the other version: the text was cut
-    into clauses another way (a PDF extracted again, a heading run into a sentence, a table's cells
-    in another order) or a duplicate was added or dropped. A modified clause needs both sides to."""
+def _words_stand_in_other(pair: ClausePair, context: DocumentContext, shortest: int = STANDING_CHARACTERS) -> bool:
+    """Whether a clause's words (`shortest` letters and digits or more) stand, in the same order, in
+    the other version: the text was cut into clauses another way (a PDF extracted again, a heading
+    run into a sentence, a table's cells in another order) or a duplicate was added or dropped. A
+    modified clause needs both sides to."""
     present = [(clause, other) for clause, other in ((pair.old, "new"), (pair.new, "old")) if clause is not None]
-    return all(len(words := _squeezed(clause.text)) >= STANDING_CHARACTERS and words in context.squeezed(other)
+    return all(len(words := _squeezed(clause.text)) >= shortest and words in context.squeezed(other)
                for clause, other in present)
 
 
