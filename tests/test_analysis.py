@@ -502,6 +502,16 @@ def test_a_phone_number_added_next_to_an_unchanged_email_is_a_new_contact_point(
     assert "privacy@acme.com" not in change.summary
 
 
+def test_a_dot_added_inside_an_e_mail_address_is_another_mailbox_not_punctuation():
+    template = ("# Vos droits\nVous pouvez vous opposer à recevoir nos offres en contactant le Service Clients "
+                "(par email {}).\n")
+    result = compare_texts(template.format("serviceclients@exemple.fr"), template.format("service.clients@exemple.fr"))
+    change = {c.category: c for c in result.changes if c.material}["contact"]
+    assert (change.old_values, change.new_values) == (["serviceclients@exemple.fr"], ["service.clients@exemple.fr"])
+    spaced = compare_texts(template.format("serviceclients@exemple.fr"), template.format("serviceclients@exemple.fr ."))
+    assert not spaced.material
+
+
 def test_a_removed_phone_number_is_reported_with_its_value():
     result = compare_texts("# Kontakt\nSchreiben Sie an datenschutz@muster.de oder rufen Sie an: Tel. +49 30 1234567.",
                            "# Kontakt\nSchreiben Sie an datenschutz@muster.de.")

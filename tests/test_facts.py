@@ -794,6 +794,22 @@ def test_a_postal_address_written_over_lines_that_end_with_commas_is_one_address
     assert "138 Cheapside" in change[0].summary
 
 
+def test_a_house_number_written_as_a_word_starts_a_street():
+    assert find_postal_addresses("Example Inc. One Example Park Way, Springfield, California, USA, 95014", "en") == [
+        "One Example Park Way, Springfield, California, USA, 95014"]
+    assert find_postal_addresses("Write to One Market Street, Springfield, CA 94105.", "en") == [
+        "One Market Street, Springfield, CA 94105"]
+    assert find_postal_addresses("We do it one way or another, and never for 95014 days.", "en") == []
+
+
+def test_a_closing_postal_address_removed_is_a_contact_change():
+    policy = ("# Privacy questions\nIf you have questions, use our contact form.\n"
+              "When this policy changes, we post a notice here a week in advance.\n{}")
+    result = compare_texts(policy.format("Example Inc. One Example Park Way, Springfield, California, USA, 95014\n"),
+                           policy.format(""))
+    assert [c.category for c in result.changes if c.material] == ["contact"]
+
+
 def test_a_postal_address_is_read_within_one_line():
     text = "Write to us on Main Street\n2 ways to reach us\nOur office: 27 Old Gloucester Street, London WC1N 3AX"
     assert find_postal_addresses(text, "en") == ["27 Old Gloucester Street, London WC1N 3AX"]

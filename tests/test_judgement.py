@@ -972,6 +972,40 @@ def test_a_new_way_to_use_a_right_is_a_rights_change_said_in_plain_words():
     assert change.summary == "Now says how to use the right to delete your data: from the account settings and in the app"
 
 
+def test_one_processing_moved_to_another_legal_basis_is_a_legal_basis_change_though_both_bases_stay():
+    old = ("# How we use your data\nWe send you our newsletter on the basis of your consent.\n"
+           "We send you messages about your account based on our legitimate interests.\n"
+           "We measure how the app is used based on our legitimate interests.\n")
+    new = old.replace("about your account based on our legitimate interests.", "about your account only with your consent.")
+    change = material(old, new)
+    assert list(change) == ["legal_basis"]
+    assert change["legal_basis"].summary == "Communicating with you now relies on consent instead of legitimate interests"
+    reworded = old.replace("about your account based on our legitimate interests.",
+                           "about your account, relying on our legitimate interests.")
+    assert not material(old, reworded)
+
+
+def test_a_row_of_a_legal_basis_table_naming_another_basis_is_a_legal_basis_change():
+    table = ("# How we use your data\n| Purpose | Data | Legal ground for the processing |\n|---|---|---|\n"
+             "| To send you our newsletter | Email address | Consent |\n"
+             "| To tell you about new features of the app | Email address, account data | {} |\n"
+             "| To keep the service secure | Device data | Legitimate interest |\n")
+    change = material(table.format("Legitimate interest"), table.format("Consent"))
+    assert list(change) == ["legal_basis"]
+    assert change["legal_basis"].summary.endswith("now relies on consent instead of legitimate interests")
+    assert not material(table.format("Legitimate interest"),
+                        table.format("Our legitimate interest in keeping you informed"))
+
+
+def test_a_right_dropped_from_the_list_of_rights_is_a_rights_change_whatever_purpose_it_names():
+    old = ("# Your rights\nYou may ask for a copy of your data.\nYou have the right not to be subject to a decision "
+           "based solely on automated processing, including profiling.\n# Advertising\nWe use automated processing to "
+           "profile your interests for advertising.\n")
+    new = old.replace("You have the right not to be subject to a decision based solely on automated processing, "
+                      "including profiling.\n", "")
+    assert list(material(old, new)) == ["rights"]
+
+
 def test_a_setting_named_without_a_right_or_a_way_said_again_is_no_change():
     with_settings = edit("You have the right to access and delete your data.",
                          "You have the right to access and delete your data. "

@@ -25,7 +25,7 @@ from monitor.analysis.chrome import (
     capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, title_lines, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
-from monitor.analysis.describe import describe_place, join_words
+from monitor.analysis.describe import describe_place, join_words, label_words
 from monitor.analysis.facts import ages, contacts, dates, durations, places
 from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import (
@@ -95,8 +95,9 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _squeezed(text: str) -> str:
-    """A text with its words only, run together: equal for two texts that differ only in layout."""
-    return _NOT_WORD.sub("", text.casefold())
+    """A text with its words only, run together: equal for two texts that differ only in layout.
+    An e-mail address keeps its dots: a dot more in it is another mailbox."""
+    return contacts.squeezed_keeping_emails(text, _NOT_WORD)
 
 
 _NOT_BASIC = re.compile(r"[^a-z0-9]+")
@@ -1094,6 +1095,11 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
         return Finding(change.category, True, change.severity, change.summary, change.rule, pair,
                        removed.ordered(removed.labels | change.gone_organisations),
                        added.ordered(added.labels | change.organisations))
+    if pair.kind == "modified":
+        rebased = _legal_basis_replaced(pair, old_practice.within(read_as, section),
+                                        new_practice.within(read_as, section), language)
+        if rebased is not None:
+            return rebased
     turned = [w for w in substantive if w in denials(language)]
     if (turned and len(substantive) <= FLIP_WORDS and category is not None and pair.kind == "modified"
             and _denials_differ(pair, language, context)):
@@ -1103,6 +1109,35 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, language: str | None) -> Finding | None:
+    """One processing (the same purposes or data on both sides of a modified clause, a row of a
+    table of legal bases) now resting on another legal basis ("Communicating with you in the app |
+    Our legitimate interest" → "| Consent"): a legal-basis change, though the document paired that
+    basis with those purposes elsewhere."""
+    old_bases, new_bases = ({label for label in practice.labels if label.startswith("legal_bases:")
+                             and not label.endswith(":not")} | _bases_named_in_cells(clause, language)
+                            for practice, clause in ((old, pair.old), (new, pair.new)))
+    if not old_bases or not new_bases or old_bases == new_bases or not (old.labels - old_bases) & (new.labels - new_bases):
+        return None
+    purposes = [label_words(label) for label in new.order if label.startswith("purposes:") and label in old.labels]
+    what = join_words(purposes, 2) if purposes else "a processing"
+    what = what[0].upper() + what[1:]
+    before, after = (join_words([label_words(label) for label in sorted(bases)]) for bases in (old_bases, new_bases))
+    changed = sorted(old_bases ^ new_bases)
+    return Finding("legal_basis", True, "medium", f"{what} now relies on {after} instead of {before}",
+                   f"practice:legal_basis_replaced[{', '.join(changed)}]", pair, sorted(old_bases), sorted(new_bases))
+
+
+def _bases_named_in_cells(clause: Clause, language: str | None) -> set[str]:
+    """The legal bases a table row names by their bare names ("Consent") under a legal-basis column."""
+    lexicon = load_lexicon(language) if language and clause.columns else None
+    if lexicon is None:
+        return set()
+    cells = [cell.casefold() for cell, header in zip(clause.text.split(" | "), clause.columns)
+             if header and section_category(header, language) == "legal_basis"]
+    return {label for label, names in lexicon.legal_basis_names for cell in cells if names.search(cell)}
 
 
 LINK_LABEL_WORDS = 10

@@ -202,6 +202,9 @@ class Lexicon:
     providing: re.Pattern[str] | None = None
     """Phrases that name who provides a service ("provided by", "our hosting provider is", "fourni
     par"): the company named right after them gets data, whatever the clause is about."""
+    legal_basis_names: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    """Each legal basis by its bare name ("Consent", "Legitimate interest"), label → pattern: what a
+    cell under a legal-basis column writes, where a sentence would say "with your consent"."""
     spelling: list[tuple[re.Pattern[str], str]] | None = None
     """Rules writing a word's spelling variants one way ("-isation" → "-ization"), in order."""
     contraction_pattern: re.Pattern[str] | None = None
@@ -329,6 +332,8 @@ def load_lexicon(language: str) -> Lexicon | None:
         controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
+        legal_basis_names=tuple((f"legal_bases:{label}", pattern) for label, names in data.get("legal_basis_names", {}).items()
+                                if (pattern := _phrase_pattern([name.casefold() for name in names])) is not None),
         contraction_pattern=_contraction_pattern(contractions),
         synonym_phrase_pattern=_phrase_pattern([p for p in synonyms if not re.fullmatch(r"\w+", p)]),
     )

@@ -499,7 +499,8 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
 
     The category is the practice the clause is about when its new labels are the objects of that
     practice (data, purposes, recipients of a cookie or a sharing clause, or of a clause under such
-    a section), else the category of the weightiest new label."""
+    a section), else the category of the weightiest new label; a right users gain or lose makes it a
+    rights change, whatever purpose or data the clause names with it."""
     naming = clause_category in ORGANISATION_CATEGORIES
     organisations = distinct_names(added.ordered(added.organisations if naming else added.provided))
     gone_organisations = distinct_names(removed.ordered(removed.organisations if naming else removed.provided))
@@ -518,6 +519,10 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
         category = context  # the data, purposes or recipients of a tracking, sharing, ... practice
     else:
         category = next((c for c in (clause_category, section_category) if c in candidates), candidates[0])
+    changed_kinds = {label.split(":", 1)[0] for label in labels}
+    if not changed_kinds & RECIPIENT_KINDS and any(
+            label.startswith("rights:") and not label.endswith(":not") for label in labels):
+        category = "rights"  # a right users gain or lose, unless who gets the data changed with it
     for kind in ONLY_NEW_KINDS:
         only = frozenset(label for label in added.labels if label.startswith(kind + ":"))
         if only and not removed.labels and not added.organisations and added.alone <= only:

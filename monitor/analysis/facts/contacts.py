@@ -31,6 +31,18 @@ _EMAIL = re.compile(
     r"(?<![\w.+-])[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[a-z]{2,24}(?=[^\w-]|[A-Z]|$)|[A-Z]{2,24}(?![\w-]))",
 )
 
+
+def squeezed_keeping_emails(text: str, not_word: re.Pattern[str]) -> str:
+    """A text's words run together (`not_word` removed), its e-mail addresses kept whole:
+    "serviceclients@kappa.fr" and "service.clients@kappa.fr" are two mailboxes, not one spelling."""
+    if "@" not in text:
+        return not_word.sub("", text.casefold())
+    parts = _EMAIL_SPLIT.split(text)
+    return "".join(part.casefold() if i % 2 else not_word.sub("", part.casefold()) for i, part in enumerate(parts))
+
+
+_EMAIL_SPLIT = re.compile(f"({_EMAIL.pattern})")
+
 # A number is digit groups with one separator between them ("01 23", "030/123", "123-45-67",
 # "+33.1.23"); a bracketed group ("(030)", "(0)") needs none, and stands only among the first two
 # groups (an area code, a trunk "(0)"): a bracketed year after a number ("(2024)") is not part of it.
@@ -373,8 +385,11 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     street = "|".join(words)
+    number_words = sorted({w for lang in langs for w in load("contacts", lang).get("house_number_words", [])})
+    number = "|".join([r"\d{1,5}[a-z]?"] + [rf"(?-i:{word})" for word in number_words])
     forms = [
-        rf"\b\d{{1,5}}[a-z]?,?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})(?:(?<=\.)|\b)",  # "27 Old Gloucester Street", "3400 N. Ashton Blvd."
+        # "27 Old Gloucester Street", "3400 N. Ashton Blvd.", "One Apple Park Way"
+        rf"\b(?:{number}),?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})(?:(?<=\.)|\b)",
         rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "ul. Prosta 20"
         rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{1,4}}?,\s+\d{{1,5}}[a-z]?\b",  # "Via Chiana, 38"
         r"\b\w+(?:straße|strasse|str\.|gasse|weg|platz|laan|straat|gracht|plein|vej|gatan|vägen)\s+\d{1,5}[a-z]?\b",
