@@ -282,6 +282,8 @@ def test_the_company_address_is_not_a_destination():
         ("Your data is transferred to Google Ireland Limited, our affiliate.", "en"),
         ("Vos données sont transférées à Airbnb Payments Luxembourg S.A.", "fr"),
         ("Ihre Daten werden an die Microsoft Deutschland GmbH übermittelt.", "de"),
+        ("Vos données de réservation sont transmises à Air France pour votre vol.", "fr"),
+        ("Les données traitées par France Billet en tant que responsable indépendant sont décrites ici.", "fr"),
     ],
 )
 def test_a_country_in_a_company_name_is_no_destination(sentence, lang):
@@ -289,6 +291,18 @@ def test_a_country_in_a_company_name_is_no_destination(sentence, lang):
     assert transfer_destinations(sentence, lang) == []
     assert [p.role for p in find_places(sentence, lang)] == ["name"]
     assert transfer_destinations("Your data is transferred to Ireland.", "en") == ["IE"]
+
+
+def test_a_country_beside_a_capitalised_word_that_starts_a_sentence_or_a_title_is_still_a_place():
+    assert transfer_destinations("We keep your data safe. In France, our servers store it.", "en") == ["FR"]
+    assert "US" in transfer_destinations("We transfer your data to the United States If you use the app.", "en")
+    assert transfer_destinations("Transfers Of Personal Data To The United States", "en") == ["US"]
+    assert transfer_destinations("Ihre Daten werden in den USA Gespeichert.", "de") == ["US"]
+
+
+def test_countries_outside_which_data_goes_are_not_destinations():
+    sentence = "Vos données peuvent être transférées vers des pays extérieurs à l'EEE et au Royaume-Uni."
+    assert [p.role for p in find_places(sentence, "fr")] == ["outside", "outside"]
 
 
 @pytest.mark.parametrize(

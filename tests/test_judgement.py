@@ -333,6 +333,15 @@ def test_rights_extended_to_residents_of_more_states_is_a_rights_change():
     assert "Oregon and Texas" in material(old, new)["rights"].summary
 
 
+def test_states_written_in_the_policys_language_are_states_reported_by_their_english_names():
+    old = ("# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n"
+           "Si vous résidez en Californie, vous disposez de droits supplémentaires décrits ci-dessous.\n")
+    new = old.replace("en Californie", "en Californie ou en Virginie")
+    changes = [c for c in compare_texts(old, new, "fr").changes if c.material]
+    assert [(c.category, c.summary) for c in changes] == [("rights", "The rights clause now also covers people in Virginia")]
+    assert organisations("Les résidents de Californie et de Kalifornien ont des droits.", "fr") == []
+
+
 def test_rights_said_for_a_california_resident_now_said_for_the_united_states_is_a_rights_change():
     line = "# Your rights\n{}you can learn more about your privacy rights by reading our {} Privacy Notice.\n"
     old = edit("# Your rights", line.format("If you are a California resident, ", "California") + "# More rights")

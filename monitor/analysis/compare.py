@@ -46,7 +46,7 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, company_names, find_labels, load_lexicon, page_chrome, region_names, renamed_companies,
+    TOKEN, company_names, find_labels, load_lexicon, page_chrome, region_name, region_names, renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
@@ -817,7 +817,7 @@ SCOPE_KINDS = ("rights", "legal_bases", "trackers", "minors")
 def _places_named(text: str, language: str | None) -> list[str]:
     """Countries and states a text names, other than as where data goes or in a company's name."""
     found = [p.code for p in places.find_places(text, language) if p.role not in ("destination", "name")]
-    return list(dict.fromkeys(found + [m.group(0) for m in region_names().finditer(text)]))
+    return list(dict.fromkeys(found + [region_name(m.group(0)) for m in region_names().finditer(text)]))
 
 
 _scope_places = lru_cache(maxsize=64)(_places_named)

@@ -510,9 +510,15 @@ def renamed_companies() -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def region_names() -> re.Pattern[str]:
     """States and provinces whose laws give their residents privacy rights ("Oregon", "Quebec"), as
-    written in every language (lexicons/names.json): places a rule applies to, not countries."""
-    names = sorted(_names()["regions"], key=len, reverse=True)
+    written in every language (lexicons/names.json: "Californie", "Kalifornien" too): places a rule
+    applies to, not countries."""
+    names = sorted([*_names()["regions"], *_names()["region_translations"]], key=len, reverse=True)
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+
+
+def region_name(written: str) -> str:
+    """A state's or a province's name in English, however a policy writes it ("Californie" → "California")."""
+    return _names()["region_translations"].get(written, written)
 
 
 @lru_cache(maxsize=1)

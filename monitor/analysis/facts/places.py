@@ -349,9 +349,38 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
             role = "name"
         elif not role:
             role = _role(folded, start, end, span_containing(sentences, start), matcher)
+            if role == "destination" and _in_a_name(text, start, end, lang):
+                role = "name"  # "transmises à Air France": who gets the data, not where it goes
         places.append(Place(code, start, end, text[start:end], role))
     _spread_along_lists(places, folded, matcher)
     return places
+
+
+_WORD_BEFORE = re.compile(r"(?:^|(\S?)\s+)([A-ZÀ-Þ][\w'’&-]*) $")
+_CAPITALISED_AFTER = re.compile(r" ([A-ZÀ-Þ][a-zà-ÿ][\w'’&-]*)")
+_NAMES_ALL_NOUNS = frozenset({"de", "lb"})
+"""Languages that capitalise every noun: a capital beside a country says nothing of a name there."""
+
+
+def _in_a_name(text: str, start: int, end: int, lang: str | None) -> bool:
+    """Whether a country is a word of a longer name written in capitals, inside a sentence ("Air
+    France", "traités par France Billet"): the name of a company, not where data goes. (Whom a
+    document is for, "our United States Privacy Notice", stays a place.)"""
+    if lang in _NAMES_ALL_NOUNS:
+        return False
+    from monitor.analysis.lexicon import function_word_languages  # the lexicons read the facts' names first
+
+    small_words = function_word_languages()
+    before = _WORD_BEFORE.search(text[max(0, start - 40):start])
+    after = _CAPITALISED_AFTER.match(text, end)
+    named_before = (bool(before) and before.group(1) not in (None, "", ".", "!", "?", ":", ";", "|", "*", "#", ">", "-", "•")
+                    and before.group(2).casefold() not in small_words)
+    if not named_before and not (after and after.group(1).casefold() not in small_words):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    words = re.findall(r"[^\W\d_]+", text[line_start:line_end if line_end >= 0 else len(text)])
+    return sum(word[0].isupper() for word in words) * 2 < len(words)  # not a title in capitals
 
 
 def _spread_along_lists(places: list[Place], folded: str, matcher: _Matcher) -> None:
