@@ -2,6 +2,7 @@
 """Score `compare` on the rebuilt real-history cases, split by split.
 
     python benchmarks/real_history/score.py CASES [--split dev|test|all] [--round N] [-v] [--json] [--save FILE]
+        [--by language|bucket|hint|round] [--categories]
 
 Runs the same reading and comparison as `policy-monitor compare --json OLD NEW` (in worker
 processes, to be quick) on every case of CASES that rebuild.py wrote, and reports what the project
@@ -53,7 +54,7 @@ def categories(expected_change: dict) -> set[str]:
 
 def score_case(expected: dict, output: dict) -> dict:
     """Counts for one case, by the rules of the project's benchmark."""
-    result = {"tp": 0, "fp": 0, "fn": 0, "values_ok": 0, "values": 0, "why": []}
+    result = {"tp": 0, "fp": 0, "fn": 0, "values_ok": 0, "values": 0, "why": [], "categories": []}
     material = [c for c in output.get("changes", []) if c.get("material", True)]
     predicted = {c.get("category") for c in material}
     optional = set(expected.get("optional", []))
@@ -63,9 +64,11 @@ def score_case(expected: dict, output: dict) -> dict:
         if hit:
             result["tp"] += 1
             matched |= hit
+            result["categories"].append(("tp", sorted(hit)[0]))
         else:
             result["fn"] += 1
             result["why"].append("missed " + "/".join(sorted(categories(want))))
+            result["categories"].append(("fn", "/".join(sorted(categories(want)))))
         keys = [k for k in ("old_values", "new_values", "added", "removed") if want.get(k)]
         if not keys:
             continue
@@ -84,6 +87,7 @@ def score_case(expected: dict, output: dict) -> dict:
     for category in sorted(predicted - matched - optional, key=str):
         result["fp"] += 1
         result["why"].append(f"extra {category}")
+        result["categories"].append(("fp", category))
     return result
 
 
@@ -129,6 +133,20 @@ def figures(rows: list[dict]) -> dict:
     }
 
 
+def category_lines(name: str, rows: list[dict]) -> list[str]:
+    """Per expected category: right, extra and missed, with precision and recall (figures only)."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        for outcome, category in row["score"]["categories"]:
+            counts.setdefault(str(category), {"tp": 0, "fp": 0, "fn": 0})[outcome] += 1
+    lines = [f"{name:>10}: {'category':<18} right extra missed precision recall"]
+    for category, c in sorted(counts.items(), key=lambda item: -sum(item[1].values())):
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
+        lines.append(f"{'':>10}  {category:<18} {c['tp']:>5} {c['fp']:>5} {c['fn']:>6} {precision:>9.2f} {recall:>6.2f}")
+    return lines
+
+
 def line(name: str, f: dict) -> str:
     fa = f"{f['false_alarms']}/{f['noise_only']}"
     caught = f"{f['caught']}/{f['material']}"
@@ -151,6 +169,8 @@ def main() -> int:
                         help="only the pairs of one round of selection (the \"round\" of each line of pairs.jsonl)")
     parser.add_argument("--by", choices=("language", "bucket", "hint", "round"), action="append", default=[],
                         help="also figures per language / size bucket / hint / round")
+    parser.add_argument("--categories", action="store_true",
+                        help="also, per split, each category's right, extra and missed changes")
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args()
 
@@ -201,6 +221,11 @@ def main() -> int:
     else:
         for name, f in report.items():
             print(line(name, f))
+    if args.categories:
+        for split in ("dev", "test"):
+            chosen = [r for r in rows if r["source"]["split"] == split]
+            if chosen:
+                print("\n".join(category_lines(split, chosen)))
     return 0
 
 

@@ -1122,11 +1122,11 @@ def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, langua
     if not old_bases or not new_bases or old_bases == new_bases or not (old.labels - old_bases) & (new.labels - new_bases):
         return None
     purposes = [label_words(label) for label in new.order if label.startswith("purposes:") and label in old.labels]
-    what = join_words(purposes, 2) if purposes else "a processing"
-    what = what[0].upper() + what[1:]
     before, after = (join_words([label_words(label) for label in sorted(bases)]) for bases in (old_bases, new_bases))
+    summary = f"{join_words(purposes, 2)} now relies on {after} instead of {before}" if purposes else \
+        f"Now relies on {after} instead of {before}"
     changed = sorted(old_bases ^ new_bases)
-    return Finding("legal_basis", True, "medium", f"{what} now relies on {after} instead of {before}",
+    return Finding("legal_basis", True, "medium", summary[0].upper() + summary[1:],
                    f"practice:legal_basis_replaced[{', '.join(changed)}]", pair, sorted(old_bases), sorted(new_bases))
 
 

@@ -224,10 +224,10 @@ def fact_findings(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
                        f"(were {join_words([str(a) for a in old.ages])})")
         elif old_age is not None and new_age is not None:
             summary = f"Minimum age {'lowered' if lowered else 'raised'} from {old_age} to {new_age}"
-        elif new_age is not None:
-            summary = f"Now says users must be at least {new_age}"
+        elif new_age is not None:  # a minimum age to use the service, or the age that makes a child
+            summary = f"Now states rules for people under {new_age}"  # ("we do not sell data of people under 16")
         else:
-            summary = f"No longer says users must be at least {old_age}"
+            summary = f"No longer states rules for people under {old_age}"
         found.append(Finding("children", True, "high" if lowered else "medium", summary, "fact:minimum_age",
                              pair, [str(a) for a in old.ages], [str(a) for a in new.ages]))
     return found

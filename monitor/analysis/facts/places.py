@@ -357,6 +357,9 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
 
 
 _WORD_BEFORE = re.compile(r"(?:^|(\S?)\s+)([A-ZÀ-Þ][\w'’&-]*) $")
+"""The capitalised word right before a place, and the character before that word."""
+_SENTENCE_OPENERS = frozenset(".!?:;|*#>-•")
+"""Characters after which a capitalised word starts a sentence, a cell or an item: no name."""
 _CAPITALISED_AFTER = re.compile(r" ([A-ZÀ-Þ][a-zà-ÿ][\w'’&-]*)")
 _NAMES_ALL_NOUNS = frozenset({"de", "lb"})
 """Languages that capitalise every noun: a capital beside a country says nothing of a name there."""
@@ -373,7 +376,7 @@ def _in_a_name(text: str, start: int, end: int, lang: str | None) -> bool:
     small_words = function_word_languages()
     before = _WORD_BEFORE.search(text[max(0, start - 40):start])
     after = _CAPITALISED_AFTER.match(text, end)
-    named_before = (bool(before) and before.group(1) not in (None, "", ".", "!", "?", ":", ";", "|", "*", "#", ">", "-", "•")
+    named_before = (bool(before) and bool(before.group(1)) and before.group(1) not in _SENTENCE_OPENERS
                     and before.group(2).casefold() not in small_words)
     if not named_before and not (after and after.group(1).casefold() not in small_words):
         return False
