@@ -333,6 +333,28 @@ def test_rights_extended_to_residents_of_more_states_is_a_rights_change():
     assert "Oregon and Texas" in material(old, new)["rights"].summary
 
 
+def test_a_definition_that_names_states_laws_is_no_rights_clause_covering_their_residents():
+    definitions = ("# Definitions\n\"Data Protection Law\" means the GDPR and any law of a Member State.\n"
+                   "{}\"Processor\" means an entity that processes data on our behalf.\n")
+    state_laws = ("\"US State Privacy Laws\" means the California Consumer Privacy Act and Virginia's Consumer Data "
+                  "Protection Act, and the privacy laws of other states that give their residents rights.\n")
+    assert not material(definitions.format(state_laws), definitions.format(""))
+    assert material(POLICY + STATE_RIGHTS.format("Colorado"), POLICY + STATE_RIGHTS.format("Colorado and Virginia"))["rights"]
+
+
+def test_a_typo_that_wrote_a_french_denial_word_without_ne_turns_nothing_around():
+    policy = ("### 3. Quel type de données personnelles est recueilli ?\n"
+              "Pour gérer vos réservations, nous recueillons votre prénom, votre nom et votre e-mail. Nous recueillons "
+              "aussi des données sur votre santé lorsque vous nous demandez une assistance.\n\n"
+              "Ce peut être le cas, {} exemple, si vous avez une mobilité réduite ou un problème de santé dont nous "
+              "devons tenir compte.\n")
+    assert not [c for c in compare_texts(policy.format("pas"), policy.format("par"), "fr").changes if c.material]
+    denial = "# Partage\nNous {} vos données à des annonceurs.\n"
+    turned = [c for c in compare_texts(denial.format("ne vendons pas"), denial.format("vendons"), "fr").changes
+              if c.material]
+    assert [c.category for c in turned] == ["sharing"]
+
+
 def test_states_written_in_the_policys_language_are_states_reported_by_their_english_names():
     old = ("# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n"
            "Si vous résidez en Californie, vous disposez de droits supplémentaires décrits ci-dessous.\n")

@@ -46,7 +46,7 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, company_names, find_labels, load_lexicon, page_chrome, region_name, region_names, renamed_companies,
+    TOKEN, Lexicon, company_names, find_labels, load_lexicon, page_chrome, region_name, region_names, renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
@@ -855,11 +855,23 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     texts = [c.text for c in (pair.old, pair.new) if c is not None]
     if not any(lexicon.residents.search(t.casefold()) or len(_scope_places(t, language)) >= 2 for t in texts):
         return None
+    if all(_defines_a_term(t, lexicon) for t in texts):
+        return None  # '"US State Privacy Laws" means … the laws of California and Virginia': what a word means
     named = [describe_place(p) if p.isupper() else p for p in added or removed]
     label = category.replace("_", " ")
     summary = (f"The {label} clause now also covers people in {join_words(named, 4)}" if added
                else f"The {label} clause no longer covers people in {join_words(named, 4)}")
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
+
+
+_DEFINED_TERM = re.compile(r"[\W\d]{0,8}[\"“«„'‘*]+[^\"”»“'’*\n]{1,60}[\"”»“'’*]+[\s*]*(?:\([^)\n]{0,80}\)\s*)?[:,–-]?\s*")
+"""A term in quotes or in bold at the start of a clause, with its abbreviation: what a definition defines."""
+
+
+def _defines_a_term(text: str, lexicon: Lexicon) -> bool:
+    """Whether a clause defines a term ('"Sale" means …', « Partenaires » désigne …)."""
+    term = _DEFINED_TERM.match(text)
+    return bool(term and lexicon.definitions and lexicon.definitions.match(text.casefold(), term.end()))
 
 
 def _fact_stands(finding: Finding, pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
@@ -985,7 +997,17 @@ def _denial_count(text: str, language: str | None) -> int:
     idioms = lexicon.negation_idioms if lexicon else None
     words = denials(language)
     folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
-    return sum(1 for w in TOKEN.findall(folded) if w in words)
+    tokens = TOKEN.findall(folded)
+    partners = lexicon.negation_partners if lexicon else {}
+    if partners and not any(_is_head(token, partners) for token in tokens):  # "pas exemple", a typo: no "ne"
+        words = words - frozenset().union(*partners.values())
+    return sum(1 for w in tokens if w in words)
+
+
+def _is_head(token: str, partners: dict[str, frozenset[str]]) -> bool:
+    """Whether a word is the head of a denial that needs a partner ("ne", or "n'" elided before a vowel)."""
+    return token in partners or any(token == head[0] or token.startswith((head[0] + "'", head[0] + "’"))
+                                    for head in partners)
 
 
 def _denied_phrase_only(old_text: str, new_text: str, words: frozenset[str]) -> bool:

@@ -202,6 +202,9 @@ class Lexicon:
     providing: re.Pattern[str] | None = None
     """Phrases that name who provides a service ("provided by", "our hosting provider is", "fourni
     par"): the company named right after them gets data, whatever the clause is about."""
+    definitions: re.Pattern[str] | None = None
+    """Verbs that define a term ("'Sale' means", « Partenaires » désigne): a definition, which says
+    what a word means, not what the company does."""
     legal_basis_names: tuple[tuple[str, re.Pattern[str]], ...] = ()
     """Each legal basis by its bare name ("Consent", "Legitimate interest"), label → pattern: what a
     cell under a legal-basis column writes, where a sentence would say "with your consent"."""
@@ -332,6 +335,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
+        definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),
         legal_basis_names=tuple((f"legal_bases:{label}", pattern) for label, names in data.get("legal_basis_names", {}).items()
                                 if (pattern := _phrase_pattern([name.casefold() for name in names])) is not None),
         contraction_pattern=_contraction_pattern(contractions),
