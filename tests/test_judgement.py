@@ -773,8 +773,8 @@ def test_a_postal_address_after_an_address_label_that_moved_is_a_contact_change_
 
 
 def test_two_names_joined_by_and_are_two_companies_unless_each_is_one_word():
-    text = "Your reputation is shown on our network and via certain products, such as our Stack Ads and Stack Internal platforms."
-    assert organisations(text, "en") == ["Stack Ads", "Stack Internal"]
+    text = "Your reputation is shared with certain partners, such as Quorvex Ads and Brightwave Media, for marketing."
+    assert organisations(text, "en") == ["Quorvex Ads", "Brightwave Media"]
     assert organisations("We send your orders to Marks and Spencer for delivery.", "en") == ["Marks and Spencer"]
 
 
@@ -1152,9 +1152,11 @@ def test_the_site_footer_after_the_last_copyright_line_is_page_chrome():
     assert not chrome_blocks(split_clauses(page + "We keep your data for one year unless the law asks for longer.\n"), "old")
 
 
-def test_a_name_before_app_or_website_is_the_services_own_product_not_a_company():
+def test_a_name_before_app_website_or_platform_is_the_services_own_product_not_a_company():
     assert organisations("Learn about the privacy settings of the Quorvex Travel app, or ask Brightwave Ltd.", "en") == [
         "Brightwave Ltd"]
+    assert organisations("Your reputation shows on our Quorvex Ads and Quorvex Teams platforms, and Brightwave Ltd "
+                         "hosts them.", "en") == ["Brightwave Ltd"]
 
 
 def test_one_word_in_single_quotes_is_a_label_of_the_page_not_a_company():

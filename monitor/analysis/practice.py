@@ -287,8 +287,10 @@ _BEFORE_A_HOUSE_NUMBER = re.compile(r"\.?\s+\d{1,5}[a-z]?,?\s+(?:[A-Z]{1,2}-)?\d
 """A house number and a postcode after a name: a street ("Rosental 4, 80331 Munich", "Sendlinger Str. 7")."""
 
 
-_BEFORE_A_PRODUCT_WORD = re.compile(r"\s+(?:app|apps|application|mobile app|website|web site)\b")
-"""A name the word "app" or "website" follows: a product's, the service's own ("the Acme app")."""
+_BEFORE_A_PRODUCT_WORD = re.compile(r"\s+(?:app|apps|application|mobile app|website|web site|platforms?|plateformes?|"
+                                    r"plataformas?|piattaforma|piattaforme|platformy?)\b")
+"""A name the word "app", "website" or "platform" follows: a product's, the service's own ("the Acme
+app", "our Stack Ads and Stack Internal platforms")."""
 
 _QUOTED_WORD = re.compile(r"(?<!\w)['‘][^\W\d_][\w-]*['’]?(?!\w)")
 """One word in single quotes ('Enabled'): a label of the page, not a name."""
@@ -333,6 +335,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         if lexicon and lexicon.names_no_company(whole):
             continue  # "Swiss Federal Data Protection and Information Commissioner": an authority, whole
         parts = _JOINED.split(whole)  # "Stack Ads and Stack Internal": two names; "Marks and Spencer": one
+        if len(parts) > 1 and _BEFORE_A_PRODUCT_WORD.match(text, text.find(whole, start) + len(whole)):
+            continue  # "our Stack Ads and Stack Internal platforms": the service's own products
         for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
             if _names_a_company(name, text, text.find(name, start) + len(name), name == whole, common, language):
                 found.append(name)
