@@ -355,6 +355,12 @@ def test_a_typo_that_wrote_a_french_denial_word_without_ne_turns_nothing_around(
     assert [c.category for c in turned] == ["sharing"]
 
 
+def test_an_age_newly_stated_is_told_as_a_rule_for_people_under_it_not_as_a_minimum_age_to_use_the_service():
+    new = edit("We do not sell your personal information.",
+               "We do not sell your personal information, nor that of consumers we know to be under 16 years of age.")
+    assert material(POLICY, new)["children"].summary == "Now states rules for people under 16"
+
+
 def test_states_written_in_the_policys_language_are_states_reported_by_their_english_names():
     old = ("# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n"
            "Si vous résidez en Californie, vous disposez de droits supplémentaires décrits ci-dessous.\n")

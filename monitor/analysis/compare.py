@@ -1145,8 +1145,8 @@ def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, langua
         return None
     purposes = [label_words(label) for label in new.order if label.startswith("purposes:") and label in old.labels]
     before, after = (join_words([label_words(label) for label in sorted(bases)]) for bases in (old_bases, new_bases))
-    summary = f"{join_words(purposes, 2)} now relies on {after} instead of {before}" if purposes else \
-        f"Now relies on {after} instead of {before}"
+    summary = (f"{join_words(purposes, 2)} now relies on {after} instead of {before}" if purposes
+               else f"Now relies on {after} instead of {before}")
     changed = sorted(old_bases ^ new_bases)
     return Finding("legal_basis", True, "medium", summary[0].upper() + summary[1:],
                    f"practice:legal_basis_replaced[{', '.join(changed)}]", pair, sorted(old_bases), sorted(new_bases))
