@@ -1034,6 +1034,15 @@ def test_a_row_of_a_legal_basis_table_naming_another_basis_is_a_legal_basis_chan
                         table.format("Our legitimate interest in keeping you informed"))
 
 
+def test_a_transfer_mechanism_no_longer_named_in_a_sharing_section_is_one_transfer_change():
+    old = ("# Who we share your data with\nWe share your data with our service providers, who process it on our "
+           "behalf.\nSuch transfers of your data rely on the Privacy Shield.\nWe also rely on standard contractual "
+           "clauses.\n")
+    change = material(old, old.replace("Such transfers of your data rely on the Privacy Shield.\n", ""))
+    assert list(change) == ["transfer"]
+    assert change["transfer"].summary == "Transfers no longer said to rely on the EU-US Data Privacy Framework"
+
+
 def test_a_right_dropped_from_the_list_of_rights_is_a_rights_change_whatever_purpose_it_names():
     old = ("# Your rights\nYou may ask for a copy of your data.\nYou have the right not to be subject to a decision "
            "based solely on automated processing, including profiling.\n# Advertising\nWe use automated processing to "

@@ -504,7 +504,8 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     The category is the practice the clause is about when its new labels are the objects of that
     practice (data, purposes, recipients of a cookie or a sharing clause, or of a clause under such
     a section), else the category of the weightiest new label; a right users gain or lose makes it a
-    rights change, whatever purpose or data the clause names with it."""
+    rights change, whatever purpose or data the clause names with it, and a transfer mechanism alone a
+    transfer change, whatever section it stands in."""
     naming = clause_category in ORGANISATION_CATEGORIES
     organisations = distinct_names(added.ordered(added.organisations if naming else added.provided))
     gone_organisations = distinct_names(removed.ordered(removed.organisations if naming else removed.provided))
@@ -527,6 +528,8 @@ def practice_change(added: Practice, removed: Practice, clause_category: str | N
     if not changed_kinds & RECIPIENT_KINDS and any(
             label.startswith("rights:") and not label.endswith(":not") for label in labels):
         category = "rights"  # a right users gain or lose, unless who gets the data changed with it
+    if changed_kinds == {"safeguards"} and not organisations and not gone_organisations:
+        category = KIND_CATEGORY["safeguards"]  # "transfers no longer said to rely on the Privacy Shield"
     for kind in ONLY_NEW_KINDS:
         only = frozenset(label for label in added.labels if label.startswith(kind + ":"))
         if only and not removed.labels and not added.organisations and added.alone <= only:
