@@ -133,17 +133,22 @@ def figures(rows: list[dict]) -> dict:
     }
 
 
-def category_lines(name: str, rows: list[dict]) -> list[str]:
-    """Per expected category: right, extra and missed, with precision and recall (figures only)."""
+def category_figures(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per expected category: right, extra and missed changes, precision and recall (figures only)."""
     counts: dict[str, dict[str, int]] = {}
     for row in rows:
         for outcome, category in row["score"]["categories"]:
             counts.setdefault(str(category), {"tp": 0, "fp": 0, "fn": 0})[outcome] += 1
+    return {category: {**c, "precision": round(c["tp"] / (c["tp"] + c["fp"]), 3) if c["tp"] + c["fp"] else 0.0,
+                       "recall": round(c["tp"] / (c["tp"] + c["fn"]), 3) if c["tp"] + c["fn"] else 0.0}
+            for category, c in sorted(counts.items(), key=lambda item: -sum(item[1].values()))}
+
+
+def category_lines(name: str, figures_by_category: dict[str, dict[str, float]]) -> list[str]:
     lines = [f"{name:>10}: {'category':<18} right extra missed precision recall"]
-    for category, c in sorted(counts.items(), key=lambda item: -sum(item[1].values())):
-        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-        lines.append(f"{'':>10}  {category:<18} {c['tp']:>5} {c['fp']:>5} {c['fn']:>6} {precision:>9.2f} {recall:>6.2f}")
+    for category, c in figures_by_category.items():
+        lines.append(f"{'':>10}  {category:<18} {c['tp']:>5} {c['fp']:>5} {c['fn']:>6} "
+                     f"{c['precision']:>9.2f} {c['recall']:>6.2f}")
     return lines
 
 
@@ -216,16 +221,15 @@ def main() -> int:
     if args.save:
         args.save.write_text(json.dumps({r["case"]: r["output"] for r in rows if r["source"]["split"] == "dev"},
                                         ensure_ascii=False, indent=1), encoding="utf-8")
+    by_category = {split: category_figures([r for r in rows if r["source"]["split"] == split])
+                   for split in ("dev", "test") if args.categories and any(r["source"]["split"] == split for r in rows)}
     if args.json:
-        print(json.dumps(report, indent=1))
+        print(json.dumps({**report, **{f"categories:{split}": c for split, c in by_category.items()}}, indent=1))
     else:
         for name, f in report.items():
             print(line(name, f))
-    if args.categories:
-        for split in ("dev", "test"):
-            chosen = [r for r in rows if r["source"]["split"] == split]
-            if chosen:
-                print("\n".join(category_lines(split, chosen)))
+        for split, c in by_category.items():
+            print("\n".join(category_lines(split, c)))
     return 0
 
 

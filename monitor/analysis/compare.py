@@ -96,8 +96,9 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 def _squeezed(text: str) -> str:
     """A text with its words only, run together: equal for two texts that differ only in layout.
-    An e-mail address keeps its dots: a dot more in it is another mailbox."""
-    return contacts.squeezed_keeping_emails(text, _NOT_WORD)
+    An e-mail address keeps its dots: "serviceclients@" and "service.clients@" are two mailboxes."""
+    return "".join(part.casefold() if i % 2 else _NOT_WORD.sub("", part.casefold())
+                   for i, part in enumerate(contacts.split_at_emails(text)))
 
 
 _NOT_BASIC = re.compile(r"[^a-z0-9]+")
@@ -1157,7 +1158,7 @@ def _bases_named_in_cells(clause: Clause, language: str | None) -> set[str]:
     lexicon = load_lexicon(language) if language and clause.columns else None
     if lexicon is None:
         return set()
-    cells = [cell.casefold() for cell, header in zip(clause.text.split(" | "), clause.columns)
+    cells = [cell.casefold() for cell, header in clause.cells()
              if header and section_category(header, language) == "legal_basis"]
     return {label for label, names in lexicon.legal_basis_names for cell in cells if names.search(cell)}
 

@@ -77,7 +77,7 @@ def clause_facts(clause: Clause, language: str | None) -> ClauseFacts:
     facts = _clause_facts(clause.text, language, section_category(clause.section, language) or "")
     if not clause.columns:
         return facts
-    for cell, header in zip(clause.text.split(" | "), clause.columns):
+    for cell, header in clause.cells():
         kind = section_category(header, language) if header else None
         if kind == "retention":
             read = _clause_facts(cell, language, kind).retention

@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 from itertools import combinations
 
 from monitor.analysis.describe import join_words, label_words, verb_be
-from monitor.analysis.facts._lexicon import load, stem
+from monitor.analysis.facts._lexicon import NOUNS_CAPITALISED, load, stem
 from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only
 from monitor.analysis.facts.dates import month_names
@@ -318,7 +318,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         if len(name.split()) <= NAME_ITEM_WORDS and _NAME_ITEM.match(name) and not name.isdigit():
             return [name]
     titled = kind != "sentence" and len(text.split()) < SENTENCE_WORDS and not text.rstrip().endswith((".", "!", ";"))
-    if language == "de" or titled:
+    if language in NOUNS_CAPITALISED or titled:
         return []
     lexicon = load_lexicon(language) if language else None
     common = lexicon.function_words if lexicon else frozenset()

@@ -59,6 +59,10 @@ class Clause:
     def is_table_header(self) -> bool:
         return self.kind == "row" and len(self.columns) > 1 and self.text.split(" | ") == list(self.columns)
 
+    def cells(self) -> list[tuple[str, str]]:
+        """A table row's cells, each with its column's header ("" where the header is empty)."""
+        return list(zip(self.text.split(" | "), self.columns))
+
     @cached_property
     def key(self) -> str:
         return clause_key(self.text)

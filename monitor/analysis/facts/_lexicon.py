@@ -38,6 +38,10 @@ def load(kind: str, lang: str) -> dict[str, Any]:
     return json.loads(entry.read_text(encoding="utf-8"))
 
 
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+"""Languages that capitalise every noun: there a capitalised word is no sign of a name."""
+
+
 @lru_cache(maxsize=1)
 def names() -> dict[str, Any]:
     """lexicons/names.json, read once: words that are no company, legal forms, regions (every language)."""

@@ -32,13 +32,10 @@ _EMAIL = re.compile(
 )
 
 
-def squeezed_keeping_emails(text: str, not_word: re.Pattern[str]) -> str:
-    """A text's words run together (`not_word` removed), its e-mail addresses kept whole:
-    "serviceclients@kappa.fr" and "service.clients@kappa.fr" are two mailboxes, not one spelling."""
-    if "@" not in text:
-        return not_word.sub("", text.casefold())
-    parts = _EMAIL_SPLIT.split(text)
-    return "".join(part.casefold() if i % 2 else not_word.sub("", part.casefold()) for i, part in enumerate(parts))
+def split_at_emails(text: str) -> list[str]:
+    """A text cut around its e-mail addresses: the text before the first, each address, the text after
+    it, and so on (the addresses at odd positions)."""
+    return _EMAIL_SPLIT.split(text) if "@" in text else [text]
 
 
 _EMAIL_SPLIT = re.compile(f"({_EMAIL.pattern})")

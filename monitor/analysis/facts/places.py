@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from babel import Locale
 
-from monitor.analysis.facts._lexicon import company_names, languages_for, load, stem
+from monitor.analysis.facts._lexicon import NOUNS_CAPITALISED, company_names, languages_for, load, stem
 from monitor.analysis.facts._text import fold, sentence_spans, span_containing
 
 # CLDR pseudo-territories that are no place data can go to.
@@ -361,15 +361,13 @@ _WORD_BEFORE = re.compile(r"(?:^|(\S?)\s+)([A-ZÀ-Þ][\w'’&-]*) $")
 _SENTENCE_OPENERS = frozenset(".!?:;|*#>-•")
 """Characters after which a capitalised word starts a sentence, a cell or an item: no name."""
 _CAPITALISED_AFTER = re.compile(r" ([A-ZÀ-Þ][a-zà-ÿ][\w'’&-]*)")
-_NAMES_ALL_NOUNS = frozenset({"de", "lb"})
-"""Languages that capitalise every noun: a capital beside a country says nothing of a name there."""
 
 
 def _in_a_name(text: str, start: int, end: int, lang: str | None) -> bool:
     """Whether a country is a word of a longer name written in capitals, inside a sentence ("Air
     France", "traités par France Billet"): the name of a company, not where data goes. (Whom a
     document is for, "our United States Privacy Notice", stays a place.)"""
-    if lang in _NAMES_ALL_NOUNS:
+    if lang in NOUNS_CAPITALISED:
         return False
     from monitor.analysis.lexicon import function_word_languages  # the lexicons read the facts' names first
 
