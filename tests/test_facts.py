@@ -767,6 +767,18 @@ def test_a_street_abroad_written_as_a_name_is_an_address_without_a_postcode():
     assert find_postal_addresses("Contact us via email 24 hours a day, or via our website, 7 days a week.", "en") == []
 
 
+@pytest.mark.parametrize("language, text, address", [
+    ("fr", "Example B.V. (Burgerweeshuispad 101, 1076 ER Amsterdam, Pays-Bas) est responsable.",
+     "Burgerweeshuispad 101, 1076 ER Amsterdam"),
+    ("en", "Our office: Kurfürstendamm 21, 10719 Berlin, Germany.", "Kurfürstendamm 21, 10719 Berlin"),
+    ("nl", "Ons adres is Zeedijk 12, 1012 AX Amsterdam.", "Zeedijk 12, 1012 AX Amsterdam"),
+])
+def test_a_street_written_as_one_compound_word_is_an_address_in_any_policy(language, text, address):
+    """Dutch, German and Nordic streets end in a street word ("-pad", "-damm", "-dijk"): which
+    endings, per language, is data (`street_suffixes` in the contacts lexicons)."""
+    assert find_postal_addresses(text, language) == [address]
+
+
 def test_a_street_abbreviated_with_or_without_its_dot_and_its_suite_are_one_address():
     assert find_postal_addresses("3400 N. Ashton Blvd, Suite 175\nLehi, UT 84043", "en") == [
         "3400 N. Ashton Blvd, Suite 175"]

@@ -419,10 +419,11 @@ def test_renumbered_sections_with_an_address_broken_over_two_lines_are_not_a_cha
 
 @pytest.mark.parametrize("old, new", [
     ("for 2 years after", "for 3 years after"),
-    ("12 Market Street", "14 Market Street"),
+    ("12 Market Street, London EC1A 1BB", "14 Market Street, London EC2A 1BB"),
     ("dpo@example.com", "dpo2025@example.com"),
 ])
 def test_a_number_that_is_a_fact_is_never_mere_numbering(old, new):
+    """(A house number put right on the same street is no move: see the test on house numbers.)"""
     assert material(POLICY, edit(old, new)) != {}
 
 
@@ -1279,3 +1280,43 @@ def test_a_cue_is_its_own_words_not_another_word_that_starts_the_same(language, 
     """"chiffre" (a figure) is no "chiffrement", "volgende" (next) no "volgen" (to track)."""
     assert classify_clause(other_word, "", language).category is None
     assert classify_clause(cue, "", language).category is not None
+
+
+CONTENTS = "# On this page\n- What we collect\n- Cookies\n- Your rights\n"
+COOKIES = ("# Cookies\nLike many websites, we use persistent cookies to remember your browser between visits.\n"
+           "A persistent cookie stays on your device for 90 days.\nWe use web metrics services to count visits.\n"
+           "Our survey tool uses a cookie so that we do not ask you twice.\nAn advertising network reads a cookie "
+           "to estimate your age range and interests.\nYou can set your browser to refuse cookies.\n")
+
+
+def test_a_section_taken_out_of_the_page_and_its_table_of_contents_is_a_change_though_the_date_stayed():
+    """A capture that missed a section keeps the contents entry; a publisher who took it out drops both."""
+    with_cookies = edit("# What we collect", CONTENTS + "# What we collect", POLICY + COOKIES)
+    without = edit("# What we collect", CONTENTS.replace("- Cookies\n", "") + "# What we collect")
+    assert "tracking" in material(with_cookies, without)
+    entry_kept = edit("# What we collect", CONTENTS + "# What we collect")
+    assert material(with_cookies, entry_kept) == {}
+
+
+CONTROLLERS = ("# Who we are\n| Controller | Transfers |\n|---|---|\n| Example B.V. ({}, Pays-Bas) et Example Inc. "
+               "(1515 3rd Street, San Francisco, CA, 94158, États-Unis) sont responsables du traitement des données "
+               "recueillies dans l'Espace économique européen. Nous pouvons transférer vos données vers d'autres pays "
+               "selon les clauses contractuelles types. | Oui |\n")
+FRENCH_POLICY = ("# Politique de confidentialité\n# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n")
+
+
+def test_a_controller_whose_address_moved_inside_a_sentence_about_transfers_is_a_contact_change():
+    old = FRENCH_POLICY + CONTROLLERS.format("Meester Treublaan 7, 1097 DP, Amsterdam")
+    new = FRENCH_POLICY + CONTROLLERS.format("Burgerweeshuispad 101, 1076 ER Amsterdam")
+    change = {c.category: c for c in compare_texts(old, new, "fr").changes if c.material}["contact"]
+    assert change.old_values == ["Treublaan 7, 1097 DP, Amsterdam"]
+    assert change.new_values == ["Burgerweeshuispad 101, 1076 ER Amsterdam"]
+
+
+def test_a_house_number_put_right_on_the_same_street_and_postcode_is_no_move():
+    assert material(POLICY, edit("12 Market Street", "112 Market Street")) == {}
+    old = FRENCH_POLICY + CONTROLLERS.format("Burgerweeshuispad 101, 1076 ER Amsterdam")
+    new = FRENCH_POLICY + CONTROLLERS.format("Burgerweeshuispad 301, 1076 ER Amsterdam")
+    assert not compare_texts(old, new, "fr").material
+    moved = edit("12 Market Street, London EC1A 1BB", "14 Market Street, Suite 300, London EC1A 1BB")
+    assert "contact" in material(POLICY, moved)

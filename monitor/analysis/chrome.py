@@ -157,6 +157,14 @@ def _policy_goes_on(rest: str, language: str | None) -> bool:
     return len(sentences) >= SECTION_SENTENCES and len(topics(clauses, language)) >= SECTION_TOPICS
 
 
+def _listed_in_contents(lacking: list[Clause]) -> bool:
+    """Whether what one version lacks includes a section and its entry in the page's own table of
+    contents (an item that reads as the heading): the publisher took the section out and updated the
+    contents, where a capture that missed the section would have kept the entry."""
+    headings = {clause.key for clause in lacking if clause.kind == "heading"}
+    return any(clause.kind == "item" and clause.key in headings for clause in lacking)
+
+
 def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
                     languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
@@ -198,9 +206,11 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
                         f"captured instead of the document.")
     old_keys, new_keys = {c.key for c in old_clauses}, {c.key for c in new_clauses}
     if dates_unchanged and old_keys and new_keys:
-        for side, kept, whole in (("new", new_keys, old_keys), ("old", old_keys, new_keys)):
+        for side, kept, whole, other_clauses in (("new", new_keys, old_keys, old_clauses),
+                                                 ("old", old_keys, new_keys, new_clauses)):
             lost = len(whole - kept)
-            if len(kept & whole) >= PART_OF_PAGE * len(kept) and lost >= max(LOST_CLAUSES, LOST_PART * len(whole)):
+            if (len(kept & whole) >= PART_OF_PAGE * len(kept) and lost >= max(LOST_CLAUSES, LOST_PART * len(whole))
+                    and not _listed_in_contents([c for c in other_clauses if c.key not in kept])):
                 return (f"The {side} version only lacks parts of the other one and its date did not move: part of "
                         f"the page was not captured, not a change of the document.")
     shorter, longer, side = (old_text, new_text, "old") if len(old_text) < len(new_text) else (new_text, old_text, "new")

@@ -53,7 +53,7 @@ from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
     points_elsewhere, stated_mentions,
 )
-from monitor.analysis.segment import Clause, clause_key, split_clauses
+from monitor.analysis.segment import Clause, clause_key, sentence_spans, split_clauses
 from monitor.analysis.wording import (
     changed_words,
     denials,
@@ -507,7 +507,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                         for clause, document in zip((pair.old, pair.new), context.phone_candidates(language)))
     found = fact_findings(pair, old_facts, new_facts, context.phones(language) if with_phones else None, written,
                           language)
-    if (old_facts.addresses or new_facts.addresses) and _clause_category(pair, language) in CONTACT_CATEGORIES:
+    if (old_facts.addresses or new_facts.addresses) and (
+            _clause_category(pair, language) in CONTACT_CATEGORIES
+            or _addresses_a_controller(pair, (old_facts.addresses, new_facts.addresses), language)):
         address = address_finding(pair, old_facts, new_facts)
         found += [address] if address else []
     elif pair.kind == "modified" and _clause_category(pair, language) in CONTACT_CATEGORIES:
@@ -648,7 +650,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
     if any(f.category == "contact" and f.material for f in findings):
         return []  # the contact change is told already, by the clauses
     changes: dict[str, list[str]] = {"old": [], "new": []}
-    written: dict[str, bool] = {"old": False, "new": False}
+    read: dict[str, list[str]] = {"old": [], "new": []}
     first: ClausePair | None = None
     for side, other, clauses in (("old", "new", context.old_clauses), ("new", "old", context.new_clauses)):
         runs = _line_runs(clauses)
@@ -665,15 +667,16 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
             if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
                 continue  # an address block that also gives an e-mail is where to write, whatever it names
             for address in contacts.find_postal_addresses(text, language):
-                written[side] = True
+                read[side].append(address)
                 key, street = address_key(address), address_key(address.split(",")[0])
                 if key not in seen and street not in context.squeezed(other) and not contacts.office_still_written(
                         address, context.squeezed(other), context.addresses(other, language)):  # "California" or "CA"
                     seen.add(key)
                     changes[side].append(address)
                     first = first or pair
-    removed, added = changes["old"], changes["new"]
-    if first is None or not added and written["new"]:  # replaced by an address the old version gave too
+    unfixed = contacts.without_number_fixes(read["old"], read["new"])  # "12 Market Street" → "112 Market Street"
+    removed, added = ([a for a in changes[side] if a in kept] for side, kept in zip(("old", "new"), unfixed))
+    if first is None or not removed and not added or not added and read["new"]:  # replaced by an address the old version gave too
         return []
     return [postal_address_finding(first, removed, added)]
 
@@ -734,11 +737,32 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
     category = _clause_category(pair, language)
     if category in CONTACT_CATEGORIES:
         return True
+    addresses = [f for f in found if f.rule == "fact:postal_address"]
+    if addresses and _addresses_a_controller(pair, ([v for f in addresses for v in f.old_values],
+                                                    [v for f in addresses for v in f.new_values]), language):
+        return True
     if category is None and load_lexicon(language or "") and (
             len(clause.text.split()) <= CONTACT_LINE_WORDS
             or section_category(clause.section, language) in CONTACT_CATEGORIES):
         return True
     return _privacy_mailbox(values)
+
+
+def _addresses_a_controller(pair: ClausePair, addresses: tuple[list[str], list[str]], language: str | None) -> bool:
+    """Whether a postal address stands in a sentence that names the company responsible for the data
+    or its representative ("Uber B.V. (Burgerweeshuispad 101, …) et Uber Technologies Inc. sont
+    responsables du traitement"), whatever else the clause is about: where the controller is."""
+    lexicon = load_lexicon(language) if language else None
+    if lexicon is None or lexicon.controllers is None:
+        return False
+    for clause, written in zip((pair.old, pair.new), addresses):
+        if clause is None or not written:
+            continue
+        for start, end in sentence_spans(clause.text):
+            sentence = clause.text[start:end]
+            if any(address in sentence for address in written) and lexicon.controllers.search(sentence.casefold()):
+                return True
+    return False
 
 
 def _privacy_mailbox(values: list[str]) -> bool:

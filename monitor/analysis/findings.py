@@ -238,9 +238,11 @@ def address_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts) -> Fin
     is about contacting the company or its DPO), compared by its letters and digits."""
     old_keys = {contacts.address_key(a): a for a in old.addresses}
     new_keys = {contacts.address_key(a): a for a in new.addresses}
-    removed = [a for k, a in old_keys.items() if k not in new_keys and not (
+    removed, added = contacts.without_number_fixes([a for k, a in old_keys.items() if k not in new_keys],
+                                                   [a for k, a in new_keys.items() if k not in old_keys])
+    removed = [a for a in removed if not (
         pair.new and contacts.office_still_written(a, contacts.address_key(pair.new.text), new.addresses))]
-    added = [a for k, a in new_keys.items() if k not in old_keys and not (
+    added = [a for a in added if not (
         pair.old and contacts.office_still_written(a, contacts.address_key(pair.old.text), old.addresses))]
     return postal_address_finding(pair, removed, added) if removed or added else None
 

@@ -376,6 +376,14 @@ _CITY = r"(?-i:[A-ZÀ-ÞĀ-ŽА-Я][\w'-]+)"  # a city's name starts with a capi
 _AFTER_A_STATE = r"(?<!(?-i:[A-Z]{2}) \d{5})"  # "Sarasota, FL 34236": the city came before the state and ZIP code
 
 
+@lru_cache(maxsize=1)
+def _street_suffixes() -> str:
+    """Endings that make one word a street in languages that write it as a compound ("Treublaan",
+    "Kurfürstendamm"), from every language: an office abroad keeps its country's street names."""
+    words = {w for lang in known_languages() for w in load("contacts", lang).get("street_suffixes", [])}
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
 @lru_cache(maxsize=None)
 def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     words = sorted({w for lang in langs for w in load("contacts", lang).get("street_words", [])}, key=len, reverse=True)
@@ -389,7 +397,7 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
         rf"\b(?:{number}),?\s+(?:[\w'.-]+\s+){{0,4}}?(?:{street})(?:(?<=\.)|\b)",
         rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{0,4}}?\s+\d{{1,5}}[a-z]?\b",  # "Corso Venezia 45", "ul. Prosta 20"
         rf"(?<![\w-])(?:{street})(?:\s+[\w'.-]+){{1,4}}?,\s+\d{{1,5}}[a-z]?\b",  # "Via Chiana, 38"
-        r"\b\w+(?:straße|strasse|str\.|gasse|weg|platz|laan|straat|gracht|plein|vej|gatan|vägen)\s+\d{1,5}[a-z]?\b",
+        rf"\b\w+(?:{_street_suffixes()})\s+\d{{1,5}}[a-z]?\b",  # "Burgerweeshuispad 101", "Kurfürstendamm 21"
         # "22 Bishopsgate, London EC2N 4BQ": a number and a name, then a British postcode
         r"(?-i:\b\d{1,5}\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}(?=(?:,\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,3}){0,2}"
         r",?\s+(?:[A-Z][a-z]+\s+)?[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b))",
@@ -438,6 +446,23 @@ def find_postal_addresses(text: str, lang: str | None = None) -> list[str]:
 
 
 _NUMBERED_LINE = re.compile(r"^[^\n\d]*\d.*$", re.MULTILINE)
+
+
+def street_number_fixed(old: str, new: str) -> bool:
+    """Whether two addresses differ by their house number only, the rest written alike
+    ("Burgerweeshuispad 101, 1076 ER Amsterdam" → "… 301, 1076 ER Amsterdam"): the same street and
+    postcode, a number put right, not an office that moved (a new suite or postcode changes more)."""
+    old_numbers, new_numbers = (re.findall(r"\d+", address) for address in (old, new))
+    return (re.sub(r"[\W\d_]+", "", old.casefold()) == re.sub(r"[\W\d_]+", "", new.casefold())
+            and len(old_numbers) == len(new_numbers) >= 2
+            and old_numbers[0] != new_numbers[0] and old_numbers[1:] == new_numbers[1:])
+
+
+def without_number_fixes(removed: list[str], added: list[str]) -> tuple[list[str], list[str]]:
+    """Addresses removed and added, less the pairs that only had a house number put right."""
+    fixed = [(old, new) for old in removed for new in added if street_number_fixed(old, new)]
+    return ([a for a in removed if all(a != old for old, _ in fixed)],
+            [a for a in added if all(a != new for _, new in fixed)])
 
 
 def address_key(address: str) -> str:
