@@ -1320,3 +1320,13 @@ def test_a_house_number_put_right_on_the_same_street_and_postcode_is_no_move():
     assert not compare_texts(old, new, "fr").material
     moved = edit("12 Market Street, London EC1A 1BB", "14 Market Street, Suite 300, London EC1A 1BB")
     assert "contact" in material(POLICY, moved)
+
+
+def test_the_systems_and_browsers_people_use_are_no_recipients():
+    """"Chrome and Android", "an Android device": where the user is, not who gets the data
+    (`platforms` in lexicons/names.json); a company named beside them still is one."""
+    assert organisations("We test new ways to measure ads that better protect privacy on Chrome and Android.", "en") == []
+    assert organisations("If you use an Android device, you can sign in with your Google account.", "en") == ["Google"]
+    assert organisations("We share your data with Android and Acme Ads Inc.", "en") == ["Android and Acme Ads Inc"]
+    old = POLICY + "# Advertising\nWe measure ads in ways that better protect privacy on Chrome and Android.\n"
+    assert material(old, POLICY) == {}

@@ -220,8 +220,12 @@ class Lexicon:
 
     def names_no_company(self, name: str) -> bool:
         """Whether a capitalised name is a law, a document, a programme ("California Consumer Privacy
-        Act", "Service Provider Addendum"): one of its words says so."""
-        return any(word.casefold() in self.not_organisations for word in name.split())
+        Act", "Service Provider Addendum"): one of its words says so; or only systems and browsers
+        people use ("Chrome and Android"), which receive no data."""
+        if any(word.casefold() in self.not_organisations for word in name.split()):
+            return True
+        named = [word for word in _NAME_WORD.findall(name) if not word.islower()]
+        return bool(named) and all(word.casefold() in platforms() for word in named)
 
     def one_spelling(self, word: str) -> str:
         """A word written the one way its spelling variants are compared: "behaviour" as "behavior"
@@ -488,6 +492,15 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
                 found[key] = LabelMention(group[1], group[2], position, negated,
                                           tuple(tokens[position:position + length]))
     return tuple(sorted(found.values(), key=lambda m: (m.position, m.kind, m.label)))
+
+
+_NAME_WORD = re.compile(r"[^\W_][\w-]*")
+
+
+@lru_cache(maxsize=1)
+def platforms() -> frozenset[str]:
+    """Operating systems, browsers and devices, in every language (lexicons/names.json)."""
+    return frozenset(_names()["platforms"])
 
 
 def _not_organisations(language: str) -> frozenset[str]:
