@@ -1330,3 +1330,18 @@ def test_the_systems_and_browsers_people_use_are_no_recipients():
     assert organisations("We share your data with Android and Acme Ads Inc.", "en") == ["Android and Acme Ads Inc"]
     old = POLICY + "# Advertising\nWe measure ads in ways that better protect privacy on Chrome and Android.\n"
     assert material(old, POLICY) == {}
+
+
+def test_a_title_cased_line_names_no_company_with_its_small_words():
+    """"Developers and Publishers from Whom You Get a Subscription": "Whom You Get" is no company."""
+    subscriptions = edit("# How long we keep it", "You can get a subscription; developers and publishers see it.\n"
+                                                   "# How long we keep it")
+    listed = edit("We do not sell your personal information.\n", "We do not sell your personal information.\n"
+                  "- Developers and Publishers from Whom You Get a Subscription.\n", subscriptions)
+    assert material(subscriptions, listed) == {}
+
+
+def test_third_parties_a_clause_names_by_example_are_examples_of_third_parties():
+    shared = edit("# How long we keep it", "We share data with third parties, such as payment providers.\n# How long we keep it")
+    assert material(POLICY, shared)["sharing"].summary == (
+        "May now share personal information with third parties such as payment providers")

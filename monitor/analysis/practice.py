@@ -103,6 +103,8 @@ _SENTENCE_END = re.compile(r"(?<=[a-z]{3})\. ")
 """A full stop after a word, then a space: where a sentence ends ("Marketplace. Verification")."""
 _POSSESSIVE = re.compile(r"'s$")
 """A name's possessive ending: "Twitter's affiliates" name Twitter."""
+_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "de", "het", "een"})
+"""Articles that start a name ("The Trade Desk", "De Bijenkorf"), unlike other small words."""
 _TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;|•(\[\"]\s*|\s-\s)$")
 
@@ -331,6 +333,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         words = name.split()
         while len(words) > 1 and words[-1].casefold() in common:
             words.pop()  # "Maps API Cookies Some features...": a heading run into the sentence after it
+        while len(words) > 1 and words[0].casefold() in common and words[0].casefold() not in _ARTICLES:
+            words.pop(0)  # "Publishers from Whom You Get a Subscription": a title's words, not a name
         whole = " ".join(words)
         if lexicon and lexicon.names_no_company(whole):
             continue  # "Swiss Federal Data Protection and Information Commissioner": an authority, whole
@@ -595,8 +599,9 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     sold = _named(affirmed, "practices")
     if sold:  # selling is said first, and on its own: to whom, only when the clause says
         buyers = _named(affirmed, "recipients") if len(practice.labels) <= SOLD_WITH else []
+        to = " such as " if sold[-1].endswith("third parties") else " to "  # "with third parties such as payment providers"
         parts.append(f"{'May now' if new else 'No longer says it may'} {join_words(sold, LIST_LIMIT)}"
-                     + (f" to {join_words(buyers, LIST_LIMIT)}" if buyers else ""))
+                     + (f"{to}{join_words(buyers, LIST_LIMIT)}" if buyers else ""))
         recipients = [r for r in recipients if r not in buyers]
     if recipients and category in ("sharing", "transfer"):
         parts.append(f"{'May now share' if new else 'No longer mentions sharing'} {what} with {join_words(recipients, LIST_LIMIT)}"
