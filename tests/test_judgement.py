@@ -1345,3 +1345,11 @@ def test_third_parties_a_clause_names_by_example_are_examples_of_third_parties()
     shared = edit("# How long we keep it", "We share data with third parties, such as payment providers.\n# How long we keep it")
     assert material(POLICY, shared)["sharing"].summary == (
         "May now share personal information with third parties such as payment providers")
+
+
+def test_a_capitalised_word_the_policy_writes_in_lower_case_in_another_form_is_no_name():
+    """"Expanding Reach" beside "we expand": an ordinary word in capitals; "Google Analytics" is a name."""
+    old = POLICY + "# Cookies\nWe use cookies to measure visits.\nWe expand our reach with partners.\n"
+    new = edit("We use cookies to measure visits.",
+               "We use cookies from Google Analytics to measure visits, for Expanding Reach.", old)
+    assert material(old, new)["tracking"].summary == "Now uses cookies and Google Analytics for analytics and measurement"

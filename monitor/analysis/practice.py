@@ -448,11 +448,24 @@ class DocumentPractices:
             if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
         names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
-                          and (_IDENTIFIER.fullmatch(name) or _first_word(name) not in self.lowercase_words | ordinary)
+                          and (_IDENTIFIER.fullmatch(name) or not self.writes_in_lower_case(_first_word(name), ordinary))
                           and not self.names_inflected(name))
         alone = frozenset(label for label in practice.labels if label not in self.labels and not _is_channel(label))
         return Practice(frozenset(labels), names, practice.order, alone, practice.provided & names)
 
+
+    def writes_in_lower_case(self, word: str, ordinary: frozenset[str] = frozenset()) -> bool:
+        """Whether a name's first word is an ordinary word: this version (or `ordinary`, the other
+        version's lower-case words) writes it in lower case, as it is or inflected ("Expanding" beside
+        "expand", "Auditing" beside "audits")."""
+        if word in self.lowercase_words or word in ordinary:
+            return True
+        return bool(self.language and load("stemmer", self.language)) and stem(word, self.language) in self._lower_stems
+
+    @cached_property
+    def _lower_stems(self) -> frozenset[str]:
+        """The stems of the words this version writes in lower case, worked out when first needed."""
+        return frozenset(stem(w, self.language) for w in self.lowercase_words)
 
     def names_inflected(self, name: str) -> bool:
         """Whether this version writes a name in another inflected form ("Portāls", "Portālā";
