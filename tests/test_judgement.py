@@ -1353,3 +1353,15 @@ def test_a_capitalised_word_the_policy_writes_in_lower_case_in_another_form_is_n
     new = edit("We use cookies to measure visits.",
                "We use cookies from Google Analytics to measure visits, for Expanding Reach.", old)
     assert material(old, new)["tracking"].summary == "Now uses cookies and Google Analytics for analytics and measurement"
+
+
+def test_a_person_after_a_title_and_a_street_run_on_past_its_name_are_no_companies():
+    """Names of people are noise in a policy (issue 9), and "1 Hatch Street Upper" is an address line."""
+    assert organisations("Our DPO is Mr. John Smith and we share data with Acme Ads Inc.", "en") == ["Acme Ads Inc"]
+    assert organisations("Il titolare è rappresentato dal Signor Enrico Rossi.", "it") == []
+    assert organisations("We work with Sir Speedy Inc.", "en") == ["Sir Speedy Inc"]
+    assert organisations("1 Hatch Street Upper", "en", "item") == []
+    assert organisations("Our office: 1 Hatch Street Upper, Dublin D02 PY28, Ireland.", "en") == []
+    assert organisations("D02 PY28", "en", "item") == []
+    assert organisations("Our office is at 1 Hatch Street Upper, and we share data with Acme Ads Inc.", "en") == [
+        "Acme Ads Inc"]

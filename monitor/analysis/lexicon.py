@@ -220,11 +220,13 @@ class Lexicon:
 
     def names_no_company(self, name: str) -> bool:
         """Whether a capitalised name is a law, a document, a programme ("California Consumer Privacy
-        Act", "Service Provider Addendum"): one of its words says so; or only systems and browsers
-        people use ("Chrome and Android"), which receive no data."""
+        Act", "Service Provider Addendum"): one of its words says so; a person, after a title ("Mr",
+        "Signor"); or only systems and browsers people use ("Chrome and Android"), which receive no data."""
         if any(word.casefold() in self.not_organisations for word in name.split()):
             return True
         named = [word for word in _NAME_WORD.findall(name) if not word.islower()]
+        if len(named) > 1 and named[0].casefold() in honorifics() and named[-1].casefold() not in legal_forms():
+            return True  # "Signor Enrico Rubiero", "Mr. John Smith": a person ("Sir Speedy Inc" is a company)
         return bool(named) and all(word.casefold() in platforms() for word in named)
 
     def one_spelling(self, word: str) -> str:
@@ -495,6 +497,12 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
 
 
 _NAME_WORD = re.compile(r"[^\W_][\w-]*")
+
+
+@lru_cache(maxsize=1)
+def honorifics() -> frozenset[str]:
+    """Titles before a person's name ("Mr", "Signor", "Frau"), in every language (lexicons/names.json)."""
+    return frozenset(_names()["honorifics"])
 
 
 @lru_cache(maxsize=1)

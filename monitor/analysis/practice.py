@@ -318,7 +318,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         head = _ROW_CELL.match(text) if kind == "row" else None
         name = (head.group(1) if head else text).strip(" -*")
         if len(name.split()) <= NAME_ITEM_WORDS and _NAME_ITEM.match(name) and not name.isdigit():
-            return [name]
+            return [] if _is_postcode(name) else [name]
     titled = kind != "sentence" and len(text.split()) < SENTENCE_WORDS and not text.rstrip().endswith((".", "!", ";"))
     if language in NOUNS_CAPITALISED or titled:
         return []
@@ -344,10 +344,22 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         for name in parts if len(parts) > 1 and all(len(part.split()) > 1 for part in parts) else [whole]:
             if _names_a_company(name, text, text.find(name, start) + len(name), name == whole, common, language):
                 found.append(name)
-    if found:  # "3731 W South Jordan Parkway": a street, not a company
-        streets = find_postal_addresses(text, language)
-        found = [name for name in found if not any(name in street for street in streets)]
+    if found:  # "3731 W South Jordan Parkway", "1 Hatch Street Upper": a street, not a company
+        spans = [(at, at + len(street)) for street in find_postal_addresses(text, language)
+                 if (at := text.find(street)) >= 0]
+        found = [name for name in found if not any(
+            start < at + len(name) and at < end for start, end in spans for at in _occurrences(text, name))]
     return found
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    return [match.start() for match in re.finditer(re.escape(name), text)]
+
+
+def _is_postcode(name: str) -> bool:
+    """Whether a name is a postcode: two or more words, each with a digit ("D02 PY28", "EC1A 1BB")."""
+    words = name.split()
+    return len(words) > 1 and all(any(c.isdigit() for c in word) for word in words)
 
 
 def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozenset[str],
@@ -377,6 +389,8 @@ def _names_a_company(name: str, text: str, end: int, whole: bool, common: frozen
         return False  # "l'identifiant de l'application ou « App Identifier »": a term the text uses
     if all(fold(word.casefold()) in month_names(language) for word in name.split()):
         return False  # "our November 1, 2022 policy": a date
+    if _is_postcode(name):
+        return False  # "D02 PY28", "EC1A 1BB": a postcode
     return not _ADJECTIVE_COMPOUND.fullmatch(name)  # "Google-owned", "X-generated": a word about a company
 
 
