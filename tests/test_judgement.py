@@ -1365,3 +1365,14 @@ def test_a_person_after_a_title_and_a_street_run_on_past_its_name_are_no_compani
     assert organisations("D02 PY28", "en", "item") == []
     assert organisations("Our office is at 1 Hatch Street Upper, and we share data with Acme Ads Inc.", "en") == [
         "Acme Ads Inc"]
+
+
+def test_notice_of_changes_is_new_though_the_policy_spoke_of_days_and_e_mail_about_something_else():
+    """"We answer within 30 days" and "notify you when a message arrives" promise no notice of changes."""
+    old = edit("# Contact", "We answer your requests within 30 days and notify you by e-mail when we do.\n"
+                            "The app will notify you when a message arrives.\n# Contact")
+    new = edit("# Contact", "# Changes to this policy\nIf we make material changes to this policy, we will notify "
+                            "you by e-mail 30 days before they take effect.\n# Contact", old)
+    assert material(old, new)["policy_changes"].summary == (
+        "Now tells you of changes directly and gives advance notice of changes")
+    assert classify_clause("The app will notify you when a message arrives.", "", "en").category != "policy_changes"

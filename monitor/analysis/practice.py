@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import combinations
 
+from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.facts._lexicon import NOUNS_CAPITALISED, load, stem
 from monitor.analysis.facts._text import fold
@@ -421,6 +422,17 @@ def _first_word(name: str) -> str:
     return words[0].casefold() if words else name.casefold()
 
 
+NOTICE_KIND = "notices:"
+
+
+def _about_policy_changes(clause: Clause, language: str | None) -> bool:
+    """Whether a clause, or its section, is about changes to the policy: only there does "30 days" or
+    "by e-mail" say how users hear of a change (a version that says "we answer within 30 days" has
+    not promised notice of changes 30 days ahead)."""
+    return "policy_changes" in (classify_clause(clause.text, clause.section, language).category,
+                                section_category(clause.section, language))
+
+
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
 _ADDRESS = re.compile(r"(?<!\S)\S*(?:@|://|www\.)\S*")
 """A web or e-mail address: lower case by custom, never an ordinary word ("www.nielsen.com" does
@@ -444,7 +456,10 @@ class DocumentPractices:
                     lowercase_words=frozenset(w for w in _LOWER_WORD.findall(_ADDRESS.sub(" ", text)) if w.islower()),
                     language=language)
         for clause in clauses:  # each clause in its own language: a section translated states nothing new
-            labels = clause_labels(clause.text, clause_language(clause.text) or language)
+            own = clause_language(clause.text) or language
+            labels = clause_labels(clause.text, own)
+            if any(label.startswith(NOTICE_KIND) for label in labels) and not _about_policy_changes(clause, own):
+                labels = tuple(label for label in labels if not label.startswith(NOTICE_KIND))
             found.labels.update(labels)
             found.pairs |= relational_pairs(labels)
         return found
