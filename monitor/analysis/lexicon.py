@@ -500,6 +500,13 @@ _NAME_WORD = re.compile(r"[^\W_][\w-]*")
 
 
 @lru_cache(maxsize=1)
+def name_articles() -> frozenset[str]:
+    """Articles that may start a name ("The Trade Desk", "De Bijenkorf"), unlike other small words
+    (lexicons/names.json)."""
+    return frozenset(_names()["articles"])
+
+
+@lru_cache(maxsize=1)
 def honorifics() -> frozenset[str]:
     """Titles before a person's name ("Mr", "Signor", "Frau"), in every language (lexicons/names.json)."""
     return frozenset(_names()["honorifics"])

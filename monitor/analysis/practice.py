@@ -24,7 +24,7 @@ from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
-from monitor.analysis.lexicon import LabelMention, label_mentions, legal_forms, load_lexicon, region_names
+from monitor.analysis.lexicon import LabelMention, label_mentions, legal_forms, load_lexicon, name_articles, region_names
 from monitor.analysis.segment import Clause
 
 KIND_CATEGORY = {
@@ -104,8 +104,6 @@ _SENTENCE_END = re.compile(r"(?<=[a-z]{3})\. ")
 """A full stop after a word, then a space: where a sentence ends ("Marketplace. Verification")."""
 _POSSESSIVE = re.compile(r"'s$")
 """A name's possessive ending: "Twitter's affiliates" name Twitter."""
-_ARTICLES = frozenset({"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "de", "het", "een"})
-"""Articles that start a name ("The Trade Desk", "De Bijenkorf"), unlike other small words."""
 _TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;|•(\[\"]\s*|\s-\s)$")
 
@@ -334,7 +332,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         words = name.split()
         while len(words) > 1 and words[-1].casefold() in common:
             words.pop()  # "Maps API Cookies Some features...": a heading run into the sentence after it
-        while len(words) > 1 and words[0].casefold() in common and words[0].casefold() not in _ARTICLES:
+        while len(words) > 1 and words[0].casefold() in common and words[0].casefold() not in name_articles():
             words.pop(0)  # "Publishers from Whom You Get a Subscription": a title's words, not a name
         whole = " ".join(words)
         if lexicon and lexicon.names_no_company(whole):
@@ -354,6 +352,7 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
 
 
 def _occurrences(text: str, name: str) -> list[int]:
+    """Where a name stands in a text, each time it does."""
     return [match.start() for match in re.finditer(re.escape(name), text)]
 
 
