@@ -1376,3 +1376,17 @@ def test_notice_of_changes_is_new_though_the_policy_spoke_of_days_and_e_mail_abo
     assert material(old, new)["policy_changes"].summary == (
         "Now tells you of changes directly and gives advance notice of changes")
     assert classify_clause("The app will notify you when a message arrives.", "", "en").category != "policy_changes"
+
+
+@pytest.mark.parametrize("language, reply, change", [
+    ("fr", "Nous vous informerons de la suite donnée à votre demande.",
+     "Nous vous informerons des modifications importantes de la présente politique."),
+    ("es", "Le informaremos de la respuesta a su solicitud.", "Le informaremos de los cambios importantes en esta política."),
+    ("ru", "Мы уведомим вас о результате рассмотрения запроса.", "Мы уведомим вас о существенных изменениях настоящей политики."),
+    ("cs", "Budeme vás informovat o vyřízení vaší žádosti.", "Budeme vás informovat o podstatné změny těchto zásad."),
+])
+def test_telling_users_something_is_no_clause_about_changes_to_the_policy(language, reply, change):
+    """"We will inform you of the outcome of your request" is not about policy changes; "we will inform
+    you of material changes to this policy" is: a notice is a label, not the topic (every lexicon)."""
+    assert classify_clause(reply, "", language).category != "policy_changes"
+    assert classify_clause(change, "", language).category == "policy_changes"
