@@ -421,15 +421,20 @@ def _first_word(name: str) -> str:
     return words[0].casefold() if words else name.casefold()
 
 
-NOTICE_KIND = "notices:"
+DOCUMENT_CONTEXT_KINDS = frozenset({"notices"})
+"""Kinds of label a version states, document-wide too, only in a clause or section about their
+practice (KIND_CONTEXTS), as a changed clause's own are read: "30 days" in a rights clause is no
+notice of changes. Read so for every kind, this over-fires (measured on the real-history dev split)."""
 
 
-def _about_policy_changes(clause: Clause, language: str | None) -> bool:
-    """Whether a clause, or its section, is about changes to the policy: only there does "30 days" or
-    "by e-mail" say how users hear of a change (a version that says "we answer within 30 days" has
-    not promised notice of changes 30 days ahead)."""
-    return "policy_changes" in (classify_clause(clause.text, clause.section, language).category,
-                                section_category(clause.section, language))
+def _stated_in_context(labels: tuple[str, ...], clause: Clause, language: str | None) -> tuple[str, ...]:
+    """A clause's labels, less those of DOCUMENT_CONTEXT_KINDS its practice (or its section's) does not state."""
+    if not any(label.split(":", 1)[0] in DOCUMENT_CONTEXT_KINDS for label in labels):
+        return labels
+    about = {classify_clause(clause.text, clause.section, language).category,
+             section_category(clause.section, language)}
+    return tuple(label for label in labels if (kind := label.split(":", 1)[0]) not in DOCUMENT_CONTEXT_KINDS
+                 or about & KIND_CONTEXTS[kind])
 
 
 _LOWER_WORD = re.compile(r"\b[^\W\d_A-Z][^\W\d_]*\b")
@@ -456,9 +461,7 @@ class DocumentPractices:
                     language=language)
         for clause in clauses:  # each clause in its own language: a section translated states nothing new
             own = clause_language(clause.text) or language
-            labels = clause_labels(clause.text, own)
-            if any(label.startswith(NOTICE_KIND) for label in labels) and not _about_policy_changes(clause, own):
-                labels = tuple(label for label in labels if not label.startswith(NOTICE_KIND))
+            labels = _stated_in_context(clause_labels(clause.text, own), clause, own)
             found.labels.update(labels)
             found.pairs |= relational_pairs(labels)
         return found
