@@ -1390,3 +1390,20 @@ def test_telling_users_something_is_no_clause_about_changes_to_the_policy(langua
     you of material changes to this policy" is: a notice is a label, not the topic (every lexicon)."""
     assert classify_clause(reply, "", language).category != "policy_changes"
     assert classify_clause(change, "", language).category == "policy_changes"
+
+
+@pytest.mark.parametrize("language, policy, signals", [
+    ("en", "# Privacy Policy\n# Cookies\nWe use cookies to remember your settings.\n",
+     "We do not respond to Do Not Track signals from your browser, so that we can tailor content to you."),
+    ("fr", "# Politique de confidentialité\n# Cookies\nNous utilisons des cookies pour mémoriser vos réglages.\n",
+     "Nous ne donnons pas suite aux signaux « Ne pas me pister » envoyés par votre navigateur."),
+    ("es", "# Política de privacidad\n# Cookies\nUtilizamos cookies para recordar sus preferencias.\n",
+     "No respondemos a las señales DNT de su navegador."),
+])
+def test_what_the_site_does_with_do_not_track_signals_is_a_tracking_change(language, policy, signals):
+    """A Do Not Track disclosure added (honoured or not) says how the site treats a browser's request not
+    to be tracked: a tracking practice the policy did not state, in any language."""
+    changes = {c.category for c in compare_texts(policy, policy + signals + "\n", language).changes if c.material}
+    assert changes == {"tracking"}
+    assert "trackers:do-not-track:not" in practice_of(signals, language, "sentence").labels
+
