@@ -1407,3 +1407,13 @@ def test_what_the_site_does_with_do_not_track_signals_is_a_tracking_change(langu
     assert changes == {"tracking"}
     assert "trackers:do-not-track:not" in practice_of(signals, language, "sentence").labels
 
+
+def test_a_cookie_table_row_for_a_site_the_policy_never_named_is_a_new_tracker():
+    """A generated cookie table names trackers by the host that sets them: a row for a domain the other
+    version never names is a new tracker ("bidr.io"), however it is written; another host of a site
+    already listed ("careers.example.com" beside "www.example.com") is not."""
+    table = ("# Cookies\nWe use cookies.\n# Targeting cookies\nThese cookies are set by our advertising partners.\n"
+             "| Domain | Cookies | Used as |\n| --- | --- | --- |\n| www.example.com | __cflb | 1st Party |\n")
+    changes = material(table, table + "| bidr.io | bito, bitoIsSecure | 3rd Party |\n")
+    assert set(changes) == {"tracking"} and "bidr.io" in changes["tracking"].summary
+    assert not material(table, table + "| ads.example.com | __cflb | 1st Party |\n")

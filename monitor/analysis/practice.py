@@ -416,6 +416,21 @@ _IDENTIFIER = re.compile(r"(?=\S*(?:[_\d]|[a-z]-[a-z]|[a-z][A-Z]))[\w.-]{2,}")
 """A cookie's or a tag's name ("_ga", "tbp-consent", "li_gc", "giosgWindowOpen"): a name, however written."""
 
 
+_DOMAIN = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.I)
+"""A host name ("bidr.io", "cdn.sstatic.net"), as a cookie table's first cell gives a tracker's."""
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or"})
+"""Labels under a country's domain that are not a site's own ("co" in "example.co.uk")."""
+
+
+def _site(host: str) -> str:
+    """The domain a host name belongs to: "cdn.sstatic.net" → "sstatic.net", "ads.example.co.uk" →
+    "example.co.uk"."""
+    labels = host.casefold().split(".")
+    keep = 3 if len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
+
+
 def _first_word(name: str) -> str:
     words = re.findall(r"[^\W\d_]+", name)
     return words[0].casefold() if words else name.casefold()
@@ -478,12 +493,18 @@ class DocumentPractices:
         for pair in practice.pairs:
             if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
-        names = frozenset(name for name in practice.organisations if name.casefold() not in self.folded_text
-                          and (_IDENTIFIER.fullmatch(name) or not self.writes_in_lower_case(_first_word(name), ordinary))
-                          and not self.names_inflected(name))
+        names = frozenset(name for name in practice.organisations if self._never_names(name, ordinary))
         alone = frozenset(label for label in practice.labels if label not in self.labels and not _is_channel(label))
         return Practice(frozenset(labels), names, practice.order, alone, practice.provided & names)
 
+    def _never_names(self, name: str, ordinary: frozenset[str]) -> bool:
+        """Whether a name is one this version never writes: a host name when it names nothing of its
+        domain ("careers.example.com" beside "www.example.com" is the same site's), any other name when
+        it is a name at all (see `novel`) and written in no form."""
+        if _DOMAIN.fullmatch(name):
+            return not re.search(rf"(?<![\w-]){re.escape(_site(name))}(?![\w-])", self.folded_text)
+        return (name.casefold() not in self.folded_text and not self.names_inflected(name)
+                and (bool(_IDENTIFIER.fullmatch(name)) or not self.writes_in_lower_case(_first_word(name), ordinary)))
 
     def writes_in_lower_case(self, word: str, ordinary: frozenset[str] = frozenset()) -> bool:
         """Whether a name's first word is an ordinary word: this version (or `ordinary`, the other
