@@ -1417,3 +1417,18 @@ def test_a_cookie_table_row_for_a_site_the_policy_never_named_is_a_new_tracker()
     changes = material(table, table + "| bidr.io | bito, bitoIsSecure | 3rd Party |\n")
     assert set(changes) == {"tracking"} and "bidr.io" in changes["tracking"].summary
     assert not material(table, table + "| ads.example.com | __cflb | 1st Party |\n")
+
+
+def test_the_sites_menus_a_capture_took_with_the_policy_are_page_chrome():
+    """A capture that now takes the site's header and footer menus with the policy ("Careers",
+    "Investors", "Follow us: …") is page furniture: a menu's "Careers" is no recruitment, its "Blog" no
+    company; the policy's own short lists still count."""
+    header = "- Home\n- Products\n- About us\n- Careers\n- Investors\n- Blog\n"
+    footer = "- Press\n- Careers\n- Sitemap\nFollow us: Facebook · Instagram · LinkedIn · YouTube\n© 2025 Quorvex Ltd. All rights reserved.\n"
+    menu_line = "Home | Products | About us | Careers | Help\n"
+    updated = edit("3 March 2025", "9 June 2025")
+    assert material(POLICY, header + updated + footer) == {}
+    assert material(POLICY, menu_line + updated) == {}
+    listed = edit("pages you visit on our website.", "pages you visit on our website:\n- your CV and career history\n- your location",
+                  updated)
+    assert set(material(POLICY, header + listed + footer)) == {"collection"}

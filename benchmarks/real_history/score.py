@@ -2,7 +2,7 @@
 """Score `compare` on the rebuilt real-history cases, split by split.
 
     python benchmarks/real_history/score.py CASES [--split dev|test|all] [--round N] [-v] [--json] [--save FILE]
-        [--by language|bucket|hint|round] [--categories]
+        [--by language|bucket|hint|round|document|kind] [--categories]
 
 Runs the same reading and comparison as `policy-monitor compare --json OLD NEW` (in worker
 processes, to be quick) on every case of CASES that rebuild.py wrote, and reports what the project
@@ -163,6 +163,14 @@ def line(name: str, f: dict) -> str:
             f"median={f['median_ms']}ms max={f['max_ms']}ms")
 
 
+def _facet(source: dict, key: str) -> str:
+    """What `--by KEY` groups a case by: a field of its source.json, or its type of document, the
+    archive file's name ("Privacy Policy")."""
+    if key == "document":
+        return source["file"].rsplit("/", 1)[-1].removesuffix(".md")
+    return str(source[key])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("cases", type=Path)
@@ -172,8 +180,9 @@ def main() -> int:
     parser.add_argument("--save", type=Path, help="dev cases' outputs, to compare two runs")
     parser.add_argument("--round", type=int, metavar="N",
                         help="only the pairs of one round of selection (the \"round\" of each line of pairs.jsonl)")
-    parser.add_argument("--by", choices=("language", "bucket", "hint", "round"), action="append", default=[],
-                        help="also figures per language / size bucket / hint / round")
+    parser.add_argument("--by", choices=("language", "bucket", "hint", "round", "document", "kind"), action="append",
+                        default=[], help="also figures per language / size bucket / hint / round / type of document "
+                                         "(\"Privacy Policy\") / kind of archive commit (change or technical)")
     parser.add_argument("--categories", action="store_true",
                         help="also, per split, each category's right, extra and missed changes")
     parser.add_argument("--workers", type=int, default=None)
@@ -202,8 +211,8 @@ def main() -> int:
         if chosen:
             report[split] = figures(chosen)
     for key in args.by:
-        for value in sorted({r["source"][key] for r in rows}):
-            report[f"{key}={value}"] = figures([r for r in rows if r["source"][key] == value])
+        for value in sorted({_facet(r["source"], key) for r in rows}):
+            report[f"{key}={value}"] = figures([r for r in rows if _facet(r["source"], key) == value])
     if args.verbose:
         for r in rows:
             if r["source"]["split"] != "dev":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,7 +41,48 @@ def chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
         banner_sized = block_words[clause.block] <= BANNER_WORDS
         if clause.block in buttons or (near_button and banner_sized and "cookie" in clause.text.casefold()):
             found.add((side, clause.block))
-    return found | {(side, block) for block in _footer_blocks(clauses)}
+    return found | {(side, block) for block in _footer_blocks(clauses) | _menu_blocks(clauses)}
+
+
+MENU_LABEL_WORDS = 6
+"""A link of a site's menu is a few words ("About us", "Careers", "Follow us: Facebook Instagram")."""
+MENU_LABELS = 3
+"""Links in a row that make a menu, not a short line of the policy's."""
+
+
+def _menu_links(clause: Clause) -> int:
+    """How many links of a menu a clause reads as: a few words (one link), a line of them between
+    separators ("About · Press · Careers"), none when it has a figure, an address or ends a sentence."""
+    text = clause.text.rstrip()
+    if clause.kind == "heading" or re.search(r"[\d@]", text) or text.endswith((".", ";", "?", "!")):
+        return 0
+    parts = [part for part in BUTTON_SEPARATORS.split(text) if part.strip()]
+    if len(parts) >= MENU_LABELS and all(len(TOKEN.findall(part)) <= MENU_LABEL_WORDS // 2 for part in parts):
+        return len(parts)
+    return 1 if len(TOKEN.findall(text)) <= MENU_LABEL_WORDS else 0
+
+
+def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
+    """The links the clauses start with, up to the first heading or sentence, if they make a menu."""
+    run, links = [], 0
+    for clause in clauses:
+        count = _menu_links(clause)
+        if not count:
+            break
+        run.append(clause)
+        links += count
+    return run if links >= MENU_LABELS else []
+
+
+def _menu_blocks(clauses: list[Clause]) -> set[int]:
+    """The site's menus a capture took with the policy: the links the page starts with, before its
+    first heading or sentence, the links it ends with, and those just above its last copyright line
+    ("Careers", "Investors", "Follow us: …"). A menu's "Careers" is no recruitment, its "Blog" no company."""
+    menus = _menu_at_start(clauses) + _menu_at_start(reversed(clauses))
+    last = next((i for i in range(len(clauses) - 1, -1, -1) if COPYRIGHT.search(clauses[i].text)), None)
+    if last is not None:
+        menus += _menu_at_start(reversed(clauses[:last]))
+    return {clause.block for clause in menus}
 
 
 COPYRIGHT = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|\bcopyright\s+(?:©\s*)?(?:19|20)\d\d", re.I)
