@@ -1432,3 +1432,15 @@ def test_the_sites_menus_a_capture_took_with_the_policy_are_page_chrome():
     listed = edit("pages you visit on our website.", "pages you visit on our website:\n- your CV and career history\n- your location",
                   updated)
     assert set(material(POLICY, header + listed + footer)) == {"collection"}
+
+
+def test_a_clause_that_only_changed_spelling_is_paired_with_its_old_self_however_short():
+    """A bold lead-in cut off as a clause of its own ("Personalisation.") shares no word with its
+    American spelling: it is the same clause respelled, not a purpose removed and another added."""
+    british = POLICY + ("# How we use your data\n* **Personalisation**. Many of our products tailor what you see to "
+                        "your favourite topics.\n* **Organisation**. We keep the items you save in folders.\n")
+    american = POLICY + ("# How we use your data\n* **Personalization**. Many of our products tailor what you see to "
+                         "your favorite topics.\n* **Organization**. We keep the items you save in folders.\n")
+    assert material(british, american) == {}
+    assert material(american, british) == {}
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -88,8 +89,11 @@ def _similar_pairs(old_words: list[frozenset[str]], new_words: list[frozenset[st
     return candidates
 
 
-def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
-    """The changed clauses between two versions, in the new version's order."""
+def align_clauses(old: list[Clause], new: list[Clause],
+                  spelled: Callable[[str], str] | None = None) -> list[ClausePair]:
+    """The changed clauses between two versions, in the new version's order. `spelled` writes a word
+    the one way the language's spelling variants are compared: a clause that only changed spelling
+    ("Personalisation", "Personalization") is paired with its old self, however few its words."""
     old_keys = Counter(c.key for c in old)
     new_keys = Counter(c.key for c in new)
     common = old_keys & new_keys
@@ -106,6 +110,8 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
 
     paired_old: set[int] = set()
     paired_new: dict[int, int] = {}
+    if spelled is not None:
+        _pair_respelled(old_rest, new_rest, spelled, paired_old, paired_new)
     for _, i, j in candidates:
         if i not in paired_old and j not in paired_new:
             paired_old.add(i)
@@ -127,6 +133,20 @@ def align_clauses(old: list[Clause], new: list[Clause]) -> list[ClausePair]:
         if i not in paired_old:
             pairs.append(ClausePair(clause, None, relocated=side("new").contains(old_words[i])))
     return pairs + duplicates
+
+
+def _pair_respelled(old: list[Clause], new: list[Clause], spelled: Callable[[str], str],
+                    paired_old: set[int], paired_new: dict[int, int]) -> None:
+    """Pair the clauses whose words are the same once spelled one way, in order."""
+    waiting: dict[str, list[int]] = defaultdict(list)
+    for i, clause in enumerate(old):
+        waiting[" ".join(spelled(word) for word in clause.key.split())].append(i)
+    for j, clause in enumerate(new):
+        same = waiting.get(" ".join(spelled(word) for word in clause.key.split()))
+        if same:
+            i = same.pop(0)
+            paired_old.add(i)
+            paired_new[j] = i
 
 
 class _Side:

@@ -1318,7 +1318,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
                                 "their facts are compared.")
         compare_across_languages(old_clauses, new_clauses, old_lang, new_lang, comparison)
         return comparison
-    pairs = align_clauses(old_clauses, new_clauses)
+    lexicon = load_lexicon(new_lang or old_lang) if new_lang or old_lang else None
+    pairs = align_clauses(old_clauses, new_clauses, lexicon.one_spelling if lexicon and lexicon.spelling else None)
     context = DocumentContext(
         headings=frozenset(heading_key(c) for c in old_clauses + new_clauses if c.kind == "heading"),
         chrome=frozenset(chrome_blocks(old_clauses, "old") | chrome_blocks(new_clauses, "new")),
