@@ -1444,3 +1444,9 @@ def test_a_clause_that_only_changed_spelling_is_paired_with_its_old_self_however
     assert material(british, american) == {}
     assert material(american, british) == {}
 
+
+def test_the_name_before_the_at_sign_of_an_e_mail_address_is_no_company():
+    """"ShineTheLight@fox.com" names a mailbox, not a recipient: a page that hides its addresses behind a
+    placeholder stops naming no company."""
+    assert organisations("California residents may ask for the list by writing to ShineTheLight@quorvex.com.", "en") == []
+    assert organisations("We share it with Brightwave Ltd; write to Privacy@quorvex.com.", "en") == ["Brightwave Ltd"]

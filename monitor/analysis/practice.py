@@ -328,6 +328,8 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
         start = match.start()
         if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
             continue  # the first word of a sentence is capitalised whatever it is
+        if text.startswith("@", match.end()):
+            continue  # an e-mail address's own name ("ShineTheLight@fox.com"), which a page may hide
         name = _TRAILING_CONNECTOR.sub("", _POSSESSIVE.sub("", _SENTENCE_END.split(match.group(1))[0])).strip(" .-'&")
         words = name.split()
         while len(words) > 1 and words[-1].casefold() in common:
