@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Noise the rubric calls never material, made on real policies: how often is it judged material?
+
+    python benchmarks/real_history/noise.py CASES [--split dev|test] [--noise NAME,...] [-v]
+
+The labelled pairs hold each kind of noise a few times; this makes every kind on every document. It
+takes one real version of each document of a split (the newest of CASES, rebuilt by rebuild.py, of
+at least MIN_CHARACTERS), makes the other version by one transformation that changes no practice (a
+section moved, the site's menus captured with it, British spellings made American, e-mail addresses
+hidden behind Cloudflare's placeholder, a capture cut mid-line...), reads both as `policy-monitor
+compare` does and counts the pairs judged material: each of them is a false alarm.
+
+Every transformation is seeded by the document and its name, so two runs make the same pairs. `-v`
+lists the false alarms of the dev split with the rule that fired; the test split shows figures only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+MIN_CHARACTERS = 3000
+"""A version shorter than this is too short to move a section in or cut a part from."""
+
+Noise = Callable[[str, random.Random], "str | tuple[str, str] | None"]
+"""A transformation: the new version from the old (or both versions), None when it cannot apply."""
+
+NOISES: dict[str, Noise] = {}
+
+
+def noise(function: Noise) -> Noise:
+    NOISES[function.__name__] = function
+    return function
+
+
+def _sections(text: str) -> list[str]:
+    return re.split(r"(?m)^(?=#{1,4} )", text)
+
+
+@noise
+def section_moved(text: str, rng: random.Random) -> str | None:
+    """A whole section moved elsewhere in the document, unchanged."""
+    sections = _sections(text)
+    if len(sections) < 4:
+        return None
+    moved = sections.pop(rng.randrange(2, len(sections)))
+    sections.insert(rng.randrange(1, len(sections)), moved if moved.endswith("\n") else moved + "\n")
+    return "".join(sections)
+
+
+@noise
+def paragraph_moved(text: str, rng: random.Random) -> str | None:
+    """One paragraph moved to another section, its words unchanged."""
+    sections = _sections(text)
+    if len(sections) < 4:
+        return None
+    source = rng.randrange(1, len(sections))
+    paragraphs = [p for p in sections[source].split("\n\n") if len(p.split()) >= 12 and not p.startswith(("#", "|"))]
+    if not paragraphs:
+        return None
+    paragraph = rng.choice(paragraphs)
+    sections[source] = sections[source].replace(paragraph + "\n\n", "", 1).replace(paragraph, "", 1)
+    target = rng.choice([i for i in range(1, len(sections)) if i != source])
+    sections[target] = sections[target].rstrip("\n") + "\n\n" + paragraph + "\n\n"
+    return "".join(sections)
+
+
+def _cut(text: str, rng: random.Random) -> str | None:
+    lines = text.split("\n")
+    plain = [i for i in range(len(lines) // 2, len(lines) * 19 // 20) if len(lines[i].split()) > 6
+             and "](" not in lines[i] and "**" not in lines[i] and not lines[i].startswith(("|", "#", "*", "-", ">"))]
+    if not plain:
+        return None
+    at = rng.choice(plain)
+    words = lines[at].split()
+    return "\n".join(lines[:at] + [" ".join(words[:rng.randrange(2, len(words) - 2)])])
+
+
+@noise
+def capture_cut(text: str, rng: random.Random) -> str | None:
+    """A capture that stopped mid-line, between two words of a paragraph, past half the page."""
+    return _cut(text, rng)
+
+
+@noise
+def capture_restored(text: str, rng: random.Random) -> tuple[str, str] | None:
+    """The text a cut capture had lost coming back."""
+    cut = _cut(text, rng)
+    return (cut, text) if cut else None
+
+
+@noise
+def formatting(text: str, rng: random.Random) -> str:
+    """Bold and italics dropped, links turned into their words (e-mail links kept)."""
+    text = re.sub(r"\[([^\]]*)\]\((?!mailto:)[^)]*\)", r"\1", text)
+    return text.replace("**", "").replace("__", "")
+
+
+@noise
+def lines_rewrapped(text: str, rng: random.Random) -> str:
+    """Paragraphs broken into lines of 78 characters, as a PDF or a plain-text capture does."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= 100 or line.startswith(("|", "#", "-", "*")):
+            out.append(line)
+            continue
+        current = ""
+        for word in line.split():
+            if current and len(current) + len(word) > 78:
+                out.append(current)
+                current = word
+            else:
+                current = f"{current} {word}".strip()
+        out.append(current)
+    return "\n".join(out)
+
+
+_MENU = ["Home", "Products", "About us", "Careers", "Help", "Blog", "Press", "Investors", "Stores", "Support",
+         "Newsroom", "Partners", "Jobs", "Community", "Developers"]
+
+
+def _links(rng: random.Random, count: int) -> str:
+    return "\n".join(f"*   [{item}](https://www.example.com/{item.lower().replace(' ', '-')})"
+                     for item in rng.sample(_MENU, count))
+
+
+@noise
+def site_menus(text: str, rng: random.Random) -> str:
+    """The site's header and footer menus captured with the policy, as lists of links."""
+    header = f"[Example](https://www.example.com/)\n\n{_links(rng, 6)}\n\n[Sign in](#)\n\n"
+    footer = (f"\n\n{_links(rng, 5)}\n\nFollow us: [Facebook](https://facebook.com/example) "
+              "[Instagram](https://instagram.com/example) [LinkedIn](https://linkedin.com/company/example)\n\n"
+              "© 2025 Example Inc. All rights reserved.\n")
+    return header + text + footer
+
+
+@noise
+def menu_lines(text: str, rng: random.Random) -> str:
+    """The site's menus captured with the policy, as lines of links between separators."""
+    return (" | ".join(rng.sample(_MENU, 5)) + "\n\nSign in\n\n" + text + "\n\nFollow us: Facebook · Instagram · "
+            "LinkedIn · YouTube\n\n" + " · ".join(rng.sample(_MENU, 5)) + "\n\n© 2025 All rights reserved.\n")
+
+
+@noise
+def page_repeated(text: str, rng: random.Random) -> str:
+    """The whole document captured twice, one copy under the other."""
+    return text + "\n\n" + text
+
+
+@noise
+def duplicate_removed(text: str, rng: random.Random) -> tuple[str, str] | None:
+    """A section the old capture held twice, now once."""
+    sections = _sections(text)
+    if len(sections) < 4:
+        return None
+    at = rng.randrange(2, len(sections))
+    return "".join(sections[:at] + [sections[at]] + sections[at:]), text
+
+
+@noise
+def contents_added(text: str, rng: random.Random) -> str | None:
+    """A table of contents of the headings added at the top."""
+    headings = [line.lstrip("#").strip() for line in text.split("\n") if re.match(r"#{1,3} ", line)]
+    if len(headings) < 3:
+        return None
+    return "\n".join(f"- [{h}](#{re.sub(r'[^a-z0-9]+', '-', h.lower())})" for h in headings) + "\n\n" + text
+
+
+_BRITISH = {"personalise": "personalize", "personalised": "personalized", "personalisation": "personalization",
+            "analyse": "analyze", "analysed": "analyzed", "organisation": "organization",
+            "organisations": "organizations", "authorised": "authorized", "authorise": "authorize",
+            "recognise": "recognize", "optimise": "optimize", "customise": "customize", "minimise": "minimize",
+            "favourite": "favorite", "behaviour": "behavior", "behavioural": "behavioral", "colour": "color",
+            "programme": "program", "licence": "license", "centre": "center", "cheque": "check",
+            "enrol": "enroll", "fulfil": "fulfill", "defence": "defense", "catalogue": "catalog",
+            "labelled": "labeled", "cancelled": "canceled", "travelling": "traveling", "judgement": "judgment",
+            "ageing": "aging", "anonymise": "anonymize", "anonymised": "anonymized", "pseudonymised": "pseudonymized"}
+
+
+@noise
+def spelling(text: str, rng: random.Random) -> str | None:
+    """British spellings made American, or American ones British, throughout, in lower case only (a
+    street or a company keeps its name: "Trade Centre Drive", "The DPO Centre Ltd")."""
+    table = _BRITISH if rng.random() < 0.5 else {us: uk for uk, us in _BRITISH.items()}
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, table)) + r")\b")
+    if not pattern.search(text):
+        return None
+    return pattern.sub(lambda m: table[m.group(0)], text)
+
+
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+@noise
+def emails_hidden(text: str, rng: random.Random) -> str | None:
+    """Every e-mail address behind Cloudflare's "[email protected]" placeholder, as a protected page
+    shows them to a scraper."""
+    text = re.sub(r"\[([^\]]*@[^\]]*)\]\(mailto:[^)]*\)", r"\1", text)
+    return EMAIL.sub("[email protected]", text) if EMAIL.search(text) else None
+
+
+@noise
+def emails_shown(text: str, rng: random.Random) -> tuple[str, str] | None:
+    """The placeholder resolved: the addresses shown again."""
+    hidden = emails_hidden(text, rng)
+    return (hidden, text) if hidden else None
+
+
+@noise
+def accessibility_labels(text: str, rng: random.Random) -> str | None:
+    """"(opens in a new window)" added to the words of every link."""
+    if "](http" not in text:
+        return None
+    return re.sub(r"\[([^\]]+)\]\((http[^)]*)\)", r"[\1 (opens in a new window)](\2)", text)
+
+
+def _one_version_per_document(cases: Path, split: str) -> list[Path]:
+    newest: dict[str, tuple[str, Path]] = {}
+    for folder in sorted(cases.iterdir()):
+        source_file = folder / "source.json"
+        if not source_file.exists():
+            continue
+        source = json.loads(source_file.read_text(encoding="utf-8"))
+        version = next(folder.glob("new.*"), None)
+        if source.get("split") != split or version is None or version.stat().st_size < MIN_CHARACTERS:
+            continue
+        key = f"{source['archive']}/{source['file']}"
+        if key not in newest or source["date"] > newest[key][0]:
+            newest[key] = (source["date"], folder)
+    return [folder for _, folder in sorted(newest.values(), key=lambda item: item[1].name)]
+
+
+def _judge(job: tuple[str, str]) -> dict:
+    from monitor.analysis import compare_texts
+    from monitor.cli.compare import read_version
+
+    folder, name = Path(job[0]), job[1]
+    version = next(folder.glob("new.*"))
+    made = NOISES[name](version.read_text(encoding="utf-8"), random.Random(f"{folder.name}:{name}"))
+    if made is None:
+        return {"case": folder.name, "noise": name, "applied": False}
+    old, new = made if isinstance(made, tuple) else (version.read_text(encoding="utf-8"), made)
+    language = json.loads((folder / "source.json").read_text(encoding="utf-8"))["language"]
+    with tempfile.TemporaryDirectory() as directory:
+        paths = [Path(directory) / f"{side}{version.suffix}" for side in ("old", "new")]
+        for path, text in zip(paths, (old, new)):
+            path.write_text(text, encoding="utf-8")
+        try:
+            comparison = compare_texts(read_version(str(paths[0])), read_version(str(paths[1])), language)
+        except Exception as exc:  # a pair the command would fail on counts as an error
+            return {"case": folder.name, "noise": name, "applied": True, "error": f"{type(exc).__name__}: {exc}"}
+    fired = [f"[{c.category}] {c.rule}: {c.summary}" for c in comparison.changes if c.material]
+    return {"case": folder.name, "noise": name, "applied": True, "material": comparison.material, "fired": fired}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("cases", type=Path)
+    parser.add_argument("--split", choices=("dev", "test"), default="dev")
+    parser.add_argument("--noise", default=",".join(NOISES), help="names of the noises to make, by commas")
+    parser.add_argument("-v", "--verbose", action="store_true", help="the dev split's false alarms")
+    parser.add_argument("--json", action="store_true", help="the figures as JSON")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    names = [name for name in args.noise.split(",") if name]
+    unknown = [name for name in names if name not in NOISES]
+    if unknown or not args.cases.is_dir():
+        print(f"error: {'unknown noise ' + ', '.join(unknown) if unknown else f'{args.cases}: no such folder'}"
+              f" (noises: {', '.join(NOISES)})", file=sys.stderr)
+        return 2
+    documents = _one_version_per_document(args.cases, args.split)
+    jobs = [(str(folder), name) for folder in documents for name in names]
+    with ProcessPoolExecutor(args.workers) as pool:
+        results = list(pool.map(_judge, jobs, chunksize=4))
+    report = {}
+    for name in names:
+        made = [r for r in results if r["noise"] == name and r["applied"]]
+        report[name] = {"pairs": len(made), "false_alarms": sum(bool(r.get("material")) for r in made),
+                        "errors": sum("error" in r for r in made)}
+    total = {key: sum(figures[key] for figures in report.values()) for key in ("pairs", "false_alarms", "errors")}
+    if args.json:
+        print(json.dumps({"split": args.split, "documents": len(documents), "noises": report, "all": total}, indent=1))
+        return 0
+    print(f"{len(documents)} documents of the {args.split} split")
+    for name, figures in [*report.items(), ("all", total)]:
+        share = f" ({figures['false_alarms'] / figures['pairs']:.1%})" if figures["pairs"] else ""
+        print(f"{name:>22}: false_alarms={figures['false_alarms']}/{figures['pairs']}{share} errors={figures['errors']}")
+    if args.verbose and args.split == "dev":
+        for r in results:
+            if r.get("material") or "error" in r:
+                print(f"{r['noise']:>22} {r['case']}: {r.get('error') or '; '.join(r['fired'])[:300]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
