@@ -1450,3 +1450,19 @@ def test_the_name_before_the_at_sign_of_an_e_mail_address_is_no_company():
     placeholder stops naming no company."""
     assert organisations("California residents may ask for the list by writing to ShineTheLight@quorvex.com.", "en") == []
     assert organisations("We share it with Brightwave Ltd; write to Privacy@quorvex.com.", "en") == ["Brightwave Ltd"]
+
+
+def test_a_controller_renamed_throughout_or_at_the_same_registration_number_is_a_rebranding_not_a_new_controller():
+    """A company that changed its name keeps its address, its registration number and what the policy
+    says of it: renamed in every clause, or where it stands beside the same number, it is the same
+    controller. One that really changed comes with its own address."""
+    policy = ("# Privacy Policy\nLast updated: 3 March 2025\n# Who we are\nThe controller of your data is Quorvex Ltd.\n"
+              "Quorvex Ltd collects your name and e-mail address to run the service.\n"
+              "Quorvex Ltd keeps your account data for 2 years after you close your account.\n"
+              "You can write to Quorvex Ltd at dpo@example.com to access or delete your data.\n")
+    assert material(policy, policy.replace("Quorvex", "Brightwave")) == {}
+    registered = "# Privacy Policy\n# Who we are\nThe controller is Fabrique NC7 SAS, RCS Lille 881 209 647, 12 rue de Lille, Roubaix.\n"
+    assert material(registered, registered.replace("Fabrique NC7 SAS", "Aciam SAS")) == {}
+    moved = registered.replace("Fabrique NC7 SAS, RCS Lille 881 209 647, 12 rue de Lille, Roubaix",
+                               "Aciam GmbH, HRB 99123, Friedrichstraße 5, 10117 Berlin")
+    assert "contact" in material(registered, moved)

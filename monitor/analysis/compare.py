@@ -765,6 +765,36 @@ def _addresses_a_controller(pair: ClausePair, addresses: tuple[list[str], list[s
     return False
 
 
+_FIGURES = re.compile(r"\d[\d ./-]{2,}\d")
+"""A run of figures: a house number and a postcode, a company's registration number."""
+
+
+def _renamed_in_place(pair: ClausePair, removed: list[str], added: list[str]) -> bool:
+    """Whether a company only took another name where the clause names it: the clause says the same
+    of the new name, at the same address or under the same registration number ("FIB NC7, RCS 881
+    209 647, Roubaix" → "ACIAM, RCS 881 209 647, Roubaix"), as a rebranding does. A controller that
+    really changed comes with its own address or number."""
+    old, new = pair.old.text, pair.new.text
+    for name in removed:
+        old = old.replace(name, " ")
+    for name in added:
+        new = new.replace(name, " ")
+    return clause_key(old) == clause_key(new) and bool(_FIGURES.search(old))
+
+
+def _renamed_throughout(removed: list[str], added: list[str], systematic: frozenset[str]) -> bool:
+    """Whether every new name is a gone one with its own words replaced as they are throughout the
+    document ("Quora Inc." → "Quorvex Inc." where "Quora" became "Quorvex" in every clause): the
+    company rebranded, the policy renamed it everywhere."""
+    def words(name: str) -> list[str]:
+        return TOKEN.findall(name.casefold())
+
+    def renamed(new: str) -> bool:
+        return any(len(words(old)) == len(words(new)) and all(
+            o == n or (o in systematic and n in systematic) for o, n in zip(words(old), words(new))) for old in removed)
+    return bool(systematic) and all(renamed(name) for name in added)
+
+
 def _privacy_mailbox(values: list[str]) -> bool:
     """Whether one of these e-mail addresses has a privacy mailbox's name ("privacy@", "dpo@")."""
     return any(_PRIVACY_MAILBOX.search(v.split("@")[0]) for v in values if "@" in v)
@@ -791,7 +821,8 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     if not added and not removed:
         return None
     added, removed = ([n for n in names if not context.said_renamed(n)] for names in (added, removed))
-    if not added and not removed:
+    if not added and not removed or added and removed and (
+            _renamed_in_place(pair, removed, added) or _renamed_throughout(removed, added, context.systematic)):
         return None
     if added and removed:
         summary = f"The company responsible for the data changed from {join_words(removed)} to {join_words(added)}"
