@@ -221,6 +221,54 @@ def accessibility_labels(text: str, rng: random.Random) -> str | None:
     return re.sub(r"\[([^\]]+)\]\((http[^)]*)\)", r"[\1 (opens in a new window)](\2)", text)
 
 
+@noise
+def typography(text: str, rng: random.Random) -> str | None:
+    """Straight quotes curled (outside the page's links), "e-mail" written "email", spaces doubled
+    after full stops: typesetting."""
+    lines = []
+    for line in text.split("\n"):
+        if "](" not in line:
+            line = re.sub(r"(?<=\w)'(?=\w)", "\u2019", line)
+            line = re.sub(r'"([^"]{1,80})"', "\u201c\\1\u201d", line)
+        lines.append(re.sub(r"\be-mail", "email", line).replace(". ", ".  "))
+    changed = "\n".join(lines)
+    return changed if changed != text else None
+
+
+@noise
+def headings_relevelled(text: str, rng: random.Random) -> str | None:
+    """Every heading one level deeper ("## Cookies" as "### Cookies")."""
+    changed = re.sub(r"(?m)^(#{1,5}) ", r"#\1 ", text)
+    return changed if changed != text else None
+
+
+@noise
+def sections_renumbered(text: str, rng: random.Random) -> str | None:
+    """Numbered headings renumbered from one more ("3. Cookies" as "4. Cookies")."""
+    changed = re.sub(r"(?m)^(#{1,6} )(\d{1,2})([.)] )", lambda m: f"{m.group(1)}{int(m.group(2)) + 1}{m.group(3)}", text)
+    return changed if changed != text else None
+
+
+_SMALL = re.compile(r"^(?:The|This|These|We|Our|You|Your|If|In|For|To|When|Where|It|As|By|Any|All|Such|Please)$")
+
+
+@noise
+def brand_renamed(text: str, rng: random.Random) -> str | None:
+    """The service's own name, its most frequent capitalised word, renamed throughout ("Twitter" as
+    "X", "Facebook" as "Meta"), as a rebranding does; the policy says the same of the new name."""
+    counts: dict[str, int] = {}
+    for match in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]{3,})\b", text):
+        word = match.group(1)
+        if not _SMALL.match(word):
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return None
+    brand = max(sorted(counts), key=lambda word: counts[word])
+    if counts[brand] < 5:
+        return None
+    return re.sub(rf"\b{brand}\b", "Quorvex", text)
+
+
 def _one_version_per_document(cases: Path, split: str) -> list[Path]:
     newest: dict[str, tuple[str, Path]] = {}
     for folder in sorted(cases.iterdir()):
