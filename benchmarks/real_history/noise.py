@@ -269,6 +269,80 @@ def brand_renamed(text: str, rng: random.Random) -> str | None:
     return re.sub(rf"\b{brand}\b", "Quorvex", text)
 
 
+def _runs(lines: list[str], starts: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(first, end) of each run of two lines or more that start alike (a list's items, a table's rows)."""
+    runs, first = [], None
+    for i, line in enumerate([*lines, ""]):
+        if line.startswith(starts):
+            first = i if first is None else first
+        elif first is not None:
+            if i - first >= 2:
+                runs.append((first, i))
+            first = None
+    return runs
+
+
+@noise
+def list_reordered(text: str, rng: random.Random) -> str | None:
+    """The items of every bulleted list shuffled."""
+    lines = text.split("\n")
+    runs = _runs(lines, ("* ", "- ", "*   ", "-   "))
+    for first, end in runs:
+        items = lines[first:end]
+        rng.shuffle(items)
+        lines[first:end] = items
+    return "\n".join(lines) if runs else None
+
+
+@noise
+def table_rows_reordered(text: str, rng: random.Random) -> str | None:
+    """The rows of every table shuffled, its header kept (a generated cookie list sorted anew)."""
+    lines = text.split("\n")
+    runs = [(first + 2, end) for first, end in _runs(lines, ("|",)) if end - first > 3]
+    for first, end in runs:
+        rows = lines[first:end]
+        rng.shuffle(rows)
+        lines[first:end] = rows
+    return "\n".join(lines) if runs else None
+
+
+@noise
+def links_repointed(text: str, rng: random.Random) -> str | None:
+    """Every web link pointed elsewhere (a new host, tracking parameters), its words unchanged."""
+    changed = re.sub(r"\]\(https?://([^/)\s]+)([^)\s]*)\)", r"](https://www.\1.example\2?utm_source=policy)", text)
+    return changed if changed != text else None
+
+
+@noise
+def page_markers(text: str, rng: random.Random) -> str | None:
+    """"Page N of M" lines between paragraphs, as a PDF capture has them."""
+    paragraphs = text.split("\n\n")
+    if len(paragraphs) < 10:
+        return None
+    step = max(5, len(paragraphs) // 8)
+    pages = (len(paragraphs) + step - 1) // step
+    out = []
+    for i, paragraph in enumerate(paragraphs):
+        out.append(paragraph)
+        if i % step == step - 1:
+            out.append(f"Page {i // step + 1} of {pages}")
+    return "\n\n".join(out)
+
+
+@noise
+def cookie_banner(text: str, rng: random.Random) -> str:
+    """The site's cookie consent banner captured above the policy."""
+    return ("We use cookies and similar technologies to improve your experience, measure the audience and show "
+            "you personalised advertising. By clicking Accept all, you agree to this use. You can change your "
+            "choices at any time in Cookie settings.\n\nAccept all | Reject all | Cookie settings\n\n" + text)
+
+
+@noise
+def update_banner(text: str, rng: random.Random) -> str:
+    """A banner announcing that the policy was updated, linking to it, above the text."""
+    return "**We have updated our Privacy Policy.** [Learn more](https://www.example.com/privacy)\n\n" + text
+
+
 def _one_version_per_document(cases: Path, split: str) -> list[Path]:
     newest: dict[str, tuple[str, Path]] = {}
     for folder in sorted(cases.iterdir()):
