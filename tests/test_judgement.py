@@ -1466,3 +1466,17 @@ def test_a_controller_renamed_throughout_or_at_the_same_registration_number_is_a
     moved = registered.replace("Fabrique NC7 SAS, RCS Lille 881 209 647, 12 rue de Lille, Roubaix",
                                "Aciam GmbH, HRB 99123, Friedrichstraße 5, 10117 Berlin")
     assert "contact" in material(registered, moved)
+
+
+def test_a_sentence_split_in_two_still_says_what_it_said():
+    """"…, and we share it with…" written as two sentences: the part split off stands beside the
+    other, and neither version stopped stating a practice; two sentences merged into one likewise."""
+    one = edit("We share your data with our service providers, who process it on our behalf.",
+               "We use your data to send you our newsletter, and we share your contact details with our advertising "
+               "partners, who process it on our behalf.")
+    two = edit("We share your data with our service providers, who process it on our behalf.",
+               "We use your data to send you our newsletter. We share your contact details with our advertising "
+               "partners, who process it on our behalf.")
+    assert material(one, two) == {}
+    assert material(two, one) == {}
+

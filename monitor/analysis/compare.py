@@ -20,7 +20,7 @@ from monitor.analysis.across import (
     document_facts,
     document_phones,
 )
-from monitor.analysis.align import ClausePair, align_clauses
+from monitor.analysis.align import CONTAINED_THRESHOLD, ClausePair, align_clauses
 from monitor.analysis.chrome import (
     capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, title_lines, without_accessibility_labels,
 )
@@ -82,6 +82,8 @@ FLIP_WORDS = 4
 """A negation added or removed turns a statement around when little else in it changed."""
 SHORT_CLAUSE_WORDS = 5
 """An added or removed clause this short that names no organisation is a link, a button or a label."""
+SPLIT_WORDS = 3
+"""Words a sentence beside a changed one needs to count as the part split off it (a link label does not)."""
 LABELLED_CATEGORIES = {"sharing": "recipients", "purpose": "purposes", "collection": "data"}
 
 
@@ -458,6 +460,21 @@ class DocumentContext:
             parts.insert(0, clauses[at - 1].text)
         if at + 1 < len(clauses) and _runs_on(clause.text, clauses[at + 1].text):
             parts.append(clauses[at + 1].text)
+        return " ".join(parts)
+
+    def with_split_off(self, side: str, clause: Clause, whole: Clause) -> str:
+        """A clause with its broken lines and the sentences beside it that hold only words of `whole`,
+        the other version's clause: a sentence split in two ("…, and we keep it…" → "… . We keep
+        it…"), or two merged, still says all it said."""
+        parts = [self.with_broken_sentence(side, clause)]
+        clauses = self.clauses_of(side)
+        at = self.positions(side).get(id(clause))
+        words = set(whole.key.split())
+        for neighbour in (at - 1, at + 1) if at is not None else ():
+            if 0 <= neighbour < len(clauses):
+                beside = set(clauses[neighbour].key.split())
+                if len(beside) >= SPLIT_WORDS and len(beside & words) >= CONTAINED_THRESHOLD * len(beside):
+                    parts.append(clauses[neighbour].text)
         return " ".join(parts)
 
     @lru_cache(maxsize=2)
@@ -1155,8 +1172,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
         added, removed = _without_renamed(pair, added, removed, old_practice.organisations,
                                           new_practice.organisations, context)
     if pair.kind == "modified" and (removed.labels or added.labels):
-        added, removed = (_not_said_beside(added, context.with_broken_sentence("old", pair.old), language),
-                          _not_said_beside(removed, context.with_broken_sentence("new", pair.new), language))
+        added, removed = (_not_said_beside(added, context.with_split_off("old", pair.old, pair.new), language),
+                          _not_said_beside(removed, context.with_split_off("new", pair.new, pair.old), language))
     if pair.kind != "modified" and len(clause.text.split()) <= SHORT_CLAUSE_WORDS and not (
             added.organisations or removed.organisations) and not (clause.kind == "item" and (added.labels or removed.labels)):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
