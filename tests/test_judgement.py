@@ -1480,3 +1480,9 @@ def test_a_sentence_split_in_two_still_says_what_it_said():
     assert material(one, two) == {}
     assert material(two, one) == {}
 
+
+def test_third_party_companies_are_third_parties():
+    """"Third-party companies" is what an editor may write for "third parties": the same practice."""
+    assert "practices:share-with-third-parties:not" in clause_labels("We do not share it with third-party companies.", "en")
+    policy = POLICY + "Your browsing history is never disclosed to third parties.\n"
+    assert material(policy, policy.replace("third parties", "third-party companies")) == {}

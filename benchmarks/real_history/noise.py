@@ -343,6 +343,43 @@ def update_banner(text: str, rng: random.Random) -> str:
     return "**We have updated our Privacy Policy.** [Learn more](https://www.example.com/privacy)\n\n" + text
 
 
+_SAME_MEANING = [("personal data", "personal information"), ("we may", "we might"), ("such as", "for example"),
+                 ("third parties", "third-party companies"), ("at any time", "whenever you like")]
+"""Phrases of the same meaning either way."""
+_SHORTER = [("in order to", "to"), ("for the purposes of", "for"), ("prior to", "before"),
+            ("in accordance with", "under"), ("e.g.", "for example")]
+"""Phrases an editor shortens; the short form means more than this one thing, so only this way."""
+
+
+@noise
+def same_meaning(text: str, rng: random.Random) -> str | None:
+    """Phrases swapped throughout for others of the same meaning ("personal data" as "personal
+    information", "in order to" as "to"), in lower case, as an editor tidying the style does."""
+    swaps = [(a, b) if rng.random() < 0.5 else (b, a) for a, b in _SAME_MEANING] + _SHORTER
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(a)}(?![\w-])" for a, _ in swaps))
+    table = dict(swaps)
+    changed = pattern.sub(lambda m: table[m.group(0)], text)
+    return changed if changed != text else None
+
+
+@noise
+def sentences_split(text: str, rng: random.Random) -> str | None:
+    """Long sentences split in two at ", and we " / ", and you " ("..., and we keep it" → "... . We keep it")."""
+    changed = re.sub(r", and (we|you) ", lambda m: f". {m.group(1).capitalize()} ", text)
+    return changed if changed != text else None
+
+
+@noise
+def headings_recased(text: str, rng: random.Random) -> str | None:
+    """Headings in Title Case written in sentence case ("How We Use Your Data" as "How we use your data")."""
+    def recase(match: re.Match[str]) -> str:
+        words = match.group(2).split(" ")
+        return match.group(1) + " ".join([words[0]] + [w.lower() if w[:1].isupper() and w[1:].islower() else w
+                                                       for w in words[1:]])
+    changed = re.sub(r"(?m)^(#{1,6} )(.+)$", recase, text)
+    return changed if changed != text else None
+
+
 def _one_version_per_document(cases: Path, split: str) -> list[Path]:
     newest: dict[str, tuple[str, Path]] = {}
     for folder in sorted(cases.iterdir()):
