@@ -923,6 +923,8 @@ def test_a_clause_of_terms_of_service_that_names_no_personal_data_states_no_data
     tested = "To improve the marketplace, we may introduce new services, which may first be tested with some sellers."
     assert material(terms.format(""), terms.format(tested)) == {}
     assert material(terms.format(""), terms.format("We give the buyer's phone number and home address to the carrier."))
+    framework = "From 16 September, Quorvex relies on the Data Privacy Framework for such transfers of personal information."
+    assert set(material(terms.format(""), terms.format(framework))) == {"transfer"}  # a safeguard is about data
 
 
 def test_a_whole_other_document_captured_above_this_one_s_title_is_not_new_practice():

@@ -568,20 +568,22 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                                f"{quote(clause.text)}", "fact:same_phone", pair)]
         substantive = []  # an added or removed clause is judged by its cues alone
     finding = _practice_finding(pair, language, context, substantive)
-    if finding.material and _terms_aside(pair, language, context):
+    if finding.material and _terms_aside(pair, language, context, finding.category):
         return [editorial(f"Terms of service, not about personal data: {quote(clause.text)}", "terms:no_data", pair)]
     return [finding] + _other_practices(finding, language, context)
 
 
-def _terms_aside(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+def _terms_aside(pair: ClausePair, language: str | None, context: DocumentContext, category: str) -> bool:
     """A clause of terms of service (a document that says little about data) outside any section
-    about a data practice, that names no personal data: a delivery, a fee or a seller's duty."""
+    about a data practice, that names no personal data (nor, for a transfer, a safeguard for sending
+    it abroad): a delivery, a fee or a seller's duty; a transfer framework is never one."""
     if not context.says_little_about_data(language):
         return False
     clause = pair.new or pair.old
     if section_category(clause.section, language) in PRIVACY_SECTIONS:
         return False
-    return not any(label.startswith("data:") for c in (pair.old, pair.new) if c is not None
+    stating = ("data:", "safeguards:") if category == "transfer" else ("data:",)
+    return not any(label.startswith(stating) for c in (pair.old, pair.new) if c is not None
                    for label in practice_of(c.text, language, c.kind).labels)
 
 
