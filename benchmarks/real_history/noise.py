@@ -186,13 +186,16 @@ _BRITISH = {"personalise": "personalize", "personalised": "personalized", "perso
 
 @noise
 def spelling(text: str, rng: random.Random) -> str | None:
-    """British spellings made American, or American ones British, throughout, in lower case only (a
-    street or a company keeps its name: "Trade Centre Drive", "The DPO Centre Ltd")."""
+    """British spellings made American, or American ones British, throughout: in lower case, and
+    capitalised where a sentence, a line or a bold lead-in starts ("**Personalisation**."); a street
+    or a company keeps its name ("Trade Centre Drive", "The DPO Centre Ltd")."""
     table = _BRITISH if rng.random() < 0.5 else {us: uk for uk, us in _BRITISH.items()}
-    pattern = re.compile(r"\b(" + "|".join(map(re.escape, table)) + r")\b")
-    if not pattern.search(text):
-        return None
-    return pattern.sub(lambda m: table[m.group(0)], text)
+    table |= {word.capitalize(): other.capitalize() for word, other in table.items()}
+    words = "|".join(map(re.escape, table))
+    pattern = re.compile(rf"(?:(?<=^)|(?<=[#*>] )|(?<=\*\*)|(?<=[.!?] )|(?<=[a-z,;:(] ))({words})\b", re.M)
+    changed = pattern.sub(lambda m: m.group(0) if m.group(0)[0].isupper() and m.start() and
+                          text[m.start() - 1] == " " and text[m.start() - 2].isalpha() else table[m.group(0)], text)
+    return changed if changed != text else None
 
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
