@@ -300,6 +300,24 @@ def test_a_capture_that_stops_mid_word_is_not_a_change():
     assert material(cut, new) == {}
 
 
+def test_a_capture_that_stops_inside_an_emphasised_line_is_not_a_change(tmp_path):
+    """A capture cut inside "_…_" or "**…**" leaves the mark open, and the line it cut reads as a line
+    where the whole page has a heading: read from Markdown as the command reads it, the text is still
+    the start of the other version's."""
+    from monitor.cli.compare import read_version
+
+    page = POLICY.replace("Last updated: 3 March 2025\n", "") + (
+        "_If you live in California, you have further rights under state law._\n\n"
+        "**6. Processing of data collected through tracking technologies**\n\n"
+        "We use cookies and pixels to measure the audience of our website and to show you ads.\n\n"
+        "We share this data with our advertising partners, who may combine it with other data.\n")
+    (tmp_path / "new.md").write_text(page)
+    for stop in ("further rights", "collected through"):
+        (tmp_path / "old.md").write_text(page[:page.index(stop) + len(stop)])
+        versions = [read_version(str(tmp_path / name)) for name in ("old.md", "new.md")]
+        assert not compare_texts(*versions, "en").material, stop
+
+
 def test_a_section_added_for_a_new_tracking_tool_names_it():
     tool = ("### Tagwise.io\nInformation captured by Tagwise.io: this cookie stores the channel that brought you to "
             "our site, such as paid search, in a first-party cookie.\n")

@@ -207,6 +207,11 @@ def _listed_in_contents(lacking: list[Clause]) -> bool:
     return any(clause.kind == "item" and clause.key in headings for clause in lacking)
 
 
+_UNPAIRED_MARKS = re.compile(r"[*_`]|^#{1,6} ", re.M)
+"""Emphasis and heading marks, which a capture cut inside an emphasised line leaves open ("_If you
+reside in the", "**6. Processing of" read as a line, not the heading it becomes once closed)."""
+
+
 def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new_clauses: list[Clause],
                     languages: tuple[str | None, str | None], dates_unchanged: bool = False) -> str | None:
     """Why one version is not a version of the document at all, if it is not: an error or sign-in
@@ -256,7 +261,7 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
                 return (f"The {side} version only lacks parts of the other one and its date did not move: part of "
                         f"the page was not captured, not a change of the document.")
     shorter, longer, side = (old_text, new_text, "old") if len(old_text) < len(new_text) else (new_text, old_text, "new")
-    cut = shorter.rstrip()
+    cut, longer = _UNPAIRED_MARKS.sub("", shorter).rstrip(), _UNPAIRED_MARKS.sub("", longer)
     if len(cut) > SUBSTANTIAL_WORDS and len(cut) < len(longer) and longer.startswith(cut) and not _policy_goes_on(
             longer[len(cut):], language["new" if side == "old" else "old"]):
         return (f"The {side} version stops where the other goes on, mid-way, with nothing else changed: a capture "
