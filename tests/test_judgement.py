@@ -1466,10 +1466,22 @@ def test_a_clause_that_only_changed_spelling_is_paired_with_its_old_self_however
 
 
 def test_the_name_before_the_at_sign_of_an_e_mail_address_is_no_company():
-    """"ShineTheLight@fox.com" names a mailbox, not a recipient: a page that hides its addresses behind a
-    placeholder stops naming no company."""
+    """"ShineTheLight@fox.com" names a mailbox, not a recipient, and "INFO@QUORVEX.COM" starts no
+    company's name: a page that hides its addresses behind a placeholder stops naming no company."""
     assert organisations("California residents may ask for the list by writing to ShineTheLight@quorvex.com.", "en") == []
     assert organisations("We share it with Brightwave Ltd; write to Privacy@quorvex.com.", "en") == ["Brightwave Ltd"]
+    shown = ("# Responsable del tratamiento\nQUORVEX SERVICIOS SL (B86225927) C/ Mayor 56, 28015 Madrid "
+             "INFO@QUORVEX.COM QUORVEX SERVICIOS SL es responsable del tratamiento de sus datos personales.\n")
+    hidden = shown.replace("INFO@QUORVEX.COM", "[email protected]")
+    assert not compare_texts(shown, hidden, "es").material  # no company "QUORVEX.COM QUORVEX SERVICIOS SL"
+
+
+def test_cloudflares_placeholder_for_an_address_states_no_data_collected():
+    """"[email protected]" stands for an address the scrape could not see: its word "email" is no
+    e-mail address collected, where the policy never spoke of collecting one."""
+    assert clause_labels("Pour en savoir plus sur la manière dont Google utilise vos données, écrivez à "
+                         "[email protected].", "fr") == ()
+    assert clause_labels("Write to [email protected] with any question.", "en") == ()
 
 
 def test_a_controller_renamed_throughout_or_at_the_same_registration_number_is_a_rebranding_not_a_new_controller():

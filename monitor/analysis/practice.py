@@ -20,6 +20,7 @@ from itertools import combinations
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.facts._lexicon import NOUNS_CAPITALISED, load, stem
+from monitor.analysis.facts.contacts import without_placeholders
 from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only
 from monitor.analysis.facts.dates import month_names
@@ -200,14 +201,14 @@ def stated_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]
 
 
 def stating_words(text: str) -> str:
-    """A clause without the names in it that state nothing: a link's or a button's in quotes, and
-    the title of another document it points to. The law's definition of personal data states no
+    """A clause without the names in it that state nothing: a link's or a button's in quotes, the
+    title of another document it points to, Cloudflare's placeholder for an address. The law's definition of personal data states no
     practice at all."""
     if _PERSONAL_DATA_DEFINITION.search(text):
         return ""
     if _POINTER.search(text):
         text = _DOCUMENT_TITLE.sub(" ", text)
-    return _UI_NAME.sub(" ", _ANOTHER_NAME.sub("", _WEB_ADDRESS.sub(" ", text)))
+    return _UI_NAME.sub(" ", _ANOTHER_NAME.sub("", _WEB_ADDRESS.sub(" ", without_placeholders(text))))
 
 
 # A web address or a host name ("https://www.tiktok.com/legal/privacy-policy", "careers.stackoverflow.com"):

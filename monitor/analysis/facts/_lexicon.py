@@ -55,7 +55,7 @@ def company_names() -> re.Pattern[str]:
     forms = sorted(names()["legal_forms"], key=len, reverse=True)
     form = "|".join(re.escape(f) for f in forms)
     word = r"[A-Z0-9ÀÉÎÖÜА-Я][\w&'.-]*"
-    return re.compile(rf"(?<![\w&'.-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
+    return re.compile(rf"(?<![\w&'.@-])((?:{word}\s+){{0,4}}{word}),?\s+(?:{form})(?![\w/])")
 
 
 def languages_for(lang: str | None) -> tuple[str, ...]:

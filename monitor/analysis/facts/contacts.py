@@ -102,11 +102,17 @@ _SPELLED_AT = re.compile(r"(?<=\w)\s*[(\[{]\s*at\s*[)\]}]\s*(?=\w)", re.I)
 _SPELLED_DOT = re.compile(r"(?<=\w)\s*[(\[{]\s*dot\s*[)\]}]\s*(?=\w)", re.I)
 
 
+def without_placeholders(text: str) -> str:
+    """A text without Cloudflare's "[email protected]" placeholders: an address the scrape could not
+    see, whose words ("email") state nothing."""
+    return _CF_PLACEHOLDER.sub(" ", text) if "protected" in text.casefold() else text
+
+
 def find_emails(text: str) -> list[str]:
     """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders;
     an address spelled out with "(at)" and "(dot)" is the address."""
     folded = text.casefold()  # the patterns below are slow on long texts: run only where they may match
-    visible = _CF_PLACEHOLDER.sub(" ", text) if "protected" in folded else text
+    visible = without_placeholders(text)
     if any(mark in folded for mark in ("at)", "at]", "at}")) and _SPELLED_AT.search(visible):
         visible = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", visible))
     if "mail" in folded:
