@@ -50,16 +50,19 @@ MENU_LABELS = 3
 """Links in a row that make a menu, not a short line of the policy's."""
 
 
-def _menu_links(clause: Clause) -> int:
-    """How many links of a menu a clause reads as: a few words (one link), a line of them between
-    separators ("About · Press · Careers"), none when it has a figure, an address or ends a sentence."""
+def _menu_links(clause: Clause) -> int | None:
+    """How many links of a menu a clause reads as: a list item of a few words is one, a line of them
+    between separators ("About · Press · Careers") one per part, a short line beside them ("Sign in")
+    none; None when it is no part of a menu (a table row, a heading, a figure, an address, a sentence)."""
     text = clause.text.rstrip()
-    if clause.kind == "heading" or re.search(r"[\d@]", text) or text.endswith((".", ";", "?", "!")):
-        return 0
+    if clause.kind in ("heading", "row") or re.search(r"[\d@]", text) or text.endswith((".", ";", "?", "!")):
+        return None
     parts = [part for part in BUTTON_SEPARATORS.split(text) if part.strip()]
     if len(parts) >= MENU_LABELS and all(len(TOKEN.findall(part)) <= MENU_LABEL_WORDS // 2 for part in parts):
         return len(parts)
-    return 1 if len(TOKEN.findall(text)) <= MENU_LABEL_WORDS else 0
+    if len(TOKEN.findall(text)) > MENU_LABEL_WORDS:
+        return None
+    return 1 if clause.kind == "item" else 0
 
 
 def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
@@ -67,7 +70,7 @@ def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
     run, links = [], 0
     for clause in clauses:
         count = _menu_links(clause)
-        if not count:
+        if count is None:
             break
         run.append(clause)
         links += count
@@ -76,9 +79,10 @@ def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
 
 def _menu_blocks(clauses: list[Clause]) -> set[int]:
     """The site's menus a capture took with the policy: the links the page starts with, before its
-    first heading or sentence, the links it ends with, and those just above its last copyright line
-    ("Careers", "Investors", "Follow us: …"). A menu's "Careers" is no recruitment, its "Blog" no company."""
-    menus = _menu_at_start(clauses) + _menu_at_start(reversed(clauses))
+    first heading or sentence, and those just above its last copyright line ("Careers", "Investors",
+    "Follow us: …"). A menu's "Careers" is no recruitment, its "Blog" no company. Short lines at the
+    end of a page with no copyright line stay the policy's (a representative's name, city, country)."""
+    menus = _menu_at_start(clauses)
     last = next((i for i in range(len(clauses) - 1, -1, -1) if COPYRIGHT.search(clauses[i].text)), None)
     if last is not None:
         menus += _menu_at_start(reversed(clauses[:last]))
