@@ -248,7 +248,8 @@ def headings_relevelled(text: str, rng: random.Random) -> str | None:
 @noise
 def sections_renumbered(text: str, rng: random.Random) -> str | None:
     """Numbered headings renumbered from one more ("3. Cookies" as "4. Cookies")."""
-    changed = re.sub(r"(?m)^(#{1,6} )(\d{1,2})([.)] )", lambda m: f"{m.group(1)}{int(m.group(2)) + 1}{m.group(3)}", text)
+    changed = re.sub(r"(?m)^(#{1,6} )(\d{1,2})([.)] )",
+                     lambda m: f"{m.group(1)}{int(m.group(2)) + 1}{m.group(3)}", text)
     return changed if changed != text else None
 
 
@@ -453,7 +454,8 @@ def main() -> int:
     print(f"{len(documents)} documents of the {args.split} split")
     for name, figures in [*report.items(), ("all", total)]:
         share = f" ({figures['false_alarms'] / figures['pairs']:.1%})" if figures["pairs"] else ""
-        print(f"{name:>22}: false_alarms={figures['false_alarms']}/{figures['pairs']}{share} errors={figures['errors']}")
+        print(f"{name:>22}: false_alarms={figures['false_alarms']}/{figures['pairs']}{share} "
+              f"errors={figures['errors']}")
     if args.verbose and args.split == "dev":
         for r in results:
             if r.get("material") or "error" in r:

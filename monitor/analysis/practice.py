@@ -20,9 +20,8 @@ from itertools import combinations
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.facts._lexicon import NOUNS_CAPITALISED, load, stem
-from monitor.analysis.facts.contacts import without_placeholders
 from monitor.analysis.facts._text import fold
-from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only
+from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only, without_placeholders
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import LabelMention, label_mentions, legal_forms, load_lexicon, name_articles, region_names
@@ -202,8 +201,8 @@ def stated_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]
 
 def stating_words(text: str) -> str:
     """A clause without the names in it that state nothing: a link's or a button's in quotes, the
-    title of another document it points to, Cloudflare's placeholder for an address. The law's definition of personal data states no
-    practice at all."""
+    title of another document it points to, Cloudflare's placeholder for an address. The law's
+    definition of personal data states no practice at all."""
     if _PERSONAL_DATA_DEFINITION.search(text):
         return ""
     if _POINTER.search(text):
