@@ -505,8 +505,9 @@ class DocumentPractices:
         it is a name at all (see `novel`) and written in no form."""
         if _DOMAIN.fullmatch(name):
             return not re.search(rf"(?<![\w-]){re.escape(_site(name))}(?![\w-])", self.folded_text)
-        return (name.casefold() not in self.folded_text and not self.names_inflected(name)
-                and (bool(_IDENTIFIER.fullmatch(name)) or not self.writes_in_lower_case(_first_word(name), ordinary)))
+        return (name.casefold() not in self.folded_text
+                and (bool(_IDENTIFIER.fullmatch(name)) or not self.writes_in_lower_case(_first_word(name), ordinary))
+                and not self.names_inflected(name))  # the stems of the whole text last: the slowest test
 
     def writes_in_lower_case(self, word: str, ordinary: frozenset[str] = frozenset()) -> bool:
         """Whether a name's first word is an ordinary word: this version (or `ordinary`, the other
