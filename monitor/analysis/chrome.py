@@ -41,7 +41,8 @@ def chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
         banner_sized = block_words[clause.block] <= BANNER_WORDS
         if clause.block in buttons or (near_button and banner_sized and "cookie" in clause.text.casefold()):
             found.add((side, clause.block))
-    return found | {(side, block) for block in _footer_blocks(clauses) | _menu_blocks(clauses)}
+    last = _last_copyright(clauses)
+    return found | {(side, block) for block in _footer_blocks(clauses, last) | _menu_blocks(clauses, last)}
 
 
 MENU_LABEL_WORDS = 6
@@ -77,13 +78,12 @@ def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
     return run if links >= MENU_LABELS else []
 
 
-def _menu_blocks(clauses: list[Clause]) -> set[int]:
+def _menu_blocks(clauses: list[Clause], last: int | None) -> set[int]:
     """The site's menus a capture took with the policy: the links the page starts with, before its
-    first heading or sentence, and those just above its last copyright line ("Careers", "Investors",
+    first heading or sentence, and those just above its last copyright line, at `last` ("Careers", "Investors",
     "Follow us: …"). A menu's "Careers" is no recruitment, its "Blog" no company. Short lines at the
     end of a page with no copyright line stay the policy's (a representative's name, city, country)."""
     menus = _menu_at_start(clauses)
-    last = next((i for i in range(len(clauses) - 1, -1, -1) if COPYRIGHT.search(clauses[i].text)), None)
     if last is not None:
         menus += _menu_at_start(reversed(clauses[:last]))
     return {clause.block for clause in menus}
@@ -93,11 +93,15 @@ COPYRIGHT = re.compile(r"©|\(c\)\s*(?:19|20)\d\d|\bcopyright\s+(?:©\s*)?(?:19|
 FOOTER_LINE_WORDS = 8
 
 
-def _footer_blocks(clauses: list[Clause]) -> set[int]:
-    """The page's footer: its last copyright line ("© 2020 Forbes Media LLC. All Rights Reserved.")
-    and what follows it, when nothing after it is longer than a link ("Terms and Conditions",
-    "Send Us Feedback (feedback@forbes.com)"): the site's, not the policy's."""
-    last = next((i for i in range(len(clauses) - 1, -1, -1) if COPYRIGHT.search(clauses[i].text)), None)
+def _last_copyright(clauses: list[Clause]) -> int | None:
+    """Where the page's last copyright line stands ("© 2020 Forbes Media LLC. All Rights Reserved.")."""
+    return next((i for i in range(len(clauses) - 1, -1, -1) if COPYRIGHT.search(clauses[i].text)), None)
+
+
+def _footer_blocks(clauses: list[Clause], last: int | None) -> set[int]:
+    """The page's footer: its last copyright line (at `last`) and what follows it, when nothing after
+    it is longer than a link ("Terms and Conditions", "Send Us Feedback (feedback@forbes.com)"): the
+    site's, not the policy's."""
     if last is None:
         return set()
     after = clauses[last + 1:]
