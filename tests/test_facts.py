@@ -614,6 +614,8 @@ def test_may_the_verb_is_not_may_the_month():
         ("Gültig bis 1. März 2026\nStand: 1. Mai 2025", "de", datetime.date(2025, 5, 1)),
         ("En vigueur jusqu'au 1er mars 2026. Mise à jour : 2 mai 2025", "fr", datetime.date(2025, 5, 2)),
         ("We changed things on 3 May 2024.", "en", None),
+        ("Date last updated: 01-05-2022", "en", datetime.date(2022, 1, 5)),
+        ("Laatst gewijzigd: 01-05-2022", "nl", datetime.date(2022, 5, 1)),
     ],
 )
 def test_declared_date_of_a_document(document, lang, date):
@@ -881,3 +883,33 @@ def test_an_email_spelled_out_with_at_that_changed_is_a_contact_change():
     change = compare_texts(line.format("errata2022"), line.format("errata2025")).changes[0]
     assert (change.category, change.material) == ("contact", True)
     assert (change.old_values, change.new_values) == (["errata2022@pglaf.org"], ["errata2025@pglaf.org"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Nous conservons les données à caractère personnel dans notre système client pendant trois à six ans, "
+         "pour pouvoir répondre aux réclamations dans le délai applicable.", "fr"),
+        ("We keep the invoices and personal details of our customers in our accounting system for six years, "
+         "to respond to any claim within the legal time limit.", "en"),
+    ],
+)
+def test_a_duration_is_governed_by_the_verb_of_its_own_clause_not_by_one_after_a_comma(sentence, lang):
+    """"Kept for six years, to answer claims": what follows the comma says why the data is kept,
+    however long the words before the duration are."""
+    assert [(d.iso, d.role) for d in find_durations(sentence, lang)] == [("P6Y", "retention")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lang"),
+    [
+        ("Some chat transcripts may be reviewed by trained customer service staff located in specific jurisdictions "
+         "(including China and the Philippines) to check the results.", "en"),
+        ("Certaines transcriptions peuvent être examinées par du personnel du service client situé dans des "
+         "juridictions spécifiques (y compris la Chine et les Philippines).", "fr"),
+    ],
+)
+def test_staff_located_in_a_country_handle_the_data_there(sentence, lang):
+    """People of the company or its providers who read the data somewhere are where the data goes."""
+    assert transfer_destinations(sentence, lang) == ["CN", "PH"]
+    assert transfer_destinations("Our company is located in Germany.", "en") == []

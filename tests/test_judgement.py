@@ -1518,3 +1518,46 @@ def test_third_party_companies_are_third_parties():
     assert "practices:share-with-third-parties:not" in clause_labels("We do not share it with third-party companies.", "en")
     policy = POLICY + "Your browsing history is never disclosed to third parties.\n"
     assert material(policy, policy.replace("third parties", "third-party companies")) == {}
+
+
+def test_a_kind_of_data_named_in_other_words_throughout_is_the_same_kind_of_data():
+    """An editor who writes "adresse électronique" for "adresse e-mail" in every clause also rewrites
+    the list of data collected; the new words name nothing the policy did not collect before."""
+    policy = ("# Politique de confidentialité\n# Données collectées\nLors de votre inscription, nous collectons :\n"
+              "- nom et prénom\n- adresse e-mail\n- date de naissance\n"
+              "# Finalités\nNous utilisons votre adresse e-mail pour vous envoyer votre facture.\n"
+              "Nous utilisons votre adresse e-mail pour vous informer du statut de votre livraison.\n"
+              "Votre adresse e-mail nous sert aussi à vous prévenir lorsqu'un article est de nouveau disponible.\n"
+              "# Contact\nVous pouvez nous écrire à dpo@example.fr pour exercer vos droits.\n")
+    changes = compare_texts(policy, policy.replace("adresse e-mail", "adresse électronique"), "fr").changes
+    assert [c for c in changes if c.material] == []
+    added = policy.replace("- adresse e-mail", "- adresse e-mail\n- empreinte digitale")
+    assert [c.category for c in compare_texts(policy, added, "fr").changes if c.material] != []
+
+
+def test_a_capture_that_lost_sections_is_no_change_when_its_date_is_only_written_another_way():
+    """The same "last updated" date, written 2022-01-05 in one capture and 01-05-2022 in the next, did
+    not move: the version that lacks whole sections is a capture that missed them."""
+    sections = "".join(
+        f"# {n}. {title}\n{body}\n" for n, (title, body) in enumerate([
+            ("General", "This policy explains how Quorvex handles personal data of its members. It applies to our "
+                        "website and our apps. It does not apply to sites of other companies that we link to. "
+                        "Words such as member or item have the meaning our terms give them."),
+            ("Data we collect", "We collect your name, e-mail address and payment details when you buy an item. "
+                                "We collect the photos and descriptions of the items you list. "
+                                "We collect the messages you send to other members. "
+                                "We collect your IP address and device identifiers when you use the apps."),
+            ("Recipients", "We share shipping details with the carriers that deliver your parcels. "
+                           "We share payment details with our payment service providers."),
+            ("Transfers", "Our hosting providers in the United States process data under standard contractual clauses. "
+                          "Our support staff in India answer your questions."),
+            ("Retention", "We keep transaction data for 13 months. We keep account data while your account is open."),
+            ("Your rights", "You can access, correct or delete your data. You can object to direct marketing. "
+                            "You can ask for a copy of your data in a portable format. "
+                            "You can complain to your data protection authority."),
+            ("Contact", "Write to privacy@quorvex.example to use your rights."),
+        ], 1))
+    full = "# Quorvex Privacy Policy\nDate last updated: {}\n" + sections
+    lost = full.replace(sections[sections.index("# 3. Recipients"):sections.index("# 6. Your rights")], "")
+    comparison = compare_texts(lost.format("2022-01-05"), full.format("01-05-2022"), "en")
+    assert [c for c in comparison.changes if c.material] == []

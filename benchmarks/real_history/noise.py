@@ -7,8 +7,10 @@ The labelled pairs hold each kind of noise a few times; this makes every kind on
 takes one real version of each document of a split (the newest of CASES, rebuilt by rebuild.py, of
 at least MIN_CHARACTERS), makes the other version by one transformation that changes no practice (a
 section moved, the site's menus captured with it, British spellings made American, e-mail addresses
-hidden behind Cloudflare's placeholder, a capture cut mid-line...), reads both as `policy-monitor
-compare` does and counts the pairs judged material: each of them is a false alarm.
+hidden behind Cloudflare's placeholder, a capture cut mid-line, a "page not found" captured, the
+"last updated" date moved on...), reads both as `policy-monitor compare` does and counts the pairs
+judged material: each of them is a false alarm. Page furniture and phrase swaps are written in the
+policy's language when it is a first-class one.
 
 Every transformation is seeded by the document and its name, so two runs make the same pairs. `-v`
 lists the false alarms of the dev split with the rule that fired; the test split shows figures only.
@@ -29,8 +31,9 @@ from pathlib import Path
 MIN_CHARACTERS = 3000
 """A version shorter than this is too short to move a section in or cut a part from."""
 
-Noise = Callable[[str, random.Random], "str | tuple[str, str] | None"]
-"""A transformation: the new version from the old (or both versions), None when it cannot apply."""
+Noise = Callable[[str, random.Random, str], "str | tuple[str, str] | None"]
+"""A transformation of a version in a language: the new version from the old (or both versions), None
+when it cannot apply."""
 
 NOISES: dict[str, Noise] = {}
 
@@ -45,7 +48,7 @@ def _sections(text: str) -> list[str]:
 
 
 @noise
-def section_moved(text: str, rng: random.Random) -> str | None:
+def section_moved(text: str, rng: random.Random, language: str = "en") -> str | None:
     """A whole section moved elsewhere in the document, unchanged."""
     sections = _sections(text)
     if len(sections) < 4:
@@ -56,7 +59,7 @@ def section_moved(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def paragraph_moved(text: str, rng: random.Random) -> str | None:
+def paragraph_moved(text: str, rng: random.Random, language: str = "en") -> str | None:
     """One paragraph moved to another section, its words unchanged."""
     sections = _sections(text)
     if len(sections) < 4:
@@ -72,7 +75,7 @@ def paragraph_moved(text: str, rng: random.Random) -> str | None:
     return "".join(sections)
 
 
-def _cut(text: str, rng: random.Random) -> str | None:
+def _cut(text: str, rng: random.Random, language: str = "en") -> str | None:
     lines = text.split("\n")
     plain = [i for i in range(len(lines) // 2, len(lines) * 19 // 20) if len(lines[i].split()) > 6
              and "](" not in lines[i] and "**" not in lines[i] and not lines[i].startswith(("|", "#", "*", "-", ">"))]
@@ -84,27 +87,27 @@ def _cut(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def capture_cut(text: str, rng: random.Random) -> str | None:
+def capture_cut(text: str, rng: random.Random, language: str = "en") -> str | None:
     """A capture that stopped mid-line, between two words of a paragraph, past half the page."""
     return _cut(text, rng)
 
 
 @noise
-def capture_restored(text: str, rng: random.Random) -> tuple[str, str] | None:
+def capture_restored(text: str, rng: random.Random, language: str = "en") -> tuple[str, str] | None:
     """The text a cut capture had lost coming back."""
     cut = _cut(text, rng)
     return (cut, text) if cut else None
 
 
 @noise
-def formatting(text: str, rng: random.Random) -> str:
+def formatting(text: str, rng: random.Random, language: str = "en") -> str:
     """Bold and italics dropped, links turned into their words (e-mail links kept)."""
     text = re.sub(r"\[([^\]]*)\]\((?!mailto:)[^)]*\)", r"\1", text)
     return text.replace("**", "").replace("__", "")
 
 
 @noise
-def lines_rewrapped(text: str, rng: random.Random) -> str:
+def lines_rewrapped(text: str, rng: random.Random, language: str = "en") -> str:
     """Paragraphs broken into lines of 78 characters, as a PDF or a plain-text capture does."""
     out = []
     for line in text.split("\n"):
@@ -132,7 +135,7 @@ def _links(rng: random.Random, count: int) -> str:
 
 
 @noise
-def site_menus(text: str, rng: random.Random) -> str:
+def site_menus(text: str, rng: random.Random, language: str = "en") -> str:
     """The site's header and footer menus captured with the policy, as lists of links."""
     header = f"[Example](https://www.example.com/)\n\n{_links(rng, 6)}\n\n[Sign in](#)\n\n"
     footer = (f"\n\n{_links(rng, 5)}\n\nFollow us: [Facebook](https://facebook.com/example) "
@@ -142,20 +145,20 @@ def site_menus(text: str, rng: random.Random) -> str:
 
 
 @noise
-def menu_lines(text: str, rng: random.Random) -> str:
+def menu_lines(text: str, rng: random.Random, language: str = "en") -> str:
     """The site's menus captured with the policy, as lines of links between separators."""
     return (" | ".join(rng.sample(_MENU, 5)) + "\n\nSign in\n\n" + text + "\n\nFollow us: Facebook · Instagram · "
             "LinkedIn · YouTube\n\n" + " · ".join(rng.sample(_MENU, 5)) + "\n\n© 2025 All rights reserved.\n")
 
 
 @noise
-def page_repeated(text: str, rng: random.Random) -> str:
+def page_repeated(text: str, rng: random.Random, language: str = "en") -> str:
     """The whole document captured twice, one copy under the other."""
     return text + "\n\n" + text
 
 
 @noise
-def duplicate_removed(text: str, rng: random.Random) -> tuple[str, str] | None:
+def duplicate_removed(text: str, rng: random.Random, language: str = "en") -> tuple[str, str] | None:
     """A section the old capture held twice, now once."""
     sections = _sections(text)
     if len(sections) < 4:
@@ -165,7 +168,7 @@ def duplicate_removed(text: str, rng: random.Random) -> tuple[str, str] | None:
 
 
 @noise
-def contents_added(text: str, rng: random.Random) -> str | None:
+def contents_added(text: str, rng: random.Random, language: str = "en") -> str | None:
     """A table of contents of the headings added at the top."""
     headings = [line.lstrip("#").strip() for line in text.split("\n") if re.match(r"#{1,3} ", line)]
     if len(headings) < 3:
@@ -185,7 +188,7 @@ _BRITISH = {"personalise": "personalize", "personalised": "personalized", "perso
 
 
 @noise
-def spelling(text: str, rng: random.Random) -> str | None:
+def spelling(text: str, rng: random.Random, language: str = "en") -> str | None:
     """British spellings made American, or American ones British, throughout: in lower case, and
     capitalised where a sentence, a line or a bold lead-in starts ("**Personalisation**."); a street
     or a company keeps its name ("Trade Centre Drive", "The DPO Centre Ltd")."""
@@ -202,7 +205,7 @@ EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @noise
-def emails_hidden(text: str, rng: random.Random) -> str | None:
+def emails_hidden(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Every e-mail address behind Cloudflare's "[email protected]" placeholder, as a protected page
     shows them to a scraper."""
     text = re.sub(r"\[([^\]]*@[^\]]*)\]\(mailto:[^)]*\)", r"\1", text)
@@ -210,14 +213,14 @@ def emails_hidden(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def emails_shown(text: str, rng: random.Random) -> tuple[str, str] | None:
+def emails_shown(text: str, rng: random.Random, language: str = "en") -> tuple[str, str] | None:
     """The placeholder resolved: the addresses shown again."""
     hidden = emails_hidden(text, rng)
     return (hidden, text) if hidden else None
 
 
 @noise
-def accessibility_labels(text: str, rng: random.Random) -> str | None:
+def accessibility_labels(text: str, rng: random.Random, language: str = "en") -> str | None:
     """"(opens in a new window)" added to the words of every link."""
     if "](http" not in text:
         return None
@@ -225,7 +228,7 @@ def accessibility_labels(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def typography(text: str, rng: random.Random) -> str | None:
+def typography(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Straight quotes curled (outside the page's links), "e-mail" written "email", spaces doubled
     after full stops: typesetting."""
     lines = []
@@ -239,14 +242,14 @@ def typography(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def headings_relevelled(text: str, rng: random.Random) -> str | None:
+def headings_relevelled(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Every heading one level deeper ("## Cookies" as "### Cookies")."""
     changed = re.sub(r"(?m)^(#{1,5}) ", r"#\1 ", text)
     return changed if changed != text else None
 
 
 @noise
-def sections_renumbered(text: str, rng: random.Random) -> str | None:
+def sections_renumbered(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Numbered headings renumbered from one more ("3. Cookies" as "4. Cookies")."""
     changed = re.sub(r"(?m)^(#{1,6} )(\d{1,2})([.)] )",
                      lambda m: f"{m.group(1)}{int(m.group(2)) + 1}{m.group(3)}", text)
@@ -257,7 +260,7 @@ _SMALL = re.compile(r"^(?:The|This|These|We|Our|You|Your|If|In|For|To|When|Where
 
 
 @noise
-def brand_renamed(text: str, rng: random.Random) -> str | None:
+def brand_renamed(text: str, rng: random.Random, language: str = "en") -> str | None:
     """The service's own name, its most frequent capitalised word, renamed throughout ("Twitter" as
     "X", "Facebook" as "Meta"), as a rebranding does; the policy says the same of the new name."""
     counts: dict[str, int] = {}
@@ -287,7 +290,7 @@ def _runs(lines: list[str], starts: tuple[str, ...]) -> list[tuple[int, int]]:
 
 
 @noise
-def list_reordered(text: str, rng: random.Random) -> str | None:
+def list_reordered(text: str, rng: random.Random, language: str = "en") -> str | None:
     """The items of every bulleted list shuffled."""
     lines = text.split("\n")
     runs = _runs(lines, ("* ", "- ", "*   ", "-   "))
@@ -299,7 +302,7 @@ def list_reordered(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def table_rows_reordered(text: str, rng: random.Random) -> str | None:
+def table_rows_reordered(text: str, rng: random.Random, language: str = "en") -> str | None:
     """The rows of every table shuffled, its header kept (a generated cookie list sorted anew)."""
     lines = text.split("\n")
     runs = [(first + 2, end) for first, end in _runs(lines, ("|",)) if end - first > 3]
@@ -311,14 +314,14 @@ def table_rows_reordered(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def links_repointed(text: str, rng: random.Random) -> str | None:
+def links_repointed(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Every web link pointed elsewhere (a new host, tracking parameters), its words unchanged."""
     changed = re.sub(r"\]\(https?://([^/)\s]+)([^)\s]*)\)", r"](https://www.\1.example\2?utm_source=policy)", text)
     return changed if changed != text else None
 
 
 @noise
-def page_markers(text: str, rng: random.Random) -> str | None:
+def page_markers(text: str, rng: random.Random, language: str = "en") -> str | None:
     """"Page N of M" lines between paragraphs, as a PDF capture has them."""
     paragraphs = text.split("\n\n")
     if len(paragraphs) < 10:
@@ -334,7 +337,7 @@ def page_markers(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def cookie_banner(text: str, rng: random.Random) -> str:
+def cookie_banner(text: str, rng: random.Random, language: str = "en") -> str:
     """The site's cookie consent banner captured above the policy."""
     return ("We use cookies and similar technologies to improve your experience, measure the audience and show "
             "you personalised advertising. By clicking Accept all, you agree to this use. You can change your "
@@ -342,7 +345,7 @@ def cookie_banner(text: str, rng: random.Random) -> str:
 
 
 @noise
-def update_banner(text: str, rng: random.Random) -> str:
+def update_banner(text: str, rng: random.Random, language: str = "en") -> str:
     """A banner announcing that the policy was updated, linking to it, above the text."""
     return "**We have updated our Privacy Policy.** [Learn more](https://www.example.com/privacy)\n\n" + text
 
@@ -356,7 +359,7 @@ _SHORTER = [("in order to", "to"), ("for the purposes of", "for"), ("prior to", 
 
 
 @noise
-def same_meaning(text: str, rng: random.Random) -> str | None:
+def same_meaning(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Phrases swapped throughout for others of the same meaning ("personal data" as "personal
     information", "in order to" as "to"), in lower case, as an editor tidying the style does."""
     swaps = [(a, b) if rng.random() < 0.5 else (b, a) for a, b in _SAME_MEANING] + _SHORTER
@@ -367,20 +370,270 @@ def same_meaning(text: str, rng: random.Random) -> str | None:
 
 
 @noise
-def sentences_split(text: str, rng: random.Random) -> str | None:
+def sentences_split(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Long sentences split in two at ", and we " / ", and you " ("..., and we keep it" → "... . We keep it")."""
     changed = re.sub(r", and (we|you) ", lambda m: f". {m.group(1).capitalize()} ", text)
     return changed if changed != text else None
 
 
 @noise
-def headings_recased(text: str, rng: random.Random) -> str | None:
+def headings_recased(text: str, rng: random.Random, language: str = "en") -> str | None:
     """Headings in Title Case written in sentence case ("How We Use Your Data" as "How we use your data")."""
     def recase(match: re.Match[str]) -> str:
         words = match.group(2).split(" ")
         return match.group(1) + " ".join([words[0]] + [w.lower() if w[:1].isupper() and w[1:].islower() else w
                                                        for w in words[1:]])
     changed = re.sub(r"(?m)^(#{1,6} )(.+)$", recase, text)
+    return changed if changed != text else None
+
+
+_PAGE_WORDS = {
+    "en": {"home": "Home", "legal": "Legal", "policy": "Privacy Policy", "related": "Related articles",
+           "articles": ["Manage your account settings", "Contact customer support", "Our commitment to security",
+                        "Frequently asked questions"], "missing": "Page not found",
+           "missing_text": "Sorry, the page you are looking for does not exist or has been moved.",
+           "back": "Back to the home page", "updated": r"last (?:updated|modified|revised)|effective|version"},
+    "fr": {"home": "Accueil", "legal": "Mentions légales", "policy": "Politique de confidentialité",
+           "related": "Articles connexes", "articles": ["Gérer les paramètres de votre compte",
+                                                         "Contacter le service client", "Notre engagement sécurité",
+                                                         "Questions fréquentes"],
+           "missing": "Page introuvable", "missing_text": "Désolé, la page que vous cherchez n'existe pas ou a été déplacée.",
+           "back": "Retour à l'accueil", "updated": r"mise à jour|mis à jour|en vigueur|version|modifié"},
+    "de": {"home": "Startseite", "legal": "Rechtliches", "policy": "Datenschutzerklärung",
+           "related": "Ähnliche Artikel", "articles": ["Kontoeinstellungen verwalten", "Kundenservice kontaktieren",
+                                                        "Unser Sicherheitsversprechen", "Häufige Fragen"],
+           "missing": "Seite nicht gefunden", "missing_text": "Die gesuchte Seite existiert leider nicht oder wurde verschoben.",
+           "back": "Zurück zur Startseite", "updated": r"stand\b|aktualisiert|gültig ab|version|zuletzt"},
+    "es": {"home": "Inicio", "legal": "Aviso legal", "policy": "Política de privacidad",
+           "related": "Artículos relacionados", "articles": ["Gestionar la configuración de tu cuenta",
+                                                              "Contactar con atención al cliente",
+                                                              "Nuestro compromiso de seguridad", "Preguntas frecuentes"],
+           "missing": "Página no encontrada", "missing_text": "Lo sentimos, la página que buscas no existe o se ha movido.",
+           "back": "Volver al inicio", "updated": r"actualiza|vigor|versión|modifica"},
+    "nl": {"home": "Home", "legal": "Juridisch", "policy": "Privacybeleid", "related": "Gerelateerde artikelen",
+           "articles": ["Je accountinstellingen beheren", "Contact opnemen met de klantenservice",
+                        "Onze inzet voor veiligheid", "Veelgestelde vragen"], "missing": "Pagina niet gevonden",
+           "missing_text": "Sorry, de pagina die je zoekt bestaat niet of is verplaatst.",
+           "back": "Terug naar de startpagina", "updated": r"bijgewerkt|gewijzigd|versie|geldig vanaf|ingangsdatum"},
+    "ru": {"home": "Главная", "legal": "Правовая информация", "policy": "Политика конфиденциальности",
+           "related": "Похожие статьи", "articles": ["Настройки аккаунта", "Служба поддержки",
+                                                      "Наши обязательства по безопасности", "Частые вопросы"],
+           "missing": "Страница не найдена", "missing_text": "К сожалению, запрашиваемая страница не существует или была перемещена.",
+           "back": "Вернуться на главную", "updated": r"редакци|обновлен|действует с|версия|изменен"},
+    "cs": {"home": "Domů", "legal": "Právní informace", "policy": "Zásady ochrany osobních údajů",
+           "related": "Související články", "articles": ["Správa nastavení účtu", "Kontaktovat zákaznickou podporu",
+                                                          "Náš závazek k bezpečnosti", "Časté dotazy"],
+           "missing": "Stránka nenalezena", "missing_text": "Omlouváme se, hledaná stránka neexistuje nebo byla přesunuta.",
+           "back": "Zpět na hlavní stránku", "updated": r"aktualiz|účinnost|účinné od|platné od|verze|změněn"},
+}
+"""The words of a site's page furniture in the first-class languages (others' sites get English)."""
+
+
+def _words(language: str) -> dict:
+    return _PAGE_WORDS.get(language, _PAGE_WORDS["en"])
+
+
+_DATE_NUMBER = re.compile(r"(?<![\d.,])(?:(19\d\d|20\d\d)|(\d{1,2}))(?![\d,]|\.\d{3})")
+
+
+@noise
+def date_updated(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """The "last updated" or effective date (and version number) moved on, in every short line that
+    gives it with a year: the year one later, a day another day."""
+    updated = re.compile(rf"(?i)\b(?:{_words(language)['updated']}|{_PAGE_WORDS['en']['updated']})")
+    shift = rng.randrange(1, 27)
+
+    def moved(match: re.Match[str]) -> str:
+        year, number = match.groups()
+        return str(int(year) + 1) if year else str((int(number) + shift - 1) % 28 + 1).zfill(len(number))
+
+    lines = text.split("\n")
+    changed = ["".join(part if part.startswith("](") else _DATE_NUMBER.sub(moved, part)
+                       for part in re.split(r"(\]\([^)]*\))", line))
+               if len(line) < 160 and updated.search(line) and re.search(r"\b(?:19|20)\d\d\b", line) else line
+               for line in lines]
+    return "\n".join(changed) if changed != lines else None
+
+
+@noise
+def breadcrumbs(text: str, rng: random.Random, language: str = "en") -> str:
+    """The page's breadcrumb trail captured above the policy ("Home > Legal > Privacy Policy")."""
+    words = _words(language)
+    trail = f"[{words['home']}](https://www.example.com/) > [{words['legal']}](https://www.example.com/legal) > {words['policy']}"
+    return trail + "\n\n" + text
+
+
+_LANGUAGES = ["English", "Deutsch", "Español", "Français", "Italiano", "Nederlands", "Polski", "Português",
+              "Русский", "Čeština", "Svenska", "日本語"]
+
+
+@noise
+def language_menu(text: str, rng: random.Random, language: str = "en") -> str:
+    """The site's language menu captured above the policy, as a line or as a list of links."""
+    names = rng.sample(_LANGUAGES, 7)
+    if rng.random() < 0.5:
+        return " | ".join(names) + "\n\n" + text
+    return "\n".join(f"*   [{name}](https://www.example.com/{i}/privacy)" for i, name in enumerate(names)) + "\n\n" + text
+
+
+@noise
+def related_links(text: str, rng: random.Random, language: str = "en") -> str:
+    """A help centre's "Related articles" list of links captured under the policy."""
+    words = _words(language)
+    links = "\n".join(f"*   [{title}](https://help.example.com/articles/{1000 + i})"
+                      for i, title in enumerate(rng.sample(words["articles"], 3)))
+    return text.rstrip("\n") + f"\n\n## {words['related']}\n\n{links}\n"
+
+
+@noise
+def copyright_year(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """The footer's copyright year moved on ("© 2023" as "© 2024")."""
+    changed = re.sub(r"(?i)((?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?)(20\d\d)",
+                     lambda m: m.group(1) + str(int(m.group(2)) + 1), text)
+    return changed if changed != text else None
+
+
+@noise
+def list_style(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Bulleted lists numbered, or numbered lists bulleted: the list style changed."""
+    lines = text.split("\n")
+    bullets = _runs(lines, ("* ", "- ", "*   ", "-   "))
+    numbers = [(first, end) for first, end in _runs(lines, tuple(f"{n}. " for n in range(1, 10)))]
+    for first, end in bullets:
+        for n, i in enumerate(range(first, end), 1):
+            lines[i] = f"{n}. " + re.sub(r"^[*-]\s+", "", lines[i])
+    for first, end in numbers:
+        for i in range(first, end):
+            lines[i] = "- " + re.sub(r"^\d+\.\s+", "", lines[i])
+    return "\n".join(lines) if bullets or numbers else None
+
+
+@noise
+def bold_headings(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Headings captured as bold paragraphs ("## Cookies" as "**Cookies**"), as a page styled by classes is."""
+    changed = re.sub(r"(?m)^#{1,6} +(.+?)\s*$", r"**\1**", text)
+    return changed if changed != text else None
+
+
+@noise
+def invisible_characters(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Characters a reader cannot see: no-break spaces before « ; : ? ! » and inside guillemets, soft
+    hyphens in long words, zero-width spaces between some words."""
+    lines = []
+    for line in text.split("\n"):
+        if "](" not in line and "|" not in line:
+            line = re.sub(r" (?=[;:?!»])", "\u00a0", line)
+            line = re.sub(r"« ", "«\u00a0", line)
+            line = re.sub(r"\b(\w{6})(\w{6,})\b", "\\1\u00ad\\2", line)
+            line = re.sub(r"(?<=\w) (?=\w{9})", " \u200b", line)
+        lines.append(line)
+    changed = "\n".join(lines)
+    return changed if changed != text else None
+
+
+@noise
+def capitals(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Two long paragraphs set in capitals, as terms set their disclaimers."""
+    paragraphs = text.split("\n\n")
+    long = [i for i, p in enumerate(paragraphs) if len(p.split()) >= 30 and not p.startswith(("|", "#"))
+            and "](" not in p and "@" not in p]
+    if not long:
+        return None
+    for i in rng.sample(long, min(2, len(long))):
+        paragraphs[i] = paragraphs[i].upper()
+    return "\n\n".join(paragraphs)
+
+
+def _missing_page(language: str) -> str:
+    words = _words(language)
+    return (f"[{words['home']}](https://www.example.com/)\n\n# 404\n\n## {words['missing']}\n\n{words['missing_text']}\n\n"
+            f"[{words['back']}](https://www.example.com/)\n")
+
+
+@noise
+def capture_lost(text: str, rng: random.Random, language: str = "en") -> str:
+    """The policy's address answered with a "page not found" page."""
+    return _missing_page(language)
+
+
+@noise
+def capture_back(text: str, rng: random.Random, language: str = "en") -> tuple[str, str]:
+    """The policy back after a capture of a "page not found" page."""
+    return _missing_page(language), text
+
+
+_NUMBER_WORDS = {
+    "en": ("days|months|years|weeks|hours", "one two three four five six seven eight nine ten eleven twelve"),
+    "fr": ("jours|mois|ans|années|semaines|heures", "un deux trois quatre cinq six sept huit neuf dix onze douze"),
+    "es": ("días|meses|años|semanas|horas", "un dos tres cuatro cinco seis siete ocho nueve diez once doce"),
+    "de": ("Tage|Tagen|Monate|Monaten|Jahre|Jahren|Wochen|Stunden",
+           "ein zwei drei vier fünf sechs sieben acht neun zehn elf zwölf"),
+    "nl": ("dagen|maanden|jaar|jaren|weken|uur", "een twee drie vier vijf zes zeven acht negen tien elf twaalf"),
+}
+
+
+@noise
+def numbers_in_words(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Durations written with their number in words too ("6 months" as "six (6) months"), as a legal
+    style writes them; the figures stay."""
+    if language not in _NUMBER_WORDS:
+        return None
+    units, names = _NUMBER_WORDS[language]
+    words = names.split()
+    changed = re.sub(rf"(?<![\w(.,]) ?\b([1-9]|1[0-2]) ({units})\b",
+                     lambda m: f"{m.group(0)[:-len(m.group(1) + ' ' + m.group(2))]}{words[int(m.group(1)) - 1]} "
+                               f"({m.group(1)}) {m.group(2)}", text)
+    return changed if changed != text else None
+
+
+_PHONE = re.compile(r"(?<![\w/.=-])(\+\d{1,3}|\(0?\d{1,4}\)|0\d{1,3})((?:[ .-]\d{2,4}){2,5})(?![\w/-])")
+
+
+@noise
+def phones_reformatted(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Telephone numbers written with other separators ("+33 1 23 45 67 89" as "+33 1.23.45.67.89")."""
+    separator = rng.choice([".", "-", ""])
+
+    def reformatted(match: re.Match[str]) -> str:
+        if len(re.sub(r"\D", "", match.group(0))) < 9:
+            return match.group(0)
+        return match.group(1) + " " + separator.join(re.split(r"[ .-]", match.group(2).strip(" .-")))
+
+    changed = _PHONE.sub(reformatted, text)
+    return changed if changed != text else None
+
+
+_SAME_MEANING_ELSEWHERE = {
+    "fr": [("données personnelles", "données à caractère personnel"), ("par exemple", "notamment"),
+           ("à tout moment", "à n'importe quel moment"), ("adresse e-mail", "adresse électronique")],
+    "es": [("datos personales", "datos de carácter personal"), ("por ejemplo", "p. ej."),
+           ("en cualquier momento", "en todo momento"), ("correo electrónico", "e-mail")],
+    "de": [("z. B.", "beispielsweise"), ("bzw.", "beziehungsweise"), ("E-Mail-Adresse", "Mailadresse"),
+           ("jederzeit", "zu jeder Zeit"), ("d. h.", "das heißt")],
+    "nl": [("bijvoorbeeld", "bijv."), ("e-mailadres", "mailadres"), ("te allen tijde", "altijd"),
+           ("met betrekking tot", "inzake")],
+    "ru": [("например", "к примеру"), ("в любое время", "в любой момент"), ("электронной почты", "e-mail"),
+           ("т. е.", "то есть")],
+    "cs": [("například", "např."), ("kdykoli", "kdykoliv"), ("e-mailová adresa", "emailová adresa"),
+           ("tj.", "to jest")],
+}
+"""Phrases of the same meaning in the other first-class languages, either way."""
+_SHORTER_ELSEWHERE = {"fr": [("afin de", "pour"), ("dans le but de", "pour")], "es": [("con el fin de", "para")],
+                      "nl": [("teneinde", "om")], "de": [("zum Zwecke der", "zur")]}
+"""Phrases an editor shortens, only this way."""
+
+
+@noise
+def same_meaning_elsewhere(text: str, rng: random.Random, language: str = "en") -> str | None:
+    """Phrases swapped throughout for others of the same meaning in a policy not in English
+    ("données personnelles" as "données à caractère personnel", "z. B." as "beispielsweise")."""
+    if language not in _SAME_MEANING_ELSEWHERE:
+        return None
+    swaps = [(a, b) if rng.random() < 0.5 else (b, a) for a, b in _SAME_MEANING_ELSEWHERE[language]]
+    swaps += _SHORTER_ELSEWHERE.get(language, [])
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(a)}(?![\w-])" for a, _ in swaps))
+    table = dict(swaps)
+    changed = pattern.sub(lambda m: table[m.group(0)], text)
     return changed if changed != text else None
 
 
@@ -406,11 +659,11 @@ def _judge(job: tuple[str, str]) -> dict:
 
     folder, name = Path(job[0]), job[1]
     version = next(folder.glob("new.*"))
-    made = NOISES[name](version.read_text(encoding="utf-8"), random.Random(f"{folder.name}:{name}"))
+    language = json.loads((folder / "source.json").read_text(encoding="utf-8"))["language"]
+    made = NOISES[name](version.read_text(encoding="utf-8"), random.Random(f"{folder.name}:{name}"), language)
     if made is None:
         return {"case": folder.name, "noise": name, "applied": False}
     old, new = made if isinstance(made, tuple) else (version.read_text(encoding="utf-8"), made)
-    language = json.loads((folder / "source.json").read_text(encoding="utf-8"))["language"]
     with tempfile.TemporaryDirectory() as directory:
         paths = [Path(directory) / f"{side}{version.suffix}" for side in ("old", "new")]
         for path, text in zip(paths, (old, new)):

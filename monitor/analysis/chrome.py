@@ -259,12 +259,13 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
                 return (f"The {side} version shares almost nothing with the other and few of its sentences speak of "
                         f"data ({density(side):.0%} against {density(other):.0%}): another page of the site was "
                         f"captured instead of the document.")
-    old_keys, new_keys = {c.key for c in old_clauses}, {c.key for c in new_clauses}
-    if dates_unchanged and old_keys and new_keys:
+    if dates_unchanged:  # the date line, however each version writes it, says the same date
+        old_keys = {c.key for c in old_clauses if not dates.is_date_line(c.text, language["old"])}
+        new_keys = {c.key for c in new_clauses if not dates.is_date_line(c.text, language["new"])}
         for side, kept, whole, other_clauses in (("new", new_keys, old_keys, old_clauses),
                                                  ("old", old_keys, new_keys, new_clauses)):
             lost = len(whole - kept)
-            if (len(kept & whole) >= PART_OF_PAGE * len(kept) and lost >= max(LOST_CLAUSES, LOST_PART * len(whole))
+            if (kept and len(kept & whole) >= PART_OF_PAGE * len(kept) and lost >= max(LOST_CLAUSES, LOST_PART * len(whole))
                     and not _listed_in_contents([c for c in other_clauses if c.key not in kept])):
                 return (f"The {side} version only lacks parts of the other one and its date did not move: part of "
                         f"the page was not captured, not a change of the document.")

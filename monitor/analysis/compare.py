@@ -323,6 +323,11 @@ class DocumentContext:
         return self.text_of(side).casefold()
 
     @lru_cache(maxsize=2)
+    def words(self, side: str) -> frozenset[str]:
+        """The words one version writes, in lower case."""
+        return frozenset(TOKEN.findall(self.casefolded(side)))
+
+    @lru_cache(maxsize=2)
     def squeezed(self, side: str) -> str:
         return _squeezed(self.text_of(side))
 
@@ -1121,12 +1126,21 @@ another kind of contact detail than "e-mail address", "abandoned-cart reminders"
 def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -> set[str]:
     """Labels of an added clause named in words the old version never writes ("telephone numbers"
     added to a list of data that gave only an e-mail address): a new thing, finer than the label it
-    falls under, which the old version may state for something else."""
+    falls under, which the old version may state for something else. Words the new version wrote
+    throughout for the old one's ("adresse électronique" for "adresse e-mail") are heard."""
     if pair.new is None:
         return set()
     old = context.casefolded("old")
+
+    def unheard(words: tuple[str, ...]) -> bool:
+        phrase = " ".join(words)
+        if phrase in old:
+            return False
+        never_written = set(TOKEN.findall(phrase)) - context.words("old")
+        return not (never_written and never_written <= context.systematic)
+
     return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
-            if m.kind in UNHEARD_KINDS and not m.negated and " ".join(m.words) not in old}
+            if m.kind in UNHEARD_KINDS and not m.negated and unheard(m.words)}
 
 
 LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))

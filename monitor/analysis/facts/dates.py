@@ -111,7 +111,7 @@ def _grammar(langs: tuple[str, ...]) -> _DateGrammar:
     wide_month = f"(?P<mon>{_alternation(wide_names)})"
     patterns = (
         ("iso", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?!\d)")),
-        ("numeric", re.compile(r"(?<![\d.])(?P<a>[0-3]?\d)[./](?P<b>[01]?\d)[./](?P<y>(?:19|20)\d\d)(?!\d)")),
+        ("numeric", re.compile(r"(?<![\d.-])(?P<a>[0-3]?\d)(?P<s>[./-])(?P<b>[01]?\d)(?P=s)(?P<y>(?:19|20)\d\d)(?!\d)")),
         ("dmy", re.compile(rf"(?<![\w.]){_DAY}\s*(?:de\s+|of\s+)?{month},?\s*(?:de\s+|del\s+)?{_YEAR}")),
         ("mdy", re.compile(rf"(?<!\w){month}\s+{_DAY},?\s+{_YEAR}")),
         ("my", re.compile(rf"(?<!\w){wide_month},?\s+(?:de\s+|del\s+)?{_YEAR}")),

@@ -23,6 +23,8 @@ _ROLES = ("retention", "response", "notice")
 _AFTER_CUE_PENALTY = 3
 _AFTER_CUE_OFFSET = 30
 _ADJACENT = 2
+_CLAUSE_BREAK = re.compile(r"[,;:(]")
+"""Between a duration and a cue after it, the end of the clause that holds the duration."""
 _MAX_NUMBER_WORDS = 4
 _LOOKBACK = 60
 
@@ -150,13 +152,15 @@ def _role(folded: str, duration_start: int, duration_end: int, unit: str, cues: 
     if unit == "Y" and _ages.is_age_mention(folded, duration_start, duration_end, sentence, langs):
         return "age"
     best_role, best_distance = "other", None
-    for cue_start, cue_end, role in cues:
-        if cue_end <= sentence[0] or cue_start >= sentence[1]:
-            continue
+    in_sentence = [cue for cue in cues if sentence[0] < cue[1] and cue[0] < sentence[1]]
+    cue_before = any(cue_end <= duration_start for _, cue_end, _ in in_sentence)
+    for cue_start, cue_end, role in in_sentence:
         if cue_end <= duration_start:
             distance = duration_start - cue_end
         elif cue_start >= duration_end:
             gap = cue_start - duration_end
+            if cue_before and gap > _ADJACENT and _CLAUSE_BREAK.search(folded, duration_end, cue_start):
+                continue  # "kept for six years, to answer claims": the verb before governs the duration
             distance = gap if gap <= _ADJACENT else gap * _AFTER_CUE_PENALTY + _AFTER_CUE_OFFSET
         else:
             continue

@@ -76,6 +76,8 @@ class _Matcher:
     where such a one is located is where the data goes, not the company's seat."""
     residence: re.Pattern[str] | None = None
     """Words for where people live ("if you reside in", "résidents de"): whom a clause is about."""
+    located: re.Pattern[str] | None = None
+    """Words for where someone is ("located in", "basé en"): after a provider, where the data goes."""
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -168,6 +170,7 @@ def _matcher(langs: tuple[str, ...]) -> _Matcher:
         provider=_cue_pattern(langs, "provider", r"(?<!\w)(?:{})"),
         outside=_cue_pattern(langs, "outside", _CUE_JUST_BEFORE),
         residence=_cue_pattern(langs, "residence", _CUE_JUST_BEFORE),
+        located=_cue_pattern(langs, "located", r"(?<!\w)(?:{})"),
         connectors=frozenset(connectors),
     )
 
@@ -313,6 +316,10 @@ def _role(folded: str, start: int, end: int, sentence: tuple[int, int], matcher:
     if address_cue is not None and _nearest_cue(matcher.provider, folded, max(sentence[0], address_cue - _PROVIDER_REACH),
                                                 address_cue) is not None:
         return "destination"  # "our provider, located in Morocco": where the data is handled
+    located = _nearest_cue(matcher.located, folded, sentence[0], start)
+    if located is not None and (address_cue is None or located > address_cue) and _nearest_cue(
+            matcher.provider, folded, max(sentence[0], located - _PROVIDER_REACH), located) is not None:
+        return "destination"  # "customer service staff located in the Philippines" read the data there
     if address_cue is not None and (destination_cue is None or address_cue > destination_cue):
         return "address"
     if destination_cue is not None:
