@@ -1561,3 +1561,13 @@ def test_a_capture_that_lost_sections_is_no_change_when_its_date_is_only_written
     lost = full.replace(sections[sections.index("# 3. Recipients"):sections.index("# 6. Your rights")], "")
     comparison = compare_texts(lost.format("2022-01-05"), full.format("01-05-2022"), "en")
     assert [c for c in comparison.changes if c.material] == []
+
+
+def test_a_product_name_spaced_otherwise_is_the_same_name():
+    """"QuorvexIQ" written "Quorvex IQ" in a reworded clause names the same tool, not a new recipient."""
+    old = POLICY + ("If account owners integrate their third-party emails with products and services offered by "
+                    "Quorvex, such as business analytics tools like QuorvexIQ, Quorvex may collect or process email "
+                    "information, including email content, headers and metadata, to provide those services.\n")
+    new = old.replace("QuorvexIQ", "Quorvex IQ").replace("account owners integrate",
+                                                         "account owners and their licensed users integrate")
+    assert material(old, new) == {}

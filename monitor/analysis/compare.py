@@ -1020,8 +1020,10 @@ def _words_stand_in_other(pair: ClausePair, context: DocumentContext, shortest: 
 
 def _extends(name: str, others: frozenset[str] | list[str]) -> bool:
     """Whether a company's name is another one's with words added ("Paramount" → "Paramount Skydance
-    Corporation"): the same company, its name grown by a merger or its legal form."""
-    return any(name.startswith(other + " ") for other in others)
+    Corporation"): the same company, its name grown by a merger or its legal form; or the same name
+    spaced or joined otherwise ("ZoomIQ" and "Zoom IQ")."""
+    squeezed = _squeezed(name)
+    return any(name.startswith(other + " ") or _squeezed(other) == squeezed for other in others)
 
 
 def _without_renamed(pair: ClausePair, added: Practice, removed: Practice, old_names: frozenset[str],
