@@ -1571,3 +1571,44 @@ def test_a_product_name_spaced_otherwise_is_the_same_name():
     new = old.replace("QuorvexIQ", "Quorvex IQ").replace("account owners integrate",
                                                          "account owners and their licensed users integrate")
     assert material(old, new) == {}
+
+
+def test_a_supervisory_authority_that_moved_office_is_no_change_of_the_right_to_complain():
+    """Where to complain is the authority: its new postal address, under the same lines telling users
+    they may complain, changes neither the company's contact nor what users can do."""
+    complaint = ("# How to lodge a complaint\nIf you are still unhappy, you can contact the Data Protection "
+                 "Commission. Contact details for the Data Protection Commission are:\n"
+                 "- Phone: +353 1 765 01 00\n- In writing: {}\n")
+    old = POLICY + complaint.format("Data Protection Commission, 21 Fitzwilliam Square, Dublin 2, D02 RD28")
+    new = POLICY + complaint.format("Data Protection Commission, 6 Pembroke Row, Dublin 2, D02 X963, Ireland")
+    assert material(old, new) == {}
+    moved = edit("12 Market Street, London EC1A 1BB", "40 Bank Street, London E14 5NR")
+    assert "contact" in material(POLICY, moved)
+
+
+def test_a_translation_whose_extractor_reads_a_fact_the_original_names_too_agrees_with_it():
+    """A version in another language names the same countries and streets as the one it replaces,
+    whatever role each extractor gives them ("Par voie postale : 6 Lapps Quay, Cork, Irlande" read as
+    a destination where "Postal address: 1st Floor, 6 Lapps Quay, Cork, Ireland" is an address), and
+    "au cours des 12 derniers mois" (in the past 12 months) names no street."""
+    old = ("# Privacy Policy\nWe collect your name and your e-mail address to run the service.\n"
+           "We keep your data for 2 years after you close your account.\n"
+           "Our servers are in the United States.\n"
+           "You can ask us what we disclosed about you in the past 12 months.\n"
+           "Postal address: 1st Floor, 6 Lapps Quay, Cork, Ireland\n")
+    new = ("# Politique de confidentialité\nNous collectons votre nom et votre adresse e-mail pour fournir le service.\n"
+           "Nous conservons vos données 2 ans après la fermeture de votre compte.\n"
+           "Nos serveurs sont situés aux États-Unis.\n"
+           "Vous pouvez nous demander ce que nous avons communiqué à votre sujet au cours des 12 derniers mois.\n"
+           "Par voie postale : 1er étage, 6 Lapps Quay, Cork, Irlande\n")
+    assert [c for c in compare_texts(old, new).changes if c.material] == []
+    moved = new.replace("Nos serveurs sont situés aux États-Unis.", "Nos serveurs sont situés au Brésil.")
+    assert "transfer" in {c.category for c in compare_texts(old, moved).changes if c.material}
+
+
+def test_political_party_affiliation_is_sensitive_data_and_no_affiliate():
+    """"Affiliation" is not "affiliates": a segment of people's political affiliation names no recipient."""
+    labels = clause_labels("Customers may use segments that indicate political sentiment and political party "
+                           "affiliation.", "en")
+    assert "data:sensitive" in labels and "recipients:affiliates" not in labels
+    assert "recipients:affiliates" in clause_labels("We share your data with our affiliates.", "en")

@@ -438,8 +438,9 @@ _DATE_NUMBER = re.compile(r"(?<![\d.,])(?:(19\d\d|20\d\d)|(\d{1,2}))(?![\d,]|\.\
 
 @noise
 def date_updated(text: str, rng: random.Random, language: str = "en") -> str | None:
-    """The "last updated" or effective date (and version number) moved on, in every short line that
-    gives it with a year: the year one later, a day another day."""
+    """The "last updated" or effective date (and version number) moved on, in the first short line
+    that gives it with a year (not the date an older edition shown below stopped applying): the year
+    one later, a day another day."""
     updated = re.compile(rf"(?i)\b(?:{_words(language)['updated']}|{_PAGE_WORDS['en']['updated']})")
     shift = rng.randrange(1, 27)
 
@@ -448,11 +449,13 @@ def date_updated(text: str, rng: random.Random, language: str = "en") -> str | N
         return str(int(year) + 1) if year else str((int(number) + shift - 1) % 28 + 1).zfill(len(number))
 
     lines = text.split("\n")
-    changed = ["".join(part if part.startswith("](") else _DATE_NUMBER.sub(moved, part)
-                       for part in re.split(r"(\]\([^)]*\))", line))
-               if len(line) < 160 and updated.search(line) and re.search(r"\b(?:19|20)\d\d\b", line) else line
-               for line in lines]
-    return "\n".join(changed) if changed != lines else None
+    at = next((i for i, line in enumerate(lines) if len(line) < 160 and updated.search(line)
+               and re.search(r"\b(?:19|20)\d\d\b", line) and not re.search(r"(?i)\buntil\b|\bjusqu", line)), None)
+    if at is None:
+        return None
+    lines[at] = "".join(part if part.startswith("](") else _DATE_NUMBER.sub(moved, part)
+                        for part in re.split(r"(\]\([^)]*\))", lines[at]))
+    return "\n".join(lines)
 
 
 @noise

@@ -31,6 +31,12 @@ def document_streets(clauses: list[Clause], language: str | None) -> dict[str, t
     return found
 
 
+def _street_in(address: str, clauses: list[Clause]) -> bool:
+    """Whether a version writes an address's street ("6 Lapps Quay") anywhere."""
+    street = address_key(address.split(",")[0])
+    return bool(street) and any(street in address_key(clause.text) for clause in clauses)
+
+
 def document_phones(clauses: list[Clause], language: str | None) -> list[tuple[Phone, str]]:
     """Every phone number of a document once, with the first clause stating it."""
     found: list[tuple[Phone, str]] = []
@@ -52,6 +58,12 @@ FACT_WORDS = {
 }
 
 
+def document_places(clauses: list[Clause], language: str | None) -> set[str]:
+    """Every country a document names, whatever for: an extractor of one language may read a
+    destination where that of another reads an address ("Par voie postale : …, Cork, Irlande")."""
+    return {code for clause in clauses for code in clause_facts(clause, language).places}
+
+
 def compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str, new_lang: str,
                               comparison: Comparison) -> None:
     old_facts, new_facts = document_facts(old, old_lang), document_facts(new, new_lang)
@@ -65,8 +77,12 @@ def compare_across_languages(old: list[Clause], new: list[Clause], old_lang: str
         before, after = list(old_facts[kind]), list(new_facts[kind])
         if kind == "phones":
             agree = not any(phone_changes([p for p, _ in old_phones], [p for p, _ in new_phones]))
-        elif kind == "addresses":
-            agree = all(written_among(a, before) for a in after) and all(written_among(a, after) for a in before)
+        elif kind == "addresses":  # a street the other version writes, whether or not read as an address there
+            agree = (all(written_among(a, before) or _street_in(a, old) for a in after)
+                     and all(written_among(a, after) or _street_in(a, new) for a in before))
+        elif kind == "transfer":  # a country the other version names, whatever for
+            agree = set(after) - set(before) <= document_places(old, old_lang) and (
+                set(before) - set(after) <= document_places(new, new_lang))
         else:
             agree = set(before) == set(after)
         if agree:

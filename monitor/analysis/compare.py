@@ -360,6 +360,18 @@ class DocumentContext:
         return contacts.find_postal_addresses(self.text_of(side), language)
 
     @lru_cache(maxsize=4)
+    def authority_addresses(self, side: str, language: str | None) -> list[str]:
+        """The postal addresses a version gives where it says where to complain (a supervisory
+        authority's office): in a clause that says so, or just below one."""
+        return [address for clause in self.clauses_of(side) for address in clause_facts(clause, language).addresses
+                if self.about_complaints(side, clause, language)]
+
+    def about_complaints(self, side: str, clause: Clause, language: str | None) -> bool:
+        """Whether a clause, or the lines just above it, name where to complain."""
+        return any("rights:complaint" in practice_of(text, language).labels
+                   for text in (clause.text, self.lead_in(side, clause)))
+
+    @lru_cache(maxsize=4)
     def criteria(self, side: str, language: str | None) -> frozenset[str]:
         """Every retention criterion ("until the account is closed") a version states anywhere."""
         clauses = self.clauses_of(side)
@@ -541,7 +553,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found, context):
         found = [f for f in found if f.category != "contact"]
     if any(f.category == "contact" for f in found) and _names_an_authority(pair, language):
-        found = [_as_authority_contact(f) if f.category == "contact" else f for f in found]
+        found = [_as_authority_contact(f) if f.category == "contact" else f for f in found
+                 if not (f.rule == "fact:postal_address" and _authority_moved(language, context))]
     clause = pair.new or pair.old
     if not found and not is_heading(pair, context.headings):
         scope = _scope_finding(pair, language, context)
@@ -690,6 +703,8 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
             category = classify_clause(text, clause.section, language).category
             if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
                 continue  # an address block that also gives an e-mail is where to write, whatever it names
+            if context.about_complaints(side, clause, language) and _authority_moved(language, context):
+                continue  # an authority's office, not the company's
             for address in contacts.find_postal_addresses(text, language):
                 read[side].append(address)
                 key, street = address_key(address), address_key(address.split(",")[0])
@@ -979,6 +994,12 @@ def _names_an_authority(pair: ClausePair, language: str | None) -> bool:
     authority's, part of the right to complain, not the company's contact."""
     return any("rights:complaint" in practice_of(clause.text, language).labels
                for clause in (pair.old, pair.new) if clause is not None)
+
+
+def _authority_moved(language: str | None, context: DocumentContext) -> bool:
+    """Whether both versions give an office where to complain: an authority's address that changed
+    is its move, and the right to complain to it stands."""
+    return bool(context.authority_addresses("old", language)) and bool(context.authority_addresses("new", language))
 
 
 def _as_authority_contact(finding: Finding) -> Finding:

@@ -395,7 +395,12 @@ def _street_pattern(langs: tuple[str, ...]) -> re.Pattern[str] | None:
     words = sorted({w for lang in langs for w in load("contacts", lang).get("street_words", [])}, key=len, reverse=True)
     if not words:
         return None
-    street = "|".join(words)
+    # a street word after these is another word ("au cours des 12 derniers mois": during)
+    not_after: dict[str, set[str]] = {}
+    for lang in langs:
+        for word, before in load("contacts", lang).get("street_words_not_after", {}).items():
+            not_after.setdefault(word, set()).update(before)
+    street = "|".join("".join(rf"(?<!\b{re.escape(b)} )" for b in sorted(not_after.get(w, ()))) + w for w in words)
     number_words = sorted({w for lang in langs for w in load("contacts", lang).get("house_number_words", [])})
     number = "|".join([r"\d{1,5}[a-z]?"] + [rf"(?-i:{word})" for word in number_words])
     forms = [
