@@ -262,7 +262,8 @@ _SMALL = re.compile(r"^(?:The|This|These|We|Our|You|Your|If|In|For|To|When|Where
 @noise
 def brand_renamed(text: str, rng: random.Random, language: str = "en") -> str | None:
     """The service's own name, its most frequent capitalised word, renamed throughout ("Twitter" as
-    "X", "Facebook" as "Meta"), as a rebranding does; the policy says the same of the new name."""
+    "X", "Facebook" as "Meta"), as a rebranding does; the policy says the same of the new name. Its
+    e-mail addresses and links stay: a new mailbox is a new contact."""
     counts: dict[str, int] = {}
     for match in re.finditer(r"(?<=[a-z,] )([A-Z][a-z]{3,})\b", text):
         word = match.group(1)
@@ -273,7 +274,9 @@ def brand_renamed(text: str, rng: random.Random, language: str = "en") -> str | 
     brand = max(sorted(counts), key=lambda word: counts[word])
     if counts[brand] < 5:
         return None
-    return re.sub(rf"\b{brand}\b", "Quorvex", text)
+    kept = re.compile(rf"{EMAIL.pattern}|\]\([^)]*\)|https?://\S+")  # the mailboxes and the site stay
+    return "".join(part if kept.fullmatch(part) else re.sub(rf"\b{brand}\b", "Quorvex", part)
+                   for part in re.split(f"({kept.pattern})", text))
 
 
 def _runs(lines: list[str], starts: tuple[str, ...]) -> list[tuple[int, int]]:

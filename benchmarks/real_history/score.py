@@ -11,7 +11,9 @@ is judged on: false alarms among noise-only pairs, material pairs caught, catego
 optional ones count neither way), values right, and the time of one comparison.
 
 `-v` lists each dev case's misses. The test split never shows a case, only its figures: it is
-the estimate of how the judgement does on histories nobody tuned it on.
+the estimate of how the judgement does on histories nobody tuned it on. `--json` also counts the
+documents the false alarms fall on and the most of them on one document: whether a few documents
+make the rate.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 import statistics
 import sys
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -116,10 +119,13 @@ def figures(rows: list[dict]) -> dict:
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     values = sum(r["score"]["values"] for r in rows)
+    alarmed = Counter(f"{r['source']['archive']}/{r['source']['file']}" for r in quiet if r["output"].get("material"))
     return {
         "cases": len(rows),
         "noise_only": len(quiet),
         "false_alarms": sum(bool(r["output"].get("material")) for r in quiet),
+        "false_alarm_documents": len(alarmed),
+        "most_false_alarms_in_a_document": max(alarmed.values(), default=0),
         "material": len(material),
         "caught": sum(bool(r["output"].get("material")) for r in material),
         "category_precision": round(precision, 3),
