@@ -703,7 +703,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
             category = classify_clause(text, clause.section, language).category
             if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
                 continue  # an address block that also gives an e-mail is where to write, whatever it names
-            if context.about_complaints(side, clause, language) and _authority_moved(language, context):
+            if _authority_moved(language, context) and context.about_complaints(side, clause, language):
                 continue  # an authority's office, not the company's
             for address in contacts.find_postal_addresses(text, language):
                 read[side].append(address)
