@@ -1612,3 +1612,42 @@ def test_political_party_affiliation_is_sensitive_data_and_no_affiliate():
                            "affiliation.", "en")
     assert "data:sensitive" in labels and "recipients:affiliates" not in labels
     assert "recipients:affiliates" in clause_labels("We share your data with our affiliates.", "en")
+
+
+def test_not_tracking_someones_movements_is_no_do_not_track_disclosure():
+    """"We do not track your real-time movements" says what the site does not do; it is not what it
+    does with a browser's Do Not Track signal."""
+    assert not any(label.startswith("trackers:do-not-track")
+                   for label in clause_labels("We do not track your real-time movements as part of this activity.", "en"))
+    assert "trackers:do-not-track:not" in clause_labels("Our site does not honor Do Not Track.", "en")
+
+
+def test_sections_a_capture_lost_from_its_middle_are_no_change():
+    """A capture whose own table of contents lists sections its text does not hold lost them, and the
+    numbered parts it skips ("2.1" then "2.4") with them: what the other version says there is no
+    change, while the rest is still compared."""
+    contents = "# Privacy Policy\n- 1. What we collect\n- 2. Why we use it\n- 3. Who we share it with\n- 4. Contact\n"
+    full = (contents + "# 1. What we collect\nWe collect your name and e-mail address when you sign up.\n"
+            "# 2. Why we use it\n2.1. To run the service\nWe use your data to provide the service.\n"
+            "2.2. To ship your orders\nWe use your postal address and payment details to ship the items you buy.\n"
+            "2.3. To market our products\nWe send newsletters to members who subscribed to them.\n"
+            "2.4. For legal purposes\nWe keep invoices as the law requires.\n"
+            "# 3. Who we share it with\nWe share shipping details with the carriers that deliver your parcels.\n"
+            "We share payment details with our payment service providers.\n"
+            "# 4. Contact\nWrite to privacy@quorvex.example.\n")
+    lost = full.replace(full[full.index("2.2. To ship"):full.index("2.4. For legal")], "").replace(
+        full[full.index("# 3. Who we share"):full.index("# 4. Contact")], "")
+    assert [c for c in compare_texts(lost, full, "en").changes if c.material] == []
+    assert [c for c in compare_texts(full, lost, "en").changes if c.material] == []
+    moved = lost.replace("privacy@quorvex.example", "dpo@quorvex.example")
+    assert "contact" in {c.category for c in compare_texts(full, moved, "en").changes if c.material}
+
+
+def test_what_personal_data_means_is_no_data_collected():
+    """A definition of personal data gives examples of what the term covers, not what is collected."""
+    assert clause_labels("Personal data means all information relating to an identified or identifiable natural "
+                         "person such as your name, date of birth, address, or email address.", "en") == ()
+    assert clause_labels("Les données personnelles désignent toute information se rapportant à une personne, "
+                         "comme votre nom.", "fr") == ()
+    assert "data:contact-details" in clause_labels(
+        "Personal information is collected when you sign up, such as your name and email address.", "en")

@@ -178,6 +178,40 @@ LEAD_IN_BLOCKS = 4
 _OTHER_SIDE = {"old": "new", "new": "old"}
 
 
+CONTENTS_ENTRIES = 3
+CONTENTS_SHARE = 0.8
+"""A run of list items is a table of contents when it has CONTENTS_ENTRIES entries or more and that
+share of them head sections of the version that holds them all."""
+
+
+def _item_runs(clauses: list[Clause]) -> list[list[Clause]]:
+    """Runs of consecutive list items."""
+    runs: list[list[Clause]] = []
+    for previous, clause in zip([None, *clauses], clauses):
+        if clause.kind != "item":
+            continue
+        if previous is not None and previous.kind == "item" and runs:
+            runs[-1].append(clause)
+        else:
+            runs.append([clause])
+    return runs
+
+
+_PART_NUMBER = re.compile(r"\s*(\d{1,2}(?:\.\d{1,2})*)[.)]?(?:\s|$)")
+
+
+def _part_number(text: str) -> tuple[int, ...] | None:
+    """The number a numbered part starts with ("2.6. To enable shipment" → (2, 6)), or None."""
+    match = _PART_NUMBER.match(text)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+def _skips(number: tuple[int, ...], before: tuple[int, ...], after: tuple[int, ...]) -> bool:
+    """Whether a numbering that goes from `before` to `after` ("2.5" to "2.8") skips `number` ("2.6")."""
+    return (len(number) == len(before) == len(after) and number[:-1] == before[:-1] == after[:-1]
+            and before[-1] < number[-1] < after[-1])
+
+
 @dataclass(eq=False)
 class DocumentContext:
     """What judging one clause needs to know about both documents."""
@@ -260,6 +294,48 @@ class DocumentContext:
         if second is None or any(c.key in shared for c in clauses if c.block > second.block):
             return None
         return second.block - 1
+
+    @lru_cache(maxsize=2)
+    def lost_in_other(self, side: str) -> frozenset[int]:
+        """Blocks of one version that the other version's capture lost from its middle. The other
+        version's own table of contents lists a section (an item that reads as its heading) that its
+        text does not hold, and this version holds it: the section, up to the next heading the other
+        version holds, was lost. Such a capture lost numbered parts too: those it skips ("2.5" then
+        "2.8"), up to the next number it has."""
+        clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
+        other_headings = {heading_key(c) for c in others if c.kind == "heading"}
+        other_said = {heading_key(c) for c in others if c.kind != "item"}
+        own_headings = {heading_key(c) for c in clauses if c.kind == "heading"}
+        listed: set[str] = set()
+        for run in _item_runs(others):  # a table of contents: entries that head this version's sections
+            entries = [heading_key(c) for c in run]
+            if (len(entries) >= CONTENTS_ENTRIES and set(entries) & other_headings
+                    and sum(e in own_headings for e in entries) >= CONTENTS_SHARE * len(entries)):
+                listed.update(e for e in entries if e not in other_said)
+        starts = [i for i, c in enumerate(clauses) if c.kind == "heading" and heading_key(c) in listed]
+        if not starts:
+            return frozenset()
+        lost: set[int] = set()
+        for at in starts:
+            end = next((j for j in range(at + 1, len(clauses)) if clauses[j].kind == "heading"
+                        and heading_key(clauses[j]) in other_headings), len(clauses))
+            lost.update(c.block for c in clauses[at:end])
+        other_numbers = {number for c in others if (number := _part_number(c.text))}
+        numbers = [(i, _part_number(c.text)) for i, c in enumerate(clauses)]
+        for at, number in numbers:
+            if not number or number in other_numbers or not any(
+                    _skips(number, before, after) for before in other_numbers for after in other_numbers):
+                continue
+            end = next((i for i, n in numbers if i > at and n in other_numbers), len(clauses))
+            lost.update(c.block for c in clauses[at:end])
+        return frozenset(lost)
+
+    def lost_in_capture(self, pair: ClausePair) -> bool:
+        """A clause only one version has, in a section the other version's capture lost."""
+        for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
+            if clause is not None and other is None and clause.block in self.lost_in_other(side):
+                return True
+        return False
 
     def beyond_capture(self, pair: ClausePair) -> bool:
         """A clause only one version has, past where the other version's capture stopped."""
@@ -530,6 +606,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if context.before_capture(pair):
         return [editorial("Above the start of the other version's capture, which begins at a heading this "
                           "version has further down", "page:starts_later", pair)]
+    if context.lost_in_capture(pair):
+        return [editorial("In a section the other version's capture lost: its own table of contents lists it, its "
+                          "text does not hold it", "page:section_lost", pair)]
     if context.in_report(pair, language):
         return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
     old_facts = context.item_facts("old", pair.old, language) if pair.old else ClauseFacts()
@@ -695,7 +774,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
         for pair in pairs:
             clause = getattr(pair, side)
             if (clause is None or clause.block not in runs or id(runs[clause.block]) in done or context.beyond_capture(pair)
-                    or context.before_capture(pair)):
+                    or context.before_capture(pair) or context.lost_in_capture(pair)):
                 continue
             run = runs[clause.block]
             done.add(id(run))
