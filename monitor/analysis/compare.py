@@ -206,10 +206,11 @@ def _part_number(text: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in match.group(1).split(".")) if match else None
 
 
-def _skips(number: tuple[int, ...], before: tuple[int, ...], after: tuple[int, ...]) -> bool:
-    """Whether a numbering that goes from `before` to `after` ("2.5" to "2.8") skips `number` ("2.6")."""
-    return (len(number) == len(before) == len(after) and number[:-1] == before[:-1] == after[:-1]
-            and before[-1] < number[-1] < after[-1])
+def _skipped(number: tuple[int, ...], numbers: set[tuple[int, ...]]) -> bool:
+    """Whether a numbering holds parts of the same level before and after `number` but not it ("2.5"
+    and "2.8", not "2.6")."""
+    siblings = [n[-1] for n in numbers if len(n) == len(number) and n[:-1] == number[:-1]]
+    return number not in numbers and any(s < number[-1] for s in siblings) and any(s > number[-1] for s in siblings)
 
 
 @dataclass(eq=False)
@@ -323,8 +324,7 @@ class DocumentContext:
         other_numbers = {number for c in others if (number := _part_number(c.text))}
         numbers = [(i, _part_number(c.text)) for i, c in enumerate(clauses)]
         for at, number in numbers:
-            if not number or number in other_numbers or not any(
-                    _skips(number, before, after) for before in other_numbers for after in other_numbers):
+            if not number or not _skipped(number, other_numbers):
                 continue
             end = next((i for i, n in numbers if i > at and n in other_numbers), len(clauses))
             lost.update(c.block for c in clauses[at:end])
