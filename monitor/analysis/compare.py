@@ -443,9 +443,17 @@ class DocumentContext:
                 if self.about_complaints(side, clause, language)]
 
     def about_complaints(self, side: str, clause: Clause, language: str | None) -> bool:
-        """Whether a clause, or the lines just above it, name where to complain."""
-        return any("rights:complaint" in practice_of(text, language).labels
-                   for text in (clause.text, self.lead_in(side, clause)))
+        """Whether a clause, or the line that introduces it ("Contact details for the Data Protection
+        Commission are:" above a list of them), names where to complain."""
+        if "rights:complaint" in practice_of(clause.text, language).labels:
+            return True
+        clauses, at = self.clauses_of(side), self.positions(side).get(id(clause))
+        for before in reversed(clauses[max(0, (at or 0) - LEAD_IN_BLOCKS):at or 0]):
+            if before.kind == "heading":
+                return False
+            if before.text.rstrip(" *_").endswith(":"):
+                return "rights:complaint" in practice_of(before.text, language).labels
+        return False
 
     @lru_cache(maxsize=4)
     def criteria(self, side: str, language: str | None) -> frozenset[str]:
