@@ -221,6 +221,8 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
 
 def is_date_line(text: str, lang: str | None) -> bool:
     """Whether a block says nothing but a date ("Last updated: 2 November 2026", "Время обновления: 2024")."""
+    if not _ANY_YEAR.search(text):  # every date it reads has a year: most blocks end here, cheaply
+        return False
     grammar = _grammar(languages_for(lang))
     folded = _MARKUP.sub("", fold(text))
     date_spans = [(start, end) for start, end, _ in _date_spans(folded, lang)]
