@@ -1643,6 +1643,27 @@ def test_sections_a_capture_lost_from_its_middle_are_no_change():
     assert "contact" in {c.category for c in compare_texts(full, moved, "en").changes if c.material}
 
 
+def test_a_reader_is_told_once_which_parts_a_capture_left_out():
+    """Clauses a partial capture left out are set aside one by one; the comparison says once which part
+    was not compared: the sections a capture lost by their headings, an end cut short, a start left out."""
+    contents = "# Privacy Policy\n- 1. What we collect\n- 2. Who we share it with\n- 3. Contact\n"
+    full = (contents + "# 1. What we collect\nWe collect your name and e-mail address when you sign up.\n"
+            "# 2. Who we share it with\nWe share shipping details with the carriers that deliver your parcels.\n"
+            "# 3. Contact\nWrite to privacy@quorvex.example.\n")
+    lost = full.replace(full[full.index("# 2. Who we share"):full.index("# 3. Contact")], "")
+    assert compare_texts(full, lost, "en").notes == [
+        "The new version's capture lost sections its own table of contents lists (“2. Who we share it with”): "
+        "what the old version says in them is not compared."]
+    cut = POLICY.replace("# Contact\nWrite to our Data Protection Officer at dpo@example.com or 12 Market Street, "
+                         "London EC1A 1BB.\n", "# State privacy rights\n")
+    assert compare_texts(cut, POLICY).notes == [
+        "The old version's capture stops early: what the new version says past that point is not compared."]
+    starts_later = NUMBERED[NUMBERED.index("# 1. General"):]
+    assert compare_texts(NUMBERED, starts_later).notes == [
+        "The new version's capture starts later: what the old version says above that point is not compared."]
+    assert compare_texts(POLICY, POLICY.replace("two years", "three years")).notes == []
+
+
 def test_what_personal_data_means_is_no_data_collected():
     """A definition of personal data gives examples of what the term covers, not what is collected."""
     assert clause_labels("Personal data means all information relating to an identified or identifiable natural "

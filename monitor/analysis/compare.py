@@ -1442,6 +1442,31 @@ def _summary_of_many(category: str, findings: list[Finding], top: Finding) -> st
     return f"{top.summary} (and {more} more change{'s' if more > 1 else ''})"
 
 
+def _capture_notes(findings: list[Finding], context: DocumentContext) -> list[str]:
+    """One note per part of a version that the other version's capture left out (its end, its start,
+    sections from its middle), so that a reader knows what was not compared: its clauses are set
+    aside one by one, and their editorial findings would otherwise hide among the others."""
+    notes = []
+    for rule in ("page:cut_short", "page:starts_later", "page:section_lost"):
+        sides = {"old" if f.pair.new is None else "new" for f in findings if f.rule == rule}
+        for side in sorted(sides):
+            other = _OTHER_SIDE[side]
+            if rule == "page:cut_short":
+                notes.append(f"The {other} version's capture stops early: what the {side} version says past "
+                             "that point is not compared.")
+            elif rule == "page:starts_later":
+                notes.append(f"The {other} version's capture starts later: what the {side} version says above "
+                             "that point is not compared.")
+            else:
+                lost = context.lost_in_other(side)
+                headings = [f"“{quote(c.text, 60)}”" for c in context.clauses_of(side)
+                            if c.block in lost and c.kind == "heading"]
+                notes.append(f"The {other} version's capture lost sections its own table of contents lists"
+                             + (f" ({join_words(headings, 4)})" if headings else "")
+                             + f": what the {side} version says in them is not compared.")
+    return notes
+
+
 def _date_notes(comparison: Comparison) -> None:
     moved = comparison.old_date != comparison.new_date and comparison.new_date is not None
     if moved and not comparison.material:
@@ -1516,6 +1541,7 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
     findings = merge_phone_findings(findings)
     comparison.changes = _with_changed_clause_facts(_group(findings), findings, new_lang or old_lang)
     comparison.material = any(c.material for c in comparison.changes)
+    comparison.notes += _capture_notes(findings, context)
     _date_notes(comparison)
     return comparison
 
