@@ -139,6 +139,13 @@ def test_retention_durations_in_every_language(sentence, lang, expected):
          [("P24M", "retention"), ("P30D", "response")]),
         ("Údaje uchováváme, na žádost odpovíme do 30 dnů.", "cs", [("P30D", "response")]),
         ("We will notify you 30 days before the change takes effect.", "en", [("P30D", "notice")]),
+        ("The processing time for each request is 60 days.", "en", [("P60D", "response")]),
+        ("We will process your deletion request within 30 days.", "en", [("P30D", "response")]),
+        ("Le délai de traitement de chaque demande est de 60 jours.", "fr", [("P60D", "response")]),
+        ("Die Bearbeitung Ihrer Anfrage dauert höchstens 30 Tage.", "de", [("P30D", "response")]),
+        ("Tramitaremos tu solicitud en un plazo de 30 días.", "es", [("P30D", "response")]),
+        ("De behandeling van uw verzoek duurt maximaal 30 dagen.", "nl", [("P30D", "response")]),
+        ("Срок обработки вашего запроса составляет 30 дней.", "ru", [("P30D", "response")]),
     ],
 )
 def test_response_and_notice_times_are_not_retention(sentence, lang, expected):

@@ -1672,3 +1672,35 @@ def test_what_personal_data_means_is_no_data_collected():
                          "comme votre nom.", "fr") == ()
     assert "data:contact-details" in clause_labels(
         "Personal information is collected when you sign up, such as your name and email address.", "en")
+
+
+def test_a_time_given_for_processing_each_request_is_a_response_time():
+    """"Le délai de traitement de chaque demande est de 60 jours" says how soon requests are answered:
+    a rights change when the policy gives it for the first time, not a period data is kept."""
+    old = ("# Politique de confidentialité\nNous collectons votre nom et votre adresse e-mail pour gérer votre compte.\n"
+           "# Vos droits\nVous pouvez accéder à vos données et les faire supprimer en écrivant à dpo@exemple.fr.\n"
+           "# Sécurité\nNous chiffrons vos données.\n")
+    new = old.replace("# Sécurité", "Le délai de traitement de chaque demande est de 60 jours.\n# Sécurité")
+    (change,) = [c for c in compare_texts(old, new, "fr").changes if c.material]
+    assert (change.category, change.summary) == ("rights", "Now says requests are answered within 60 days")
+
+
+def test_a_name_with_a_capital_inside_it_after_a_colon_is_a_name():
+    """After a colon a word is capitalised whatever it is, but "RevenueCat" is written so only as a name:
+    a changelog saying which processors were added names them."""
+    assert organisations("Le 26 septembre 2025, nous avons ajouté 2 sous-traitants: RevenueCat et Apple", "fr") == [
+        "RevenueCat", "Apple"]
+    assert organisations("Our processors: Hosting is done in Ireland.", "en") == []
+    assert organisations("WeWork Charlemont Exchange", "en") == []
+
+
+def test_fulfilling_a_rights_request_is_no_purpose():
+    """"If fulfilling your request would reveal someone else's data" speaks of a rights request, not of
+    providing the service; "to fulfil your requests for products" still is."""
+    assert clause_labels("These rights may be limited, for example if fulfilling your request would reveal data "
+                         "about another person.", "en") == ()
+    assert clause_labels("We cannot process your request if you do not tell us which right you wish to use.",
+                         "en") == ()
+    assert "purposes:service-provision" in clause_labels(
+        "We use your data to fulfil your requests for products and services.", "en")
+

@@ -106,6 +106,8 @@ _POSSESSIVE = re.compile(r"'s$")
 """A name's possessive ending: "Twitter's affiliates" name Twitter."""
 _TRAILING_CONNECTOR = re.compile(r"(?:[ -](?:&|de|of|and))+$|-$")
 _SENTENCE_START = re.compile(r"(?:[.!?:;|•(\[\"]\s*|\s-\s)$")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+"""A capital after a small letter inside a word ("RevenueCat", "PayPal"): a name, even after a colon."""
 
 
 @dataclass(frozen=True)
@@ -338,8 +340,9 @@ def organisations(text: str, language: str | None, kind: str = "sentence") -> li
     found = []
     for match in _CAPITALISED.finditer(text):
         start = match.start()
-        if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]):
-            continue  # the first word of a sentence is capitalised whatever it is
+        if start == 0 or _SENTENCE_START.search(text[max(0, start - 4):start]) and not _INNER_CAPITAL.search(
+                match.group(1).split()[0]):
+            continue  # a sentence's first word is capitalised whatever it is; ": RevenueCat" is still a name
         if text.startswith("@", match.end()):
             continue  # an e-mail address's own name ("ShineTheLight@fox.com"), which a page may hide
         name = _TRAILING_CONNECTOR.sub("", _POSSESSIVE.sub("", _SENTENCE_END.split(match.group(1))[0])).strip(" .-'&")
