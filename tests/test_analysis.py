@@ -520,6 +520,14 @@ def test_a_removed_phone_number_is_reported_with_its_value():
     assert (change.old_values, change.new_values) == (["+49 30 1234567"], [])
 
 
+def test_a_new_number_given_in_two_places_is_named_once():
+    result = compare_texts("# Contact\nWrite to privacy@acme.com or call 020 7946 0958.\n# About\nWe sell books.\n",
+                           "# Contact\nCall us at 020 3000 1234.\nWrite to privacy@acme.com.\n# About\nWe sell books.\n"
+                           "You may also call us at 020 3000 1234 for assistance.\n")
+    change = {c.category: c for c in result.changes if c.material}["contact"]
+    assert change.summary == "Contact phone changed from 020 7946 0958 to 020 3000 1234"
+
+
 def test_a_phone_line_rewritten_around_a_new_number_is_one_replacement():
     result = compare_texts("# Contact\nWrite to privacy@acme.com.\nPhone: 020 7946 0958",
                            "# Contact\nWrite to privacy@acme.com.\nTelephone hotline: 020 3000 1234")

@@ -1704,3 +1704,22 @@ def test_fulfilling_a_rights_request_is_no_purpose():
     assert "purposes:service-provision" in clause_labels(
         "We use your data to fulfil your requests for products and services.", "en")
 
+
+def test_a_new_way_to_exercise_ones_rights_in_general_is_a_rights_change():
+    """"To exercise any of the privacy rights above, … or by calling us" gives a new way to make requests,
+    though it names no right of its own; a version that only says "exercise your rights" once more, or
+    says it without a way to do it, changes nothing."""
+    rights = "If you would like to exercise any of the privacy rights identified above, complete our online form{}."
+    old = edit("You can lodge a complaint with the supervisory authority.",
+               "You can lodge a complaint with the supervisory authority. " + rights.format(""))
+    by_phone = edit(rights.format(""), rights.format(" or call us at 855-226-4048"), old)
+    assert material(old, by_phone)["rights"].summary == "Privacy rights can now be exercised by phone"
+    assert material(POLICY, edit("You can lodge", "To exercise your rights, write to us. You can lodge")) == {}
+    for language, text in (("fr", "Pour exercer vos droits, écrivez-nous par e-mail."),
+                           ("de", "Um Ihre Rechte auszuüben, nutzen Sie unser Online-Formular."),
+                           ("es", "Para ejercer sus derechos, escríbanos por correo electrónico."),
+                           ("nl", "Om uw rechten uit te oefenen, kunt u ons e-mailen."),
+                           ("cs", "Svá práva můžete uplatnit e-mailem."),
+                           ("ru", "Чтобы реализовать свои права, напишите нам.")):
+        assert "rights:requests" in clause_labels(text, language), language
+

@@ -296,12 +296,21 @@ def _phone_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts,
 
 
 def _phone_summary(removed: list[Phone], added: list[Phone]) -> str:
-    before, after = join_words([p.text for p in removed]), join_words([p.text for p in added])
+    """Each number once, though several clauses give it: "… to 800-331-4331", not "… and 800-331-4331"."""
+    before, after = join_words(_distinct_numbers(removed)), join_words(_distinct_numbers(added))
     if removed and added:
         return f"Contact phone changed from {before} to {after}"
     if added:
         return f"New contact phone: {after}"
     return f"Contact phone {before} removed"
+
+
+def _distinct_numbers(phones: list[Phone]) -> list[str]:
+    distinct: list[Phone] = []
+    for phone in phones:
+        if not any(same_phone(phone, seen) for seen in distinct):
+            distinct.append(phone)
+    return [p.text for p in distinct]
 
 
 def merge_phone_findings(findings: list[Finding]) -> list[Finding]:

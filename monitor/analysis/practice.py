@@ -44,6 +44,9 @@ CHANNEL_KIND = "channels"
 """Ways to exercise a right (the account settings, a web form, an e-mail): stated only with a right,
 where a new pairing is a new way for users to act ("delete your account from the settings"); alone,
 a channel is no practice."""
+GENERIC_RIGHT = "rights:requests"
+"""Exercising one's rights in general ("to exercise your rights, call us"): like a channel, stated only
+with a way to do it, where a new pairing is a new way to make requests; alone, it is no right."""
 # Categories whose clauses may name the companies data goes to: there, a newly named organisation
 # is a new recipient (a tracker's vendor, a processor, a buyer).
 ORGANISATION_CATEGORIES = frozenset({"sharing", "tracking"})
@@ -506,12 +509,12 @@ class DocumentPractices:
         "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. A pairing
         of labels is new only when one of them is of a kind in `pairs` (by default every relational
         kind; "who gets it" alone for what a version stops saying)."""
-        labels = {label for label in practice.labels if label not in self.labels and not _is_channel(label)}
+        labels = {label for label in practice.labels if label not in self.labels and not _only_paired(label)}
         for pair in practice.pairs:
             if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
         names = frozenset(name for name in practice.organisations if self._never_names(name, ordinary))
-        alone = frozenset(label for label in practice.labels if label not in self.labels and not _is_channel(label))
+        alone = frozenset(label for label in practice.labels if label not in self.labels and not _only_paired(label))
         return Practice(frozenset(labels), names, practice.order, alone, practice.provided & names)
 
     def _never_names(self, name: str, ordinary: frozenset[str]) -> bool:
@@ -567,8 +570,9 @@ class PracticeChange:
     gone_organisations: frozenset[str] = frozenset()
 
 
-def _is_channel(label: str) -> bool:
-    return label.startswith(CHANNEL_KIND + ":")
+def _only_paired(label: str) -> bool:
+    """A way to exercise a right, or exercising rights in general: new only in a new pairing."""
+    return label.startswith(CHANNEL_KIND + ":") or label == GENERIC_RIGHT
 
 
 def kinds(labels: Iterable[str]) -> list[str]:
@@ -708,8 +712,14 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     elif data and category in ("collection", "tracking", "children"):
         parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
     elif _named(affirmed, "rights") and _named(affirmed, CHANNEL_KIND):
-        rights, ways = join_words(_named(affirmed, "rights"), LIST_LIMIT), join_words(_named(affirmed, CHANNEL_KIND), LIST_LIMIT)
-        parts.append(f"Now says how to use the right {rights}: {ways}" if new else f"No longer says to use the right {rights} {ways}")
+        ways = join_words(_named(affirmed, CHANNEL_KIND), LIST_LIMIT)
+        if named_rights := _named([label for label in affirmed if label != GENERIC_RIGHT], "rights"):
+            rights = join_words(named_rights, LIST_LIMIT)
+            parts.append(f"Now says how to use the right {rights}: {ways}" if new
+                         else f"No longer says to use the right {rights} {ways}")
+        else:
+            parts.append(f"Privacy rights can now be exercised {ways}" if new
+                         else f"No longer says privacy rights can be exercised {ways}")
     elif _named(affirmed, "rights"):
         named_rights = _named(affirmed, "rights")
         rights, plural = join_words(named_rights, LIST_LIMIT), "s" if len(named_rights) > 1 else ""
