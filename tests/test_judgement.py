@@ -1723,3 +1723,18 @@ def test_a_new_way_to_exercise_ones_rights_in_general_is_a_rights_change():
                            ("ru", "Чтобы реализовать свои права, напишите нам.")):
         assert "rights:requests" in clause_labels(text, language), language
 
+
+def test_a_sections_processing_resting_on_other_legal_bases_is_a_legal_basis_change():
+    """"Legal basis for these processing activities: Consent or contract or legitimate interests" names
+    the bases of its section's processing by their bare names, as a table's legal-basis column does:
+    the comments now resting on legitimate interests alone is a legal-basis change."""
+    policy = ("# Privacy Policy\nWe explain here how we use your data.\n# Comments\n"
+              "We publish the comments you submit under your user name.\n"
+              "Legal basis for these processing activities: {}\n# Newsletters\nWe send newsletters to subscribers.\n"
+              "Legal basis for these processing activities: Consent\n")
+    old, new = policy.format("Consent or contract or legitimate interests"), policy.format("Legitimate interests")
+    assert material(old, new)["legal_basis"].summary == (
+        "The processing under “Comments” now relies on legitimate interests instead of consent, the performance "
+        "of a contract and legitimate interests")
+    assert material(old, policy.format("Consent, contract or legitimate interests")) == {}
+

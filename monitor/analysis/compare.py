@@ -1334,30 +1334,45 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
 
 def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, language: str | None) -> Finding | None:
     """One processing (the same purposes or data on both sides of a modified clause, a row of a
-    table of legal bases) now resting on another legal basis ("Communicating with you in the app |
-    Our legitimate interest" → "| Consent"): a legal-basis change, though the document paired that
-    basis with those purposes elsewhere."""
+    table of legal bases, or the section's own processing when the clause names only its bases) now
+    resting on another legal basis ("Communicating with you in the app | Our legitimate interest" →
+    "| Consent"): a legal-basis change, though the document paired that basis with those purposes
+    elsewhere."""
     old_bases, new_bases = ({label for label in practice.labels if label.startswith("legal_bases:")
                              and not label.endswith(":not")} | _bases_named_in_cells(clause, language)
                             for practice, clause in ((old, pair.old), (new, pair.new)))
-    if not old_bases or not new_bases or old_bases == new_bases or not (old.labels - old_bases) & (new.labels - new_bases):
+    if not old_bases or not new_bases or old_bases == new_bases:
+        return None
+    of_its_section = not (old.labels - old_bases) and not (new.labels - new_bases) and bool(
+        pair.new.section) and pair.old.section == pair.new.section  # "Legal basis for these processing activities: …"
+    if not (old.labels - old_bases) & (new.labels - new_bases) and not of_its_section:
         return None
     purposes = [label_words(label) for label in new.order if label.startswith("purposes:") and label in old.labels]
     before, after = (join_words([label_words(label) for label in sorted(bases)]) for bases in (old_bases, new_bases))
     summary = (f"{join_words(purposes, 2)} now relies on {after} instead of {before}" if purposes
-               else f"Now relies on {after} instead of {before}")
+               else f"The processing under “{quote(pair.new.section, 60)}” now relies on {after} instead of {before}"
+               if of_its_section else f"Now relies on {after} instead of {before}")
     changed = sorted(old_bases ^ new_bases)
     return Finding("legal_basis", True, "medium", summary[0].upper() + summary[1:],
                    f"practice:legal_basis_replaced[{', '.join(changed)}]", pair, sorted(old_bases), sorted(new_bases))
 
 
+_LEAD_IN = re.compile(r"([^:|]{3,80}):\s*(\S.*)", re.S)
+"""A line that names what it gives before a colon ("Legal basis for these processing activities: …")."""
+
+
 def _bases_named_in_cells(clause: Clause, language: str | None) -> set[str]:
-    """The legal bases a table row names by their bare names ("Consent") under a legal-basis column."""
-    lexicon = load_lexicon(language) if language and clause.columns else None
+    """The legal bases a table row names by their bare names ("Consent") under a legal-basis column,
+    or a line after a legal-basis lead-in ("Legal basis for these activities: Consent or contract")."""
+    lexicon = load_lexicon(language) if language else None
     if lexicon is None:
         return set()
-    cells = [cell.casefold() for cell, header in clause.cells()
-             if header and section_category(header, language) == "legal_basis"]
+    lead_in = None if clause.columns else _LEAD_IN.fullmatch(clause.text)
+    if lead_in and section_category(lead_in.group(1), language) == "legal_basis":
+        cells = [lead_in.group(2).casefold()]
+    else:
+        cells = [cell.casefold() for cell, header in clause.cells()
+                 if header and section_category(header, language) == "legal_basis"]
     return {label for label, names in lexicon.legal_basis_names for cell in cells if names.search(cell)}
 
 
