@@ -1738,3 +1738,14 @@ def test_a_sections_processing_resting_on_other_legal_bases_is_a_legal_basis_cha
         "of a contract and legitimate interests")
     assert material(old, policy.format("Consent, contract or legitimate interests")) == {}
 
+
+def test_a_mailbox_for_questions_in_a_clause_about_cookies_is_a_contact():
+    """"Any questions regarding Cookies should be addressed to support@…" is about cookies, and says
+    where to write: the mailbox removed is a contact change, though no privacy word names it."""
+    cookies = ("# Cookies\nCookies are small text files that help our website work.\n"
+               "You can change your cookie settings in the footer of the website.\n{}")
+    old = cookies.format("Any questions, complaints and requests regarding Cookies should be addressed to "
+                         "support@quorvex.example.\n")
+    new = cookies.format("")
+    assert material(old, new)["contact"].summary == "Contact e-mail support@quorvex.example removed"
+

@@ -861,7 +861,7 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
             or section_category(clause.section, language) in PRIVACY_SECTIONS):
         return _privacy_mailbox(values + contacts.find_emails(clause.text))
     category = _clause_category(pair, language)
-    if category in CONTACT_CATEGORIES:
+    if category in CONTACT_CATEGORIES or _invites_contact(clause.text, language):
         return True
     addresses = [f for f in found if f.rule == "fact:postal_address"]
     if addresses and _addresses_a_controller(pair, ([v for f in addresses for v in f.old_values],
@@ -872,6 +872,13 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
             or section_category(clause.section, language) in CONTACT_CATEGORIES):
         return True
     return _privacy_mailbox(values)
+
+
+def _invites_contact(text: str, language: str | None) -> bool:
+    """Whether a clause says to write or call, whatever it is about ("Any questions regarding Cookies
+    should be addressed to support@…"): its own contact cues, though its topic's outweigh them."""
+    lexicon = load_lexicon(language) if language else None
+    return bool(lexicon and lexicon.scan(text).get(("strong", "contact")))
 
 
 def _addresses_a_controller(pair: ClausePair, addresses: tuple[list[str], list[str]], language: str | None) -> bool:
