@@ -1715,6 +1715,9 @@ def test_a_new_way_to_exercise_ones_rights_in_general_is_a_rights_change():
     by_phone = edit(rights.format(""), rights.format(" or call us at 855-226-4048"), old)
     assert material(old, by_phone)["rights"].summary == "Privacy rights can now be exercised by phone"
     assert material(POLICY, edit("You can lodge", "To exercise your rights, write to us. You can lodge")) == {}
+    free = edit("delete your data.", "delete your data, and you may exercise your rights free of charge.")
+    newsletter = edit("We use your data", "To exercise your rights about our newsletter, write to us. We use your data")
+    assert material(POLICY, free) == {} and material(POLICY, newsletter) == {}
     for language, text in (("fr", "Pour exercer vos droits, écrivez-nous par e-mail."),
                            ("de", "Um Ihre Rechte auszuüben, nutzen Sie unser Online-Formular."),
                            ("es", "Para ejercer sus derechos, escríbanos por correo electrónico."),
@@ -1749,3 +1752,12 @@ def test_a_mailbox_for_questions_in_a_clause_about_cookies_is_a_contact():
     new = cookies.format("")
     assert material(old, new)["contact"].summary == "Contact e-mail support@quorvex.example removed"
 
+
+def test_who_a_postal_address_is_for_names_no_recipient():
+    """"DISONS DEMAIN, Bureau du DPD" above a street is who to write to: "Bureau" renamed "Délégué à la
+    Protection des Données" shares data with nobody new."""
+    policy = ("# Politique de confidentialité\nNous collectons votre nom pour gérer votre compte.\n"
+              "# Nous contacter\nÉcrivez-nous à l'adresse suivante :\nDISONS DEMAIN, {}\n"
+              "53 rue de Châteaudun 75009 Paris\n")
+    old, new = policy.format("Bureau du DPD"), policy.format("Délégué à la Protection des Données")
+    assert [c for c in compare_texts(old, new, "fr").changes if c.material] == []

@@ -50,7 +50,7 @@ from monitor.analysis.lexicon import (
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
+    CHANNEL_KIND, GENERIC_RIGHT, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
     points_elsewhere, stated_mentions,
 )
 from monitor.analysis.segment import Clause, clause_key, sentence_spans, split_clauses
@@ -235,6 +235,16 @@ class DocumentContext:
     def clauses_of(self, side: str) -> list[Clause]:
         """One version's clauses, by its side."""
         return self.old_clauses if side == "old" else self.new_clauses
+
+    @lru_cache(maxsize=2)
+    def _positions(self, side: str) -> dict[int, int]:
+        return {c.block: i for i, c in enumerate(self.clauses_of(side))}
+
+    def next_clause(self, side: str, clause: Clause) -> Clause | None:
+        """The first clause of the block after a clause's own in its version (the next line), if any."""
+        clauses = self.clauses_of(side)
+        at = self._positions(side).get(clause.block)
+        return clauses[at + 1] if at is not None and at + 1 < len(clauses) else None
 
     @lru_cache(maxsize=4)
     def report_sections(self, side: str, language: str | None) -> frozenset[str]:
@@ -874,6 +884,24 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
     return _privacy_mailbox(values)
 
 
+ADDRESSEE_WORDS = 10
+
+
+def _addressee_line(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
+    """Whether a changed line is who a postal address is for ("DISONS DEMAIN, Bureau du DPD" above
+    "53 rue de Châteaudun Paris"): a short line with no full stop that the next line's street
+    follows, on each side that has it. Its names are the company's own office, no recipient."""
+    for side, clause in (("old", pair.old), ("new", pair.new)):
+        if clause is None:
+            continue
+        if len(clause.text.split()) > ADDRESSEE_WORDS or clause.text.rstrip().endswith((".", ";", ":")):
+            return False
+        following = context.next_clause(side, clause)
+        if following is None or not contacts.find_postal_addresses(following.text, language):
+            return False
+    return True
+
+
 def _invites_contact(text: str, language: str | None) -> bool:
     """Whether a clause says to write or call, whatever it is about ("Any questions regarding Cookies
     should be addressed to support@…"): its own contact cues, though its topic's outweigh them."""
@@ -1232,7 +1260,7 @@ def _widened(pair: ClausePair, language: str | None, category: str | None, conte
     near = practice_of(nearby, language).labels
     return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
             if m.kind == head and not m.negated and f"{m.kind}:{m.label}" not in near
-            and not set(m.words) <= old_words}
+            and not set(m.words) <= old_words and f"{m.kind}:{m.label}" != GENERIC_RIGHT}
 
 
 UNHEARD_KINDS = frozenset({"data", "purposes"})
@@ -1312,6 +1340,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:short_clause", pair)
     if clause.is_table_header:
         return editorial(f"Table header {pair.kind}: {quote(clause.text)}", "structure:table_header", pair)
+    if _addressee_line(pair, language, context):
+        return editorial(f"Addressee of a postal address {pair.kind}: {quote(clause.text)}", "structure:addressee", pair)
     if pair.kind != "modified" and _link_label(clause.text):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:link_label", pair)
     if category == "sharing" and not _names_recipient(old_practice, new_practice):

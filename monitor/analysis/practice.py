@@ -161,6 +161,8 @@ def relational_pairs(labels: Iterable[str]) -> frozenset[frozenset[str]]:
         kinds_of = {a.split(":", 1)[0], b.split(":", 1)[0]}
         if CHANNEL_KIND in kinds_of:
             paired = kinds_of == {CHANNEL_KIND, "rights"} and not a.endswith(":not") and not b.endswith(":not")
+        elif GENERIC_RIGHT in (a, b):
+            paired = False  # exercising rights in general pairs only with a way to do it
         else:
             paired = len(kinds_of) == 2 and bool(kinds_of & RELATIONAL_KINDS)
         if paired:
@@ -720,8 +722,7 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
         else:
             parts.append(f"Privacy rights can now be exercised {ways}" if new
                          else f"No longer says privacy rights can be exercised {ways}")
-    elif _named(affirmed, "rights"):
-        named_rights = _named(affirmed, "rights")
+    elif named_rights := _named([label for label in affirmed if label != GENERIC_RIGHT], "rights"):
         rights, plural = join_words(named_rights, LIST_LIMIT), "s" if len(named_rights) > 1 else ""
         parts.append(f"New right{plural} stated: {rights}" if new else f"No longer states the right{plural} {rights}")
     elif kind := next((k for k in STATED_KINDS if _named(affirmed, k)), None):
