@@ -1341,7 +1341,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if clause.is_table_header:
         return editorial(f"Table header {pair.kind}: {quote(clause.text)}", "structure:table_header", pair)
     if _addressee_line(pair, language, context):
-        return editorial(f"Addressee of a postal address {pair.kind}: {quote(clause.text)}", "structure:addressee", pair)
+        return editorial(f"Addressee of a postal address {pair.kind}: {quote(clause.text)}", "structure:addressee",
+                         pair)
     if pair.kind != "modified" and _link_label(clause.text):
         return editorial(f"Link or button {pair.kind}: {quote(clause.text)}", "structure:link_label", pair)
     if category == "sharing" and not _names_recipient(old_practice, new_practice):
@@ -1380,15 +1381,19 @@ def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, langua
                             for practice, clause in ((old, pair.old), (new, pair.new)))
     if not old_bases or not new_bases or old_bases == new_bases:
         return None
+    # "Legal basis for these processing activities: …": the bases alone, for the section's processing
     of_its_section = not (old.labels - old_bases) and not (new.labels - new_bases) and bool(
-        pair.new.section) and pair.old.section == pair.new.section  # "Legal basis for these processing activities: …"
+        pair.new.section) and pair.old.section == pair.new.section
     if not (old.labels - old_bases) & (new.labels - new_bases) and not of_its_section:
         return None
     purposes = [label_words(label) for label in new.order if label.startswith("purposes:") and label in old.labels]
     before, after = (join_words([label_words(label) for label in sorted(bases)]) for bases in (old_bases, new_bases))
-    summary = (f"{join_words(purposes, 2)} now relies on {after} instead of {before}" if purposes
-               else f"The processing under “{quote(pair.new.section, 60)}” now relies on {after} instead of {before}"
-               if of_its_section else f"Now relies on {after} instead of {before}")
+    if purposes:
+        summary = f"{join_words(purposes, 2)} now relies on {after} instead of {before}"
+    elif of_its_section:
+        summary = f"The processing under “{quote(pair.new.section, 60)}” now relies on {after} instead of {before}"
+    else:
+        summary = f"Now relies on {after} instead of {before}"
     changed = sorted(old_bases ^ new_bases)
     return Finding("legal_basis", True, "medium", summary[0].upper() + summary[1:],
                    f"practice:legal_basis_replaced[{', '.join(changed)}]", pair, sorted(old_bases), sorted(new_bases))
