@@ -236,16 +236,6 @@ class DocumentContext:
         """One version's clauses, by its side."""
         return self.old_clauses if side == "old" else self.new_clauses
 
-    @lru_cache(maxsize=2)
-    def _positions(self, side: str) -> dict[int, int]:
-        return {c.block: i for i, c in enumerate(self.clauses_of(side))}
-
-    def next_clause(self, side: str, clause: Clause) -> Clause | None:
-        """The first clause of the block after a clause's own in its version (the next line), if any."""
-        clauses = self.clauses_of(side)
-        at = self._positions(side).get(clause.block)
-        return clauses[at + 1] if at is not None and at + 1 < len(clauses) else None
-
     @lru_cache(maxsize=4)
     def report_sections(self, side: str, language: str | None) -> frozenset[str]:
         """Sections of one version that publish figures about the service (user counts the Digital
@@ -558,6 +548,12 @@ class DocumentContext:
     def positions(self, side: str) -> dict[int, int]:
         """Where each clause of one version stands in its list, by the clause's identity."""
         return {id(c): i for i, c in enumerate(self.clauses_of(side))}
+
+    def next_clause(self, side: str, clause: Clause) -> Clause | None:
+        """The clause after one in its version (the next line), if any."""
+        clauses = self.clauses_of(side)
+        at = self.positions(side).get(id(clause))
+        return clauses[at + 1] if at is not None and at + 1 < len(clauses) else None
 
     def with_broken_sentence(self, side: str, clause: Clause) -> str:
         """A clause with the lines a PDF extraction broke its sentence into (`_runs_on`): the clause

@@ -683,6 +683,8 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
     data = _named(affirmed, "data")
     recipients = _named(affirmed, "recipients") + organisations
     purposes = _named(affirmed, "purposes")
+    rights = _named([label for label in affirmed if label != GENERIC_RIGHT], "rights")  # the rights it names
+    ways = _named(affirmed, CHANNEL_KIND)
     what = join_words(data, LIST_LIMIT) if data else "personal information"
     parts = []
     sold = _named(affirmed, "practices")
@@ -713,18 +715,15 @@ def _describe(category: str, practice: Practice, organisations: list[str], new: 
         parts.append(f"{'May now share' if new else 'No longer mentions sharing'} {join_words(data, LIST_LIMIT)}")
     elif data and category in ("collection", "tracking", "children"):
         parts.append(f"{'Now collects' if new else 'No longer mentions collecting'} {join_words(data, LIST_LIMIT)}")
-    elif _named(affirmed, "rights") and _named(affirmed, CHANNEL_KIND):
-        ways = join_words(_named(affirmed, CHANNEL_KIND), LIST_LIMIT)
-        if named_rights := _named([label for label in affirmed if label != GENERIC_RIGHT], "rights"):
-            rights = join_words(named_rights, LIST_LIMIT)
-            parts.append(f"Now says how to use the right {rights}: {ways}" if new
-                         else f"No longer says to use the right {rights} {ways}")
-        else:
-            parts.append(f"Privacy rights can now be exercised {ways}" if new
-                         else f"No longer says privacy rights can be exercised {ways}")
-    elif named_rights := _named([label for label in affirmed if label != GENERIC_RIGHT], "rights"):
-        rights, plural = join_words(named_rights, LIST_LIMIT), "s" if len(named_rights) > 1 else ""
-        parts.append(f"New right{plural} stated: {rights}" if new else f"No longer states the right{plural} {rights}")
+    elif rights and ways:
+        named, by = join_words(rights, LIST_LIMIT), join_words(ways, LIST_LIMIT)
+        parts.append(f"Now says how to use the right {named}: {by}" if new else f"No longer says to use the right {named} {by}")
+    elif GENERIC_RIGHT in affirmed and ways:
+        by = join_words(ways, LIST_LIMIT)
+        parts.append(f"Privacy rights can now be exercised {by}" if new else f"No longer says privacy rights can be exercised {by}")
+    elif rights:
+        named, plural = join_words(rights, LIST_LIMIT), "s" if len(rights) > 1 else ""
+        parts.append(f"New right{plural} stated: {named}" if new else f"No longer states the right{plural} {named}")
     elif kind := next((k for k in STATED_KINDS if _named(affirmed, k)), None):
         now, no_longer = STATED_KINDS[kind]
         parts.append((now if new else no_longer).format(join_words(_named(affirmed, kind), LIST_LIMIT)))
