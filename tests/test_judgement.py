@@ -14,7 +14,7 @@ from monitor.analysis.chrome import chrome_blocks
 from monitor.analysis.classify import classify_clause
 from monitor.analysis.lexicon import label_mentions
 from monitor.analysis.model import Change
-from monitor.analysis.practice import clause_labels, organisations, practice_of
+from monitor.analysis.practice import clause_labels, organisations, practice_of, stating_words
 from monitor.analysis.segment import split_clauses
 
 POLICY = """# Privacy Policy
@@ -1672,6 +1672,27 @@ def test_what_personal_data_means_is_no_data_collected():
                          "comme votre nom.", "fr") == ()
     assert "data:contact-details" in clause_labels(
         "Personal information is collected when you sign up, such as your name and email address.", "en")
+
+
+def test_each_language_names_its_term_for_personal_data_in_its_lexicon():
+    """Which words name personal data, and which verbs define it, are lexicon data: a definition in
+    Italian or Portuguese is no data collected either, and a language's term means nothing in another."""
+    definitions = {
+        "en": "The term “personal data” refers to any information relating to you, such as your name.",
+        "fr": "« Données à caractère personnel » désigne toute information, comme votre nom.",
+        "de": "Der Begriff „personenbezogene Daten“ bezeichnet alle Informationen, etwa Ihren Namen.",
+        "es": "Los datos personales son cualquier información, como su nombre.",
+        "nl": "Persoonsgegevens zijn alle gegevens over u, zoals uw naam.",
+        "cs": "Osobní údaje jsou veškeré informace, například vaše jméno.",
+        "ru": "Персональные данные означают любую информацию, например ваше имя.",
+        "it": "I dati personali indicano qualsiasi informazione, come il nome e l'indirizzo e-mail.",
+        "pt": "Os dados pessoais significam qualquer informação, como o seu nome e o seu endereço de e-mail.",
+    }
+    for language, definition in definitions.items():
+        assert stating_words(definition, language) == "", language
+    assert clause_labels(definitions["it"], "it") == () and clause_labels(definitions["pt"], "pt") == ()
+    assert "data:contact-details" in clause_labels("Raccogliamo il nome e l'indirizzo e-mail.", "it")
+    assert stating_words(definitions["fr"], "en") != ""
 
 
 def test_a_time_given_for_processing_each_request_is_a_response_time():

@@ -205,6 +205,10 @@ class Lexicon:
     definitions: re.Pattern[str] | None = None
     """Verbs that define a term ("'Sale' means", « Partenaires » désigne): a definition, which says
     what a word means, not what the company does."""
+    personal_data_definition: re.Pattern[str] | None = None
+    """The start of a clause that says what personal data is ("Personal data means any information
+    relating to…", « Les données personnelles désignent… »), on folded text: its examples ("such as
+    your name") are no data collected."""
     legal_basis_names: tuple[tuple[str, re.Pattern[str]], ...] = ()
     """Each legal basis by its bare name ("Consent", "Legitimate interest"), label → pattern: what a
     cell under a legal-basis column writes, where a sentence would say "with your consent"."""
@@ -258,6 +262,20 @@ class Lexicon:
 def _whole(phrases: list[str]) -> str:
     """An alternation of literal phrases, longest first."""
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _personal_data_definition(entry: dict[str, list[str]], definitions: list[str]) -> re.Pattern[str] | None:
+    """The law's term for personal data, after a lead-in and an article, in quotes or in bold, with an
+    abbreviation, then a verb that defines it: `personal_data` names the terms, `definitions` and
+    its `defined_as` the verbs ("means", "is any")."""
+    terms = [t.casefold() for t in entry.get("terms", [])]
+    verbs = [v.casefold() for v in definitions + entry.get("defined_as", [])]
+    if not terms or not verbs:
+        return None
+    lead_in = rf"(?:(?:{_whole(entry['lead_ins'])})\s+)?" if entry.get("lead_ins") else ""
+    article = rf"(?:(?:{_whole(entry['articles'])})\s+)?" if entry.get("articles") else ""
+    return re.compile(rf"\W*{lead_in}{article}[\"“«„'‘*]*\s*(?:{_whole(terms)})\s*[\"”»“'’*]*\s*"
+                      rf"(?:\([^)]{{0,60}}\)\s*)?[,:]?\s*(?:{_whole(verbs)})(?!\w)")
 
 
 def _contraction_pattern(contractions: dict[str, str]) -> re.Pattern[str] | None:
@@ -342,6 +360,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),
+        personal_data_definition=_personal_data_definition(data.get("personal_data", {}), data.get("definitions", [])),
         legal_basis_names=tuple((f"legal_bases:{label}", pattern) for label, names in data.get("legal_basis_names", {}).items()
                                 if (pattern := _phrase_pattern([name.casefold() for name in names])) is not None),
         contraction_pattern=_contraction_pattern(contractions),

@@ -203,14 +203,14 @@ def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
 @lru_cache(maxsize=16384)
 def stated_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     """The labels a clause's words state, read once per clause (see `stating_words`)."""
-    return label_mentions(stating_words(text), language)
+    return label_mentions(stating_words(text, language), language)
 
 
-def stating_words(text: str) -> str:
+def stating_words(text: str, language: str | None) -> str:
     """A clause without the names in it that state nothing: a link's or a button's in quotes, the
     title of another document it points to, Cloudflare's placeholder for an address. The law's
     definition of personal data states no practice at all."""
-    if _PERSONAL_DATA_DEFINITION.search(text) or _PERSONAL_DATA_MEANS.match(text):
+    if _PERSONAL_DATA_DEFINITION.search(text) or _defines_personal_data(text, language):
         return ""
     if _POINTER.search(text):
         text = _DOCUMENT_TITLE.sub(" ", text)
@@ -236,16 +236,11 @@ _PERSONAL_DATA_DEFINITION = re.compile(
     r"(?i)(?:ph|f)[yi]si?ol[oó]g\w*,\s*(?:gen[eéè]ti|genet)\w*,.{0,80}?(?:cultur|kultur)")
 
 
-_PERSONAL_DATA_MEANS = re.compile(
-    r"(?i)\W*(?:the term\s+|le terme\s+|der begriff\s+|el término\s+)?(?:(?:the|les?|la|die|los|las|de|het)\s+)?"
-    r"[\"“«„'‘*]*\s*(?:personal (?:data|information)|données (?:à caractère )?personnelles|informations personnelles"
-    r"|personenbezogene daten|datos (?:de carácter )?personales|persoonsgegevens|персональн\w* данн\w*|osobní údaje"
-    r"|dati personali|dados pessoais)\s*[\"”»“'’*]*\s*(?:\([^)]{0,60}\)\s*)?[,:]?\s*"
-    r"(?:means|refers? to|shall mean|désigne\w*|signifie\w*|s'entend\w*|bezeichne\w*|meint|significa\w*|se entiende"
-    r"|betekent|означа\w*|znamená|indica\w*"
-    r"|(?:is|are|sont|sind|zijn|jsou|sono|son|es|являются)\s+(?:any|all|every|toute?s?|jede\w*|alle|cualquier\w*|любая))\s")
-"""A clause that says what personal data is ("Personal data means all information relating to an
-identified or identifiable person, such as your name"): its examples are no data collected."""
+def _defines_personal_data(text: str, language: str | None) -> bool:
+    """Whether a clause says what personal data is ("Personal data means all information relating to
+    an identified or identifiable person, such as your name"): its examples are no data collected."""
+    lexicon = load_lexicon(language) if language else None
+    return bool(lexicon and lexicon.personal_data_definition and lexicon.personal_data_definition.match(text.casefold()))
 
 
 _ANOTHER_NAME = re.compile(r"\s\((?:or|ou|oder|o|of|или|nebo|albo|sau)\s[\"“«„'‘][^()]{1,40}[\"”»“'’]\)(?=\s\w)")
