@@ -50,8 +50,9 @@ from monitor.analysis.lexicon import (
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    CHANNEL_KIND, GENERIC_RIGHT, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice, describe_practice_change, distinct_names, practice_change, practice_of, relational_pairs,
-    points_elsewhere, stated_mentions,
+    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice,
+    describe_practice_change, distinct_names, only_paired, points_elsewhere, practice_change, practice_of,
+    relational_pairs, stated_mentions,
 )
 from monitor.analysis.segment import Clause, clause_key, sentence_spans, split_clauses
 from monitor.analysis.wording import (
@@ -1256,7 +1257,7 @@ def _widened(pair: ClausePair, language: str | None, category: str | None, conte
     near = practice_of(nearby, language).labels
     return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
             if m.kind == head and not m.negated and f"{m.kind}:{m.label}" not in near
-            and not set(m.words) <= old_words and f"{m.kind}:{m.label}" != GENERIC_RIGHT}
+            and not set(m.words) <= old_words and not only_paired(f"{m.kind}:{m.label}")}
 
 
 UNHEARD_KINDS = frozenset({"data", "purposes"})

@@ -159,10 +159,8 @@ def relational_pairs(labels: Iterable[str]) -> frozenset[frozenset[str]]:
     pairs = set()
     for a, b in combinations(sorted(labels), 2):
         kinds_of = {a.split(":", 1)[0], b.split(":", 1)[0]}
-        if CHANNEL_KIND in kinds_of:
+        if only_paired(a) or only_paired(b):  # a right, with a way to exercise it
             paired = kinds_of == {CHANNEL_KIND, "rights"} and not a.endswith(":not") and not b.endswith(":not")
-        elif GENERIC_RIGHT in (a, b):
-            paired = False  # exercising rights in general pairs only with a way to do it
         else:
             paired = len(kinds_of) == 2 and bool(kinds_of & RELATIONAL_KINDS)
         if paired:
@@ -506,12 +504,12 @@ class DocumentPractices:
         "Service Provider Addendum" is a title in capitals, "Google Analytics" a name. A pairing
         of labels is new only when one of them is of a kind in `pairs` (by default every relational
         kind; "who gets it" alone for what a version stops saying)."""
-        labels = {label for label in practice.labels if label not in self.labels and not _only_paired(label)}
+        labels = {label for label in practice.labels if label not in self.labels and not only_paired(label)}
         for pair in practice.pairs:
             if pair not in self.pairs and any(label.split(":", 1)[0] in pairs for label in pair):
                 labels |= pair
         names = frozenset(name for name in practice.organisations if self._never_names(name, ordinary))
-        alone = frozenset(label for label in practice.labels if label not in self.labels and not _only_paired(label))
+        alone = frozenset(label for label in practice.labels if label not in self.labels and not only_paired(label))
         return Practice(frozenset(labels), names, practice.order, alone, practice.provided & names)
 
     def _never_names(self, name: str, ordinary: frozenset[str]) -> bool:
@@ -567,8 +565,9 @@ class PracticeChange:
     gone_organisations: frozenset[str] = frozenset()
 
 
-def _only_paired(label: str) -> bool:
-    """A way to exercise a right, or exercising rights in general: new only in a new pairing."""
+def only_paired(label: str) -> bool:
+    """A way to exercise a right, or exercising rights in general: no practice alone, only paired
+    with a right (`relational_pairs`), so new only in a new pairing."""
     return label.startswith(CHANNEL_KIND + ":") or label == GENERIC_RIGHT
 
 
