@@ -319,11 +319,21 @@ def test_countries_outside_which_data_goes_are_not_destinations():
         ("If you reside in the United States, your data is processed by Quorvex Inc.", "en", "US"),
         ("Si reside en España, sus datos son tratados por Quorvex S.L.", "es", "ES"),
         ("Bent u woonachtig in Nederland, dan worden uw gegevens verwerkt door Quorvex B.V.", "nl", "NL"),
+        ("If you are located in Canada, we transfer your data to our processors.", "en", "CA"),
+        ("Si vous êtes située en Belgique, nous transférons vos données à nos prestataires.", "fr", "BE"),
+        ("Als u zich in België bevindt, worden uw gegevens doorgegeven aan onze verwerkers.", "nl", "BE"),
     ],
 )
 def test_where_people_live_is_whom_a_clause_is_about_not_where_data_goes(sentence, lang, code):
     assert [(p.code, p.role) for p in find_places(sentence, lang)] == [(code, "residence")]
     assert transfer_destinations(sentence, lang) == []
+
+
+def test_places_listed_after_where_people_live_are_where_they_live_too():
+    sentence = "If you reside in the EEA, United Kingdom, or Switzerland, and we transfer information about you abroad"
+    assert [(p.code, p.role) for p in find_places(sentence, "en")] == [
+        ("EEA", "residence"), ("GB", "residence"), ("CH", "residence")]
+    assert transfer_destinations("Our servers are located in the United States.", "en") == ["US"]
 
 
 def test_places_outside_the_destinations_are_other():
@@ -623,6 +633,9 @@ def test_may_the_verb_is_not_may_the_month():
         ("We changed things on 3 May 2024.", "en", None),
         ("Date last updated: 01-05-2022", "en", datetime.date(2022, 1, 5)),
         ("Laatst gewijzigd: 01-05-2022", "nl", datetime.date(2022, 5, 1)),
+        ("Last updated | 4 July 2025\nText", "en", datetime.date(2025, 7, 4)),
+        ("Version | Changes | Date\n1.1 | Updated text on analytics | 28 September 2020\nLast updated: 4 July 2025",
+         "en", datetime.date(2025, 7, 4)),
     ],
 )
 def test_declared_date_of_a_document(document, lang, date):

@@ -1782,3 +1782,70 @@ def test_who_a_postal_address_is_for_names_no_recipient():
               "53 rue de Châteaudun 75009 Paris\n")
     old, new = policy.format("Bureau du DPD"), policy.format("Délégué à la Protection des Données")
     assert [c for c in compare_texts(old, new, "fr").changes if c.material] == []
+
+
+def test_a_long_sentence_split_in_two_keeps_its_facts_and_whom_it_covers():
+    """A sentence cut in two at ", and we" puts half of what it said in the sentence beside it: the
+    periods, the destinations and the places of residence it names are still stated, there."""
+    old = ("# Privacy Policy\n# Retention\nWe retain support data for a maximum of three (3) years, and we retain "
+           "billing records for a maximum of five (5) years to meet our legal obligations.\n"
+           "# International transfers\nIf you are located in the European Union, please note that we may transfer "
+           "information to a country that does not have the same laws as your jurisdiction, and you consent to the "
+           "transfer of your personal data to the U.S.\n# Your rights\nIf you reside in the EEA, United Kingdom, or "
+           "Switzerland, and you want to exercise your rights, you may ask us to delete your data.\n")
+    split = old.replace(", and we retain billing", ". We retain billing").replace(
+        ", and you consent", ". You consent").replace(", and you want", ". You want")
+    assert split != old
+    comparison = compare_texts(old, split)
+    assert not comparison.material, [c.summary for c in comparison.changes if c.material]
+    longer = split.replace("five (5) years", "ten (10) years")
+    assert [c.summary for c in compare_texts(old, longer).changes if c.material] == [
+        "Keeps personal data 10 years instead of 5 years"]
+
+
+def test_a_retention_summary_names_the_periods_that_changed_not_those_kept():
+    """"10 years instead of 5 years", "now also keeps … 2 years": a period both versions state is
+    no news, and naming it beside the new one reads as if it were."""
+    old = ("# Retention\nWe keep account data for 3 years and billing records for 5 years after you close "
+           "your account.\n")
+    assert [c.summary for c in compare_texts(old, old.replace("5 years", "10 years")).changes if c.material] == [
+        "Keeps account data 10 years instead of 5 years"]
+    added = old.replace("5 years after", "5 years, and support tickets for 2 months after")
+    assert [c.summary for c in compare_texts(old, added).changes if c.material] == [
+        "Now also keeps account data 2 months"]
+
+
+def test_tables_a_capture_lost_under_the_same_date_are_not_compared():
+    """A capture whose extraction dropped every table (the rows come back whole in the next one,
+    under the same "last updated" date) did not see the document change: its rows are set aside
+    and one note says so. With a new date, a new retention table is a change."""
+    old = ("# Privacy Notice\nLast updated: 4 July 2025\n# How long we keep your data\n"
+           "We keep your data for as long as we need it, as the table below sets out.\n")
+    table = ("\n| Data | How long we keep it |\n| --- | --- |\n| Account data | 6 years after you close your account |\n"
+             "| Call recordings | 90 days |\n| Marketing preferences | 2 years |\n")
+    restored = compare_texts(old, old + table)
+    assert not restored.material
+    assert restored.notes == ["The old version's capture holds none of the new version's tables, under the same date: "
+                              "what the new version's tables say is not compared."]
+    changed = compare_texts(old, old.replace("4 July 2025", "1 December 2025") + table)
+    assert changed.material and "retention" in {c.category for c in changed.changes if c.material}
+
+
+def test_the_browsers_advertising_interfaces_are_tracking():
+    """Chrome's Privacy Sandbox (Topics, FLEDGE, Attribution Reporting) tracks people for ads in the
+    browser: a clause that starts using it is a tracking change, in any language."""
+    assert "trackers:browser-apis" in clause_labels(
+        "Google may measure ad performance using Attribution Reporting data stored in your browser.", "en")
+    assert "trackers:browser-apis" in clause_labels(
+        "Nous pouvons utiliser l'API Topics de la Privacy Sandbox pour vous montrer des annonces.", "fr")
+    assert "practices:share-for-advertising" in clause_labels(
+        "Tracking across websites over time is known as “cross-contextual interest-based advertising.”", "en")
+
+
+def test_a_typeset_apostrophe_is_an_apostrophe():
+    """"We don’t sell" denies a sale as "We don't sell" does, and "a parent’s consent" is a parent's."""
+    assert clause_labels("We don’t sell your personal information.", "en") == clause_labels(
+        "We don't sell your personal information.", "en")
+    assert "practices:sale:not" in clause_labels("We don’t sell your personal information.", "en")
+    assert clause_labels("We ask for a parent’s consent.", "en") == clause_labels("We ask for a parent's consent.", "en")
+    assert compare_texts(POLICY, POLICY.replace("do not sell", "don’t sell")).material is False

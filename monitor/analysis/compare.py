@@ -37,6 +37,7 @@ from monitor.analysis.findings import (
     fact_findings,
     labelled_address_finding,
     merge_phone_findings,
+    merged_facts,
     only_a_number_still_written,
     phones_masked,
     phones_written,
@@ -46,7 +47,8 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, Lexicon, company_names, find_labels, load_lexicon, page_chrome, region_name, region_names, renamed_companies,
+    TOKEN, Lexicon, company_names, find_labels, folded_for_cues, load_lexicon, page_chrome, region_name, region_names,
+    renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
@@ -171,6 +173,8 @@ TITLE_WORDS = 6
 """A first line this short, with no full stop, is a document's title."""
 PREPENDED_CLAUSES = 20
 """Clauses above the other version's title that make a whole document, not a banner."""
+TABLE_ROWS = 3
+"""Table rows one version has, where the other has none under the same date: a capture that lost the tables."""
 
 LEAD_IN_BLOCKS = 4
 """Lines above a clause that may say what it is ("Our representative in the EU is:")."""
@@ -227,6 +231,8 @@ class DocumentContext:
     new_text: str = ""
     old_clauses: list[Clause] = field(default_factory=list)
     new_clauses: list[Clause] = field(default_factory=list)
+    dates_unchanged: bool = False
+    """Both versions declare the same "last updated" date."""
     _practices: dict[tuple[str, str | None], DocumentPractices] = field(default_factory=dict)
 
     def text_of(self, side: str) -> str:
@@ -335,6 +341,21 @@ class DocumentContext:
         """A clause only one version has, in a section the other version's capture lost."""
         for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
             if clause is not None and other is None and clause.block in self.lost_in_other(side):
+                return True
+        return False
+
+    @lru_cache(maxsize=2)
+    def tables_lost_in_other(self, side: str) -> bool:
+        """The other version's capture holds none of this one's tables, under the same date: its
+        extraction dropped them (the rows come back whole in the next capture), the document did not."""
+        rows = sum(1 for c in self.clauses_of(side) if c.kind == "row")
+        return (self.dates_unchanged and rows >= TABLE_ROWS
+                and not any(c.kind == "row" for c in self.clauses_of(_OTHER_SIDE[side])))
+
+    def in_lost_table(self, pair: ClausePair) -> bool:
+        """A table row only one version has, whose tables the other version's capture lost."""
+        for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
+            if clause is not None and other is None and clause.kind == "row" and self.tables_lost_in_other(side):
                 return True
         return False
 
@@ -556,6 +577,16 @@ class DocumentContext:
         at = self.positions(side).get(id(clause))
         return clauses[at + 1] if at is not None and at + 1 < len(clauses) else None
 
+    def beside(self, side: str, clause: Clause) -> tuple[list[Clause], list[Clause]]:
+        """The clauses right before and right after one in its paragraph: where a sentence split in
+        two ("If you reside in the EEA. We transfer…") puts what the clause said before."""
+        clauses = self.clauses_of(side)
+        at = self.positions(side).get(id(clause))
+        if at is None:
+            return [], []
+        return ([c for c in clauses[max(0, at - 1):at] if c.block == clause.block],
+                [c for c in clauses[at + 1:at + 2] if c.block == clause.block])
+
     def with_broken_sentence(self, side: str, clause: Clause) -> str:
         """A clause with the lines a PDF extraction broke its sentence into (`_runs_on`): the clause
         before it when the sentence runs on from it, the one after when it runs on into it."""
@@ -624,6 +655,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if context.lost_in_capture(pair):
         return [editorial("In a section the other version's capture lost: its own table of contents lists it, its "
                           "text does not hold it", "page:section_lost", pair)]
+    if context.in_lost_table(pair):
+        return [editorial("A table row the other version's capture lost with all its tables, under the same date",
+                          "page:tables_lost", pair)]
     if context.in_report(pair, language):
         return [editorial("Figures published about the service (monthly users) changed", "structure:report", pair)]
     old_facts = context.item_facts("old", pair.old, language) if pair.old else ClauseFacts()
@@ -643,6 +677,8 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     elif pair.kind == "modified" and _clause_category(pair, language) in CONTACT_CATEGORIES:
         address = labelled_address_finding(pair, language)
         found += [address] if address else []
+    if found and pair.kind == "modified" and pair.old and pair.new:
+        found = _not_moved_beside(found, pair, language, context)
     found = [f for f in found if _fact_stands(f, pair, language, context)]
     if any(f.category == "contact" for f in found) and not _about_contact(pair, language, found, context):
         found = [f for f in found if f.category != "contact"]
@@ -1064,6 +1100,9 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     added, removed = [p for p in new if p not in old], [p for p in old if p not in new]
     if pair.kind != "modified":  # a clause added names places anew, one removed stops naming them; not the other way
         added, removed = (added, []) if pair.kind == "added" else ([], removed)
+    else:  # a sentence split in two: the places went to the sentence beside it
+        added = [p for p in added if p not in _places_beside("old", pair.old, language, context)]
+        removed = [p for p in removed if p not in _places_beside("new", pair.new, language, context)]
     if not added and not removed:
         return None
     texts = [c.text for c in (pair.old, pair.new) if c is not None]
@@ -1078,6 +1117,11 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
 
 
+
+def _places_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> list[str]:
+    return [p for c in sum(context.beside(side, clause), []) for p in _scope_places(c.text, language)]
+
+
 _DEFINED_TERM = re.compile(r"[\W\d]{0,8}[\"“«„'‘*]+[^\"”»“'’*\n]{1,60}[\"”»“'’*]+[\s*]*(?:\([^)\n]{0,80}\)\s*)?[:,–-]?\s*")
 """A term in quotes or in bold at the start of a clause, with its abbreviation: what a definition defines."""
 
@@ -1086,6 +1130,28 @@ def _defines_a_term(text: str, lexicon: Lexicon) -> bool:
     """Whether a clause defines a term ('"Sale" means …', « Partenaires » désigne …)."""
     term = _DEFINED_TERM.match(text)
     return bool(term and lexicon.definitions and lexicon.definitions.match(text.casefold(), term.end()))
+
+
+def _not_moved_beside(found: list[Finding], pair: ClausePair, language: str | None,
+                      context: DocumentContext) -> list[Finding]:
+    """The facts that changed in a sentence, read with the sentences beside it in its paragraph: a
+    long sentence split in two ("…3 years, and we retain records 5 years" → "…3 years. We retain
+    records 5 years") or two sentences joined state the same facts, and a period changed in one half
+    is told without the other half's ("10 years instead of 5 years")."""
+    old_beside, new_beside = (sum(context.beside(side, clause), []) for side, clause in (("old", pair.old), ("new", pair.new)))
+    if not (old_beside or new_beside) or not any(f.rule in READ_BESIDE for f in found):
+        return found
+    old = merged_facts([clause_facts(c, language) for c in [pair.old, *old_beside]])
+    new = merged_facts([clause_facts(c, language) for c in [pair.new, *new_beside]])
+    rules = {f.rule for f in found} & READ_BESIDE
+    return ([f for f in found if f.rule not in READ_BESIDE]
+            + [f for f in fact_findings(pair, old, new, language=language) if f.rule in rules])
+
+
+READ_BESIDE = frozenset({"fact:retention_period", "fact:retention_criteria", "fact:tracker_lifetime",
+                         "fact:transfer_destinations", "fact:response_time", "fact:minimum_age"})
+"""Facts a sentence and its neighbours state together (see `_not_moved_beside`); contacts have
+their own document-wide checks."""
 
 
 def _fact_stands(finding: Finding, pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
@@ -1218,7 +1284,7 @@ def _denial_count(text: str, language: str | None) -> int:
     lexicon = load_lexicon(language) if language else None
     idioms = lexicon.negation_idioms if lexicon else None
     words = denials(language)
-    folded = idioms.sub(" ", text.casefold()) if idioms else text.casefold()
+    folded = idioms.sub(" ", folded_for_cues(text)) if idioms else folded_for_cues(text)
     tokens = TOKEN.findall(folded)
     partners = lexicon.negation_partners if lexicon else {}
     if partners and not any(_is_head(token, partners) for token in tokens):  # "pas exemple", a typo: no "ne"
@@ -1501,7 +1567,7 @@ def _capture_notes(findings: list[Finding], context: DocumentContext) -> list[st
     sections from its middle), so that a reader knows what was not compared: its clauses are set
     aside one by one, and their editorial findings would otherwise hide among the others."""
     notes = []
-    for rule in ("page:cut_short", "page:starts_later", "page:section_lost"):
+    for rule in ("page:cut_short", "page:starts_later", "page:section_lost", "page:tables_lost"):
         sides = {"old" if f.pair.new is None else "new" for f in findings if f.rule == rule}
         for side in sorted(sides):
             other = _OTHER_SIDE[side]
@@ -1511,6 +1577,9 @@ def _capture_notes(findings: list[Finding], context: DocumentContext) -> list[st
             elif rule == "page:starts_later":
                 notes.append(f"The {other} version's capture starts later: what the {side} version says above "
                              "that point is not compared.")
+            elif rule == "page:tables_lost":
+                notes.append(f"The {other} version's capture holds none of the {side} version's tables, under the "
+                             f"same date: what the {side} version's tables say is not compared.")
             else:
                 lost = context.lost_in_other(side)
                 headings = [f"“{quote(c.text, 60)}”" for c in context.clauses_of(side)
@@ -1581,6 +1650,7 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         new_text=new_text,
         old_clauses=old_clauses,
         new_clauses=new_clauses,
+        dates_unchanged=old_date is not None and old_date == new_date,
     )
     findings: list[Finding] = []
     for pair in pairs:

@@ -55,6 +55,18 @@ class ClauseFacts:
     """How soon requests are answered ("we respond within 30 days"), ISO 8601 durations."""
 
 
+def merged_facts(facts: list[ClauseFacts]) -> ClauseFacts:
+    """The facts several clauses state together, each once, in order."""
+    merged = ClauseFacts()
+    for one in facts:
+        for name, value in vars(one).items():
+            if isinstance(value, list):
+                kept = getattr(merged, name)
+                kept += [v for v in value if v not in kept]
+        merged.hides_emails = merged.hides_emails or one.hides_emails
+    return merged
+
+
 @dataclass
 class Finding:
     """One judged clause change, before findings are grouped by category."""
@@ -416,15 +428,21 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
     """How long data is kept, before and after, in words; the severity follows the size of the
     change: at least twice as long is high, longer medium, shorter low."""
     what = _kept_data(pair, language)
-    old_words = join_words([describe_duration(v) for v in old.retention]) if old.retention else _criteria(old)
-    new_words = join_words([describe_duration(v) for v in new.retention]) if new.retention else _criteria(new)
+    old_only, new_only = _periods_that_differ(old.retention, new.retention)
+    old_words = join_words([describe_duration(v) for v in old_only or old.retention]) if old.retention else _criteria(old)
+    new_words = join_words([describe_duration(v) for v in new_only or new.retention]) if new.retention else _criteria(new)
     if old.retention and new.retention:
         before, after = max_days(old.retention), max_days(new.retention)
         if after > before:
             severity = "high" if after >= LONGER_RETENTION_RATIO * before else "medium"
         else:
             severity = "low" if after < before else "medium"
-        summary = f"Keeps {what} {new_words} instead of {old_words}"
+        if old_only and new_only or not (old_only or new_only):
+            summary = f"Keeps {what} {new_words} instead of {old_words}"
+        elif new_only:
+            summary = f"Now also keeps {what} {new_words}"
+        else:
+            summary = f"No longer says {what} {verb_be(what)} also kept {old_words}"
     elif new.retention:
         severity = "medium"
         summary = f"Now keeps {what} {new_words}" + (f" (was: {old_words})" if old.criteria else "")
@@ -433,7 +451,10 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
         summary = f"No longer says {what} {verb_be(what)} kept {old_words}" + (f" (now: {new_words})" if new.criteria else "")
     tracker = _tracker_named(pair, language)
     if tracker:  # how long a cookie lasts is how long it tracks: a tracking change
-        if old.retention and new.retention:
+        if old.retention and new.retention and not (old_only and new_only):
+            summary = (f"{tracker.capitalize()} now last {join_words([describe_duration(v) for v in new.retention])} "
+                       f"instead of {join_words([describe_duration(v) for v in old.retention])}")
+        elif old.retention and new.retention:
             summary = f"{tracker.capitalize()} now last {new_words} instead of {old_words}"
         elif new.retention:
             summary = f"{tracker.capitalize()} now said to last {new_words}"
@@ -442,6 +463,14 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
         return Finding("tracking", True, severity, summary, "fact:tracker_lifetime", pair, old.retention, new.retention)
     return Finding("retention", True, severity, summary, "fact:retention_period", pair,
                    old.retention, new.retention)
+
+
+def _periods_that_differ(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
+    """The periods each side states that the other does not: a summary names those ("10 years instead
+    of 5 years", "now also keeps … 2 years"), not the ones both keep ("3 years and 10 years instead of
+    3 years and 5 years")."""
+    return ([v for v in old if whole_days(v) not in map(whole_days, new)],
+            [v for v in new if whole_days(v) not in map(whole_days, old)])
 
 
 def _tracker_named(pair: ClausePair, language: str | None) -> str | None:

@@ -27,6 +27,8 @@ LABEL_KINDS = ("recipients", "purposes", "data", "rights", "trackers", "security
                "practices", "notices", "minors", "channels")
 TOKEN = re.compile(r"\w[\w'-]*")
 GAP = re.compile(r"[\s,.:;]*\Z")
+_TYPESET_APOSTROPHE = re.compile(r"(?<=\w)[’ʼ](?=\w)")
+"""A typeset apostrophe inside a word ("don’t", "children’s"): the lexicons write it "'"."""
 STAR, ONE = "\x01", "\x02"
 
 Group = tuple[str, ...]  # ("strong", category) | ("weak", category) | ("label", kind, label)
@@ -53,6 +55,12 @@ def _word_matches(kind: str, value, token: str) -> bool:
     if kind == "any":
         return True
     return bool(value.match(token))
+
+
+def folded_for_cues(text: str) -> str:
+    """A text in lower case with its apostrophes as the lexicons write them: "We don’t sell" denies
+    a sale as "We don't sell" does."""
+    return _TYPESET_APOSTROPHE.sub("'", text.casefold())
 
 
 def _cue_words(phrase: str) -> list[tuple[str, object]]:
@@ -220,7 +228,7 @@ class Lexicon:
 
     def scan(self, text: str) -> Scan:
         """Every cue of this language in `text` (read once per text: labels and categories alike)."""
-        return _scan(self.language, self.expand_contractions(text.casefold()))
+        return _scan(self.language, self.expand_contractions(folded_for_cues(text)))
 
     def names_no_company(self, name: str) -> bool:
         """Whether a capitalised name is a law, a document, a programme ("California Consumer Privacy
@@ -481,7 +489,7 @@ def _denied_after(position: int, end: int, tokens: list[str], matches: list[re.M
 @lru_cache(maxsize=8192)
 def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     """Every label a text names, once per (kind, label, negated), in the order they stand."""
-    folded = text.casefold()
+    folded = folded_for_cues(text)
     found: dict[tuple[str, str, bool], LabelMention] = {}
     # A language with no lexicon names no labels: practices are read only where the language's
     # words are known (its facts still are, through the fact lexicons and CLDR).

@@ -192,7 +192,9 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
 
     The first cue word followed by a date on its line (or the next line) wins, unless the date is when
     the version stops applying ("Effective until"); a bare year after a cue ("Время обновления: 2024")
-    counts as 1 January of that year.
+    counts as 1 January of that year. In a table row, the date is in the cue's cell, or in the next cell
+    when the cue's holds nothing else ("Last updated | 4 July 2025"): a change log's "Updated text on
+    analytics | 28 September 2020" dates one change, not the document.
     """
     grammar = _grammar(languages_for(lang))
     if grammar.cues is None:
@@ -202,6 +204,10 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
         line_end = folded.find("\n", cue.end())
         line_end = len(folded) if line_end < 0 else line_end
         rest = folded[cue.end() : line_end]
+        cell_end = rest.find("|")
+        if cell_end >= 0:  # "Updated text on analytics | 28 September 2020": another cell's date
+            next_end = rest.find("|", cell_end + 1)
+            rest = rest[:cell_end] if _WORD.search(rest[:cell_end]) else rest[:next_end if next_end >= 0 else None]
         if grammar.ends is not None and grammar.ends.match(rest):
             continue  # the date this version stops applying, not the one it took effect
         dates = _date_spans(rest, lang)

@@ -392,13 +392,14 @@ def _in_a_name(text: str, start: int, end: int, lang: str | None) -> bool:
 
 
 def _spread_along_lists(places: list[Place], folded: str, matcher: _Matcher) -> None:
-    """Places listed together ("China, Singapore or the US") share a destination or "outside" role."""
+    """Places listed together ("China, Singapore or the US") share a destination, an "outside" or a
+    residence role ("if you reside in the EEA, the United Kingdom or Switzerland")."""
     for _ in range(2):
         for previous, current in zip(places, places[1:]):
             if not _only_connectors(folded[previous.end : current.start], matcher):
                 continue
-            if previous.role == "outside" and current.role in ("other", "destination"):
-                current.role = "outside"
+            if previous.role in ("outside", "residence") and current.role in ("other", "destination"):
+                current.role = previous.role
             elif {previous.role, current.role} == {"destination", "other"}:
                 previous.role = current.role = "destination"
 
