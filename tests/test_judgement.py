@@ -1792,9 +1792,13 @@ def test_a_long_sentence_split_in_two_keeps_its_facts_and_whom_it_covers():
            "# International transfers\nIf you are located in the European Union, please note that we may transfer "
            "information to a country that does not have the same laws as your jurisdiction, and you consent to the "
            "transfer of your personal data to the U.S.\n# Your rights\nIf you reside in the EEA, United Kingdom, or "
-           "Switzerland, and you want to exercise your rights, you may ask us to delete your data.\n")
+           "Switzerland, and you want to exercise your rights, you may ask us to delete your data.\n"
+           "# Legal bases\nOur legitimate interests don't automatically override yours, and we won't use your "
+           "information if we believe your interests should override ours unless we have other grounds to do so "
+           "(such as your consent or a legal obligation).\n")
     split = old.replace(", and we retain billing", ". We retain billing").replace(
-        ", and you consent", ". You consent").replace(", and you want", ". You want")
+        ", and you consent", ". You consent").replace(", and you want", ". You want").replace(
+        ", and we won't", ". We won't")
     assert split != old
     comparison = compare_texts(old, split)
     assert not comparison.material, [c.summary for c in comparison.changes if c.material]

@@ -1118,6 +1118,10 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
 
 
 
+def _labels_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> frozenset[str]:
+    return frozenset().union(*(practice_of(c.text, language).labels for c in sum(context.beside(side, clause), [])))
+
+
 def _places_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> list[str]:
     return [p for c in sum(context.beside(side, clause), []) for p in _scope_places(c.text, language)]
 
@@ -1419,7 +1423,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
                        added.ordered(added.labels | change.organisations))
     if pair.kind == "modified":
         rebased = _legal_basis_replaced(pair, old_practice.within(read_as, section),
-                                        new_practice.within(read_as, section), language)
+                                        new_practice.within(read_as, section), language, context)
         if rebased is not None:
             return rebased
     turned = [w for w in substantive if w in denials(language)]
@@ -1433,15 +1437,19 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
 
 
-def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, language: str | None) -> Finding | None:
+def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, language: str | None,
+                          context: DocumentContext) -> Finding | None:
     """One processing (the same purposes or data on both sides of a modified clause, a row of a
     table of legal bases, or the section's own processing when the clause names only its bases) now
     resting on another legal basis ("Communicating with you in the app | Our legitimate interest" →
     "| Consent"): a legal-basis change, though the document paired that basis with those purposes
-    elsewhere."""
+    elsewhere. A basis the sentence beside the clause now names (a sentence split in two) is kept."""
     old_bases, new_bases = ({label for label in practice.labels if label.startswith("legal_bases:")
                              and not label.endswith(":not")} | _bases_named_in_cells(clause, language)
                             for practice, clause in ((old, pair.old), (new, pair.new)))
+    if old_bases and new_bases and old_bases != new_bases:
+        new_bases |= old_bases & _labels_beside("new", pair.new, language, context)
+        old_bases |= new_bases & _labels_beside("old", pair.old, language, context)
     if not old_bases or not new_bases or old_bases == new_bases:
         return None
     # "Legal basis for these processing activities: …": the bases alone, for the section's processing
