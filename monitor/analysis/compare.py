@@ -577,15 +577,14 @@ class DocumentContext:
         at = self.positions(side).get(id(clause))
         return clauses[at + 1] if at is not None and at + 1 < len(clauses) else None
 
-    def beside(self, side: str, clause: Clause) -> tuple[list[Clause], list[Clause]]:
+    def beside(self, side: str, clause: Clause) -> list[Clause]:
         """The clauses right before and right after one in its paragraph: where a sentence split in
         two ("If you reside in the EEA. We transfer…") puts what the clause said before."""
         clauses = self.clauses_of(side)
         at = self.positions(side).get(id(clause))
         if at is None:
-            return [], []
-        return ([c for c in clauses[max(0, at - 1):at] if c.block == clause.block],
-                [c for c in clauses[at + 1:at + 2] if c.block == clause.block])
+            return []
+        return [c for c in clauses[max(0, at - 1):at] + clauses[at + 1:at + 2] if c.block == clause.block]
 
     def with_broken_sentence(self, side: str, clause: Clause) -> str:
         """A clause with the lines a PDF extraction broke its sentence into (`_runs_on`): the clause
@@ -1117,13 +1116,14 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
     return Finding(category, True, "medium", summary, "fact:scope_places", pair)
 
 
-
 def _labels_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> frozenset[str]:
-    return frozenset().union(*(practice_of(c.text, language).labels for c in sum(context.beside(side, clause), [])))
+    """What the sentences right beside a clause state (see `DocumentContext.beside`)."""
+    return frozenset().union(*(practice_of(c.text, language).labels for c in context.beside(side, clause)))
 
 
 def _places_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> list[str]:
-    return [p for c in sum(context.beside(side, clause), []) for p in _scope_places(c.text, language)]
+    """Whom the sentences right beside a clause cover, by where they live (see `_scope_places`)."""
+    return [p for c in context.beside(side, clause) for p in _scope_places(c.text, language)]
 
 
 _DEFINED_TERM = re.compile(r"[\W\d]{0,8}[\"“«„'‘*]+[^\"”»“'’*\n]{1,60}[\"”»“'’*]+[\s*]*(?:\([^)\n]{0,80}\)\s*)?[:,–-]?\s*")
@@ -1136,13 +1136,19 @@ def _defines_a_term(text: str, lexicon: Lexicon) -> bool:
     return bool(term and lexicon.definitions and lexicon.definitions.match(text.casefold(), term.end()))
 
 
+READ_BESIDE = frozenset({"fact:retention_period", "fact:retention_criteria", "fact:tracker_lifetime",
+                         "fact:transfer_destinations", "fact:response_time", "fact:minimum_age"})
+"""Facts a sentence and its neighbours state together (see `_not_moved_beside`); contacts have
+their own document-wide checks."""
+
+
 def _not_moved_beside(found: list[Finding], pair: ClausePair, language: str | None,
                       context: DocumentContext) -> list[Finding]:
     """The facts that changed in a sentence, read with the sentences beside it in its paragraph: a
     long sentence split in two ("…3 years, and we retain records 5 years" → "…3 years. We retain
     records 5 years") or two sentences joined state the same facts, and a period changed in one half
     is told without the other half's ("10 years instead of 5 years")."""
-    old_beside, new_beside = (sum(context.beside(side, clause), []) for side, clause in (("old", pair.old), ("new", pair.new)))
+    old_beside, new_beside = context.beside("old", pair.old), context.beside("new", pair.new)
     if not (old_beside or new_beside) or not any(f.rule in READ_BESIDE for f in found):
         return found
     old = merged_facts([clause_facts(c, language) for c in [pair.old, *old_beside]])
@@ -1150,12 +1156,6 @@ def _not_moved_beside(found: list[Finding], pair: ClausePair, language: str | No
     rules = {f.rule for f in found} & READ_BESIDE
     return ([f for f in found if f.rule not in READ_BESIDE]
             + [f for f in fact_findings(pair, old, new, language=language) if f.rule in rules])
-
-
-READ_BESIDE = frozenset({"fact:retention_period", "fact:retention_criteria", "fact:tracker_lifetime",
-                         "fact:transfer_destinations", "fact:response_time", "fact:minimum_age"})
-"""Facts a sentence and its neighbours state together (see `_not_moved_beside`); contacts have
-their own document-wide checks."""
 
 
 def _fact_stands(finding: Finding, pair: ClausePair, language: str | None, context: DocumentContext) -> bool:

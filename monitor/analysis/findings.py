@@ -437,12 +437,12 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
             severity = "high" if after >= LONGER_RETENTION_RATIO * before else "medium"
         else:
             severity = "low" if after < before else "medium"
-        if old_only and new_only or not (old_only or new_only):
-            summary = f"Keeps {what} {new_words} instead of {old_words}"
-        elif new_only:
+        if new_only and not old_only:
             summary = f"Now also keeps {what} {new_words}"
-        else:
+        elif old_only and not new_only:
             summary = f"No longer says {what} {verb_be(what)} also kept {old_words}"
+        else:
+            summary = f"Keeps {what} {new_words} instead of {old_words}"
     elif new.retention:
         severity = "medium"
         summary = f"Now keeps {what} {new_words}" + (f" (was: {old_words})" if old.criteria else "")
@@ -451,10 +451,10 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
         summary = f"No longer says {what} {verb_be(what)} kept {old_words}" + (f" (now: {new_words})" if new.criteria else "")
     tracker = _tracker_named(pair, language)
     if tracker:  # how long a cookie lasts is how long it tracks: a tracking change
-        if old.retention and new.retention and not (old_only and new_only):
-            summary = (f"{tracker.capitalize()} now last {join_words([describe_duration(v) for v in new.retention])} "
-                       f"instead of {join_words([describe_duration(v) for v in old.retention])}")
-        elif old.retention and new.retention:
+        if old.retention and new.retention:  # each side whole, unless each has periods of its own
+            if not (old_only and new_only):
+                old_words, new_words = (join_words([describe_duration(v) for v in periods])
+                                        for periods in (old.retention, new.retention))
             summary = f"{tracker.capitalize()} now last {new_words} instead of {old_words}"
         elif new.retention:
             summary = f"{tracker.capitalize()} now said to last {new_words}"
