@@ -1853,3 +1853,19 @@ def test_a_typeset_apostrophe_is_an_apostrophe():
     assert "practices:sale:not" in clause_labels("We don’t sell your personal information.", "en")
     assert clause_labels("We ask for a parent’s consent.", "en") == clause_labels("We ask for a parent's consent.", "en")
     assert compare_texts(POLICY, POLICY.replace("do not sell", "don’t sell")).material is False
+
+
+def test_detecting_security_incidents_is_a_purpose_not_how_breaches_are_handled():
+    """"To prevent, detect and investigate security incidents" says why data is used; a breach of the
+    terms ("sanctions en cas de violation éventuelle") is no data breach. Telling people of a breach
+    of their data is still breach handling."""
+    assert clause_labels("To help ensure security and integrity, including to prevent, detect, and investigate "
+                         "security incidents.", "en") == ("purposes:security-fraud",)
+    assert "security:breach-notification" not in clause_labels(
+        "You are in breach of your obligations under these terms if you share your password.", "en")
+    assert clause_labels("Faire appliquer nos conditions, y compris les sanctions en cas de violation éventuelle.",
+                         "fr") == ()
+    assert "security:breach-notification" in clause_labels(
+        "En cas de violation de vos données, nous vous en informerons dans les meilleurs délais.", "fr")
+    assert "security:breach-notification" in clause_labels(
+        "We will notify you of any security incident affecting your personal data.", "en")
