@@ -1833,6 +1833,8 @@ def test_tables_a_capture_lost_under_the_same_date_are_not_compared():
                               "what the new version's tables say is not compared."]
     changed = compare_texts(old, old.replace("4 July 2025", "1 December 2025") + table)
     assert changed.material and "retention" in {c.category for c in changed.changes if c.material}
+    rewritten = old.replace("as long as we need it, as the table below sets out", "the periods below, then delete it")
+    assert "retention" in {c.category for c in compare_texts(old, rewritten + table).changes if c.material}
 
 
 def test_the_browsers_advertising_interfaces_are_tracking():

@@ -175,6 +175,8 @@ PREPENDED_CLAUSES = 20
 """Clauses above the other version's title that make a whole document, not a banner."""
 TABLE_ROWS = 3
 """Table rows one version has, where the other has none under the same date: a capture that lost the tables."""
+SAME_PROSE = 0.97
+"""Share of the sentences around the tables both versions write: the same text, tables apart."""
 
 LEAD_IN_BLOCKS = 4
 """Lines above a clause that may say what it is ("Our representative in the EU is:")."""
@@ -346,11 +348,15 @@ class DocumentContext:
 
     @lru_cache(maxsize=2)
     def tables_lost_in_other(self, side: str) -> bool:
-        """The other version's capture holds none of this one's tables, under the same date: its
-        extraction dropped them (the rows come back whole in the next capture), the document did not."""
-        rows = sum(1 for c in self.clauses_of(side) if c.kind == "row")
-        return (self.dates_unchanged and rows >= TABLE_ROWS
-                and not any(c.kind == "row" for c in self.clauses_of(_OTHER_SIDE[side])))
+        """The other version's capture holds none of this one's tables, under the same date, and its
+        text around them is the same: its extraction dropped them (the rows come back whole in the
+        next capture), the document did not."""
+        clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
+        if (not self.dates_unchanged or sum(1 for c in clauses if c.kind == "row") < TABLE_ROWS
+                or any(c.kind == "row" for c in others)):
+            return False
+        prose, other_prose = ({c.key for c in version if c.kind != "row"} for version in (clauses, others))
+        return len(prose ^ other_prose) <= (1 - SAME_PROSE) * len(prose | other_prose)
 
     def in_lost_table(self, pair: ClausePair) -> bool:
         """A table row only one version has, whose tables the other version's capture lost."""
