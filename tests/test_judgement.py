@@ -1871,3 +1871,12 @@ def test_detecting_security_incidents_is_a_purpose_not_how_breaches_are_handled(
         "En cas de violation de vos données, nous vous en informerons dans les meilleurs délais.", "fr")
     assert "security:breach-notification" in clause_labels(
         "We will notify you of any security incident affecting your personal data.", "en")
+
+
+def test_a_cookie_tables_third_party_row_is_tracking_not_sharing():
+    """"MUID | clarity.ms | Third Party" under "Targeting cookies" says where a cookie comes from: a
+    new tracker, not a new recipient of personal information."""
+    old = ("# Cookie Policy\n## Targeting cookies\n| Cookie | Domain | Type |\n| --- | --- | --- |\n"
+           "| _fbp | facebook.com | Third Party |\n| IDE | doubleclick.net | Third Party |\n")
+    new = old + "| MUID | clarity.ms | Third Party |\n"
+    assert {c.category for c in compare_texts(old, new).changes if c.material} == {"tracking"}

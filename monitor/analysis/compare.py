@@ -1366,12 +1366,16 @@ LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))
 
 
 def _clause_category(pair: ClausePair, language: str | None) -> str | None:
-    """The practice a clause is about, by its cues, else its old self's, else its section's."""
+    """The practice a clause is about, by its cues, else its old self's, else its section's. A table
+    row in a section about trackers is about them, though it says "third party"."""
     clause = pair.new or pair.old
     category = classify_clause(clause.text, clause.section, language).category
     if category is None and pair.old is not None and pair.new is not None:
         category = classify_clause(pair.old.text, pair.old.section, language).category
-    category = category or section_category(clause.section, language)
+    section = section_category(clause.section, language)
+    if clause.kind == "row" and category == "sharing" and section == "tracking":
+        category = section  # "JSESSIONID | clarity.ms | Third Party" under "Targeting Cookies": a cookie's origin
+    category = category or section
     if category is None:  # no cue and no section: a right it says users have ("supprimer votre compte"),
         # a storage technology it says the site uses ("Our websites use sessionStorage")
         labels = practice_of(clause.text, language, clause.kind).labels
