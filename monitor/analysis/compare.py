@@ -1647,8 +1647,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         comparison.changes = [Change("editorial", False, "none", "Only characters a broken encoding had replaced with "
                                      "'?' changed (accented letters, quotes, symbols)", rule="words:encoding")]
         return comparison
-    problem = capture_problem(old_text, new_text, old_clauses, new_clauses, (old_lang, new_lang),
-                              dates_unchanged=old_date is not None and old_date == new_date)
+    dates_unchanged = old_date is not None and old_date == new_date
+    problem = capture_problem(old_text, new_text, old_clauses, new_clauses, (old_lang, new_lang), dates_unchanged)
     if problem:
         comparison.notes.append(problem)
         comparison.changes = [Change("editorial", False, "none", problem, rule="page:capture")]
@@ -1668,7 +1668,7 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         new_text=new_text,
         old_clauses=old_clauses,
         new_clauses=new_clauses,
-        dates_unchanged=old_date is not None and old_date == new_date,
+        dates_unchanged=dates_unchanged,
     )
     findings: list[Finding] = []
     for pair in pairs:

@@ -429,8 +429,9 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
     change: at least twice as long is high, longer medium, shorter low."""
     what = _kept_data(pair, language)
     old_only, new_only = _periods_that_differ(old.retention, new.retention)
-    old_words = join_words([describe_duration(v) for v in old_only or old.retention]) if old.retention else _criteria(old)
-    new_words = join_words([describe_duration(v) for v in new_only or new.retention]) if new.retention else _criteria(new)
+    old_all, new_all = (join_words([describe_duration(v) for v in periods]) for periods in (old.retention, new.retention))
+    old_words = join_words([describe_duration(v) for v in old_only]) if old_only else old_all or _criteria(old)
+    new_words = join_words([describe_duration(v) for v in new_only]) if new_only else new_all or _criteria(new)
     if old.retention and new.retention:
         before, after = max_days(old.retention), max_days(new.retention)
         if after > before:
@@ -452,10 +453,8 @@ def _retention_finding(pair: ClausePair, old: ClauseFacts, new: ClauseFacts, lan
     tracker = _tracker_named(pair, language)
     if tracker:  # how long a cookie lasts is how long it tracks: a tracking change
         if old.retention and new.retention:  # each side whole, unless each has periods of its own
-            if not (old_only and new_only):
-                old_words, new_words = (join_words([describe_duration(v) for v in periods])
-                                        for periods in (old.retention, new.retention))
-            summary = f"{tracker.capitalize()} now last {new_words} instead of {old_words}"
+            was, now = (old_words, new_words) if old_only and new_only else (old_all, new_all)
+            summary = f"{tracker.capitalize()} now last {now} instead of {was}"
         elif new.retention:
             summary = f"{tracker.capitalize()} now said to last {new_words}"
         else:
@@ -469,8 +468,8 @@ def _periods_that_differ(old: list[str], new: list[str]) -> tuple[list[str], lis
     """The periods each side states that the other does not: a summary names those ("10 years instead
     of 5 years", "now also keeps … 2 years"), not the ones both keep ("3 years and 10 years instead of
     3 years and 5 years")."""
-    return ([v for v in old if whole_days(v) not in map(whole_days, new)],
-            [v for v in new if whole_days(v) not in map(whole_days, old)])
+    old_days, new_days = {whole_days(v) for v in old}, {whole_days(v) for v in new}
+    return [v for v in old if whole_days(v) not in new_days], [v for v in new if whole_days(v) not in old_days]
 
 
 def _tracker_named(pair: ClausePair, language: str | None) -> str | None:

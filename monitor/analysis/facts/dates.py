@@ -204,10 +204,9 @@ def declared_date(text: str, lang: str | None) -> datetime.date | None:
         line_end = folded.find("\n", cue.end())
         line_end = len(folded) if line_end < 0 else line_end
         rest = folded[cue.end() : line_end]
-        cell_end = rest.find("|")
-        if cell_end >= 0:  # "Updated text on analytics | 28 September 2020": another cell's date
-            next_end = rest.find("|", cell_end + 1)
-            rest = rest[:cell_end] if _WORD.search(rest[:cell_end]) else rest[:next_end if next_end >= 0 else None]
+        if "|" in rest:  # "Updated text on analytics | 28 September 2020": another cell's date
+            cells = rest.split("|")
+            rest = cells[0] if _WORD.search(cells[0]) else "|".join(cells[:2])
         if grammar.ends is not None and grammar.ends.match(rest):
             continue  # the date this version stops applying, not the one it took effect
         dates = _date_spans(rest, lang)
