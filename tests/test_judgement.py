@@ -1880,3 +1880,70 @@ def test_a_cookie_tables_third_party_row_is_tracking_not_sharing():
            "| _fbp | facebook.com | Third Party |\n| IDE | doubleclick.net | Third Party |\n")
     new = old + "| MUID | clarity.ms | Third Party |\n"
     assert {c.category for c in compare_texts(old, new).changes if c.material} == {"tracking"}
+
+
+def test_a_new_row_in_a_table_of_recipients_is_a_new_recipient():
+    """A row added to the table of the parties data goes to names a new recipient, though its cells
+    only name data and purposes the policy named before: who gets them is what changed."""
+    old = ("# Privacy Policy\nWe collect your name, email address and phone number to send you offers.\n"
+           "## Third parties with whom personal information may be shared\n"
+           "| Party name | Personal data disclosed | Purpose |\n| --- | --- | --- |\n"
+           "| Adyen | Name, email address, payment card | Payment provider |\n"
+           "| Amplitude | Name, email address, phone number | Product analytics |\n\n"
+           "## Your rights\nYou may ask us for a copy of your personal data.\n")
+    new = old.replace("| Amplitude", "| Braze | Name, email address, phone number | Marketing automation |\n| Amplitude")
+    changes = [c for c in compare_texts(old, new).changes if c.material]
+    assert [c.category for c in changes] == ["sharing"]
+    assert "Braze" in changes[0].summary
+
+
+def test_ads_personalization_is_targeted_advertising_and_a_list_of_recipients_is_access():
+    """"Opt out of Ads Personalization" and "turn off personalized ads" are one control; "you have
+    the right, at our option, to receive a list of the specific third parties" is a right of access."""
+    assert "purposes:targeted-advertising" in clause_labels("You can opt out of Ads Personalization.", "en")
+    old = (POLICY + "\nYou can use Ads Settings to opt out of Ads Personalization. Even if you opt out of Ads "
+           "Personalization, you may still see ads based on your general location and your browser type.\n")
+    new = old.replace("opt out of Ads Personalization", "turn off personalized ads")
+    assert compare_texts(old, new).material is False
+    assert "rights:access" in clause_labels("You have the right, at our option, to receive a list of the specific "
+                                            "third parties to which we have disclosed your personal information.", "en")
+
+
+def test_a_name_written_in_one_piece_or_in_two_is_the_same_name():
+    """"Flying Blue" becoming "FlyingBlue" in a link list, or "Pay Pal" "PayPal", names no new
+    recipient: the same words, run together or set apart."""
+    old = (POLICY + "\n## Loyalty program and partners\n* Flying Blue\n* Delta Air Lines\n* Skyteam\n\n"
+           "We share payment data with Pay Pal.\n")
+    new = (POLICY + "\n## Loyalty program and partners\n* Skyteam\n* Delta Air Lines\n* FlyingBlue\n\n"
+           "We share payment data with PayPal.\n")
+    assert compare_texts(old, new).material is False
+    assert compare_texts(old, new.replace("* FlyingBlue", "* SkyMiles")).material is True
+
+
+def test_a_way_to_exercise_rights_withdrawn_is_a_rights_change():
+    """Requests "by completing the online form or by calling us" becoming "by completing the online
+    form" take a way to exercise one's rights away, though the number still stands in the contact
+    section; one said again elsewhere is still there."""
+    old = edit("You can lodge a complaint",
+               "To exercise these rights, you may submit a request by either completing our online request form "
+               "or by calling us at 855-226-4048. You can lodge a complaint",
+               edit("or 12 Market Street", "or call 855-226-4048, or write to 12 Market Street"))
+    withdrawn = ("by either completing our online request form or by calling us at 855-226-4048",
+                 "by completing our online request form")
+    changes = material(old, edit(*withdrawn, old))
+    assert list(changes) == ["rights"]
+    assert changes["rights"].summary == "No longer says privacy rights can be exercised by phone"
+    kept = edit("Write to our", "You may also exercise your rights by calling us at 855-226-4048. Write to our", old)
+    assert material(kept, edit(*withdrawn, kept)) == {}
+
+
+def test_a_kind_of_data_followed_by_its_value_is_the_companys_own_detail():
+    """"Cod de identificare fiscală RO14399840" in a company's description gives the company's tax code,
+    not a kind of data it collects from people; "your tax identification number" still is one."""
+    assert "data:identity-documents" not in clause_labels(
+        "Grupul eMAG include orice societate controlată de Dante International S.A., înscrisă în Registrul "
+        "Comerțului sub numărul J40/372/23.01.2002, cod de identificare fiscală RO14399840.", "ro")
+    assert "data:identity-documents" in clause_labels(
+        "Colectăm codul de identificare fiscală al persoanelor fizice autorizate.", "ro")
+    assert "data:contact-details" not in clause_labels("Call us on our phone number 0800-123456.", "en")
+    assert "data:identity-documents" in clause_labels("We collect your tax identification number.", "en")

@@ -1365,16 +1365,21 @@ LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))
 """Kinds of label that say what a clause is about when no cue and no section does."""
 
 
+ROW_CELL_CATEGORIES = frozenset({"collection", "purpose", "sharing"})
+"""What a table row's cells read as when they list what a recipient or a tracker gets and why."""
+
+
 def _clause_category(pair: ClausePair, language: str | None) -> str | None:
     """The practice a clause is about, by its cues, else its old self's, else its section's. A table
-    row in a section about trackers is about them, though it says "third party"."""
+    row in a section about who gets data (trackers, recipients) is about them, though its cells name
+    data, purposes or "third party": they say what each one gets and why."""
     clause = pair.new or pair.old
     category = classify_clause(clause.text, clause.section, language).category
     if category is None and pair.old is not None and pair.new is not None:
         category = classify_clause(pair.old.text, pair.old.section, language).category
     section = section_category(clause.section, language)
-    if clause.kind == "row" and category == "sharing" and section == "tracking":
-        category = section  # "JSESSIONID | clarity.ms | Third Party" under "Targeting Cookies": a cookie's origin
+    if clause.kind == "row" and section in ORGANISATION_CATEGORIES and category in ROW_CELL_CATEGORIES:
+        category = section  # "Braze | Name, email address | Marketing automation" under "3rd parties with whom ..."
     category = category or section
     if category is None:  # no cue and no section: a right it says users have ("supprimer votre compte"),
         # a storage technology it says the site uses ("Our websites use sessionStorage")
@@ -1406,6 +1411,9 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
+    if pair.kind == "modified":
+        removed = _channel_withdrawn(removed, old_practice.within(read_as, section), new_practice, new_side,
+                                     old_side.lowercase_words)
     if added.organisations or removed.organisations:
         added, removed = _without_renamed(pair, added, removed, old_practice.organisations,
                                           new_practice.organisations, context)
@@ -1445,6 +1453,19 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+def _channel_withdrawn(removed: Practice, old: Practice, new: Practice, new_side: DocumentPractices,
+                       ordinary: frozenset[str]) -> Practice:
+    """What a clause stops saying, with a way to exercise a right it drops while it keeps the right
+    ("by completing the form or by calling us" → "by completing the form"), unless the new version
+    pairs the two elsewhere."""
+    gone = {label for label in old.labels - new.labels if label.startswith(CHANNEL_KIND + ":")}
+    kept = {label for label in old.labels & new.labels if label.startswith("rights:")}
+    if not gone or not kept:
+        return removed
+    withdrawn = new_side.novel(Practice(frozenset(gone | kept), order=old.order), ordinary, frozenset({CHANNEL_KIND}))
+    return replace(removed, labels=removed.labels | withdrawn.labels)
 
 
 def _legal_basis_replaced(pair: ClausePair, old: Practice, new: Practice, language: str | None,

@@ -486,6 +486,11 @@ def _denied_after(position: int, end: int, tokens: list[str], matches: list[re.M
     return False
 
 
+_STATED_VALUE = re.compile(r"(?=[\w'-]*\d)[\w'-]{5,}")
+"""A word of five characters or more with a digit in it: a number or a code a kind of data is
+followed by when the text gives its value (the company's own tax code, telephone number)."""
+
+
 @lru_cache(maxsize=8192)
 def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
     """Every label a text names, once per (kind, label, negated), in the order they stand."""
@@ -510,6 +515,8 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
             if any(a <= position and end <= b and b - a > end - position and other != group
                    for _, other, a, b in spans):
                 continue  # "ordonnances" inside "ordonnances judiciaires": the longer cue says what it is
+            if group[1] == "data" and end < len(tokens) and _STATED_VALUE.fullmatch(tokens[end]):
+                continue  # "cod de identificare fiscală RO14399840", "Telefon 0800-123456": a value given, not data asked for
             negated = group[1] in DENIABLE_KINDS and (
                 _denied(position, readable, matches, folded_text, denying, lexicon.restrictives,
                         lexicon.negation_partners)

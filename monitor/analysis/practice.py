@@ -520,7 +520,19 @@ class DocumentPractices:
             return not re.search(rf"(?<![\w-]){re.escape(_site(name))}(?![\w-])", self.folded_text)
         return (name.casefold() not in self.folded_text
                 and (bool(_IDENTIFIER.fullmatch(name)) or not self.writes_in_lower_case(_first_word(name), ordinary))
+                and not self.writes_joined_or_apart(name)
                 and not self.names_inflected(name))  # the stems of the whole text last: the slowest test
+
+    def writes_joined_or_apart(self, name: str) -> bool:
+        """Whether this version writes a name with its words run together or set apart: "FlyingBlue"
+        is "Flying Blue", "Pay Pal" is "PayPal"."""
+        words = _WORD.findall(name)
+        if len(words) == 1:
+            words = _CAPITALISED_PART.findall(name)
+            variant = " ".join(words)
+        else:
+            variant = "".join(words)
+        return len(words) > 1 and bool(re.search(rf"(?<!\w){re.escape(variant.casefold())}(?!\w)", self.folded_text))
 
     def writes_in_lower_case(self, word: str, ordinary: frozenset[str] = frozenset()) -> bool:
         """Whether a name's first word is an ordinary word: this version (or `ordinary`, the other
@@ -550,6 +562,8 @@ class DocumentPractices:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_CAPITALISED_PART = re.compile(r"[A-Z][a-z]+")
+"""A capitalised word inside a name written in one piece ("Flying" and "Blue" in "FlyingBlue")."""
 
 
 @dataclass(frozen=True)
