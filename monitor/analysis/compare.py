@@ -1412,8 +1412,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     # a rewrite split over two sentences still stands, unless it said who gets the data.
     removed = new_side.novel(old_practice.within(read_as, section), old_side.lowercase_words, RECIPIENT_KINDS)
     if pair.kind == "modified":
-        removed = _channel_withdrawn(removed, old_practice.within(read_as, section), new_practice, new_side,
-                                     old_side.lowercase_words)
+        removed = _channel_withdrawn(removed, old_practice.within(read_as, section), new_practice, new_side)
     if added.organisations or removed.organisations:
         added, removed = _without_renamed(pair, added, removed, old_practice.organisations,
                                           new_practice.organisations, context)
@@ -1455,8 +1454,7 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
 
 
-def _channel_withdrawn(removed: Practice, old: Practice, new: Practice, new_side: DocumentPractices,
-                       ordinary: frozenset[str]) -> Practice:
+def _channel_withdrawn(removed: Practice, old: Practice, new: Practice, new_side: DocumentPractices) -> Practice:
     """What a clause stops saying, with a way to exercise a right it drops while it keeps the right
     ("by completing the form or by calling us" → "by completing the form"), unless the new version
     pairs the two elsewhere."""
@@ -1464,7 +1462,7 @@ def _channel_withdrawn(removed: Practice, old: Practice, new: Practice, new_side
     kept = {label for label in old.labels & new.labels if label.startswith("rights:")}
     if not gone or not kept:
         return removed
-    withdrawn = new_side.novel(Practice(frozenset(gone | kept), order=old.order), ordinary, frozenset({CHANNEL_KIND}))
+    withdrawn = new_side.novel(Practice(frozenset(gone | kept), order=old.order), pairs=frozenset({CHANNEL_KIND}))
     return replace(removed, labels=removed.labels | withdrawn.labels)
 
 
