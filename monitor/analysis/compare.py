@@ -53,8 +53,8 @@ from monitor.analysis.lexicon import (
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice,
-    describe_practice_change, distinct_names, only_paired, points_elsewhere, practice_change, practice_of,
-    relational_pairs, stated_mentions,
+    clause_labels, describe_practice_change, distinct_names, only_paired, points_elsewhere, practice_change,
+    practice_of, relational_pairs, stated_mentions,
 )
 from monitor.analysis.segment import Clause, clause_key, sentence_spans, split_clauses
 from monitor.analysis.wording import (
@@ -1124,7 +1124,7 @@ def _scope_finding(pair: ClausePair, language: str | None, context: DocumentCont
 
 def _labels_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> frozenset[str]:
     """What the sentences right beside a clause state (see `DocumentContext.beside`)."""
-    return frozenset().union(*(practice_of(c.text, language).labels for c in context.beside(side, clause)))
+    return frozenset(label for c in context.beside(side, clause) for label in clause_labels(c.text, language))
 
 
 def _places_beside(side: str, clause: Clause, language: str | None, context: DocumentContext) -> list[str]:
