@@ -1947,3 +1947,66 @@ def test_a_kind_of_data_followed_by_its_value_is_the_companys_own_detail():
         "Colectăm codul de identificare fiscală al persoanelor fizice autorizate.", "ro")
     assert "data:contact-details" not in clause_labels("Call us on our phone number 0800-123456.", "en")
     assert "data:identity-documents" in clause_labels("We collect your tax identification number.", "en")
+
+
+def test_a_column_of_footer_links_under_a_name_is_no_new_tracker():
+    """A footer column headed "Fly Worldwide" whose links end with "Cookie settings" is a menu, not
+    a section about a tool; a section that describes one ("Hotjar is…") names a new tracker."""
+    menu = "## Fly Worldwide\nFly Worldwide\n* All flights\n* Flight London - New York\n* Site map\n* Cookie settings\n"
+    assert material(POLICY, edit("# Contact", menu + "# Contact")) == {}
+    tool = "## Hotjar\nHotjar records how visitors use our website with analytics cookies.\n"
+    assert list(material(POLICY, edit("# Contact", tool + "# Contact"))) == ["tracking"]
+
+
+def test_a_contact_address_changed_where_the_policy_says_reach_out_is_a_contact_change():
+    """"Please reach out to … via email" invites contact: the address it gives changing is a contact
+    change, a mailing list's "~owner/list@host" address whole."""
+    old = edit("# What we collect", "If you have any questions, please reach out to Drew sir@example.com via email.\n# What we collect")
+    new = edit("Drew sir@example.com", "support (~owner/example-support@lists.example.org)", old)
+    changes = material(old, new)
+    assert list(changes) == ["contact"]
+    assert changes["contact"].new_values == ["~owner/example-support@lists.example.org"]
+
+
+def test_a_postcode_put_right_on_the_same_street_is_no_move():
+    """"216 rue Winoc Chocqueel - 59200 Tourcoing" → "… 59700 Tourcoing": one number put right, the
+    street and the town the same; a new street, or a new number and postcode, is a move."""
+    old = FRENCH_POLICY + "# Contact\nNotre délégué à la protection des données : 216 rue Winoc Chocqueel - 59200 Tourcoing\n"
+    assert not compare_texts(old, old.replace("59200", "59700"), "fr").material
+    assert compare_texts(old, old.replace("216 rue Winoc Chocqueel - 59200", "12 rue Nationale - 59700"), "fr").material
+    assert "contact" in material(POLICY, edit("12 Market Street, London EC1A 1BB", "12 Bread Street, London EC1A 1BB"))
+
+
+@pytest.mark.parametrize("language, text, old, new", [
+    ("fr", "# Responsable du traitement\nLe responsable du traitement est la société Example SAS.\n"
+           "Président : Société {} S.A.S., représentée par Jean Martin\n", "SAEGUAJ", "Vertbaudet Group International"),
+    ("de", "# Verantwortlicher\nVerantwortlicher ist die Example GmbH.\nGeschäftsführer: {} GmbH\n", "Alpha Holding", "Beta Holding"),
+])
+def test_a_company_holding_an_office_of_the_controller_is_no_new_controller(language, text, old, new):
+    """"Président : Société SAEGUAJ S.A.S." among the controller's particulars names who presides over
+    it; the controller itself changing is a contact change."""
+    assert not compare_texts(text.format(old), text.format(new), language).material
+    other = text.replace("Example", "{}", 1).format(old + " Group", "X")
+    assert compare_texts(other, text.replace("Example", "{}", 1).format(new + " Group", "X"), language).material
+
+
+def test_a_product_the_company_names_after_itself_is_no_recipient():
+    """"Acme Companion" in a policy of Acme Ltd ("Acme"): "Companion features are now on by default"
+    names the company's own product, not a company that gets data; a company of its own
+    name is still one."""
+    own = edit("# Privacy Policy\n", '# Privacy Policy\nAcme Ltd ("Acme") runs the Acme app, Acme Meetings and Acme Chat.\n')
+    note = ("# Update note\nTo help you find Acme Companion, Companion features are now enabled by default and share "
+            "meeting summaries with {}.\n")
+    assert material(own, edit("# Contact", note.format("the meeting host") + "# Contact", own)) == {}
+    assert "sharing" in material(own, edit("# Contact", note.format("Companion Analytics Inc.") + "# Contact", own))
+
+
+def test_an_example_dropped_from_a_list_that_goes_on_names_no_recipient_gone():
+    """"names on social media like GitHub and Twitter" → "like GitHub": the list still gives examples
+    of the same kind; a list whose examples all change, or a recipient named outright, still counts."""
+    old = edit("# Contact", "# Your profile\nIf you add names on social media like GitHub and Twitter, we publish them "
+                            "on your profile with your user name.\n# Contact")
+    assert material(old, old.replace("GitHub and Twitter", "GitHub")) == {}
+    assert "sharing" in material(old, old.replace("GitHub and Twitter", "Mastodon"))
+    shared = edit("# Contact", "We share your profile with GitHub and Twitter.\n# Contact")
+    assert "sharing" in material(shared, shared.replace("GitHub and Twitter", "GitHub"))

@@ -42,7 +42,10 @@ def chrome_blocks(clauses: list[Clause], side: str) -> set[tuple[str, int]]:
         if clause.block in buttons or (near_button and banner_sized and "cookie" in clause.text.casefold()):
             found.add((side, clause.block))
     last = _last_copyright(clauses)
-    return found | {(side, block) for block in _footer_blocks(clauses, last) | _menu_blocks(clauses, last)}
+    blocks = {block for _, block in found} | _footer_blocks(clauses, last) | _menu_blocks(clauses, last)
+    menu_items = {c.key for c in clauses if c.kind == "item" and c.block in blocks}
+    blocks |= {c.block for c in clauses if c.kind == "item" and c.key in menu_items}  # the menu captured again
+    return {(side, block) for block in blocks}
 
 
 MENU_LABEL_WORDS = 6
@@ -66,16 +69,30 @@ def _menu_links(clause: Clause) -> int | None:
     return 1 if clause.kind == "item" else 0
 
 
+MENU_ENTRY_WORDS = 24
+"""A longer entry of a menu already begun ("Jeux Olympiques et Paralympiques de Paris 2024 : le ministère
+s'engage", a news item among the site's links) is still one of its links, not a sentence."""
+
+
 def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
     """The links the clauses start with, up to the first heading or sentence, if they make a menu."""
     run, links = [], 0
     for clause in clauses:
         count = _menu_links(clause)
+        if count is None and links >= MENU_LABELS and _long_menu_entry(clause):
+            count = 0
         if count is None:
             break
         run.append(clause)
         links += count
     return run if links >= MENU_LABELS else []
+
+
+def _long_menu_entry(clause: Clause) -> bool:
+    """A list item with no sentence's end and no address, short enough to be a link's label."""
+    text = clause.text.rstrip()
+    return (clause.kind == "item" and "@" not in text and not text.endswith((".", ";", "?", "!"))
+            and len(TOKEN.findall(text)) <= MENU_ENTRY_WORDS)
 
 
 def _menu_blocks(clauses: list[Clause], last: int | None) -> set[int]:

@@ -220,6 +220,13 @@ def _skipped(number: tuple[int, ...], numbers: set[tuple[int, ...]]) -> bool:
     return number not in numbers and any(s < number[-1] for s in siblings) and any(s > number[-1] for s in siblings)
 
 
+_DEFINED_NAME = re.compile(r"\(\s*(?:the\s+|hereinafter\s+|ci-après\s+|nachfolgend\s+)?[\"“”«„]\s*([A-Z][\w-]{2,})\s*[\"“”»]")
+"""A name the document defines for the company in brackets: ("Zoom"), (« Acme »), („Beispiel“)."""
+OWN_NAME_REACH = 4000
+"""Characters from the start of a version where a policy says who it is."""
+OWN_NAME_MENTIONS = 5
+
+
 @dataclass(eq=False)
 class DocumentContext:
     """What judging one clause needs to know about both documents."""
@@ -447,6 +454,29 @@ class DocumentContext:
         """Whether either version gives this name as a company's old or new one ("(formerly …)")."""
         squeezed = _squeezed(name)
         return squeezed in self.renamed("old") or squeezed in self.renamed("new")
+
+    @lru_cache(maxsize=2)
+    def own_name(self, side: str) -> str | None:
+        """The name the company gives itself near the start of a version ('Zoom Video Communications,
+        Inc. ("Zoom")', « Acme »), written often enough to be the one it goes by."""
+        text = self.text_of(side)
+        for match in _DEFINED_NAME.finditer(text, 0, OWN_NAME_REACH):
+            if text.count(match.group(1)) >= OWN_NAME_MENTIONS:
+                return match.group(1)
+        return None
+
+    def own_product(self, name: str) -> bool:
+        """Whether a name is one of the company's own products: a version writes it after the company's
+        own name ("Zoom AI Companion" for "AI Companion", "Companion"), as it names what it offers. A
+        company with its legal form ("Blacklane Havn UK Ltd") is another company of the group."""
+        if company_names().search(name):
+            return False
+        for side in ("old", "new"):
+            own = self.own_name(side)
+            if own and name != own and (name.startswith(own + " ") or re.search(
+                    rf"(?<!\w){re.escape(own)}\s+(?:[A-Z][\w-]*\s+){{0,2}}?{re.escape(name)}(?!\w)", self.text_of(side))):
+                return True
+        return False
 
     @lru_cache(maxsize=2)
     def emails(self, side: str) -> list[str]:
@@ -1010,6 +1040,8 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     if not any(lexicon.controllers.search(text.casefold()) for side, c in sides
                for text in (c.text, c.section, context.lead_in(side, c))):
         return None
+    if all(_officer_line(c.text, lexicon) for _, c in sides):
+        return None  # "Président : Société SAEGUAJ S.A.S.": who holds an office of the company
     names = {side: [m.group(0) for m in company_names().finditer(clause.text)] if clause else []
              for side, clause in (("old", pair.old), ("new", pair.new))}
     before = names["old"] + ([pair.old.text.strip(" .,")] if pair.old else [])  # a line that is a name
@@ -1032,8 +1064,27 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     return Finding("contact", True, "medium", summary, "fact:controller", pair)
 
 
+def _officer_line(text: str, lexicon: Lexicon) -> bool:
+    """Whether a line of a company's particulars gives one of its officers ("Président : Société
+    SAEGUAJ S.A.S., représentée par …", "Geschäftsführer: …"): an office title, then its name."""
+    folded = text.casefold().lstrip(" *-•")
+    match = lexicon.officers.match(folded) if lexicon.officers else None
+    return bool(match) and folded[match.end():].lstrip().startswith((":", "-", "–"))
+
+
 NAME_HEADING_WORDS = 4
 """A heading this short that is a name ("Hotjar", "Attributer.io", "Google Customer Match")."""
+
+
+MENU_ENTRY_WORDS = 6
+
+
+def _menu_entry(clause: Clause) -> bool:
+    """A list item of a few words that says nothing ("Flight London - Hong Kong", "Cookie settings"):
+    a link of a menu, where a tool's own section would describe it."""
+    text = clause.text.rstrip()
+    return (clause.kind == "item" and len(text.split()) <= MENU_ENTRY_WORDS and ":" not in text
+            and not text.endswith((".", ";")))
 
 
 def _named_section(pair: ClausePair, language: str | None, context: DocumentContext) -> Finding | None:
@@ -1051,10 +1102,13 @@ def _named_section(pair: ClausePair, language: str | None, context: DocumentCont
     lexicon = load_lexicon(language) if language else None
     if lexicon and lexicon.names_no_company(name):
         return None  # a law, a programme or a policy ("California Consumer Privacy Act"), not a company
-    body = " ".join(c.text for c in (context.new_clauses if side == "new" else context.old_clauses)
-                    if c.section == clause.text and c is not clause)
+    under = [c for c in (context.new_clauses if side == "new" else context.old_clauses)
+             if c.section == clause.text and c is not clause]
+    body = " ".join(c.text for c in under)
     if name not in body:
         return None  # a tool's own section names it again ("Hotjar is a service that...")
+    if all(c.text == name or _menu_entry(c) for c in under):
+        return None  # a footer's column of links ("Fly Worldwide": "All flights", "Site Map", "Cookie settings")
     category = classify_clause(body, clause.text, language).category if body else None
     if category not in ORGANISATION_CATEGORIES:
         return None
@@ -1416,6 +1470,12 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if added.organisations or removed.organisations:
         added, removed = _without_renamed(pair, added, removed, old_practice.organisations,
                                           new_practice.organisations, context)
+        added, removed = (replace(p, organisations=names, provided=p.provided & names) for p, names in (
+            (p, frozenset(n for n in p.organisations if not context.own_product(n))) for p in (added, removed)))
+        if pair.kind == "modified" and category not in ORGANISATION_CATEGORIES:  # examples of partners stay partners
+            added, removed = (replace(p, organisations=names, provided=p.provided & names) for p, names in (
+                (p, p.organisations - _examples_kept(clause.text, other.text, p.organisations, language))
+                for p, clause, other in ((added, pair.new, pair.old), (removed, pair.old, pair.new))))
     if pair.kind == "modified" and (removed.labels or added.labels):
         added, removed = (_not_said_beside(added, context.with_split_off("old", pair.old, pair.new), language),
                           _not_said_beside(removed, context.with_split_off("new", pair.new, pair.old), language))
@@ -1452,6 +1512,39 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+EXAMPLE_LIST_CHARACTERS = 150
+"""How far a list of examples runs after "such as", at most (it stops at the sentence's next stop)."""
+
+
+def _example_lists(text: str, lexicon: Lexicon) -> list[str]:
+    """The lists of examples a clause gives: what follows "such as", "like", « notamment »… up to the
+    next full stop, colon, semicolon or bracket."""
+    if lexicon.examples is None:
+        return []
+    folded = text.casefold()
+    return [re.split(r"[.;:()]\s", text[m.end():m.end() + EXAMPLE_LIST_CHARACTERS] + " ", maxsplit=1)[0]
+            for m in lexicon.examples.finditer(folded)]
+
+
+def _examples_kept(text: str, other_text: str, names: frozenset[str], language: str | None) -> frozenset[str]:
+    """The names of a clause that are examples in a list the other version's clause gives too, with
+    an example of both ("names on social media like GitHub and Twitter" → "like GitHub"): an example
+    added or dropped, while the kind they illustrate stays, is no recipient added or gone."""
+    lexicon = load_lexicon(language) if language else None
+    if lexicon is None or not names:
+        return frozenset()
+    other_names = set().union(*(_CAPITALISED.findall(other) for other in _example_lists(other_text, lexicon)))
+    kept: set[str] = set()
+    for examples in _example_lists(text, lexicon):
+        named = {n for n in names if n in examples}
+        if named and set(_CAPITALISED.findall(examples)) & other_names:
+            kept |= named
+    return frozenset(kept)
+
+
+_CAPITALISED = re.compile(r"(?<!\w)[A-Z][\w&-]*")
 
 
 def _channel_withdrawn(removed: Practice, old: Practice, new: Practice, new_side: DocumentPractices) -> Practice:

@@ -205,6 +205,13 @@ class Lexicon:
     controllers: re.Pattern[str] | None = None
     """Phrases that say who is responsible for the data ("data controller", "responsable du
     traitement"): the company named beside them is the one users deal with."""
+    officers: re.Pattern[str] | None = None
+    """Titles of a company's officers ("Président", "Geschäftsführer", "represented by"): a company
+    or a person named after one, on a line of the company's particulars, holds that office; it is
+    not who is responsible for the data."""
+    examples: re.Pattern[str] | None = None
+    """Words that open a list of examples ("such as", "like", « notamment »): the names after them
+    illustrate a kind the sentence names."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
     providing: re.Pattern[str] | None = None
@@ -365,6 +372,8 @@ def load_lexicon(language: str) -> Lexicon | None:
         negation_idioms=_phrase_pattern([p.casefold() for p in data.get("negation_idioms", [])]),
         reports=_phrase_pattern([p.casefold() for p in data.get("reports", [])]),
         controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
+        officers=_phrase_pattern([p.casefold() for p in data.get("officers", [])]),
+        examples=_phrase_pattern([p.casefold() for p in data.get("examples", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),

@@ -26,9 +26,10 @@ from monitor.analysis.facts._text import fold
 # the hidden address, never an address of its own.
 _CF_PLACEHOLDER = re.compile(r"\S*\[\s*email\s+protected\s*\]\S*", re.I)
 # The top-level domain is all lower or all upper case: a capital after it starts the next word a
-# scrape glued on ("ha-copyright@expedia.comTeléfono").
+# scrape glued on ("ha-copyright@expedia.comTeléfono"). A mailing list's address may start with its
+# owner's "~name/" ("~sircmpwn/sr.ht-support@lists.sr.ht"): "~" and "/" are letters of an address.
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[a-z]{2,24}(?=[^\w-]|[A-Z]|$)|[A-Z]{2,24}(?![\w-]))",
+    r"(?<![\w.+~-])(?:~[\w.-]+/)?[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[a-z]{2,24}(?=[^\w-]|[A-Z]|$)|[A-Z]{2,24}(?![\w-]))",
 )
 
 
@@ -460,13 +461,14 @@ _NUMBERED_LINE = re.compile(r"^[^\n\d]*\d.*$", re.MULTILINE)
 
 
 def street_number_fixed(old: str, new: str) -> bool:
-    """Whether two addresses differ by their house number only, the rest written alike
-    ("Burgerweeshuispad 101, 1076 ER Amsterdam" → "… 301, 1076 ER Amsterdam"): the same street and
-    postcode, a number put right, not an office that moved (a new suite or postcode changes more)."""
+    """Whether two addresses differ by one number only, the rest written alike ("Burgerweeshuispad
+    101, 1076 ER Amsterdam" → "… 301, 1076 ER Amsterdam", "216 rue Winoc Chocqueel - 59200 Tourcoing"
+    → "… 59700 Tourcoing"): the same street and town, a number put right, not an office that moved
+    (a move changes the street, or more than one number)."""
     old_numbers, new_numbers = (re.findall(r"\d+", address) for address in (old, new))
     return (re.sub(r"[\W\d_]+", "", old.casefold()) == re.sub(r"[\W\d_]+", "", new.casefold())
             and len(old_numbers) == len(new_numbers) >= 2
-            and old_numbers[0] != new_numbers[0] and old_numbers[1:] == new_numbers[1:])
+            and sum(o != n for o, n in zip(old_numbers, new_numbers)) == 1)
 
 
 def without_number_fixes(removed: list[str], added: list[str]) -> tuple[list[str], list[str]]:
