@@ -2010,3 +2010,33 @@ def test_an_example_dropped_from_a_list_that_goes_on_names_no_recipient_gone():
     assert "sharing" in material(old, old.replace("GitHub and Twitter", "Mastodon"))
     shared = edit("# Contact", "We share your profile with GitHub and Twitter.\n# Contact")
     assert "sharing" in material(shared, shared.replace("GitHub and Twitter", "GitHub"))
+
+
+def test_a_numbered_section_the_capture_left_empty_filled_under_the_same_date_is_no_change():
+    """"2.4.1 Legal obligation" followed at once by "2.4.2 …" in one capture, and holding a table
+    of purposes in the next, under the same "last updated" date: the first capture lost the body.
+    Under a new date it is what the policy now says."""
+    old = ("# Privacy Policy\nLast updated: 3 March 2025\n# 2. Purposes\nWe use your data as described below.\n"
+           "## 2.4.1 Legal obligation\n## 2.4.2 Contract\nWe use your data to deliver your orders.\n"
+           "# 3. Contact\nWrite to dpo@example.com.\n")
+    filled = old.replace("## 2.4.2", "We use your name and address to answer requests from the police and to "
+                                      "block stolen phones.\n## 2.4.2")
+    assert material(old, filled) == {}
+    assert material(old, filled.replace("3 March 2025", "9 April 2025")) != {}
+
+
+@pytest.mark.parametrize("line", [
+    "Email: [Email reserved for content takedown requests from Turkey only (takedown.tr@example.com)]",
+    "E-posta adresi: [yalnızca Türkiye'den içerik kaldırma taleplerine ayrılmıştır (takedown.tr@example.com)]",
+    "Copyright agent: copyright@example.com",
+])
+def test_an_address_kept_for_another_matter_than_privacy_is_no_contact(line):
+    """An e-mail address given for content takedown requests or copyright notices, in the policy's
+    language or another, is not where to write about one's data; a privacy mailbox is."""
+    old = edit("# Contact", "# Representative in Turkey\nWe appointed a representative in Turkey.\n# Contact")
+    assert material(old, edit("# Contact", f"{line}\n# Contact", old)) == {}
+    privacy = line.replace("takedown.tr@", "privacy.tr@").replace("copyright@", "privacy@")
+    assert "contact" in material(old, edit("# Contact", f"{privacy}\n# Contact", old))
+    both = ("Our data controller representative in Turkey answers questions about your data and content "
+            "takedown requests at rep.tr@example.com.")
+    assert "contact" in material(old, edit("# Contact", f"{both}\n# Contact", old))

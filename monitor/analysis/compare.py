@@ -47,8 +47,8 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, Lexicon, company_names, find_labels, folded_for_cues, load_lexicon, page_chrome, region_name, region_names,
-    renamed_companies,
+    TOKEN, Lexicon, company_names, find_labels, folded_for_cues, lexicons_for, load_lexicon, page_chrome, region_name,
+    region_names, renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
@@ -349,9 +349,32 @@ class DocumentContext:
     def lost_in_capture(self, pair: ClausePair) -> bool:
         """A clause only one version has, in a section the other version's capture lost."""
         for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
-            if clause is not None and other is None and clause.block in self.lost_in_other(side):
+            if clause is not None and other is None and (
+                    clause.block in self.lost_in_other(side) or clause.block in self.emptied_in_other(side)):
                 return True
         return False
+
+    @lru_cache(maxsize=2)
+    def emptied_in_other(self, side: str) -> frozenset[int]:
+        """Blocks of one version under a numbered heading that the other version, under the same
+        date, gives with nothing under it: its next line is the next heading of the same rank ("2.4.1
+        Obligation légale" then "2.4.2 …"). A published section is not empty; its capture lost the
+        body (a table the page drew with a script)."""
+        if not self.dates_unchanged:
+            return frozenset()
+        clauses, others = self.clauses_of(side), self.clauses_of(_OTHER_SIDE[side])
+        empty = set()
+        for here, following in zip(others, others[1:]):
+            number, next_number = _part_number(here.text), _part_number(following.text)
+            if (here.kind == following.kind == "heading" and number and next_number
+                    and len(number) == len(next_number)):
+                empty.add(heading_key(here))
+        lost: set[int] = set()
+        for at, clause in enumerate(clauses):
+            if clause.kind == "heading" and heading_key(clause) in empty:
+                end = next((j for j in range(at + 1, len(clauses)) if clauses[j].kind == "heading"), len(clauses))
+                lost.update(c.block for c in clauses[at + 1:end])
+        return frozenset(lost)
 
     @lru_cache(maxsize=2)
     def tables_lost_in_other(self, side: str) -> bool:
@@ -934,6 +957,8 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
     number is not one."""
     clause = pair.new or pair.old
     values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
+    if _for_other_matters(clause.text) and not _privacy_mailbox(values) and not _about_privacy(clause.text, language):
+        return False  # "Email reserved for content takedown requests from Turkey only (…@dailymotion.com)"
     if context.says_little_about_data(language) and not (
             classify_clause(clause.text, clause.section, language).category in PRIVACY_SECTIONS
             or section_category(clause.section, language) in PRIVACY_SECTIONS):
@@ -950,6 +975,24 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
             or section_category(clause.section, language) in CONTACT_CATEGORIES):
         return True
     return _privacy_mailbox(values)
+
+
+def _about_privacy(text: str, language: str | None) -> bool:
+    """Whether a clause speaks of privacy requests itself: a rights or contact cue, or who controls
+    the data ("our data controller representative in Turkey for privacy matters")."""
+    lexicon = load_lexicon(language) if language else None
+    if lexicon is None:
+        return False
+    scan = lexicon.scan(text)
+    return bool(scan.get(("strong", "rights")) or scan.get(("strong", "contact"))
+                or lexicon.controllers and lexicon.controllers.search(text.casefold()))
+
+
+def _for_other_matters(text: str) -> bool:
+    """Whether a clause keeps its address for a matter that is no privacy matter (content takedown,
+    copyright, the press), in any language: a page gives such addresses in each country's language."""
+    folded = text.casefold()
+    return any(lexicon.other_matters.search(folded) for lexicon in lexicons_for(None) if lexicon.other_matters)
 
 
 ADDRESSEE_WORDS = 10

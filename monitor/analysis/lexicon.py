@@ -212,6 +212,9 @@ class Lexicon:
     examples: re.Pattern[str] | None = None
     """Words that open a list of examples ("such as", "like", « notamment »): the names after them
     illustrate a kind the sentence names."""
+    other_matters: re.Pattern[str] | None = None
+    """Matters a mailbox can be kept for that are no privacy matter ("content takedown requests",
+    "copyright", "press inquiries"): an address given for them is no privacy contact."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
     providing: re.Pattern[str] | None = None
@@ -374,6 +377,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         controllers=_phrase_pattern([p.casefold() for p in data.get("controllers", [])]),
         officers=_phrase_pattern([p.casefold() for p in data.get("officers", [])]),
         examples=_phrase_pattern([p.casefold() for p in data.get("examples", [])]),
+        other_matters=_phrase_pattern([p.casefold() for p in data.get("other_matters", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),
