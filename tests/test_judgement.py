@@ -2040,3 +2040,23 @@ def test_an_address_kept_for_another_matter_than_privacy_is_no_contact(line):
     both = ("Our data controller representative in Turkey answers questions about your data and content "
             "takedown requests at rep.tr@example.com.")
     assert "contact" in material(old, edit("# Contact", f"{both}\n# Contact", old))
+
+
+def test_an_address_whose_misspelt_domain_is_put_right_is_the_same_contact():
+    """"support@weaareher.com" → "support@weareher.com", where the policy writes the right address
+    elsewhere: a typo fixed. Another mailbox, or a domain the policy never wrote, is a new contact."""
+    old = edit("# Contact", "# Questions\nQuestions about your account? Write to support@examplle.com.\n# Contact",
+               edit("dpo@example.com", "dpo@example.com or support@example.com"))
+    assert material(old, old.replace("support@examplle.com", "support@example.com")) == {}
+    assert "contact" in material(old, old.replace("support@examplle.com", "help@example.com"))
+    assert "contact" in material(old, old.replace("support@examplle.com", "support@exampla.com"))
+
+
+def test_a_partners_address_named_beside_it_is_not_the_companys_contact():
+    """"… Mangopay …, contact dpo.mangopay@mangopay.com" gives the payment partner's address;
+    the company's own mailbox, at the domain of its other addresses, is its contact."""
+    partner = "For questions about how Mangopay protects your payment data, contact dpo.mangopay@mangopay.com.\n"
+    old = edit("# Contact", partner + "# Contact")
+    assert material(old, old.replace(partner, "")) == {}
+    own = edit("# Contact\n", "# Contact\nExample Ltd : privacy@example.com\n")
+    assert "contact" in material(own, own.replace("Example Ltd : privacy@example.com\n", ""))

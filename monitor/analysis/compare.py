@@ -501,6 +501,15 @@ class DocumentContext:
                 return True
         return False
 
+    @lru_cache(maxsize=1)
+    def own_domains(self) -> frozenset[str]:
+        """The names of the domains most of the policy's own addresses are at ("example" for
+        privacy@example.com and dpo@example.com), in either version."""
+        counts = Counter(domain.split(".")[-2] for side in ("old", "new") for address in self.emails(side)
+                         if "." in (domain := address.rsplit("@", 1)[1]))
+        top = max(counts.values(), default=0)
+        return frozenset(name for name, n in counts.items() if n == top)
+
     @lru_cache(maxsize=2)
     def emails(self, side: str) -> list[str]:
         return contacts.find_emails(self.text_of(side))
@@ -576,7 +585,9 @@ class DocumentContext:
             hidden_before = self.old_text.count(CF_PLACEHOLDER) > self.new_text.count(CF_PLACEHOLDER)
             hidden_after = self.new_text.count(CF_PLACEHOLDER) > self.old_text.count(CF_PLACEHOLDER)
             return (all(email in self.emails("old") or hidden_before for email in added)
-                    and all(email in self.emails("new") or hidden_after for email in removed))
+                    and all(email in self.emails("new") or hidden_after
+                            or contacts.misspelt_domain(email, [e for e in self.emails("new") if e in self.emails("old")])
+                            for email in removed))
         return False
 
     def phones(self, language: str | None) -> tuple[list[Phone], list[Phone]]:
@@ -957,6 +968,9 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
     number is not one."""
     clause = pair.new or pair.old
     values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
+    if (values and all(_partners_address(v, clause.text, context) for v in values)
+            and not _REPRESENTATIVE.search(clause.text)):
+        return False  # "… par Mangopay … dpo.mangopay@mangopay.com": the payment partner's DPO
     if _for_other_matters(clause.text) and not _privacy_mailbox(values) and not _about_privacy(clause.text, language):
         return False  # "Email reserved for content takedown requests from Turkey only (…@dailymotion.com)"
     if context.says_little_about_data(language) and not (
@@ -975,6 +989,34 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
             or section_category(clause.section, language) in CONTACT_CATEGORIES):
         return True
     return _privacy_mailbox(values)
+
+
+def _partners_address(value: str, text: str, context: DocumentContext) -> bool:
+    """Whether an e-mail address is another company's, named beside it ("Target2Sell :
+    contact@target2sell.com", "… par Mangopay … dpo.mangopay@mangopay.com"): its domain is a name the
+    clause gives outside the address, and not the company's own (its own name, or the domain of most
+    of the addresses the policy gives)."""
+    if "@" not in value:
+        return False
+    labels = value.rsplit("@", 1)[1].split(".")
+    name = labels[-2] if len(labels) >= 2 else ""
+    if len(name) < PARTNER_NAME_LETTERS or name in context.own_domains():
+        return False
+    if any((own := context.own_name(side)) and _squeezed(own) == name for side in ("old", "new")):
+        return False
+    outside = " ".join(contacts.split_at_emails(text)[::2])
+    return bool(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", _squeezed_words(outside)))
+
+
+PARTNER_NAME_LETTERS = 4
+_REPRESENTATIVE = re.compile(r"(?i)representa|représentant|vertreter|vertegenwoordig|представител|zástupc")
+"""A company's representative ("EU/UK Representative: Mishcon de Reya (representative@mishcon.com)")
+is its contact at another company's domain."""
+
+
+def _squeezed_words(text: str) -> str:
+    """A text's words in lower case, each name run together ("Target2Sell" → "target2sell")."""
+    return " ".join(re.sub(r"[\W_]+", "", word.casefold()) for word in text.split())
 
 
 def _about_privacy(text: str, language: str | None) -> bool:

@@ -109,6 +109,24 @@ def without_placeholders(text: str) -> str:
     return _CF_PLACEHOLDER.sub(" ", text) if "protected" in text.casefold() else text
 
 
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether two words differ by one letter added, dropped or replaced ("weaareher" and "weareher")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = sorted((a, b), key=len)
+    return any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+
+
+def misspelt_domain(address: str, addresses: list[str]) -> bool:
+    """Whether an address is one of `addresses` with a typo in its domain ("support@weaareher.com"
+    beside "support@weareher.com"): the same mailbox, its domain put right."""
+    local, _, domain = address.partition("@")
+    return any(other.partition("@")[0] == local and one_edit_apart(domain, other.partition("@")[2])
+               for other in addresses)
+
+
 def find_emails(text: str) -> list[str]:
     """E-mail addresses in `text`, lower-cased, in order, without repeats or Cloudflare placeholders;
     an address spelled out with "(at)" and "(dot)" is the address."""
