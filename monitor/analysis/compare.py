@@ -969,7 +969,7 @@ def _about_contact(pair: ClausePair, language: str | None, found: list[Finding],
     clause = pair.new or pair.old
     values = [v for f in found if f.category == "contact" for v in f.old_values + f.new_values]
     if (values and all(_partners_address(v, clause.text, context) for v in values)
-            and not _REPRESENTATIVE.search(clause.text)):
+            and not _names_a_representative(clause.text)):
         return False  # "… par Mangopay … dpo.mangopay@mangopay.com": the payment partner's DPO
     if _for_other_matters(clause.text) and not _privacy_mailbox(values) and not _about_privacy(clause.text, language):
         return False  # "Email reserved for content takedown requests from Turkey only (…@dailymotion.com)"
@@ -1009,9 +1009,13 @@ def _partners_address(value: str, text: str, context: DocumentContext) -> bool:
 
 
 PARTNER_NAME_LETTERS = 4
-_REPRESENTATIVE = re.compile(r"(?i)representa|représentant|vertreter|vertegenwoordig|представител|zástupc")
-"""A company's representative ("EU/UK Representative: Mishcon de Reya (representative@mishcon.com)")
-is its contact at another company's domain."""
+
+
+def _names_a_representative(text: str) -> bool:
+    """Whether a clause names a representative of the company ("EU/UK Representative: Mishcon de Reya
+    (representative@mishcon.com)"), its contact at another company's address, in any language."""
+    folded = text.casefold()
+    return any(lexicon.representatives.search(folded) for lexicon in lexicons_for(None) if lexicon.representatives)
 
 
 def _squeezed_words(text: str) -> str:
@@ -1161,14 +1165,14 @@ NAME_HEADING_WORDS = 4
 """A heading this short that is a name ("Hotjar", "Attributer.io", "Google Customer Match")."""
 
 
-MENU_ENTRY_WORDS = 6
+SECTION_LINK_WORDS = 6
 
 
 def _menu_entry(clause: Clause) -> bool:
     """A list item of a few words that says nothing ("Flight London - Hong Kong", "Cookie settings"):
     a link of a menu, where a tool's own section would describe it."""
     text = clause.text.rstrip()
-    return (clause.kind == "item" and len(text.split()) <= MENU_ENTRY_WORDS and ":" not in text
+    return (clause.kind == "item" and len(text.split()) <= SECTION_LINK_WORDS and ":" not in text
             and not text.endswith((".", ";")))
 
 

@@ -215,6 +215,9 @@ class Lexicon:
     other_matters: re.Pattern[str] | None = None
     """Matters a mailbox can be kept for that are no privacy matter ("content takedown requests",
     "copyright", "press inquiries"): an address given for them is no privacy contact."""
+    representatives: re.Pattern[str] | None = None
+    """Words for a company's representative ("EU/UK Representative: Mishcon de Reya"), its contact
+    at another company's address."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
     providing: re.Pattern[str] | None = None
@@ -378,6 +381,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         officers=_phrase_pattern([p.casefold() for p in data.get("officers", [])]),
         examples=_phrase_pattern([p.casefold() for p in data.get("examples", [])]),
         other_matters=_phrase_pattern([p.casefold() for p in data.get("other_matters", [])]),
+        representatives=_phrase_pattern([p.casefold() for p in data.get("representatives", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),
