@@ -2060,3 +2060,10 @@ def test_a_partners_address_named_beside_it_is_not_the_companys_contact():
     assert material(old, old.replace(partner, "")) == {}
     own = edit("# Contact\n", "# Contact\nExample Ltd : privacy@example.com\n")
     assert "contact" in material(own, own.replace("Example Ltd : privacy@example.com\n", ""))
+
+
+def test_data_seen_by_anyone_or_by_users_of_other_apps_goes_to_other_users():
+    """"Your profile may be visible also to users of other applications" names who sees the data."""
+    assert "recipients:other-users" in clause_labels("Your live video stream can be seen by anyone who joins.", "en")
+    assert "recipients:other-users" in clause_labels(
+        "Your profile may be visible also to users of other applications and websites not owned by us.", "en")
