@@ -582,11 +582,12 @@ class DocumentContext:
             return (all(address_key(a.split(",")[0]) in self.squeezed("old") for a in added)
                     and all(address_key(a.split(",")[0]) in self.squeezed("new") for a in removed))
         if finding.rule == "fact:contact_emails":
+            kept = [e for e in self.emails("new") if e in self.emails("old")]
             hidden_before = self.old_text.count(CF_PLACEHOLDER) > self.new_text.count(CF_PLACEHOLDER)
             hidden_after = self.new_text.count(CF_PLACEHOLDER) > self.old_text.count(CF_PLACEHOLDER)
             return (all(email in self.emails("old") or hidden_before for email in added)
                     and all(email in self.emails("new") or hidden_after
-                            or contacts.misspelt_domain(email, [e for e in self.emails("new") if e in self.emails("old")])
+                            or contacts.misspelt_domain(email, kept)
                             for email in removed))
         return False
 
@@ -1014,13 +1015,19 @@ PARTNER_NAME_LETTERS = 4
 def _names_a_representative(text: str) -> bool:
     """Whether a clause names a representative of the company ("EU/UK Representative: Mishcon de Reya
     (representative@mishcon.com)"), its contact at another company's address, in any language."""
+    return _said_in_any_language(text, "representatives")
+
+
+def _said_in_any_language(text: str, phrases: str) -> bool:
+    """Whether a clause holds one of the phrases of one kind (a `Lexicon` pattern's name) of any
+    language's lexicon: lines a page gives in each country's language."""
     folded = text.casefold()
-    return any(lexicon.representatives.search(folded) for lexicon in lexicons_for(None) if lexicon.representatives)
+    return any(pattern.search(folded) for lexicon in lexicons_for(None) if (pattern := getattr(lexicon, phrases)))
 
 
 def _squeezed_words(text: str) -> str:
     """A text's words in lower case, each name run together ("Target2Sell" → "target2sell")."""
-    return " ".join(re.sub(r"[\W_]+", "", word.casefold()) for word in text.split())
+    return " ".join(contacts.address_key(word) for word in text.split())
 
 
 def _about_privacy(text: str, language: str | None) -> bool:
@@ -1037,8 +1044,7 @@ def _about_privacy(text: str, language: str | None) -> bool:
 def _for_other_matters(text: str) -> bool:
     """Whether a clause keeps its address for a matter that is no privacy matter (content takedown,
     copyright, the press), in any language: a page gives such addresses in each country's language."""
-    folded = text.casefold()
-    return any(lexicon.other_matters.search(folded) for lexicon in lexicons_for(None) if lexicon.other_matters)
+    return _said_in_any_language(text, "other_matters")
 
 
 ADDRESSEE_WORDS = 10
