@@ -379,6 +379,25 @@ def test_an_age_newly_stated_is_told_as_a_rule_for_people_under_it_not_as_a_mini
     assert material(POLICY, new)["children"].summary == "Now states rules for people under 16"
 
 
+def test_an_age_dropped_from_one_clause_while_another_still_states_it_is_no_change():
+    """"We cannot serve you unless you are 18 or older" removed, while "Our service is for people 18
+    and over" stays: the age rule still stands. An age changed in place is a change."""
+    rule = "# Children\nOur service is only for people who are 18 years of age or older.\n# Contact"
+    old = edit("# Contact", rule + "\nWe cannot provide the service unless you are 18 years of age or older.")
+    new = edit("# Contact", rule)
+    assert "children" not in material(old, new)
+    assert "children" in material(new, edit("18 years of age or older.", "16 years of age or older.", new))
+
+
+def test_a_periods_missing_unit_put_back_is_a_typo_mended_while_another_unit_is_a_change():
+    """"Les données d'un prospect sont conservées pendant 3 à compter du dernier contact" had lost its
+    unit; "pendant 3 ans" gives it back: the same period. "3 ans" → "3 mois" is another period."""
+    rule = "# Conservation\nLes données d'un prospect sont conservées pendant 3 {}à compter du dernier contact.\n"
+    typo, mended, shorter = (rule.format(unit) for unit in ("", "ans ", "mois "))
+    assert not [c for c in compare_texts(typo, mended, "fr").changes if c.material]
+    assert [c.category for c in compare_texts(mended, shorter, "fr").changes if c.material] == ["retention"]
+
+
 def test_states_written_in_the_policys_language_are_states_reported_by_their_english_names():
     old = ("# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n"
            "Si vous résidez en Californie, vous disposez de droits supplémentaires décrits ci-dessous.\n")
@@ -476,6 +495,17 @@ def test_a_notice_of_a_wider_consent_rule_removed_when_the_rule_says_it_is_no_ch
     in_effect = edit("# Contact\n", rule.format(" and Switzerland") + "# Contact\n")
     assert material(edit("# Advertising consent\n", notice + "# Advertising consent\n", in_effect), in_effect) == {}
     assert material(in_effect, edit("# Contact\n", rule.format("") + "# Contact\n")) != {}
+
+
+def test_a_country_whose_law_is_named_is_no_destination_of_data():
+    """"In accordance with EU data protection rules … the security of data transfers", "under the EU
+    Standard Contractual Clauses": the EU's law and the EU's clauses, not the EU as where data goes."""
+    assert extract_facts(POLICY + "We always process your data in accordance with EU data protection rules to "
+                         "ensure the security of data transfers.\n")["transfer"] == []
+    assert extract_facts(POLICY + "We transfer your data to the United States under the EU Standard Contractual "
+                         "Clauses.\n")["transfer"] == ["US"]
+    assert "safeguards:transfer-agreement" in clause_labels(
+        "Transfers from the UK rely on the UK International Data Transfer Agreement.", "en")
 
 
 def test_periods_in_a_retention_column_are_retention_facts():
@@ -650,6 +680,36 @@ def test_sections_past_a_capture_that_stops_at_an_empty_heading_are_not_removed(
                          "London EC1A 1BB.\n", "# State privacy rights\n")
     assert new != POLICY
     assert "contact" not in material(POLICY, new)
+
+
+def test_sections_restored_past_an_empty_heading_are_not_compared_though_one_sentence_repeats_an_earlier_one():
+    """The old capture stops at "# State privacy rights"; the new one restores the section, which
+    says again a sentence of the policy's ("We do not sell your personal information."). The capture
+    stopped at the heading, not at that sentence."""
+    cut = POLICY + "# State privacy rights\n"
+    restored = (POLICY + "# State privacy rights\nCalifornia residents may opt out of the sale of their data "
+                "to data brokers.\nWe do not sell your personal information.\nYou may also write to "
+                "privacy@example.com to exercise your rights.\n")
+    assert material(cut, restored) == {}
+
+
+def test_sections_a_capture_reduced_to_their_links_are_not_compared_but_one_paragraph_replaced_by_a_link_is():
+    """A capture that kept only the links of several sections ("Who shares it" → "Our partners",
+    "Contact" → "dpo@example.com") lost their text: it comes back in the next capture, no change. A
+    publisher who replaces one paragraph with a link changed the policy."""
+    reduced = (POLICY.replace("We share your data with our service providers, who process it on our behalf.\n"
+                              "We do not sell your personal information.\n", "Our partners\n")
+               .replace("We share your data", "We share your data with our partners")
+               .replace("Write to our Data Protection Officer at dpo@example.com or 12 Market Street, London "
+                        "EC1A 1BB.\n", "dpo@example.com\n"))
+    full = POLICY.replace("We share your data with our service providers", "We share your data with our partners "
+                          "and our service providers")
+    assert reduced != full
+    assert compare_texts(reduced, full).material is False
+    assert any("only the links" in note for note in compare_texts(reduced, full).notes)
+    one_reduced = edit("Write to our Data Protection Officer at dpo@example.com or 12 Market Street, London "
+                       "EC1A 1BB.\n", "dpo@example.com\n")
+    assert "contact" in material(POLICY, one_reduced)
 
 
 NUMBERED = """# Data Processing Addendum
@@ -1871,6 +1931,45 @@ def test_detecting_security_incidents_is_a_purpose_not_how_breaches_are_handled(
         "En cas de violation de vos données, nous vous en informerons dans les meilleurs délais.", "fr")
     assert "security:breach-notification" in clause_labels(
         "We will notify you of any security incident affecting your personal data.", "en")
+
+
+def test_a_security_breach_a_purpose_prevents_is_that_purpose_in_every_language():
+    """"Détecter et empêcher toute activité frauduleuse, violation de la sécurité": the breach is
+    what the purpose prevents, not how the company tells people of one. In the next sentence it is."""
+    labels = clause_labels("Nous partageons vos données si nécessaire, dans le but de détecter et empêcher toute "
+                           "activité criminelle ou frauduleuse, violation de la sécurité.", "fr")
+    assert "purposes:security-fraud" in labels and "security:breach-notification" not in labels
+    assert "security:breach-notification" in clause_labels(
+        "We use your data to detect and prevent fraud. In the event of a data breach we will notify you.", "en")
+
+
+def test_a_providers_name_and_office_are_a_recipient_not_who_is_responsible_for_the_data():
+    """"This service is provided by Google LLC, 1600 Amphitheatre Parkway…" under a new section on a
+    spam filter: a new recipient, not a new controller nor a new address to write to."""
+    section = ("# Advertising\nWhere we share data with our advertising partner we are joint controllers with it.\n"
+               "## Spam protection\nTo protect our forms against spam we use a verification tool. This service "
+               "is provided by Checkbot Services LLC, 100 Main Street, Springfield, IL 62701, USA. Device data "
+               "is sent to its servers.\n# Contact")
+    partner = "# Advertising\nWhere we share data with our advertising partner we are joint controllers with it.\n# Contact"
+    changes = material(edit("# Contact", partner), edit("# Contact", section))
+    assert "Checkbot Services LLC" in changes["sharing"].summary
+    assert "contact" not in changes
+
+
+def test_a_cookie_scan_s_churn_of_cookie_names_is_no_change_while_a_provider_added_is():
+    """A generated cookie declaration lists each cookie with its provider: from one scan to the next the
+    names of one provider's cookies come and go ("_gid" gone, "_gcl_au" new, both Google's), a row is
+    dropped with its lifetime, and that is no change. A provider the list never named before is."""
+    declaration = ("# Cookie declaration\n## Statistics\n| Name | Provider | Purpose | Expiry |\n"
+                   "| --- | --- | --- | --- |\n| _ga | Google | Registers a unique ID to count visits. | 2 years |\n"
+                   "{}| _hjid | Hotjar | Sets a unique ID for the session. | 1 year |\n")
+    old = POLICY + declaration.format("| _gid | Google | Registers a unique ID to count visits. | 1 day |\n")
+    churned = POLICY + declaration.format("| _gcl_au | Google | Stores conversions of ads. | 3 months |\n")
+    dropped = POLICY + declaration.format("")
+    assert material(old, churned) == {}
+    assert material(old, dropped) == {}
+    new_provider = POLICY + declaration.format("| _ttp | TikTok | Tracks visits across websites. | 13 months |\n")
+    assert "TikTok" in material(old, new_provider)["tracking"].summary
 
 
 def test_a_cookie_tables_third_party_row_is_tracking_not_sharing():

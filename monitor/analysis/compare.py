@@ -54,9 +54,9 @@ from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice,
     clause_labels, describe_practice_change, distinct_names, only_paired, points_elsewhere, practice_change,
-    practice_of, relational_pairs, stated_mentions,
+    organisations, practice_of, provided_names, relational_pairs, row_providers, stated_mentions,
 )
-from monitor.analysis.segment import Clause, clause_key, sentence_spans, split_clauses
+from monitor.analysis.segment import WORD, Clause, clause_key, sentence_spans, split_clauses
 from monitor.analysis.wording import (
     changed_words,
     denials,
@@ -292,6 +292,9 @@ class DocumentContext:
                 return end
         if not others or others[-1].kind != "heading":
             return None
+        same_heading = next((c.block for c in reversed(clauses) if c.key == others[-1].key), None)
+        if same_heading is not None:  # the heading the other capture stopped at; a sentence of it said again further down is no guide
+            return same_heading
         shared = {c.key for c in others}  # where the two versions last say the same thing
         return next((c.block for c in reversed(clauses) if c.key in shared), None)
 
@@ -353,6 +356,47 @@ class DocumentContext:
                     clause.block in self.lost_in_other(side) or clause.block in self.emptied_in_other(side)):
                 return True
         return False
+
+    def reduced_to_links(self, pair: ClausePair) -> str | None:
+        """The version whose text a clause is, in a section the other version's capture reduced to
+        its links (the clause paired with those links, or with nothing)."""
+        for side, clause, other in (("old", pair.old, pair.new), ("new", pair.new, pair.old)):
+            if clause is not None and clause.block in self.reduced_in_other(side) and (
+                    other is None or other.block in self.links_of_reduced(_OTHER_SIDE[side])):
+                return side
+        return None
+
+    @lru_cache(maxsize=2)
+    def _reduced_sections(self, side: str) -> tuple[frozenset[int], frozenset[int]]:
+        """(blocks of this version, blocks of the other) in the sections the other version's capture
+        reduced to their links: its section holds nothing but lines of a link's length ("Destinations
+        et réseau AIR FRANCE", an e-mail address), and this version's same section a text they stand
+        in. A page does that to several sections at once (REDUCED_SECTIONS) when its capture lost the
+        text around the links; a publisher who replaces one paragraph with a link edits the policy."""
+        other = _OTHER_SIDE[side]
+        mine, theirs = (_by_section(self.clauses_of(s)) for s in (side, other))
+        own_blocks, their_blocks, reduced = set(), set(), 0
+        for section, their in theirs.items():
+            own = mine.get(section, [])
+            if not own or not all(_link_sized(c) for c in their):
+                continue
+            own_text = _squeezed(" ".join(c.text for c in own))
+            if len(own_text) > REDUCED_LENGTH * sum(len(_squeezed(c.text)) for c in their) and all(
+                    _links_stand_in(_squeezed(c.text), own_text) for c in their):
+                reduced += 1
+                own_blocks.update(c.block for c in own)
+                their_blocks.update(c.block for c in their)
+        if reduced < REDUCED_SECTIONS:
+            return frozenset(), frozenset()
+        return frozenset(own_blocks), frozenset(their_blocks)
+
+    def reduced_in_other(self, side: str) -> frozenset[int]:
+        """Blocks of one version in sections the other version's capture reduced to their links."""
+        return self._reduced_sections(side)[0]
+
+    def links_of_reduced(self, side: str) -> frozenset[int]:
+        """Blocks of one version that are all its capture kept of a section: its links."""
+        return self._reduced_sections(_OTHER_SIDE[side])[1]
 
     @lru_cache(maxsize=2)
     def emptied_in_other(self, side: str) -> frozenset[int]:
@@ -521,6 +565,11 @@ class DocumentContext:
         return frozenset(p.code for p in places.find_places(text, language) if p.role == "destination")
 
     @lru_cache(maxsize=4)
+    def ages(self, side: str, language: str | None) -> frozenset[int]:
+        """Every minimum age a version states, in whichever clause."""
+        return frozenset(age for clause in self.clauses_of(side) for age in clause_facts(clause, language).ages)
+
+    @lru_cache(maxsize=4)
     def addresses(self, side: str, language: str | None) -> list[str]:
         """Every postal address a version writes, read once."""
         return contacts.find_postal_addresses(self.text_of(side), language)
@@ -558,8 +607,8 @@ class DocumentContext:
         return Counter(whole_days(v) for clause in clauses for v in clause_facts(clause, language).responses)
 
     def stated_elsewhere(self, finding: Finding, language: str | None) -> bool:
-        """A destination, an e-mail, a retention criterion or a response time that moved to another
-        clause, or an address that a Cloudflare placeholder hides in the other version: not a change
+        """A destination, an e-mail, a retention criterion, a minimum age or a response time that moved
+        to another clause, or an address that a Cloudflare placeholder hides in the other version: not a change
         of the document."""
         added = [v for v in finding.new_values if v not in finding.old_values]
         removed = [v for v in finding.old_values if v not in finding.new_values]
@@ -572,6 +621,11 @@ class DocumentContext:
             new_criteria = clause_facts(finding.pair.new, language).criteria if finding.pair.new else []
             return (all(c in self.criteria("old", language) for c in new_criteria if c not in old_criteria)
                     and all(c in self.criteria("new", language) for c in old_criteria if c not in new_criteria))
+        if finding.rule == "fact:minimum_age" and finding.old_values and finding.new_values:
+            return False  # an age changed in place ("13" → "16") changed, whatever else the page says
+        if finding.rule == "fact:minimum_age":  # "you must be 18 or older" dropped where "under 18" still stands
+            return (all(int(age) in self.ages("old", language) for age in added)
+                    and all(int(age) in self.ages("new", language) for age in removed))
         if finding.rule == "fact:transfer_destinations":
             return (all(code in self.destinations("old", language) for code in added)
                     and all(code in self.destinations("new", language) for code in removed))
@@ -725,6 +779,9 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
     if context.lost_in_capture(pair):
         return [editorial("In a section the other version's capture lost: its own table of contents lists it, its "
                           "text does not hold it", "page:section_lost", pair)]
+    if context.reduced_to_links(pair):
+        return [editorial("In a section the other version's capture reduced to its links", "page:reduced_to_links",
+                          pair)]
     if context.in_lost_table(pair):
         return [editorial("A table row the other version's capture lost with all its tables, under the same date",
                           "page:tables_lost", pair)]
@@ -895,7 +952,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
         for pair in pairs:
             clause = getattr(pair, side)
             if (clause is None or clause.block not in runs or id(runs[clause.block]) in done or context.beyond_capture(pair)
-                    or context.before_capture(pair) or context.lost_in_capture(pair)):
+                    or context.before_capture(pair) or context.lost_in_capture(pair) or context.reduced_to_links(pair)):
                 continue
             run = runs[clause.block]
             done.add(id(run))
@@ -905,6 +962,8 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                 continue  # an address block that also gives an e-mail is where to write, whatever it names
             if _authority_moved(language, context) and context.about_complaints(side, clause, language):
                 continue  # an authority's office, not the company's
+            if category is None and provided_names(text, organisations(text, language), language):
+                continue  # "This service is provided by Google LLC, 1600 Amphitheatre Parkway…": the provider's office
             for address in contacts.find_postal_addresses(text, language):
                 read[side].append(address)
                 key, street = address_key(address), address_key(address.split(",")[0])
@@ -1144,6 +1203,7 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
              and not _extends(n, before)]
     removed = [n for n in dict.fromkeys(names["old"]) if _squeezed(n) not in context.squeezed("new")
                and not any(_extends(m, [n]) for m in names["new"])]
+    added, removed = (_not_provider(added, pair.new, language), _not_provider(removed, pair.old, language))
     if not added and not removed:
         return None
     added, removed = ([n for n in names if not context.said_renamed(n)] for names in (added, removed))
@@ -1157,6 +1217,15 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     else:
         summary = f"No longer names {join_words(removed)} as responsible for the data"
     return Finding("contact", True, "medium", summary, "fact:controller", pair)
+
+
+def _not_provider(names: list[str], clause: Clause | None, language: str | None) -> list[str]:
+    """The companies a clause does not name as providing a service ("This service is provided by
+    Google LLC, 1600 Amphitheatre Parkway…" names a provider, not who is responsible for the data)."""
+    if not names or clause is None:
+        return names
+    provided = provided_names(clause.text, names, language)
+    return [n for n in names if n not in provided]
 
 
 def _officer_line(text: str, lexicon: Lexicon) -> bool:
@@ -1220,7 +1289,7 @@ SCOPE_KINDS = ("rights", "legal_bases", "trackers", "minors")
 
 def _places_named(text: str, language: str | None) -> list[str]:
     """Countries and states a text names, other than as where data goes or in a company's name."""
-    found = [p.code for p in places.find_places(text, language) if p.role not in ("destination", "name")]
+    found = [p.code for p in places.find_places(text, language) if p.role not in ("destination", "name", "law")]
     return list(dict.fromkeys(found + [region_name(m.group(0)) for m in region_names().finditer(text)]))
 
 
@@ -1315,10 +1384,61 @@ def _not_moved_beside(found: list[Finding], pair: ClausePair, language: str | No
 
 def _fact_stands(finding: Finding, pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
     """Whether a fact that changed in a clause changed in the document: the other version does not
-    state it elsewhere, and a time limit is one for answering people's requests."""
+    state it elsewhere, a time limit is one for answering people's requests, and a cookie's lifetime
+    is told by a row both versions hold."""
     if context.stated_elsewhere(finding, language):
         return False
+    if finding.rule == "fact:tracker_lifetime" and pair.kind != "modified" and row_providers(pair.new or pair.old):
+        return False  # a cookie declaration's row added or removed: judged by its provider, its lifetime goes with it
+    if finding.rule in PERIOD_RULES and pair.kind == "modified" and _unit_put_back(pair.old.text, pair.new.text):
+        return False
     return finding.rule != "fact:response_time" or _about_requests(pair, language, context)
+
+
+REDUCED_SECTIONS = 2
+REDUCED_LENGTH = 2
+LINK_WORDS = 12
+"""A line of at most this many words with no sentence's end is of a link's length."""
+
+
+def _link_sized(clause: Clause) -> bool:
+    text = clause.text.rstrip()
+    return len(text.split()) <= LINK_WORDS and not text.endswith((".", ";", ":", "?", "!"))
+
+
+def _links_stand_in(line: str, text: str) -> bool:
+    """Whether a line of links (squeezed) stands in a text, whole or as two links that the capture
+    ran together ("www.klm.com" and "Politique de confidentialité de KLM")."""
+    return line in text or any(line[:k] in text and line[k:] in text for k in range(1, len(line)))
+
+
+def _by_section(clauses: list[Clause]) -> dict[str, list[Clause]]:
+    """A version's clauses under each heading, headings aside."""
+    sections: dict[str, list[Clause]] = {}
+    for clause in clauses:
+        if clause.kind != "heading":
+            sections.setdefault(clause.section, []).append(clause)
+    return sections
+
+
+PERIOD_RULES = frozenset({"fact:retention_period", "fact:tracker_lifetime"})
+_NUMBER_WORD = re.compile(r"\d+")
+
+
+def _unit_put_back(old_text: str, new_text: str) -> bool:
+    """Whether the only edit gives a bare number its unit back, or takes it away ("conservées pendant 3
+    à compter de…" → "pendant 3 ans à compter de…"): the same period, a typo mended."""
+    old, new = WORD.findall(old_text.casefold()), WORD.findall(new_text.casefold())
+    edits = word_edits(old, new)
+    if not edits:
+        return False
+    for i1, i2, j1, j2 in edits:
+        if i2 > i1 and j2 > j1:
+            return False  # words replaced, not only put in or left out
+        words, before = (new[j1:j2], new[j1 - 1] if j1 else "") if j2 > j1 else (old[i1:i2], old[i1 - 1] if i1 else "")
+        if len(words) > 1 or not words[0].isalpha() or not _NUMBER_WORD.fullmatch(before):
+            return False
+    return True
 
 
 def _about_requests(pair: ClausePair, language: str | None, context: DocumentContext) -> bool:
@@ -1548,8 +1668,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if category == "transfer" and not any(clause_facts(c, language).places
                                           for c in (pair.old, pair.new) if c is not None):
         category = "sharing"  # data handed over, but to nowhere abroad (its labels still read as a transfer's)
-    old_practice = practice_of(pair.old.text, language, pair.old.kind) if pair.old else Practice()
-    new_practice = practice_of(pair.new.text, language, pair.new.kind) if pair.new else Practice()
+    old_practice = _by_provider(practice_of(pair.old.text, language, pair.old.kind), pair.old) if pair.old else Practice()
+    new_practice = _by_provider(practice_of(pair.new.text, language, pair.new.kind), pair.new) if pair.new else Practice()
     clause = pair.new or pair.old
     section = section_category(clause.section, language)
     old_side, new_side = context.practices("old", language), context.practices("new", language)
@@ -1607,6 +1727,15 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+def _by_provider(practice: Practice, clause: Clause) -> Practice:
+    """A cookie declaration's row names the providers in its provider column, not the cookie it lists."""
+    providers = row_providers(clause)
+    if providers is None:
+        return practice
+    return replace(practice, organisations=frozenset(providers), order=practice.order + tuple(providers),
+                   provided=practice.provided & frozenset(providers))
 
 
 EXAMPLE_LIST_CHARACTERS = 150
@@ -1792,8 +1921,9 @@ def _capture_notes(findings: list[Finding], context: DocumentContext) -> list[st
     sections from its middle), so that a reader knows what was not compared: its clauses are set
     aside one by one, and their editorial findings would otherwise hide among the others."""
     notes = []
-    for rule in ("page:cut_short", "page:starts_later", "page:section_lost", "page:tables_lost"):
-        sides = {"old" if f.pair.new is None else "new" for f in findings if f.rule == rule}
+    for rule in ("page:cut_short", "page:starts_later", "page:section_lost", "page:tables_lost", "page:reduced_to_links"):
+        sides = {context.reduced_to_links(f.pair) if rule == "page:reduced_to_links" else "old" if f.pair.new is None
+                 else "new" for f in findings if f.rule == rule}
         for side in sorted(sides):
             other = _OTHER_SIDE[side]
             if rule == "page:cut_short":
@@ -1802,6 +1932,12 @@ def _capture_notes(findings: list[Finding], context: DocumentContext) -> list[st
             elif rule == "page:starts_later":
                 notes.append(f"The {other} version's capture starts later: what the {side} version says above "
                              "that point is not compared.")
+            elif rule == "page:reduced_to_links":
+                kept = context.reduced_in_other(side)
+                headings = list(dict.fromkeys(f"“{quote(c.section, 60)}”" for c in context.clauses_of(side)
+                                              if c.block in kept))
+                notes.append(f"The {other} version's capture kept only the links of some sections ({join_words(headings, 4)}): "
+                             f"what the {side} version says in them is not compared.")
             elif rule == "page:tables_lost":
                 notes.append(f"The {other} version's capture holds none of the {side} version's tables, under the "
                              f"same date: what the {side} version's tables say is not compared.")
@@ -1882,7 +2018,8 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         language = _clause_language(pair, new_lang or old_lang)
         findings += _judge(pair, language, context)
         controller = (None if pair.relocated or context.is_chrome(pair) or context.before_capture(pair)
-                      or context.beyond_capture(pair) else _controller_finding(pair, language, context))
+                      or context.beyond_capture(pair) or context.reduced_to_links(pair)
+                      else _controller_finding(pair, language, context))
         findings += [controller] if controller else []
     findings += seat_moves(pairs, findings, new_lang or old_lang)
     findings += _address_block_findings(pairs, findings, new_lang or old_lang, context)

@@ -503,6 +503,14 @@ def _denied_after(position: int, end: int, tokens: list[str], matches: list[re.M
     return False
 
 
+PREVENTING = ("purposes", "security-fraud")
+PREVENTED = ("security", "breach-notification")
+PREVENTING_REACH = 10
+_SENTENCE_BREAK = re.compile(r"[.;:!?]\s")
+"""A security breach named within this many words after a purpose of detecting or preventing
+misuse is what that purpose prevents, not how the company handles a breach (`label_mentions`)."""
+
+
 _STATED_VALUE = re.compile(r"(?=[\w'-]*\d)[\w'-]{5,}")
 """A word of five characters or more with a digit in it: a number or a code a kind of data is
 followed by when the text gives its value (the company's own tax code, telephone number)."""
@@ -528,10 +536,16 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
         spans = [(idx, lexicon.index.cues[idx][0], position, position + len(lexicon.index._words[idx]))
                  for idx, position in _find(lexicon.language, folded_text).items()
                  if lexicon.index.cues[idx][0][0] == "label"]
+        guarding = [position for _, group, position, _ in spans if group[1:] == PREVENTING]
         for idx, group, position, end in spans:
             if any(a <= position and end <= b and b - a > end - position and other != group
                    for _, other, a, b in spans):
                 continue  # "ordonnances" inside "ordonnances judiciaires": the longer cue says what it is
+            if group[1:] == PREVENTED and any(
+                    0 < position - g <= PREVENTING_REACH
+                    and not _SENTENCE_BREAK.search(folded_text, matches[g].end(), matches[position].start())
+                    for g in guarding):
+                continue  # "détecter et empêcher toute activité frauduleuse, violation de la sécurité": a purpose
             if group[1] == "data" and end < len(tokens) and _STATED_VALUE.fullmatch(tokens[end]):
                 continue  # "cod de identificare fiscală RO14399840", "Telefon 0800-123456": a value given, not data asked for
             negated = group[1] in DENIABLE_KINDS and (
@@ -561,6 +575,13 @@ def name_articles() -> frozenset[str]:
 def honorifics() -> frozenset[str]:
     """Titles before a person's name ("Mr", "Signor", "Frau"), in every language (lexicons/names.json)."""
     return frozenset(_names()["honorifics"])
+
+
+@lru_cache(maxsize=1)
+def provider_columns() -> frozenset[str]:
+    """Headers of a cookie table's column that names who sets each cookie ("Provider", « Fournisseur »,
+    "Anbieter"), in every language (lexicons/names.json)."""
+    return frozenset(_names()["provider_columns"])
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,9 @@ from monitor.analysis.facts._text import fold
 from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only, without_placeholders
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
-from monitor.analysis.lexicon import LabelMention, label_mentions, legal_forms, load_lexicon, name_articles, region_names
+from monitor.analysis.lexicon import (
+    LabelMention, label_mentions, legal_forms, load_lexicon, name_articles, provider_columns, region_names,
+)
 from monitor.analysis.segment import Clause
 
 KIND_CATEGORY = {
@@ -175,7 +177,22 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
     names = organisations(text, language, kind)
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)),
                     provided=frozenset(names if _names_recipients(text, names, language)
-                                       else _provided(text, names, language)))
+                                       else provided_names(text, names, language)))
+
+
+def row_providers(clause: Clause) -> list[str] | None:
+    """Who sets the cookie a row of a cookie declaration lists, by its provider column ("_ga | Google
+    | … | 2 years" names Google; "bugsnag-id | fleets.bolt.eu food.bolt.eu" the hosts): a scan's cookie
+    names come and go while the providers stay (the rubric's generated cookie lists). None when
+    the clause is no row of a table with such a column."""
+    if clause.kind != "row" or clause.is_table_header:
+        return None
+    cells = [cell for cell, header in clause.cells() if header.strip(" *").casefold() in provider_columns()]
+    if not cells:
+        return None
+    hosts = [host for cell in cells for host in _DOMAIN.findall(cell)]
+    rest = [" ".join(_DOMAIN.sub(" ", cell).split()) for cell in cells]
+    return list(dict.fromkeys(hosts + [name for name in rest if name]))
 
 
 def _names_recipients(text: str, names: list[str], language: str | None) -> bool:
@@ -413,7 +430,7 @@ _PROVIDING_REACH = 40
 """Characters before a name within which a `providing` phrase names it as the provider."""
 
 
-def _provided(text: str, names: list[str], language: str | None) -> list[str]:
+def provided_names(text: str, names: list[str], language: str | None) -> list[str]:
     """The names a clause gives as providing a service: a few words after "provided by", "our
     hosting provider is", "fourni par"... (the language's `providing` phrases)."""
     lexicon = load_lexicon(language) if language and names else None

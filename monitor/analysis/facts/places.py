@@ -78,6 +78,9 @@ class _Matcher:
     """Words for where people live ("if you reside in", "résidents de"): whom a clause is about."""
     located: re.Pattern[str] | None = None
     """Words for where someone is ("located in", "basé en"): after a provider, where the data goes."""
+    law: re.Pattern[str] | None = None
+    """Words for a law or a legal instrument right after a place ("EU data protection rules", "UK
+    GDPR", "EU Standard Contractual Clauses"): the place whose law it is, not where data goes."""
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -171,6 +174,7 @@ def _matcher(langs: tuple[str, ...]) -> _Matcher:
         outside=_cue_pattern(langs, "outside", _CUE_JUST_BEFORE),
         residence=_cue_pattern(langs, "residence", _CUE_JUST_BEFORE),
         located=_cue_pattern(langs, "located", r"(?<!\w)(?:{})"),
+        law=_cue_pattern(langs, "law", r"[\s-]+(?:{})(?!\w)"),
         connectors=frozenset(connectors),
     )
 
@@ -309,6 +313,8 @@ def _role(folded: str, start: int, end: int, sentence: tuple[int, int], matcher:
         return "address"
     if matcher.residence and matcher.residence.search(folded, sentence[0], start):
         return "residence"  # "si vous résidez en Corée": whom the clause is about, wherever the data goes
+    if matcher.law and matcher.law.match(folded, end):
+        return "law"  # "in accordance with EU data protection rules": whose law, not where the data goes
     if matcher.outside and matcher.outside.search(folded, sentence[0], start):
         return "outside"
     address_cue = _nearest_cue(matcher.address, folded, sentence[0], start)
@@ -338,8 +344,8 @@ def find_places(text: str, lang: str | None, *, include_adjectives: bool = False
     """Countries named in `text`, in order, each with its role.
 
     Roles: `destination` (data goes there), `address` (the company's own seat), `outside` ("outside
-    the EEA"), `residence` (where people live: "if you reside in Korea"), `name` (a word of a
-    company's name: "Google Ireland Limited"), `other`. Nationality adjectives ("Chinese company",
+    the EEA"), `residence` (where people live: "if you reside in Korea"), `law` (whose law: "EU data
+    protection rules", "UK GDPR"), `name` (a word of a company's name: "Google Ireland Limited"), `other`. Nationality adjectives ("Chinese company",
     "empresa china") are not countries; they are only returned, with role "adjective", when
     `include_adjectives` is set.
     """
