@@ -398,6 +398,27 @@ def test_a_periods_missing_unit_put_back_is_a_typo_mended_while_another_unit_is_
     assert [c.category for c in compare_texts(mended, shorter, "fr").changes if c.material] == ["retention"]
 
 
+def test_a_passage_left_in_english_then_translated_is_no_change_unless_its_numbers_changed():
+    """A French page whose affiliate-cookie passage was left in English gets it translated: the
+    same numbers, the same address, about as many sentences. No change; a period changed in the
+    translation still is one."""
+    page = ("# Politique de confidentialité\nNous collectons votre nom et votre adresse e-mail pour gérer votre compte. "
+            "Nous utilisons ces données pour vous envoyer votre commande et pour répondre à vos questions. Nous ne "
+            "vendons pas vos données et nous ne les partageons qu'avec nos prestataires de livraison.\n"
+            "## Affiliation\n{}\n## Vos droits\nVous pouvez accéder à vos données et les supprimer à tout moment. "
+            "Vous pouvez aussi vous opposer à leur utilisation et introduire une réclamation auprès de la CNIL.\n")
+    english = ("We use cookies from the affiliate network Awin to run affiliate campaigns. The cookie term is 30 days. "
+               "Data may also be transferred to service providers outside the EU under standard contractual clauses. "
+               "You can write to privacy@awin.com with any question.")
+    french = ("Nous utilisons des cookies du réseau d'affiliation Awin pour mener des campagnes d'affiliation. La durée "
+              "de vie des cookies est de {} jours. Des données peuvent aussi être transférées à des prestataires en "
+              "dehors de l'UE sur la base de clauses contractuelles types. Vous pouvez écrire à privacy@awin.com pour "
+              "toute question.")
+    old = page.format(english)
+    assert not [c for c in compare_texts(old, page.format(french.format(30)), "fr").changes if c.material]
+    assert [c for c in compare_texts(old, page.format(french.format(90)), "fr").changes if c.material]
+
+
 def test_states_written_in_the_policys_language_are_states_reported_by_their_english_names():
     old = ("# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n"
            "Si vous résidez en Californie, vous disposez de droits supplémentaires décrits ci-dessous.\n")
@@ -1005,6 +1026,19 @@ def test_a_clause_of_terms_of_service_that_names_no_personal_data_states_no_data
     assert set(material(terms.format(""), terms.format(framework))) == {"transfer"}  # a safeguard is about data
 
 
+def test_data_named_in_an_added_clause_of_terms_about_no_practice_is_no_new_collection():
+    """In a marketplace's terms, "Enter your username and password on the login page to print it" and
+    "The carriers bring the parcels to the location the seller gives" name words for data in clauses
+    that say nothing is collected, used or shared, under headings about none. In a privacy policy
+    such a clause is read as it was: a policy names data to say what it collects."""
+    terms = TERMS.format("+421 220 924 196")
+    for added in ("# Returns\nThe seller may request a return label. Enter your username and password on the login "
+                  "page to print it.\n# Contact",
+                  "# Delivery\nThe carriers bring the parcels to the location the seller gives.\n# Contact"):
+        assert material(terms, terms.replace("# Contact", added)) == {}
+    assert material(terms, terms.replace("# Contact", "# Your data\nWe collect your location to plan deliveries.\n# Contact"))
+
+
 def test_a_whole_other_document_captured_above_this_one_s_title_is_not_new_practice():
     notice = ("COOKIE NOTICE\nEffective Date: March 26, 2020\nWe use cookies to keep you signed in.\n"
               "You can refuse cookies in your browser settings.\n"
@@ -1287,6 +1321,26 @@ def test_the_facts_of_a_page_showing_two_editions_are_those_of_the_edition_judge
 def test_the_ways_to_use_a_right_are_read_in_czech_and_russian_too(sentence, language, ways):
     labels = practice_of(sentence, language).labels
     assert "rights:erasure" in labels and ways <= labels
+
+
+def test_an_address_in_markdown_emphasis_is_read_without_it():
+    """"by contacting us at privacy@example.com_._" and "_dpo@example.org_": the underscores are the
+    page's emphasis, not letters of the address."""
+    facts = extract_facts(POLICY + "You may opt out by contacting us at privacy@example.com_._ or _dpo@example.org_.\n")
+    assert {"privacy@example.com", "dpo@example.org"} <= set(facts["contact"])
+
+
+def test_an_address_given_beside_a_right_is_a_way_to_use_it_by_e_mail_however_it_is_worded():
+    """"Request the deletion of your account data by contacting us at privacy [at] example [dot] com"
+    already says deletion can be asked by e-mail: "You can request deletion by emailing …" added
+    beside it says it again."""
+    old = edit("You have the right to access and delete your data.",
+               "You may request the deletion of your account data by contacting us at privacy [at] example [dot] com.")
+    new = edit("You may request", "You can request that we delete your data by emailing privacy@example.com. "
+               "You may request", old)
+    assert "rights:erasure" in practice_of("Request deletion by contacting us at dpo@example.com.", "en").labels
+    assert "channels:e-mail" in practice_of("Request deletion by contacting us at dpo@example.com.", "en").labels
+    assert "rights" not in material(old, new)
 
 
 def test_an_edition_that_starts_again_under_another_heading_than_the_title_is_an_edition_too():
@@ -1958,13 +2012,14 @@ def test_a_providers_name_and_office_are_a_recipient_not_who_is_responsible_for_
 
 def test_a_cookie_scan_s_churn_of_cookie_names_is_no_change_while_a_provider_added_is():
     """A generated cookie declaration lists each cookie with its provider: from one scan to the next the
-    names of one provider's cookies come and go ("_gid" gone, "_gcl_au" new, both Google's), a row is
-    dropped with its lifetime, and that is no change. A provider the list never named before is."""
+    names of one provider's cookies come and go ("_gid" gone, "_gcl_au" new, both Google's, each with
+    the scanner's description of it), a row is dropped with its lifetime, and that is no change. A provider the list never named before is."""
     declaration = ("# Cookie declaration\n## Statistics\n| Name | Provider | Purpose | Expiry |\n"
                    "| --- | --- | --- | --- |\n| _ga | Google | Registers a unique ID to count visits. | 2 years |\n"
                    "{}| _hjid | Hotjar | Sets a unique ID for the session. | 1 year |\n")
     old = POLICY + declaration.format("| _gid | Google | Registers a unique ID to count visits. | 1 day |\n")
-    churned = POLICY + declaration.format("| _gcl_au | Google | Stores conversions of ads. | 3 months |\n")
+    churned = POLICY + declaration.format("| _gcl_au | Google | Lets third-party advertisers target the visitor with "
+                                          "relevant ads. | 3 months |\n")
     dropped = POLICY + declaration.format("")
     assert material(old, churned) == {}
     assert material(old, dropped) == {}

@@ -357,6 +357,25 @@ class DocumentContext:
                 return True
         return False
 
+    @lru_cache(maxsize=1)
+    def translated(self) -> frozenset[tuple[str, int]]:
+        """(side, block) of the clauses of a passage one version writes in one language and the other
+        in another, between the same unchanged clauses (a page's English part translated into its
+        French), with the same numbers and e-mail addresses and about as many clauses: a translation
+        alone is no change."""
+        old, new = _passages(self.old_clauses, self.new_clauses), _passages(self.new_clauses, self.old_clauses)
+        found: set[tuple[str, int]] = set()
+        for anchor in old.keys() & new.keys():
+            before, after = old[anchor], new[anchor]
+            languages = [{clause_language(c.text) for c in passage} - {None} for passage in (before, after)]
+            if not all(len(found_in) == 1 for found_in in languages) or languages[0] == languages[1]:
+                continue
+            (numbers, emails, count), (kept_numbers, kept_emails, other_count) = map(_passage_facts, (before, after))
+            spread = abs(count - other_count) / max(count, other_count)
+            if (numbers, emails) == (kept_numbers, kept_emails) and spread <= TRANSLATED_SPREAD:
+                found.update([("old", c.block) for c in before] + [("new", c.block) for c in after])
+        return frozenset(found)
+
     def reduced_to_links(self, pair: ClausePair) -> str | None:
         """The version whose text a clause is, in a section the other version's capture reduced to
         its links (the clause paired with those links, or with nothing)."""
@@ -759,6 +778,10 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
         return [editorial("Text duplicated, split or merged without new wording", "align:relocated", pair)]
     if context.is_chrome(pair):
         return [editorial("Page furniture (navigation, cookie banner) changed", "structure:page_chrome", pair)]
+    if all(clause is None or (side, clause.block) in context.translated()
+           for side, clause in (("old", pair.old), ("new", pair.new))):
+        return [editorial(f"A passage translated, stating the same facts: {quote((pair.new or pair.old).text)}",
+                          "words:translated", pair)]
     if only_placeholder_changed(pair):
         return [editorial("Protected e-mail placeholder changed", "rule:cf_placeholder", pair)]
     if pair.kind == "modified" and _squeezed(pair.old.text) == _squeezed(pair.new.text):
@@ -1406,6 +1429,35 @@ def _link_sized(clause: Clause) -> bool:
     return len(text.split()) <= LINK_WORDS and not text.endswith((".", ";", ":", "?", "!"))
 
 
+TRANSLATED_CLAUSES = 3
+"""Clauses a passage holds at least for its language to be told apart from a quotation's."""
+TRANSLATED_SPREAD = 0.25
+"""How far the clause counts of a passage and its translation may differ, as a share of the larger."""
+
+
+def _passages(clauses: list[Clause], others: list[Clause]) -> dict[str, list[Clause]]:
+    """A version's runs of clauses the other version does not hold, each under the key of the last
+    clause both hold before it (TRANSLATED_CLAUSES or more to a run)."""
+    kept = {c.key for c in others}
+    runs: dict[str, list[Clause]] = {}
+    anchor, run = "", []
+    for clause in clauses + [Clause("", "", -1, "heading")]:
+        if clause.key in kept or clause.block == -1:
+            if len(run) >= TRANSLATED_CLAUSES:
+                runs.setdefault(anchor, run)
+            anchor, run = clause.key, []
+        elif clause.kind != "heading":
+            run.append(clause)
+    return runs
+
+
+def _passage_facts(clauses: list[Clause]) -> tuple[tuple[str, ...], tuple[str, ...], int]:
+    """What a translation keeps of a passage, whatever its language: its numbers (periods, ages,
+    addresses), its e-mail addresses and how many clauses it has."""
+    text = " ".join(c.text for c in clauses)
+    return (tuple(sorted(_NUMBER_WORD.findall(text))), tuple(sorted(contacts.find_emails(text))), len(clauses))
+
+
 def _links_stand_in(line: str, text: str) -> bool:
     """Whether a line of links (squeezed) stands in a text, whole or as two links that the capture
     ran together ("www.klm.com" and "Politique de confidentialité de KLM")."""
@@ -1674,7 +1726,12 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     section = section_category(clause.section, language)
     old_side, new_side = context.practices("old", language), context.practices("new", language)
     added = old_side.novel(new_practice.within(read_as, section), new_side.lowercase_words)
-    widened = _widened(pair, language, category, context) if pair.kind == "modified" else _unheard(pair, language, context)
+    if pair.kind == "modified":
+        widened = _widened(pair, language, category, context)
+    elif read_as or section or not context.says_little_about_data(language):
+        widened = _unheard(pair, language, context)
+    else:  # terms of service: words for data in a clause about no practice ("enter your username and password")
+        widened = set()
     if widened:
         added = replace(added, labels=added.labels | widened, alone=added.alone | widened)
     # What a version stops saying is withdrawn only if it says it nowhere any more: a pairing that
@@ -1691,6 +1748,10 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
             added, removed = (replace(p, organisations=names, provided=p.provided & names) for p, names in (
                 (p, p.organisations - _examples_kept(clause.text, other.text, p.organisations, language))
                 for p, clause, other in ((added, pair.new, pair.old), (removed, pair.old, pair.new))))
+    if (pair.kind != "modified" and read_as == "tracking" and row_providers(clause)
+            and not (added.organisations or removed.organisations)):
+        return editorial(f"A cookie {pair.kind} of a provider both versions list: {quote(clause.text)}",
+                         "structure:cookie_row", pair)
     if pair.kind == "modified" and (removed.labels or added.labels):
         added, removed = (_not_said_beside(added, context.with_split_off("old", pair.old, pair.new), language),
                           _not_said_beside(removed, context.with_split_off("new", pair.new, pair.old), language))

@@ -28,8 +28,9 @@ _CF_PLACEHOLDER = re.compile(r"\S*\[\s*email\s+protected\s*\]\S*", re.I)
 # The top-level domain is all lower or all upper case: a capital after it starts the next word a
 # scrape glued on ("ha-copyright@expedia.comTeléfono"). A mailing list's address may start with its
 # owner's "~name/" ("~sircmpwn/sr.ht-support@lists.sr.ht"): "~" and "/" are letters of an address.
+# Markdown's emphasis around an address ("_privacy@example.com_._") is none of it.
 _EMAIL = re.compile(
-    r"(?<![\w.+~-])(?:~[\w.-]+/)?[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[a-z]{2,24}(?=[^\w-]|[A-Z]|$)|[A-Z]{2,24}(?![\w-]))",
+    r"(?<![\w.+~-])(?:~[\w.-]+/)?[\w.%+-]+@(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[a-z]{2,24}(?=[^\w-]|[A-Z_]|$)|[A-Z]{2,24}(?![\w-]))",
 )
 
 
@@ -136,7 +137,7 @@ def find_emails(text: str) -> list[str]:
         visible = _SPELLED_DOT.sub(".", _SPELLED_AT.sub("@", visible))
     if "mail" in folded:
         visible = _GLUED_LABEL.sub(r"\1 ", visible)
-    found = (_GLUED_WORD.sub(r"\1", match.group().strip(".").lower()) for match in _EMAIL.finditer(visible))
+    found = (_GLUED_WORD.sub(r"\1", match.group().strip(".").lstrip("_").lower()) for match in _EMAIL.finditer(visible))
     return list(dict.fromkeys(address for address in found if not address.startswith(".")))
 
 
