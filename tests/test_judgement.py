@@ -7,6 +7,8 @@ for what, for how long, where, what the user can do), never because of the words
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from monitor.analysis import compare_texts, declared_date, extract_facts
@@ -1675,6 +1677,9 @@ def test_a_capture_that_lost_sections_is_no_change_when_its_date_is_only_written
     lost = full.replace(sections[sections.index("# 3. Recipients"):sections.index("# 6. Your rights")], "")
     comparison = compare_texts(lost.format("2022-01-05"), full.format("01-05-2022"), "en")
     assert [c for c in comparison.changes if c.material] == []
+    numbered_apart = re.sub(r"^# (\d+)\. ", r"\1.\n# ", lost, flags=re.M)  # "2." on a line of its own
+    comparison = compare_texts(full.format("2022-01-05"), numbered_apart.format("2022-01-05"), "en")
+    assert [c for c in comparison.changes if c.material] == []
 
 
 def test_a_product_name_spaced_otherwise_is_the_same_name():
@@ -2008,6 +2013,27 @@ def test_a_providers_name_and_office_are_a_recipient_not_who_is_responsible_for_
     changes = material(edit("# Contact", partner), edit("# Contact", section))
     assert "Checkbot Services LLC" in changes["sharing"].summary
     assert "contact" not in changes
+
+
+def test_a_product_its_maker_renamed_is_the_same_tracker_under_its_new_name():
+    """"Google AdWords" became "Google Ads": a cookie policy that writes the new name uses no new
+    tracker. Another company's product in its place is a new one."""
+    line = "# Cookies\nWe use {} cookies to measure the conversions of our advertising campaigns.\n# Contact"
+    old = edit("# Contact", line.format("Google AdWords"))
+    assert material(old, edit("# Contact", line.format("Google Ads"))) == {}
+    assert "tracking" in material(old, edit("# Contact", line.format("Criteo")))
+
+
+def test_a_processor_named_in_the_controllers_section_is_no_controller():
+    """Under "Data controller and processors", "| Processor | Cloudwerk Services, Inc. |" names who
+    processes for the controller: dropping it is no change of who is responsible for the data."""
+    table = ("# Data controller and processors\nThe data controller is Example Ltd.\n| Type | Moderation tool |\n"
+             "| --- | --- |\n| Processor | {} |\n| Data Collected | Profile photos |\n# Contact")
+    old = edit("# Contact", table.format("Cloudwerk Services, Inc., Cloudwerk Vision"))
+    new = edit("# Contact", table.format("Moderation team"))
+    assert "contact" not in material(old, new)
+    assert "contact" in material(old, old.replace("The data controller is Example Ltd.",
+                                                  "The data controller is Example Holdings GmbH."))
 
 
 def test_a_cookie_scan_s_churn_of_cookie_names_is_no_change_while_a_provider_added_is():

@@ -277,13 +277,13 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
                         f"data ({density(side):.0%} against {density(other):.0%}): another page of the site was "
                         f"captured instead of the document.")
     if dates_unchanged:  # the date line, however each version writes it, says the same date
-        old_keys = {c.key for c in old_clauses if not dates.is_date_line(c.text, language["old"])}
-        new_keys = {c.key for c in new_clauses if not dates.is_date_line(c.text, language["new"])}
+        old_keys = {_worded_key(c) for c in old_clauses if not dates.is_date_line(c.text, language["old"])} - {""}
+        new_keys = {_worded_key(c) for c in new_clauses if not dates.is_date_line(c.text, language["new"])} - {""}
         for side, kept, whole, other_clauses in (("new", new_keys, old_keys, old_clauses),
                                                  ("old", old_keys, new_keys, new_clauses)):
             lost = len(whole - kept)
             if (kept and len(kept & whole) >= PART_OF_PAGE * len(kept) and lost >= max(LOST_CLAUSES, LOST_PART * len(whole))
-                    and not _listed_in_contents([c for c in other_clauses if c.key not in kept])):
+                    and not _listed_in_contents([c for c in other_clauses if _worded_key(c) not in kept])):
                 return (f"The {side} version only lacks parts of the other one and its date did not move: part of "
                         f"the page was not captured, not a change of the document.")
     shorter, longer, side = (old_text, new_text, "old") if len(old_text) < len(new_text) else (new_text, old_text, "new")
@@ -293,6 +293,13 @@ def capture_problem(old_text: str, new_text: str, old_clauses: list[Clause], new
         return (f"The {side} version stops where the other goes on, mid-way, with nothing else changed: a capture "
                 f"cut short, not a change of the document.")
     return None
+
+
+def _worded_key(clause: Clause) -> str:
+    """A clause's key without the number it starts with ("2.1. To enable you…" is "To enable you…"), and
+    nothing for a number alone ("2.1."): a capture may write a section's number on its own line."""
+    key = NUMBERING.sub("", clause.key)
+    return key if any(ch.isalpha() for ch in key) else ""
 
 
 EDITION_LIKENESS = 0.6

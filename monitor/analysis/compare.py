@@ -47,8 +47,8 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN, Lexicon, company_names, find_labels, folded_for_cues, lexicons_for, load_lexicon, page_chrome, region_name,
-    region_names, renamed_companies,
+    TOKEN, Lexicon, company_names, find_labels, folded_for_cues, lexicons_for, load_lexicon, page_chrome, product_aliases,
+    region_name, region_names, renamed_companies,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
@@ -1219,6 +1219,8 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
         return None
     if all(_officer_line(c.text, lexicon) for _, c in sides):
         return None  # "Président : Société SAEGUAJ S.A.S.": who holds an office of the company
+    if all(_names_a_processor(c.text, language, lexicon) for _, c in sides):
+        return None  # "Processor | Amazon Web Services, Inc." under the controller's section: who processes for it
     names = {side: [m.group(0) for m in company_names().finditer(clause.text)] if clause else []
              for side, clause in (("old", pair.old), ("new", pair.new))}
     before = names["old"] + ([pair.old.text.strip(" .,")] if pair.old else [])  # a line that is a name
@@ -1240,6 +1242,14 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     else:
         summary = f"No longer names {join_words(removed)} as responsible for the data"
     return Finding("contact", True, "medium", summary, "fact:controller", pair)
+
+
+def _names_a_processor(text: str, language: str | None, lexicon: Lexicon) -> bool:
+    """Whether a clause names a kind of recipient (a processor, a service provider) and no controller
+    in its own words: the companies it names work for the controller."""
+    if lexicon.controllers is not None and lexicon.controllers.search(text.casefold()):
+        return False
+    return any(label.startswith("recipients:") for label in clause_labels(text, language))
 
 
 def _not_provider(names: list[str], clause: Clause | None, language: str | None) -> list[str]:
@@ -1441,13 +1451,15 @@ def _passages(clauses: list[Clause], others: list[Clause]) -> dict[str, list[Cla
     kept = {c.key for c in others}
     runs: dict[str, list[Clause]] = {}
     anchor, run = "", []
-    for clause in clauses + [Clause("", "", -1, "heading")]:
-        if clause.key in kept or clause.block == -1:
+    for clause in clauses:
+        if clause.key in kept:
             if len(run) >= TRANSLATED_CLAUSES:
                 runs.setdefault(anchor, run)
             anchor, run = clause.key, []
         elif clause.kind != "heading":
             run.append(clause)
+    if len(run) >= TRANSLATED_CLAUSES:
+        runs.setdefault(anchor, run)
     return runs
 
 
@@ -1573,16 +1585,25 @@ def _without_renamed(pair: ClausePair, added: Practice, removed: Practice, old_n
     modified = pair.kind == "modified"
 
     def same_as_before(name: str) -> bool:
-        return (modified and _extends(name, old_names)) or context.said_renamed(name)
+        return (modified and _extends(name, old_names)) or context.said_renamed(name) or _alias_in(name, "old", context)
 
     def still_there(name: str) -> bool:
         return ((modified and any(_extends(m, [name]) for m in new_names)) or context.said_renamed(name)
+                or _alias_in(name, "new", context)
                 or bool(context.systematic) and set(TOKEN.findall(name.casefold())) <= context.systematic)
 
     added_names = frozenset(n for n in added.organisations if not same_as_before(n))
     removed_names = frozenset(n for n in removed.organisations if not still_there(n))
     return (replace(added, organisations=added_names, provided=added.provided & added_names),
             replace(removed, organisations=removed_names, provided=removed.provided & removed_names))
+
+
+def _alias_in(name: str, side: str, context: DocumentContext) -> bool:
+    """Whether a version writes another name of the same product ("Google AdWords" for "Google Ads";
+    `product_aliases` in lexicons/names.json)."""
+    text = context.casefolded(side)
+    return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
+               for alias in product_aliases().get(name.casefold(), frozenset()) - {name.casefold()})
 
 
 def _runs_on(text: str, next_text: str) -> bool:

@@ -585,6 +585,17 @@ def provider_columns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def product_aliases() -> dict[str, frozenset[str]]:
+    """The other names of a product renamed by its maker ("Google AdWords" is "Google Ads"), case-folded,
+    each name to the set of its names (lexicons/names.json)."""
+    aliases: dict[str, frozenset[str]] = {}
+    for names in _names()["product_aliases"]:
+        folded = frozenset(name.casefold() for name in names)
+        aliases.update((name, folded) for name in folded)
+    return aliases
+
+
+@lru_cache(maxsize=1)
 def platforms() -> frozenset[str]:
     """Operating systems, browsers and devices, in every language (lexicons/names.json)."""
     return frozenset(_names()["platforms"])
