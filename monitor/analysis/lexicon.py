@@ -506,9 +506,10 @@ def _denied_after(position: int, end: int, tokens: list[str], matches: list[re.M
 PREVENTING = ("purposes", "security-fraud")
 PREVENTED = ("security", "breach-notification")
 PREVENTING_REACH = 10
-_SENTENCE_BREAK = re.compile(r"[.;:!?]\s")
 """A security breach named within this many words after a purpose of detecting or preventing
 misuse is what that purpose prevents, not how the company handles a breach (`label_mentions`)."""
+_SENTENCE_BREAK = re.compile(r"[.;:!?]\s")
+"""Where one sentence of a clause ends: a purpose reaches no breach in the next sentence."""
 
 
 _STATED_VALUE = re.compile(r"(?=[\w'-]*\d)[\w'-]{5,}")
