@@ -54,12 +54,24 @@ MENU_LABELS = 3
 """Links in a row that make a menu, not a short line of the policy's."""
 
 
+SENTENCE_END = (".", ";", "?", "!")
+
+
+def link_sized(clause: Clause, words: int, *, items_only: bool = False) -> bool:
+    """A line of at most `words` words that ends no sentence (a list item, with `items_only`): the
+    length of a link's label, not of a statement. Menus, footers and pages reduced to their links
+    are all told by it, each with its own length."""
+    text = clause.text.rstrip()
+    return ((clause.kind == "item" or not items_only) and len(TOKEN.findall(text)) <= words
+            and not text.endswith(SENTENCE_END))
+
+
 def _menu_links(clause: Clause) -> int | None:
     """How many links of a menu a clause reads as: a list item of a few words is one, a line of them
     between separators ("About · Press · Careers") one per part, a short line beside them ("Sign in")
     none; None when it is no part of a menu (a table row, a heading, a figure, an address, a sentence)."""
     text = clause.text.rstrip()
-    if clause.kind in ("heading", "row") or re.search(r"[\d@]", text) or text.endswith((".", ";", "?", "!")):
+    if clause.kind in ("heading", "row") or re.search(r"[\d@]", text) or text.endswith(SENTENCE_END):
         return None
     parts = [part for part in BUTTON_SEPARATORS.split(text) if part.strip()]
     if len(parts) >= MENU_LABELS and all(len(TOKEN.findall(part)) <= MENU_LABEL_WORDS // 2 for part in parts):
@@ -90,9 +102,7 @@ def _menu_at_start(clauses: Iterable[Clause]) -> list[Clause]:
 
 def _long_menu_entry(clause: Clause) -> bool:
     """A list item with no sentence's end and no address, short enough to be a link's label."""
-    text = clause.text.rstrip()
-    return (clause.kind == "item" and "@" not in text and not text.endswith((".", ";", "?", "!"))
-            and len(TOKEN.findall(text)) <= MENU_ENTRY_WORDS)
+    return "@" not in clause.text and link_sized(clause, MENU_ENTRY_WORDS, items_only=True)
 
 
 def _menu_blocks(clauses: list[Clause], last: int | None) -> set[int]:

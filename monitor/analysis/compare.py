@@ -22,7 +22,8 @@ from monitor.analysis.across import (
 )
 from monitor.analysis.align import CONTAINED_THRESHOLD, ClausePair, align_clauses
 from monitor.analysis.chrome import (
-    capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, title_lines, without_accessibility_labels,
+    capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, link_sized, title_lines,
+    without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import describe_place, join_words, label_words
@@ -1279,9 +1280,7 @@ SECTION_LINK_WORDS = 6
 def _menu_entry(clause: Clause) -> bool:
     """A list item of a few words that says nothing ("Flight London - Hong Kong", "Cookie settings"):
     a link of a menu, where a tool's own section would describe it."""
-    text = clause.text.rstrip()
-    return (clause.kind == "item" and len(text.split()) <= SECTION_LINK_WORDS and ":" not in text
-            and not text.endswith((".", ";")))
+    return ":" not in clause.text and link_sized(clause, SECTION_LINK_WORDS, items_only=True)
 
 
 def _named_section(pair: ClausePair, language: str | None, context: DocumentContext) -> Finding | None:
@@ -1435,8 +1434,7 @@ LINK_WORDS = 12
 
 
 def _link_sized(clause: Clause) -> bool:
-    text = clause.text.rstrip()
-    return len(text.split()) <= LINK_WORDS and not text.endswith((".", ";", ":", "?", "!"))
+    return not clause.text.rstrip().endswith(":") and link_sized(clause, LINK_WORDS)
 
 
 TRANSLATED_CLAUSES = 3
