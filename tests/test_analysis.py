@@ -156,6 +156,15 @@ def test_a_street_abbreviation_does_not_end_the_sentence():
         "Usercentrics GmbH, Sendlinger Str. 7, 80331 Munich.", "We use it for consent."]
 
 
+def test_an_address_after_its_label_stays_with_its_sentence_whether_cloudflare_hides_it_or_not():
+    shown = "Write to the authority, 1 Main Street, Helsinki. E-mail: office@example.fi. We answer within a month."
+    hidden = shown.replace("office@example.fi", "[email protected]")
+    assert split_sentences(shown) == ["Write to the authority, 1 Main Street, Helsinki. E-mail: office@example.fi.",
+                                      "We answer within a month."]
+    assert split_sentences(hidden) == ["Write to the authority, 1 Main Street, Helsinki. E-mail: [email protected].",
+                                       "We answer within a month."]
+
+
 def test_language_versions_write_one_postal_address_whose_place_names_are_translated():
     french = ("# Nous contacter\nPour toute question sur vos données personnelles, écrivez à notre délégué à la "
               "protection des données, Acme Airlines, 45, rue de Paris, 95 747 Roissy CDG cedex, ou à notre bureau "

@@ -1332,6 +1332,19 @@ def test_an_address_in_markdown_emphasis_is_read_without_it():
     assert {"privacy@example.com", "dpo@example.org"} <= set(facts["contact"])
 
 
+def test_an_address_given_beside_a_right_is_a_way_to_use_it_by_e_mail_however_it_is_worded():
+    """"Request the deletion of your account data by contacting us at privacy [at] example [dot] com"
+    already says deletion can be asked by e-mail: "You can request deletion by emailing …" added
+    beside it says it again."""
+    old = edit("You have the right to access and delete your data.",
+               "You may request the deletion of your account data by contacting us at privacy [at] example [dot] com.")
+    new = edit("You may request", "You can request that we delete your data by emailing privacy@example.com. "
+               "You may request", old)
+    assert "rights:erasure" in practice_of("Request deletion by contacting us at dpo@example.com.", "en").labels
+    assert "channels:e-mail" in practice_of("Request deletion by contacting us at dpo@example.com.", "en").labels
+    assert "rights" not in material(old, new)
+
+
 def test_an_edition_that_starts_again_under_another_heading_than_the_title_is_an_edition_too():
     upcoming = edit("for 2 years", "for 5 years").replace("Last updated: 3 March 2025",
                                                           "This version will apply from 1 June 2025.")

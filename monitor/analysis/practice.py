@@ -21,7 +21,7 @@ from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.describe import join_words, label_words, verb_be
 from monitor.analysis.facts._lexicon import NOUNS_CAPITALISED, load, stem
 from monitor.analysis.facts._text import fold
-from monitor.analysis.facts.contacts import find_postal_addresses, is_unit_only, without_placeholders
+from monitor.analysis.facts.contacts import find_emails, find_postal_addresses, is_unit_only, without_placeholders
 from monitor.analysis.facts.dates import month_names
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import (
@@ -207,11 +207,18 @@ def _names_recipients(text: str, names: list[str], language: str | None) -> bool
                for m in stated_mentions(text, language))
 
 
+EMAIL_CHANNEL = "channels:e-mail"
+"""The way to use a right that an e-mail address given beside it is, in whatever words (an address
+Cloudflare hides is one too)."""
+
+
 @lru_cache(maxsize=16384)
 def clause_labels(text: str, language: str | None) -> tuple[str, ...]:
     """The labels a clause names, in order (what a version states, without its organisations)."""
     labels = [label_key(m) for m in stated_mentions(text, language)]
     labels += [f"legal_bases:{GDPR_BASES[letter.lower()]}" for letter in _GDPR_ARTICLE_6.findall(text)]
+    if any(label.startswith("rights:") for label in labels) and (find_emails(text) or without_placeholders(text) != text):
+        labels.append(EMAIL_CHANNEL)  # "request deletion by contacting us at privacyinfo [at] ning [dot] com"
     return tuple(dict.fromkeys(labels))
 
 

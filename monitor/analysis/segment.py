@@ -103,13 +103,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()]
 
 
+CF_PLACEHOLDER_WORDS = re.compile(r"\[\s*email\s+protected\s*\]", re.I)
+"""Cloudflare's "[email protected]": one address, however many words it is written in."""
+
+
 def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (`sentence_spans`); a part of one or two words ("and")
-    stays with the sentence before it."""
+    """Split a paragraph into sentences (`sentence_spans`); a part of one or two words ("and",
+    "E-mail: dpo@example.com.", the address hidden or not) stays with the sentence before it."""
     merged: list[str] = []
     for start, end in sentence_spans(text):
         part = text[start:end]
-        if merged and len(part.split()) <= 2:  # "your e-mail address; and" keeps its "and"
+        if merged and len(CF_PLACEHOLDER_WORDS.sub("@", part).split()) <= 2:  # "your e-mail address; and" keeps its "and"
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
