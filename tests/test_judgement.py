@@ -692,6 +692,16 @@ def test_each_row_knows_its_header_below_the_captions_of_its_part_of_the_table()
     assert rows[5].columns == ("Company", "Country", "Activities")
 
 
+def test_a_table_whose_first_row_is_empty_takes_its_header_from_the_row_under_the_markdown_rule():
+    """A page's table with no header of its own comes out as an empty row, the "| --- |" rule, then
+    the row of names: that row is the header, not the rule."""
+    rows = split_clauses("|     |     |     |\n| --- | --- | --- |\n| Cookie | Provider | Purpose |\n"
+                         "| _ga | Google | Analytics |\n")
+    assert [r.text for r in rows] == ["Cookie | Provider | Purpose", "_ga | Google | Analytics"]
+    assert rows[0].is_table_header
+    assert rows[1].columns == ("Cookie", "Provider", "Purpose")
+
+
 def test_a_retention_rule_under_a_retention_column_is_read_without_a_retention_word():
     table = "# Processing\n| Data | Purpose | Retention |\n| Orders | Delivery | {} |\n"
     facts = extract_facts(POLICY + table.format("As long as your account remains active"))

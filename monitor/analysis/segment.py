@@ -180,6 +180,8 @@ def _split_clauses(text: str) -> tuple[Clause, ...]:
             clauses.append(Clause(heading.group(2).strip(), section, index, "item"))
             continue
         if TABLE_ROW.match(line):
+            if "-" in line and not set(line) - set("-: |"):
+                continue  # the line under a table's header row: no row, and no header of its own
             cells = [c.strip() for c in line.strip("|").split("|")]
             first = not TABLE_ROW.match(lines[index - 1] if index else "")
             filled = sum(1 for c in cells if c)
@@ -187,7 +189,7 @@ def _split_clauses(text: str) -> tuple[Clause, ...]:
                 header = cells if all(len(c.split()) <= HEADER_CELL_WORDS for c in cells) else []
             captions = (0 if first else captions) + 1 if filled <= 1 else 0
             text = " | ".join(c for c in cells if c)
-            if text and set(text) - set("-: |"):
+            if text:
                 columns = tuple(header[i] if i < len(header) else "" for i, c in enumerate(cells) if c)
                 clauses.append(Clause(text, section, index, "row", columns if any(columns) else ()))
             continue
