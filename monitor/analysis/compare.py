@@ -77,6 +77,7 @@ from monitor.analysis.practice import (
     DocumentPractices,
     Practice,
     clause_labels,
+    clause_practice,
     describe_practice_change,
     distinct_names,
     only_paired,
@@ -1063,8 +1064,8 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if category == "transfer" and not any(clause_facts(c, language).places
                                           for c in (pair.old, pair.new) if c is not None):
         category = "sharing"  # data handed over, but to nowhere abroad (its labels still read as a transfer's)
-    old_practice = _by_provider(practice_of(pair.old.text, language, pair.old.kind), pair.old) if pair.old else Practice()
-    new_practice = _by_provider(practice_of(pair.new.text, language, pair.new.kind), pair.new) if pair.new else Practice()
+    old_practice = clause_practice(pair.old, language) if pair.old else Practice()
+    new_practice = clause_practice(pair.new, language) if pair.new else Practice()
     clause = pair.new or pair.old
     section = section_category(clause.section, language)
     old_side, new_side = context.practices("old", language), context.practices("new", language)
@@ -1131,15 +1132,6 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
-
-
-def _by_provider(practice: Practice, clause: Clause) -> Practice:
-    """A cookie declaration's row names the providers in its provider column, not the cookie it lists."""
-    providers = row_providers(clause)
-    if providers is None:
-        return practice
-    return replace(practice, organisations=frozenset(providers), order=practice.order + tuple(providers),
-                   provided=practice.provided & frozenset(providers))
 
 
 EXAMPLE_LIST_CHARACTERS = 150

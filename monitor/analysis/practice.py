@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import combinations
 
@@ -178,6 +178,17 @@ def practice_of(text: str, language: str | None, kind: str = "sentence") -> Prac
     return Practice(frozenset(labels), frozenset(names), tuple(dict.fromkeys(labels + names)),
                     provided=frozenset(names if _names_recipients(text, names, language)
                                        else provided_names(text, names, language)))
+
+
+def clause_practice(clause: Clause, language: str | None) -> Practice:
+    """The practice a clause states (`practice_of`); a cookie declaration's row names the providers
+    in its provider column, not the cookie it lists."""
+    practice = practice_of(clause.text, language, clause.kind)
+    providers = row_providers(clause)
+    if providers is None:
+        return practice
+    return replace(practice, organisations=frozenset(providers), order=practice.order + tuple(providers),
+                   provided=practice.provided & frozenset(providers))
 
 
 def row_providers(clause: Clause) -> list[str] | None:
