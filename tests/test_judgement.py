@@ -531,6 +531,15 @@ def test_a_country_whose_law_is_named_is_no_destination_of_data():
         "Transfers from the UK rely on the UK International Data Transfer Agreement.", "en")
 
 
+def test_a_country_whose_state_laws_are_named_is_no_destination_of_data():
+    """"Your rights under applicable U.S. state data privacy laws": the laws of the country's states,
+    not the country as where data goes; the data still goes where a transfer clause sends it."""
+    assert extract_facts(POLICY + "Read about the processing of your personal data and your rights under applicable "
+                         "U.S. state data privacy laws.\n")["transfer"] == []
+    assert extract_facts(POLICY + "We transfer your data to the United States, where state laws may differ from "
+                         "yours.\n")["transfer"] == ["US"]
+
+
 def test_periods_in_a_retention_column_are_retention_facts():
     table = ("# Processing\n| Purpose | Data | Retention period |\n"
              "| Billing | Name, invoices | {} |\n| Support | Messages | 2 years |\n")
