@@ -20,23 +20,11 @@ from monitor.analysis.across import (
 )
 from monitor.analysis.align import ClausePair, align_clauses
 from monitor.analysis.chrome import (
-    capture_problem,
-    chrome_blocks,
-    heading_key,
-    is_heading,
-    judged_edition,
-    link_sized,
-    without_accessibility_labels,
+    capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, link_sized, without_accessibility_labels,
 )
 from monitor.analysis.classify import classify_clause, section_category
 from monitor.analysis.context import (
-    NUMBER_WORD,
-    OTHER_SIDE,
-    PRIVACY_SECTIONS,
-    DocumentContext,
-    denial_count,
-    places_named,
-    squeeze,
+    NUMBER_WORD, OTHER_SIDE, PRIVACY_SECTIONS, DocumentContext, denial_count, places_named, squeeze,
 )
 from monitor.analysis.describe import describe_place, join_words, label_words
 from monitor.analysis.facts import ages, contacts, dates, durations
@@ -58,45 +46,15 @@ from monitor.analysis.findings import (
 )
 from monitor.analysis.lang import clause_language, detect_language
 from monitor.analysis.lexicon import (
-    TOKEN,
-    Lexicon,
-    company_names,
-    find_labels,
-    lexicons_for,
-    load_lexicon,
-    page_chrome,
-    product_aliases,
+    TOKEN, Lexicon, company_names, find_labels, lexicons_for, load_lexicon, page_chrome, product_aliases,
 )
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
-    CHANNEL_KIND,
-    HEAD_KIND,
-    KIND_CATEGORY,
-    ORGANISATION_CATEGORIES,
-    RECIPIENT_KINDS,
-    DocumentPractices,
-    Practice,
-    clause_labels,
-    clause_practice,
-    describe_practice_change,
-    distinct_names,
-    only_paired,
-    organisations,
-    points_elsewhere,
-    practice_change,
-    practice_of,
-    provided_names,
-    relational_pairs,
-    row_providers,
-    stated_mentions,
+    CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice,
+    clause_labels, clause_practice, describe_practice_change, distinct_names, only_paired, organisations,
+    points_elsewhere, practice_change, practice_of, provided_names, relational_pairs, row_providers, stated_mentions,
 )
-from monitor.analysis.segment import (
-    WORD,
-    Clause,
-    clause_key,
-    sentence_spans,
-    split_clauses,
-)
+from monitor.analysis.segment import WORD, Clause, clause_key, sentence_spans, split_clauses
 from monitor.analysis.wording import (
     changed_words,
     denials,

@@ -10,44 +10,19 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from monitor.analysis.align import CONTAINED_THRESHOLD, ClausePair
-from monitor.analysis.chrome import (
-    heading_key,
-    link_sized,
-    title_lines,
-)
+from monitor.analysis.chrome import heading_key, link_sized, title_lines
 from monitor.analysis.classify import classify_clause
 from monitor.analysis.facts import contacts, places
 from monitor.analysis.facts.contacts import Phone, address_key
-from monitor.analysis.findings import (
-    CF_PLACEHOLDER,
-    ClauseFacts,
-    Finding,
-    clause_facts,
-    whole_days,
-)
+from monitor.analysis.findings import CF_PLACEHOLDER, ClauseFacts, Finding, clause_facts, whole_days
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import (
-    TOKEN,
-    company_names,
-    folded_for_cues,
-    load_lexicon,
-    region_name,
-    region_names,
-    renamed_companies,
+    TOKEN, company_names, folded_for_cues, load_lexicon, region_name, region_names, renamed_companies,
 )
-from monitor.analysis.practice import (
-    DocumentPractices,
-    practice_of,
-)
-from monitor.analysis.segment import (
-    Clause,
-    clause_key,
-)
-from monitor.analysis.wording import (
-    denials,
-)
+from monitor.analysis.practice import DocumentPractices, practice_of
+from monitor.analysis.segment import Clause, clause_key
+from monitor.analysis.wording import denials
 
-# Categories whose clauses name things worth listing as values: who receives data, why, what data.
 PRIVACY_SECTIONS = frozenset({"retention", "transfer", "sharing", "collection", "purpose", "rights", "children",
                               "security", "tracking", "legal_basis"})
 """Categories of a data practice (contact and policy changes aside)."""
