@@ -54,7 +54,8 @@ MENU_LABELS = 3
 """Links in a row that make a menu, not a short line of the policy's."""
 
 
-SENTENCE_END = (".", ";", "?", "!")
+SENTENCE_STOPS = (".", ";", "?", "!")
+"""The marks a sentence ends with: a line ending in none of them is no statement."""
 
 
 def link_sized(clause: Clause, words: int, *, items_only: bool = False) -> bool:
@@ -63,7 +64,7 @@ def link_sized(clause: Clause, words: int, *, items_only: bool = False) -> bool:
     are all told by it, each with its own length."""
     text = clause.text.rstrip()
     return ((clause.kind == "item" or not items_only) and len(TOKEN.findall(text)) <= words
-            and not text.endswith(SENTENCE_END))
+            and not text.endswith(SENTENCE_STOPS))
 
 
 def _menu_links(clause: Clause) -> int | None:
@@ -71,7 +72,7 @@ def _menu_links(clause: Clause) -> int | None:
     between separators ("About · Press · Careers") one per part, a short line beside them ("Sign in")
     none; None when it is no part of a menu (a table row, a heading, a figure, an address, a sentence)."""
     text = clause.text.rstrip()
-    if clause.kind in ("heading", "row") or re.search(r"[\d@]", text) or text.endswith(SENTENCE_END):
+    if clause.kind in ("heading", "row") or re.search(r"[\d@]", text) or text.endswith(SENTENCE_STOPS):
         return None
     parts = [part for part in BUTTON_SEPARATORS.split(text) if part.strip()]
     if len(parts) >= MENU_LABELS and all(len(TOKEN.findall(part)) <= MENU_LABEL_WORDS // 2 for part in parts):

@@ -45,9 +45,7 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import (
-    TOKEN, Lexicon, company_names, find_labels, lexicons_for, load_lexicon, page_chrome, product_aliases,
-)
+from monitor.analysis.lexicon import TOKEN, Lexicon, company_names, find_labels, lexicons_for, load_lexicon, page_chrome
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice,
@@ -891,25 +889,18 @@ def _without_renamed(pair: ClausePair, added: Practice, removed: Practice, old_n
     modified = pair.kind == "modified"
 
     def same_as_before(name: str) -> bool:
-        return (modified and _extends(name, old_names)) or context.said_renamed(name) or _alias_in(name, "old", context)
+        return ((modified and _extends(name, old_names)) or context.said_renamed(name)
+                or context.writes_alias(name, "old"))
 
     def still_there(name: str) -> bool:
         return ((modified and any(_extends(m, [name]) for m in new_names)) or context.said_renamed(name)
-                or _alias_in(name, "new", context)
+                or context.writes_alias(name, "new")
                 or bool(context.systematic) and set(TOKEN.findall(name.casefold())) <= context.systematic)
 
     added_names = frozenset(n for n in added.organisations if not same_as_before(n))
     removed_names = frozenset(n for n in removed.organisations if not still_there(n))
     return (replace(added, organisations=added_names, provided=added.provided & added_names),
             replace(removed, organisations=removed_names, provided=removed.provided & removed_names))
-
-
-def _alias_in(name: str, side: str, context: DocumentContext) -> bool:
-    """Whether a version writes another name of the same product ("Google AdWords" for "Google Ads";
-    `product_aliases` in lexicons/names.json)."""
-    text = context.casefolded(side)
-    return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
-               for alias in product_aliases().get(name.casefold(), frozenset()) - {name.casefold()})
 
 
 def _not_said_beside(novel: Practice, beside: str, language: str | None) -> Practice:

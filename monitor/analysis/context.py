@@ -17,7 +17,8 @@ from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import CF_PLACEHOLDER, ClauseFacts, Finding, clause_facts, whole_days
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import (
-    TOKEN, company_names, folded_for_cues, load_lexicon, region_name, region_names, renamed_companies,
+    TOKEN, company_names, folded_for_cues, load_lexicon, product_aliases, region_name, region_names,
+    renamed_companies,
 )
 from monitor.analysis.practice import DocumentPractices, practice_of
 from monitor.analysis.segment import Clause, clause_key
@@ -429,7 +430,7 @@ class DocumentContext:
     @lru_cache(maxsize=2)
     def renamed(self, side: str) -> frozenset[str]:
         """Companies a version gives two names of, its old and its new ("Twitter, Inc. is now X Corp."),
-        run together as `squeezed` writes them."""
+        run together as `squeeze` writes them."""
         text = self.text_of(side)
         return frozenset(squeeze(m.group(part)) for m in renamed_companies().finditer(text)
                          for part in ("first", "second"))
@@ -438,6 +439,13 @@ class DocumentContext:
         """Whether either version gives this name as a company's old or new one ("(formerly …)")."""
         squeezed = squeeze(name)
         return squeezed in self.renamed("old") or squeezed in self.renamed("new")
+
+    def writes_alias(self, name: str, side: str) -> bool:
+        """Whether a version writes another name of the same product ("Google AdWords" for "Google Ads";
+        `product_aliases` in lexicons/names.json)."""
+        text = self.casefolded(side)
+        return any(re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", text)
+                   for alias in product_aliases().get(name.casefold(), frozenset()) - {name.casefold()})
 
     @lru_cache(maxsize=2)
     def own_name(self, side: str) -> str | None:

@@ -113,7 +113,7 @@ def split_sentences(text: str) -> list[str]:
     merged: list[str] = []
     for start, end in sentence_spans(text):
         part = text[start:end]
-        if merged and len(CF_PLACEHOLDER_WORDS.sub("@", part).split()) <= 2:  # "your e-mail address; and" keeps its "and"
+        if merged and len(CF_PLACEHOLDER_WORDS.sub("@", part).split()) <= 2:  # "…; and" keeps its "and"
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)

@@ -21,10 +21,11 @@ from functools import lru_cache
 
 from monitor.analysis.facts._lexicon import known_languages, languages_for, load
 from monitor.analysis.facts._text import fold
+from monitor.analysis.segment import CF_PLACEHOLDER_WORDS
 
 # Cloudflare replaces protected addresses by this placeholder; text glued to it is a fragment of
 # the hidden address, never an address of its own.
-_CF_PLACEHOLDER = re.compile(r"\S*\[\s*email\s+protected\s*\]\S*", re.I)
+_CF_PLACEHOLDER = re.compile(rf"\S*(?:{CF_PLACEHOLDER_WORDS.pattern})\S*", re.I)
 # The top-level domain is all lower or all upper case: a capital after it starts the next word a
 # scrape glued on ("ha-copyright@expedia.comTeléfono"). A mailing list's address may start with its
 # owner's "~name/" ("~sircmpwn/sr.ht-support@lists.sr.ht"): "~" and "/" are letters of an address.
