@@ -1118,6 +1118,8 @@ def test_a_legal_basis_the_policy_never_gave_before_is_a_legal_basis_change_besi
 def test_a_pointer_to_another_policy_states_none_of_its_practices():
     pointer = "If you are a Washington resident, please see our Consumer Health Data Privacy Policy, which supplements this policy.\n"
     assert material(POLICY, edit("# Contact", pointer + "# Contact")) == {}
+    disclosure = "Please read our Consumer Health Data Privacy Disclosure for more about your rights under state laws.\n"
+    assert material(POLICY, edit("# Contact", disclosure + "# Contact")) == {}
     assert "collection" in material(POLICY, edit("# Contact", "We also collect consumer health data.\n# Contact"))
 
 

@@ -287,8 +287,10 @@ _UI_NAME = re.compile(r"[\"“«„]\s*(?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ ,]+(?:(?:or
 
 
 # The title of another document a clause points to, its words capitalised ("please see our Consumer
-# Health Data Privacy Policy"): where to read more, which states no practice of this one.
-_DOCUMENT_TITLE = re.compile(r"\b(?:[A-Z][\w'’-]*\s+){2,7}(?:Policy|Policies|Notice|Statement|Charter|Addendum)\b")
+# Health Data Privacy Policy", "read our Consumer Health Data Privacy Disclosure"): where to read more,
+# which states no practice of this one.
+_DOCUMENT_TITLE = re.compile(
+    r"\b(?:[A-Z][\w'’-]*\s+){2,7}(?:Polic(?:y|ies)|Notices?|Statements?|Charter|Addendum|Disclosures?)\b")
 _POINTER = re.compile(r"\b(?:[Pp]lease see|[Ss]ee our|[Rr]efer to|[Rr]ead our|[Cc]onsult our|[Vv]isit our)\b")
 
 
