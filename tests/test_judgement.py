@@ -536,6 +536,8 @@ def test_a_country_whose_state_laws_are_named_is_no_destination_of_data():
     not the country as where data goes; the data still goes where a transfer clause sends it."""
     assert extract_facts(POLICY + "Read about the processing of your personal data and your rights under applicable "
                          "U.S. state data privacy laws.\n")["transfer"] == []
+    federal = "We process your data in accordance with U.S. federal consumer protection laws.\n"
+    assert extract_facts(POLICY + federal)["transfer"] == []
     assert extract_facts(POLICY + "We transfer your data to the United States, where state laws may differ from "
                          "yours.\n")["transfer"] == ["US"]
 

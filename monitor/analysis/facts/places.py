@@ -79,8 +79,9 @@ class _Matcher:
     located: re.Pattern[str] | None = None
     """Words for where someone is ("located in", "basé en"): after a provider, where the data goes."""
     law: re.Pattern[str] | None = None
-    """Words for a law or a legal instrument right after a place ("EU data protection rules", "UK
-    GDPR", "EU Standard Contractual Clauses"): the place whose law it is, not where data goes."""
+    """Words for a law or a legal instrument after a place, maybe past words that say what the law is
+    about ("EU data protection rules", "U.S. state consumer privacy laws", "UK GDPR", "EU Standard
+    Contractual Clauses"): the place whose law it is, not where data goes."""
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -119,15 +120,24 @@ def _names(lang: str) -> list[tuple[str | None, str]]:
 
 
 def _cue_pattern(langs: tuple[str, ...], kind: str, template: str) -> re.Pattern[str] | None:
-    cues = [cue for code in langs for cue in load("places", code).get("cues", {}).get(kind, [])]
-    if not cues:
-        return None
-    return re.compile(template.format("|".join(sorted(set(cues), key=len, reverse=True))), re.I)
+    cues = _cues(langs, kind)
+    return re.compile(template.format(cues), re.I) if cues else None
+
+
+def _cues(langs: tuple[str, ...], kind: str) -> str:
+    """The cues of one kind in the languages as alternatives for a pattern, longest first ("" if none)."""
+    cues = {cue for code in langs for cue in load("places", code).get("cues", {}).get(kind, [])}
+    return "|".join(sorted(cues, key=len, reverse=True))
 
 
 _CUE_JUST_BEFORE = r"(?<!\w)(?:{})\W*(?:\w+\W+){{0,%d}}$" % _OUTSIDE_REACH
 """A cue at most a few words before the place, searched up to the place ("outside the EEA",
 "if you reside in the United States")."""
+
+
+_LAW_AFTER = r"[\s-]+(?:(?:%s)[\s-]+){{0,4}}(?:{})(?!\w)"
+"""A law's word right after the place or past a few words of what the law is about (`law_modifiers`:
+"U.S. state consumer privacy laws")."""
 
 
 @lru_cache(maxsize=None)
@@ -174,7 +184,7 @@ def _matcher(langs: tuple[str, ...]) -> _Matcher:
         outside=_cue_pattern(langs, "outside", _CUE_JUST_BEFORE),
         residence=_cue_pattern(langs, "residence", _CUE_JUST_BEFORE),
         located=_cue_pattern(langs, "located", r"(?<!\w)(?:{})"),
-        law=_cue_pattern(langs, "law", r"[\s-]+(?:{})(?!\w)"),
+        law=_cue_pattern(langs, "law", _LAW_AFTER % (_cues(langs, "law_modifiers") or "(?!)")),
         connectors=frozenset(connectors),
     )
 
