@@ -1632,6 +1632,8 @@ def test_a_controller_renamed_throughout_or_at_the_same_registration_number_is_a
               "Quorvex Ltd keeps your account data for 2 years after you close your account.\n"
               "You can write to Quorvex Ltd at dpo@example.com to access or delete your data.\n")
     assert material(policy, policy.replace("Quorvex", "Brightwave")) == {}
+    one_left = policy.replace("Quorvex", "Brightwave").replace("\nBrightwave Ltd keeps", "\nQuorvex Ltd keeps")
+    assert material(policy, one_left) == {}  # a rebranding that missed one mention
     registered = "# Privacy Policy\n# Who we are\nThe controller is Fabrique NC7 SAS, RCS Lille 881 209 647, 12 rue de Lille, Roubaix.\n"
     assert material(registered, registered.replace("Fabrique NC7 SAS", "Aciam SAS")) == {}
     moved = registered.replace("Fabrique NC7 SAS, RCS Lille 881 209 647, 12 rue de Lille, Roubaix",

@@ -558,17 +558,18 @@ def _renamed_in_place(pair: ClausePair, removed: list[str], added: list[str]) ->
     return clause_key(old) == clause_key(new) and bool(_FIGURES.search(old))
 
 
-def _renamed_throughout(removed: list[str], added: list[str], systematic: frozenset[str]) -> bool:
-    """Whether every new name is a gone one with its own words replaced as they are throughout the
-    document ("Quora Inc." → "Quorvex Inc." where "Quora" became "Quorvex" in every clause): the
-    company rebranded, the policy renamed it everywhere."""
+def _renamed_throughout(others: list[str], names: list[str], systematic: frozenset[str]) -> bool:
+    """Whether every name is one of the other version's with its own words replaced as they are
+    throughout the document ("Quora Inc." → "Quorvex Inc." where "Quora" became "Quorvex" in every
+    clause, even if one "Quora Inc." stayed): the company rebranded, the policy renamed it."""
     def words(name: str) -> list[str]:
         return TOKEN.findall(name.casefold())
 
-    def renamed(new: str) -> bool:
-        return any(len(words(old)) == len(words(new)) and all(
-            o == n or (o in systematic and n in systematic) for o, n in zip(words(old), words(new))) for old in removed)
-    return bool(systematic) and all(renamed(name) for name in added)
+    def renamed(name: str) -> bool:
+        return any(len(words(other)) == len(words(name)) and all(
+            o == n or (o in systematic and n in systematic) for o, n in zip(words(other), words(name)))
+            for other in others)
+    return bool(systematic) and all(renamed(name) for name in names)
 
 
 def _privacy_mailbox(values: list[str]) -> bool:
@@ -602,8 +603,9 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     if not added and not removed:
         return None
     added, removed = ([n for n in names if not context.said_renamed(n)] for names in (added, removed))
-    if not added and not removed or added and removed and (
-            _renamed_in_place(pair, removed, added) or _renamed_throughout(removed, added, context.systematic)):
+    if not added and not removed or added and removed and _renamed_in_place(pair, removed, added) or (
+            _renamed_throughout(names["old"], added, context.systematic)
+            and _renamed_throughout(names["new"], removed, context.systematic)):
         return None
     if added and removed:
         summary = f"The company responsible for the data changed from {join_words(removed)} to {join_words(added)}"
@@ -882,23 +884,14 @@ def _extends(name: str, others: frozenset[str] | list[str]) -> bool:
 def _without_renamed(pair: ClausePair, added: Practice, removed: Practice, old_names: frozenset[str],
                      new_names: frozenset[str], context: DocumentContext) -> tuple[Practice, Practice]:
     """A clause's new and gone organisations, without a company under another name: a name that
-    only grew in the same clause ("Paramount" → "Paramount Skydance Corporation"), a company the
-    policy says was renamed ("Twitter, Inc. is now X Corp."), and, among the names gone, a brand
-    whose words the policy swaps for others throughout (Twitter for X in every clause). A name that
-    comes in such a swap stays new ("Meta Platforms" where "Facebook Ireland" was)."""
+    only grew in the same clause ("Paramount" → "Paramount Skydance Corporation") or one the
+    other version writes otherwise (`DocumentContext.writes_otherwise`)."""
     modified = pair.kind == "modified"
-
-    def same_as_before(name: str) -> bool:
-        return ((modified and _extends(name, old_names)) or context.said_renamed(name)
-                or context.writes_alias(name, "old"))
-
-    def still_there(name: str) -> bool:
-        return ((modified and any(_extends(m, [name]) for m in new_names)) or context.said_renamed(name)
-                or context.writes_alias(name, "new")
-                or bool(context.systematic) and set(TOKEN.findall(name.casefold())) <= context.systematic)
-
-    added_names = frozenset(n for n in added.organisations if not same_as_before(n))
-    removed_names = frozenset(n for n in removed.organisations if not still_there(n))
+    added_names = frozenset(name for name in added.organisations
+                            if not ((modified and _extends(name, old_names)) or context.writes_otherwise(name, "old")))
+    removed_names = frozenset(name for name in removed.organisations
+                              if not ((modified and any(_extends(other, [name]) for other in new_names))
+                                      or context.writes_otherwise(name, "new")))
     return (replace(added, organisations=added_names, provided=added.provided & added_names),
             replace(removed, organisations=removed_names, provided=removed.provided & removed_names))
 

@@ -440,6 +440,15 @@ class DocumentContext:
         squeezed = squeeze(name)
         return squeezed in self.renamed("old") or squeezed in self.renamed("new")
 
+    def writes_otherwise(self, name: str, side: str) -> bool:
+        """Whether a version writes the company `name` names under another name: either version says
+        it was renamed ("Twitter, Inc. is now X Corp."), the version writes another name of the same
+        product, or, for a name the new version no longer writes, the policy swaps its words for
+        others in every clause (Twitter for X). A name that comes in such a swap is no other name of
+        one before it ("Meta Platforms" where "Facebook Ireland" was)."""
+        return (self.said_renamed(name) or self.writes_alias(name, side)
+                or side == "new" and bool(self.systematic) and set(TOKEN.findall(name.casefold())) <= self.systematic)
+
     def writes_alias(self, name: str, side: str) -> bool:
         """Whether a version writes another name of the same product ("Google AdWords" for "Google Ads";
         `product_aliases` in lexicons/names.json)."""
