@@ -1641,6 +1641,26 @@ def test_a_controller_renamed_throughout_or_at_the_same_registration_number_is_a
     assert "contact" in material(registered, moved)
 
 
+def test_a_condition_put_on_a_practice_or_taken_off_it_is_a_change_of_that_practice():
+    """Every word of the statement stays, but when it holds changed: "Where permitted by state law,
+    you have the right…" narrows a right; "if you subscribe" dropped sends the newsletter to all."""
+    narrowed = material(POLICY, edit("You have the right to access", "Where permitted by state law, you have the right to access"))
+    assert list(narrowed) == ["rights"]
+    assert narrowed["rights"].summary.startswith('Adds the condition "where permitted by state law" to "You have the right')
+    widened = material(POLICY, edit(" and to send you our newsletter if you subscribe.", " and to send you our newsletter."))
+    assert "purpose" in widened
+    french = ("# Politique de confidentialité\n# Vos droits\nVous pouvez accéder à vos données et les supprimer.\n"
+              "# Partage\nNous transmettons vos données à nos prestataires.\n")
+    conditional = french.replace("à nos prestataires.", "à nos prestataires lorsque la loi nous y autorise.")
+    assert "sharing" in {c.category for c in compare_texts(french, conditional, "fr").changes if c.material}
+
+
+def test_a_condition_too_short_to_say_when_or_a_contact_line_with_one_is_no_change():
+    assert material(POLICY, edit("access and delete your data.", "access and delete your data where applicable.")) == {}
+    assert material(POLICY, edit("Write to our Data Protection Officer", "If you have questions, write to our Data "
+                                 "Protection Officer")) == {}
+
+
 def test_a_sentence_split_in_two_still_says_what_it_said():
     """"…, and we share it with…" written as two sentences: the part split off stands beside the
     other, and neither version stopped stating a practice; two sentences merged into one likewise."""

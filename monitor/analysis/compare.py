@@ -18,7 +18,7 @@ from monitor.analysis.across import (
     document_facts,
     document_phones,
 )
-from monitor.analysis.align import ClausePair, align_clauses
+from monitor.analysis.align import CONTAINED_THRESHOLD, ClausePair, align_clauses
 from monitor.analysis.chrome import (
     capture_problem, chrome_blocks, heading_key, is_heading, judged_edition, link_sized, without_accessibility_labels,
 )
@@ -55,6 +55,7 @@ from monitor.analysis.practice import (
 from monitor.analysis.segment import WORD, Clause, clause_key, sentence_spans, split_clauses
 from monitor.analysis.wording import (
     changed_words,
+    conditions_changed,
     denials,
     editorial,
     judge_wording,
@@ -223,8 +224,10 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
                 return [editorial(f"The same phone number written another way: {join_words(before)} "
                                    f"→ {join_words(after)}", "fact:same_phone", pair)]
         wording = judge_wording(pair, language, context.systematic, texts)
-        if isinstance(wording, Finding):
-            return [wording]
+        if isinstance(wording, Finding):  # a few words changed: a condition among them changes when a practice holds
+            condition = None if wording.material else _condition_finding(pair, language, _clause_category(pair, language),
+                                                                         context)
+            return [condition or wording]
         substantive = wording
     else:
         if dates.is_date_line(clause.text, language):
@@ -1071,9 +1074,41 @@ def _practice_finding(pair: ClausePair, language: str | None, context: DocumentC
         label = category.replace("_", " ")
         return Finding(category, True, "high", f"Now says the opposite about {label}: \"{quote(pair.new.text)}\"",
                        f"words:negation[{', '.join(turned)}]", pair)
+    condition = _condition_finding(pair, language, category, context) if pair.kind == "modified" else None
+    if condition is not None:
+        return condition
     if old_practice.labels or new_practice.labels:
         return editorial(f"Same practice, said again or in other words: {quote(clause.text)}", "practice:same", pair)
     return editorial(f"Wording {pair.kind} that states no practice: {quote(clause.text)}", "practice:none", pair)
+
+
+def _condition_finding(pair: ClausePair, language: str | None, category: str | None,
+                       context: DocumentContext) -> Finding | None:
+    """A statement that now holds only on a condition, or no longer on one ("Where permitted by state
+    law, you may…", "If enabled by the account owner, Zoom provides…" dropped): when the practice
+    applies changed, though every word of it stays. Not when the condition stands in the sentence
+    beside it (a sentence split in two: "If you reside in the EEA. You may ask…"); a condition on
+    writing to the company ("if you have questions, write to…") opens no new channel."""
+    conditions = conditions_changed(pair.old.text, pair.new.text, language)
+    if conditions is None or category in (None, "contact"):
+        return None
+
+    def beside(phrase: str, side: str, clause: Clause) -> bool:
+        words = set(TOKEN.findall(phrase.casefold()))
+        return any(len(words & set(TOKEN.findall(other.text.casefold()))) >= CONTAINED_THRESHOLD * len(words)
+                   for other in context.beside(side, clause))
+    added = [phrase for phrase in conditions[0] if not beside(phrase, "old", pair.old)]
+    removed = [phrase for phrase in conditions[1] if not beside(phrase, "new", pair.new)]
+    if not added and not removed:
+        return None
+
+    def said(phrases: list[str]) -> str:
+        return join_words([f'"{phrase[:1].lower()}{phrase[1:]}"' for phrase in phrases])
+    parts = ([f"adds the condition {said(added)} to \"{quote(pair.old.text)}\""] if added else []) + (
+        [f"drops the condition {said(removed)} from \"{quote(pair.new.text)}\""] if removed else [])
+    summary = "; ".join(parts)
+    return Finding(category, True, "medium", summary[:1].upper() + summary[1:],
+                   f"words:condition[{', '.join(added + removed)}]", pair)
 
 
 EXAMPLE_LIST_CHARACTERS = 150

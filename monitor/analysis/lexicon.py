@@ -220,6 +220,9 @@ class Lexicon:
     at another company's address."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
+    conditions: tuple[tuple[str, ...], ...] = ()
+    """Words that open a condition ("where permitted by", "if", "sous réserve de"), as words: a
+    condition put on a practice or taken off it changes when it holds."""
     providing: re.Pattern[str] | None = None
     """Phrases that name who provides a service ("provided by", "our hosting provider is", "fourni
     par"): the company named right after them gets data, whatever the clause is about."""
@@ -383,6 +386,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         other_matters=_phrase_pattern([p.casefold() for p in data.get("other_matters", [])]),
         representatives=_phrase_pattern([p.casefold() for p in data.get("representatives", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
+        conditions=tuple(tuple(TOKEN.findall(p.casefold())) for p in data.get("conditions", [])),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),
         personal_data_definition=_personal_data_definition(data.get("personal_data", {}), data.get("definitions", [])),

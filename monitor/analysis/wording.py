@@ -122,6 +122,57 @@ def word_edits(old_words: Sequence[str], new_words: Sequence[str]) -> list[tuple
     return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
 
 
+CONDITION_WORDS = (3, 12)
+"""How long a condition put on or taken off a statement is, in words: "where permitted by state law"
+(5), not "where applicable" (2), nor a new sentence that happens to start with "if"."""
+
+
+def conditions_changed(old: str, new: str, language: str | None) -> tuple[list[str], list[str]] | None:
+    """The conditions a statement gained and lost when they are all that changed in it ("You may use
+    an authorized agent" → "Where permitted by state law, you may use an authorized agent"; "If
+    enabled by the account owner, Zoom provides intelligent features" → "Zoom provides…"), as
+    (added, removed) phrases; None when anything else changed too, or a condition only moved."""
+    openings = {opening for lexicon in lexicons_for(language) for opening in lexicon.conditions}
+    old_words, new_words = TOKEN.findall(old), TOKEN.findall(new)
+    edits = word_edits(old_words, new_words)
+    if not openings or not edits:
+        return None
+    added: list[str] = []
+    removed: list[str] = []
+    for i1, i2, j1, j2 in edits:
+        if i1 != i2 and j1 != j2:
+            return None
+        words, phrases = (new_words[j1:j2], added) if j1 != j2 else (old_words[i1:i2], removed)
+        if not CONDITION_WORDS[0] <= len(words) <= CONDITION_WORDS[1] or not _opens_condition(words, openings):
+            return None
+        phrases.append(" ".join(words))
+    moved = {phrase.casefold() for phrase in added} & {phrase.casefold() for phrase in removed}
+    added, removed = ([phrase for phrase in _distinct(phrases) if phrase.casefold() not in moved]
+                      for phrases in (added, removed))
+    return (added, removed) if added or removed else None
+
+
+def _opens_condition(words: list[str], openings: set[tuple[str, ...]]) -> bool:
+    """Whether words start with one of the openings of a condition ("lorsqu'" opens "lorsqu'il")."""
+    folded = [word.casefold() for word in words]
+
+    def opens(opening: tuple[str, ...]) -> bool:
+        *head, last = opening
+        if len(folded) < len(opening) or folded[:len(head)] != head:
+            return False
+        word = folded[len(head)]
+        return word == last or last.endswith("'") and word.startswith(last)
+    return any(opens(opening) for opening in openings)
+
+
+def _distinct(phrases: list[str]) -> list[str]:
+    """Phrases without those said again in other letter case."""
+    first: dict[str, str] = {}
+    for phrase in phrases:
+        first.setdefault(phrase.casefold(), phrase)
+    return list(first.values())
+
+
 def changed_words(old: str, new: str, context: int = 2) -> str:
     """The words a modification touched, with a little context: what to classify it by."""
     old_words, new_words = old.split(), new.split()
