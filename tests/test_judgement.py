@@ -1661,6 +1661,14 @@ def test_a_condition_too_short_to_say_when_or_a_contact_line_with_one_is_no_chan
                                  "Protection Officer")) == {}
 
 
+def test_a_hedged_denial_is_no_denial_the_summary_contradicts():
+    """"We do not generally collect biometric information. However, we may ask…": what is new is
+    that it may collect it, not that it says it does not."""
+    biometrics = ("# Biometrics\nWe do not generally collect biometric information. However, we may ask for your "
+                  "consent to process biometric identifiers to verify your age.\n# Your rights")
+    assert material(POLICY, edit("# Your rights", biometrics))["collection"].summary == "Now collects biometric data"
+
+
 def test_a_sentence_split_in_two_still_says_what_it_said():
     """"…, and we share it with…" written as two sentences: the part split off stands beside the
     other, and neither version stopped stating a practice; two sentences merged into one likewise."""
