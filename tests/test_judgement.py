@@ -1669,6 +1669,17 @@ def test_a_hedged_denial_is_no_denial_the_summary_contradicts():
     assert material(POLICY, edit("# Your rights", biometrics))["collection"].summary == "Now collects biometric data"
 
 
+def test_an_authority_no_longer_listed_with_its_office_is_a_change_of_where_to_complain_not_of_contact():
+    authorities = ("# Supervisory authorities\nYou may complain to the authority of your country.\n\n"
+                   "**For residents of the United Kingdom:**\n\nInformation Commissioner's Office  \n"
+                   "Wycliffe House, Water Lane  \nWilmslow SK9 5AF, UK\n\n**For residents of Ireland:**\n\n"
+                   "Data Protection Commission  \n21 Fitzwilliam Square South  \nDublin 2  \nD02 RD28  \nIreland\n")
+    irish = authorities[authorities.index("**For residents of Ireland"):]
+    changes = material(POLICY + authorities, edit("3 March 2025", "3 June 2025") + authorities.replace(irish, ""))
+    assert list(changes) == ["rights"]
+    assert changes["rights"].summary == "Where to complain: postal address 21 Fitzwilliam Square no longer given"
+
+
 def test_a_sentence_split_in_two_still_says_what_it_said():
     """"…, and we share it with…" written as two sentences: the part split off stands beside the
     other, and neither version stopped stating a practice; two sentences merged into one likewise."""

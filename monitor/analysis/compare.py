@@ -334,13 +334,15 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                             context: DocumentContext) -> list[Finding]:
     """Postal addresses written over several lines that a changed line belongs to, compared with the
     whole other version: the clause-by-clause reading sees only "22 Bishopsgate" or "London EC2N 4BQ".
-    A fallback: when the clauses already tell a contact change, that is what is reported.
+    A fallback: when the clauses already tell a contact change, that is what is reported. A block
+    that names a supervisory authority is where to complain (a rights change), not the company's.
     Only where the lines are about reaching the company (the contact reading of `_about_contact`)."""
     seen: set[str] = set()
     if any(f.category == "contact" and f.material for f in findings):
         return []  # the contact change is told already, by the clauses
     changes: dict[str, list[str]] = {"old": [], "new": []}
     read: dict[str, list[str]] = {"old": [], "new": []}
+    authorities: list[str] = []  # the addresses that changed in a block naming where to complain
     first: ClausePair | None = None
     for side, other, clauses in (("old", "new", context.old_clauses), ("new", "old", context.new_clauses)):
         runs = _line_runs(clauses)
@@ -360,6 +362,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                 continue  # an authority's office, not the company's
             if category is None and provided_names(text, organisations(text, language), language):
                 continue  # "This service is provided by Google LLC, 1600 Amphitheatre Parkway…": the provider's office
+            an_authority = "rights:complaint" in practice_of(text, language).labels  # "Data Protection Commission, 21…"
             for address in contacts.find_postal_addresses(text, language):
                 read[side].append(address)
                 key, street = address_key(address), address_key(address.split(",")[0])
@@ -368,11 +371,13 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                     seen.add(key)
                     changes[side].append(address)
                     first = first or pair
+                    authorities += [address] if an_authority else []
     unfixed = contacts.without_number_fixes(read["old"], read["new"])  # "12 Market Street" → "112 Market Street"
     removed, added = ([a for a in changes[side] if a in kept] for side, kept in zip(("old", "new"), unfixed))
     if first is None or not removed and not added or not added and read["new"]:  # replaced by an address the old version gave too
         return []
-    return [postal_address_finding(first, removed, added)]
+    finding = postal_address_finding(first, removed, added)
+    return [_as_authority_contact(finding) if set(removed + added) <= set(authorities) else finding]
 
 
 ADDRESS_LIST = 4
