@@ -1047,6 +1047,10 @@ def test_a_clause_of_terms_of_service_that_names_no_personal_data_states_no_data
     assert material(terms.format(""), terms.format("We give the buyer's phone number and home address to the carrier."))
     framework = "From 16 September, Quorvex relies on the Data Privacy Framework for such transfers of personal information."
     assert set(material(terms.format(""), terms.format(framework))) == {"transfer"}  # a safeguard is about data
+    tracker = "This cookie is for Quorvex Analytics to monitor traffic."
+    assert set(material(terms.format(""), terms.format(tracker))) == {"tracking"}  # a tracker is about data
+    policy = "Paying with Quorvex Pay, you accept the privacy and cookie policy of Quorvex Pay."
+    assert material(terms.format(""), terms.format(policy)) == {}  # a policy's title
 
 
 def test_data_named_in_an_added_clause_of_terms_about_no_practice_is_no_new_collection():
@@ -1678,6 +1682,22 @@ def test_an_authority_no_longer_listed_with_its_office_is_a_change_of_where_to_c
     changes = material(POLICY + authorities, edit("3 March 2025", "3 June 2025") + authorities.replace(irish, ""))
     assert list(changes) == ["rights"]
     assert changes["rights"].summary == "Where to complain: postal address 21 Fitzwilliam Square no longer given"
+
+
+def test_one_page_holding_many_language_versions_is_judged_as_one_page_whichever_language_it_is_read_in():
+    """A page with its policy in English, French and Spanish, one under the other: a longer Spanish
+    part tips its detected language from French to Spanish, but the versions share their sentences,
+    so they are no translation of each other, and the English retention change is told."""
+    english = ("# Privacy Policy\nWe collect your name and e-mail address to run the service.\n"
+               "We keep your account data for 2 years after you close your account.\n")
+    french = "".join(f"# Section {i}\nNous utilisons vos données pour gérer votre compte et vous envoyer nos lettres "
+                     f"d'information, et nous les partageons avec nos prestataires.\n" for i in range(12))
+    spanish = "".join(f"# Sección {i}\nUtilizamos sus datos para gestionar su cuenta y enviarle nuestros boletines, y "
+                      f"los compartimos con nuestros proveedores.\n" for i in range(30))
+    comparison = compare_texts(english + french + spanish[:len(spanish) // 3],
+                               english.replace("2 years", "10 years") + french + spanish)
+    assert comparison.language["old"] != comparison.language["new"]
+    assert [c.summary for c in comparison.changes if c.material] == ["Keeps account data 10 years instead of 2 years"]
 
 
 def test_a_sentence_split_in_two_still_says_what_it_said():

@@ -247,13 +247,20 @@ def _judge(pair: ClausePair, language: str | None, context: DocumentContext = Do
 def _terms_aside(pair: ClausePair, language: str | None, context: DocumentContext, category: str) -> bool:
     """A clause of terms of service (a document that says little about data) outside any section
     about a data practice, that names no personal data (nor, for a transfer, a safeguard for sending
-    it abroad): a delivery, a fee or a seller's duty; a transfer framework is never one."""
+    it abroad; nor, for tracking, a tracker: "This cookie is for Cloudflare to monitor traffic" in a
+    generated cookie list of one-word lines, unless it names a policy, whose title the tracker may
+    be: "la política de cookies de Bizum"): a delivery, a fee or a seller's duty; a transfer
+    framework is never one."""
     if not context.says_little_about_data(language):
         return False
     clause = pair.new or pair.old
     if section_category(clause.section, language) in PRIVACY_SECTIONS:
         return False
-    stating = ("data:", "safeguards:") if category == "transfer" else ("data:",)
+    lexicon = load_lexicon(language) if language else None
+    names_document = any(lexicon and lexicon.documents and lexicon.documents.search(c.text.casefold())
+                         for c in (pair.old, pair.new) if c is not None)  # "la política de cookies de Bizum"
+    stating = {"transfer": ("data:", "safeguards:"),
+               "tracking": ("data:",) if names_document else ("data:", "trackers:")}.get(category, ("data:",))
     return not any(label.startswith(stating) for c in (pair.old, pair.new) if c is not None
                    for label in practice_of(c.text, language, c.kind).labels)
 
@@ -1338,6 +1345,18 @@ def _date_notes(comparison: Comparison) -> None:
         comparison.notes.append("Material change without a new 'last updated' date.")
 
 
+SAME_PAGE_SHARE = 0.5
+"""Two versions that share at least this share of their sentences are one page, whatever language
+each is detected in: a translation shares almost none (names, addresses, numbers)."""
+
+
+def _same_clauses(old_clauses: list[Clause], new_clauses: list[Clause]) -> bool:
+    """Whether two versions share most of their sentences (SAME_PAGE_SHARE of the shorter one's)."""
+    old_keys, new_keys = ({c.key for c in clauses if c.kind != "heading"} for clauses in (old_clauses, new_clauses))
+    shorter = min(len(old_keys), len(new_keys))
+    return shorter > 0 and len(old_keys & new_keys) >= SAME_PAGE_SHARE * shorter
+
+
 def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) -> Comparison:
     """What changed that matters between two clean texts (the output of `normalize`)."""
     old_lang = detect_language(old_text, lang_hint)
@@ -1374,6 +1393,10 @@ def compare_texts(old_text: str, new_text: str, lang_hint: str | None = None) ->
         comparison.notes.append(problem)
         comparison.changes = [Change("editorial", False, "none", problem, rule="page:capture")]
         return comparison
+    if old_lang and new_lang and old_lang != new_lang and _same_clauses(old_clauses, new_clauses):
+        comparison.notes.append(f"Both versions hold mostly the same sentences, in several languages: read as "
+                                f"{new_lang}, each clause in its own language.")
+        old_lang = new_lang  # one page of many language versions, whose mix of slices tipped one way, then another
     if old_lang and new_lang and old_lang != new_lang:
         comparison.notes.append(f"The versions are in different languages ({old_lang}, {new_lang}): "
                                 "their facts are compared.")

@@ -220,6 +220,9 @@ class Lexicon:
     at another company's address."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
+    documents: re.Pattern[str] | None = None
+    """Words that name a policy or notice ("cookie policy", « politique de cookies »): a clause that
+    names one may name trackers only as its title."""
     conditions: tuple[tuple[str, ...], ...] = ()
     """Words that open a condition ("where permitted by", "if", "sous réserve de"), as words: a
     condition put on a practice or taken off it changes when it holds."""
@@ -386,6 +389,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         other_matters=_phrase_pattern([p.casefold() for p in data.get("other_matters", [])]),
         representatives=_phrase_pattern([p.casefold() for p in data.get("representatives", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
+        documents=_phrase_pattern([p.casefold() for p in data.get("documents", [])]),
         conditions=tuple(tuple(TOKEN.findall(p.casefold())) for p in data.get("conditions", [])),
         providing=_phrase_pattern([p.casefold() for p in data.get("providing", [])]),
         definitions=_phrase_pattern([p.casefold() for p in data.get("definitions", [])]),
