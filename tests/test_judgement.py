@@ -1659,8 +1659,12 @@ def test_a_condition_put_on_a_practice_or_taken_off_it_is_a_change_of_that_pract
     assert "sharing" in {c.category for c in compare_texts(french, conditional, "fr").changes if c.material}
 
 
-def test_a_condition_too_short_to_say_when_or_a_contact_line_with_one_is_no_change():
+def test_a_condition_too_short_to_say_when_or_a_contact_line_with_one_or_one_split_off_is_no_change():
     assert material(POLICY, edit("access and delete your data.", "access and delete your data where applicable.")) == {}
+    joined = edit("You have the right to access and delete your data.", "If these rights apply to you and you send us "
+                  "a request, you have the right to access and delete your data.")
+    split = joined.replace("apply to you and you send", "apply to you. You send")
+    assert material(joined, split) == {}  # the condition stands in the sentence beside it, without its "and"
     assert material(POLICY, edit("Write to our Data Protection Officer", "If you have questions, write to our Data "
                                  "Protection Officer")) == {}
 

@@ -1105,8 +1105,11 @@ def _condition_finding(pair: ClausePair, language: str | None, category: str | N
     if conditions is None or category in (None, "contact"):
         return None
 
-    def beside(phrase: str, side: str, clause: Clause) -> bool:
+    small = frozenset().union(*(lexicon.function_words for lexicon in lexicons_for(language)))
+
+    def beside(phrase: str, side: str, clause: Clause) -> bool:  # "…to you and" of "If these rights apply to you."
         words = set(TOKEN.findall(phrase.casefold()))
+        words = words - small or words
         return any(len(words & set(TOKEN.findall(other.text.casefold()))) >= CONTAINED_THRESHOLD * len(words)
                    for other in context.beside(side, clause))
     added = [phrase for phrase in conditions[0] if not beside(phrase, "old", pair.old)]
