@@ -256,13 +256,18 @@ def _terms_aside(pair: ClausePair, language: str | None, context: DocumentContex
     clause = pair.new or pair.old
     if section_category(clause.section, language) in PRIVACY_SECTIONS:
         return False
-    lexicon = load_lexicon(language) if language else None
-    names_document = any(lexicon and lexicon.documents and lexicon.documents.search(c.text.casefold())
-                         for c in (pair.old, pair.new) if c is not None)  # "la política de cookies de Bizum"
-    stating = {"transfer": ("data:", "safeguards:"),
-               "tracking": ("data:",) if names_document else ("data:", "trackers:")}.get(category, ("data:",))
+    stating = {"transfer": ("data:", "safeguards:"), "tracking": ("data:", "trackers:")}.get(category, ("data:",))
+    if category == "tracking" and _names_a_document(pair, language):
+        stating = ("data:",)  # "la política de cookies de Bizum": a policy's title, no tracker used
     return not any(label.startswith(stating) for c in (pair.old, pair.new) if c is not None
                    for label in practice_of(c.text, language, c.kind).labels)
+
+
+def _names_a_document(pair: ClausePair, language: str | None) -> bool:
+    """Whether either side of a clause names a policy or notice (`documents` in the lexicon)."""
+    lexicon = load_lexicon(language) if language else None
+    return bool(lexicon and lexicon.documents) and any(
+        lexicon.documents.search(clause.text.casefold()) for clause in (pair.old, pair.new) if clause is not None)
 
 
 ALSO_REPORTED_KINDS = ("safeguards",)
