@@ -221,11 +221,11 @@ class Lexicon:
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
     documents: re.Pattern[str] | None = None
-    """Words that name a policy or notice ("cookie policy", « politique de cookies »): a clause that
-    names one may name trackers only as its title."""
+    """Words that name a policy or notice ("policy", « politique », "Richtlinie"): a clause that names
+    one may name trackers only in its title ("la política de cookies de Bizum")."""
     conditions: tuple[tuple[str, ...], ...] = ()
-    """Words that open a condition ("where permitted by", "if", "sous réserve de"), as words: a
-    condition put on a practice or taken off it changes when it holds."""
+    """Words that open a condition ("if", "where", « sous réserve »), each as its words: a condition
+    put on a practice or taken off it changes when it holds."""
     providing: re.Pattern[str] | None = None
     """Phrases that name who provides a service ("provided by", "our hosting provider is", "fourni
     par"): the company named right after them gets data, whatever the clause is about."""
