@@ -61,6 +61,7 @@ from monitor.analysis.wording import (
     judge_wording,
     only_placeholder_changed,
     quote,
+    small_words,
     systematic_words,
     word_changes,
     word_edits,
@@ -623,9 +624,9 @@ def _controller_finding(pair: ClausePair, language: str | None, context: Documen
     if not added and not removed:
         return None
     added, removed = ([n for n in names if not context.said_renamed(n)] for names in (added, removed))
-    if not added and not removed or added and removed and _renamed_in_place(pair, removed, added) or (
-            _renamed_throughout(names["old"], added, context.systematic)
-            and _renamed_throughout(names["new"], removed, context.systematic)):
+    rebranded = (_renamed_throughout(names["old"], added, context.systematic)
+                 and _renamed_throughout(names["new"], removed, context.systematic))
+    if not added and not removed or rebranded or added and removed and _renamed_in_place(pair, removed, added):
         return None
     if added and removed:
         summary = f"The company responsible for the data changed from {join_words(removed)} to {join_words(added)}"
@@ -1110,7 +1111,7 @@ def _condition_finding(pair: ClausePair, language: str | None, category: str | N
     if conditions is None or category in (None, "contact"):
         return None
 
-    small = frozenset().union(*(lexicon.function_words for lexicon in lexicons_for(language)))
+    small = small_words(language)
 
     def beside(phrase: str, side: str, clause: Clause) -> bool:  # "…to you and" of "If these rights apply to you."
         words = set(TOKEN.findall(phrase.casefold()))

@@ -132,7 +132,7 @@ def conditions_changed(old: str, new: str, language: str | None) -> tuple[list[s
     an authorized agent" → "Where permitted by state law, you may use an authorized agent"; "If
     enabled by the account owner, Zoom provides intelligent features" → "Zoom provides…"), as
     (added, removed) phrases; None when anything else changed too, or a condition only moved."""
-    openings = {opening for lexicon in lexicons_for(language) for opening in lexicon.conditions}
+    openings = condition_openings(language)
     old_words, new_words = TOKEN.findall(old), TOKEN.findall(new)
     edits = word_edits(old_words, new_words)
     if not openings or not edits:
@@ -152,7 +152,7 @@ def conditions_changed(old: str, new: str, language: str | None) -> tuple[list[s
     return (added, removed) if added or removed else None
 
 
-def _opens_condition(words: list[str], openings: set[tuple[str, ...]]) -> bool:
+def _opens_condition(words: list[str], openings: frozenset[tuple[str, ...]]) -> bool:
     """Whether words start with one of the openings of a condition ("lorsqu'" opens "lorsqu'il")."""
     folded = [word.casefold() for word in words]
 
@@ -211,10 +211,22 @@ def negations(language: str | None) -> frozenset[str]:
     return frozenset().union(*(lx.negations for lx in lexicons_for(language)))
 
 
+@lru_cache(maxsize=None)
+def small_words(language: str | None) -> frozenset[str]:
+    """Function words ("the", "and", « de »): the language's, or every language's."""
+    return frozenset().union(*(lx.function_words for lx in lexicons_for(language)))
+
+
+@lru_cache(maxsize=None)
+def condition_openings(language: str | None) -> frozenset[tuple[str, ...]]:
+    """The words that open a condition (`conditions` in the lexicon): the language's, or every language's."""
+    return frozenset(opening for lexicon in lexicons_for(language) for opening in lexicon.conditions)
+
+
 def substantive_words(removed: Sequence[str], added: Sequence[str], language: str | None) -> list[str]:
     """Changed words that carry meaning: not function words, not typo fixes of each other."""
     lexicons = lexicons_for(language)
-    function_words = frozenset().union(*(lx.function_words for lx in lexicons))
+    function_words = small_words(language)
     meaning = frozenset().union(*(lx.negations | lx.modals for lx in lexicons))
     left_removed = list(removed)
     out = []
