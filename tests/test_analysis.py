@@ -183,6 +183,25 @@ def test_clauses_carry_their_section_heading():
         ("We delete it later.", "Retention", "sentence"), ("a list item", "Retention", "item")]
 
 
+def test_a_hard_wrapped_paragraph_is_read_as_its_sentences_not_its_printed_lines():
+    text = ("# Verification\nWe keep the scans until we no longer need them or for\n\nthree years after your last "
+            "visit, whichever\n\ncomes first.\n\nOur Partners\n\n- We share your data with\n\nour hosting provider.")
+    assert [(c.text, c.kind) for c in split_clauses(text)] == [
+        ("Verification", "heading"),
+        ("We keep the scans until we no longer need them or for three years after your last visit, whichever "
+         "comes first.", "sentence"),
+        ("Our Partners", "sentence"), ("We share your data with our hosting provider.", "item")]
+
+
+def test_a_sentence_broken_by_a_printed_pages_running_head_is_one_sentence_and_the_head_stays_apart():
+    head = "Example Ltd Privacy Notice"
+    text = f"{head}\n\nWe collect your name and\n\n{head}\n\nyour address.\n\n{head}\n\nWe keep it a year."
+    assert [c.text for c in split_clauses(text)] == [
+        head, "We collect your name and your address.", head, head, "We keep it a year."]
+    footed = "We share your name with\n\nExample | 52\n\ncarriers, and your address with\n\nExample | 53\n\nbanks.\n\nExample | 54"
+    assert [c.text for c in split_clauses(footed)][0] == "We share your name with carriers, and your address with banks."
+
+
 def test_a_moved_clause_is_aligned_with_itself_and_a_modified_one_with_its_old_self():
     old = split_clauses("A first clause about cookies.\nWe keep your data for one year.\nLast clause here.")
     new = split_clauses("Last clause here.\nA first clause about cookies.\nWe keep your data for two years.")

@@ -253,6 +253,15 @@ def test_a_postal_address_written_over_several_lines_that_moved_is_a_contact_cha
     assert change.new_values == ["22 Bishopsgate, London EC2N 4BQ, United Kingdom"]
 
 
+def test_an_office_to_write_to_moved_in_a_paragraph_that_runs_on_into_the_next_heading_is_a_contact_change():
+    block = ("# More about us\nIf you have questions about this policy, please write to us.  \nYou can also send your views to our office at:  \n"
+             "Example Inc.  \n{}  \n**A Note for Parents**  \nProtecting the privacy of young children is especially important.\n")
+    old = POLICY + block.format("255 Executive Drive, Suite 400,  \nPlainview, NY 11803;")
+    new = POLICY + block.format("4052 S 124th Street,  \nGreenfield, WI 53228;")
+    change = material(old, new)["contact"]
+    assert change.new_values == ["4052 S 124th Street, Greenfield, WI 53228"]
+
+
 def test_an_address_line_written_another_way_over_several_lines_is_not_a_change():
     block = "# Who we are\nExample Inc.\n1 Example Way\n{}\n"
     old = POLICY + block.format("Menlo Park, California 94025")
@@ -976,6 +985,13 @@ def test_a_period_under_a_how_long_we_keep_heading_is_a_retention_period():
     assert material(old, new)["retention"].new_values == ["P2Y"]
 
 
+def test_a_period_on_the_next_printed_line_of_a_pdf_paragraph_is_still_the_retention_period():
+    section = "# Verification\nWe retain the scans for our records until we no longer need them{}\n# Your rights"
+    old = edit("# Your rights", section.format("."))
+    new = edit("# Your rights", section.format(" or for\n\nthree years after your last interaction with us."))
+    assert material(old, new)["retention"].new_values == ["P3Y"]
+
+
 def test_a_controller_the_policy_says_was_renamed_is_the_same_company():
     controller = "# Who we are\nThe data controller responsible for your personal data is {} Ltd, 1 High Street, Leeds.\n# Your rights"
     old = edit("# Your rights", controller.format("Acme Data"))
@@ -1051,6 +1067,8 @@ def test_a_clause_of_terms_of_service_that_names_no_personal_data_states_no_data
     assert set(material(terms.format(""), terms.format(tracker))) == {"tracking"}  # a tracker is about data
     policy = "Paying with Quorvex Pay, you accept the privacy and cookie policy of Quorvex Pay."
     assert material(terms.format(""), terms.format(policy)) == {}  # a policy's title
+    payment = "If you choose this payment method, you accept the privacy policy and the cookie policy of Quorvex Pay."
+    assert material(terms.format(""), terms.format(payment)) == {}  # a policy's title, though payment is data
 
 
 def test_data_named_in_an_added_clause_of_terms_about_no_practice_is_no_new_collection():

@@ -259,7 +259,9 @@ def _terms_aside(pair: ClausePair, language: str | None, context: DocumentContex
         return False
     stating = {"transfer": ("data:", "safeguards:"), "tracking": ("data:", "trackers:")}.get(category, ("data:",))
     if category == "tracking" and _names_a_document(pair, language):
-        stating = ("data:",)  # "la política de cookies de Bizum": a policy's title, no tracker used
+        if not _trackers_beside_titles(pair, language):
+            return True  # "acepta ... la política de cookies de Bizum": a policy's title, no tracker used
+        stating = ("data:",)
     return not any(label.startswith(stating) for c in (pair.old, pair.new) if c is not None
                    for label in practice_of(c.text, language, c.kind).labels)
 
@@ -269,6 +271,28 @@ def _names_a_document(pair: ClausePair, language: str | None) -> bool:
     lexicon = load_lexicon(language) if language else None
     return bool(lexicon and lexicon.documents) and any(
         lexicon.documents.search(clause.text.casefold()) for clause in (pair.old, pair.new) if clause is not None)
+
+
+def _trackers_beside_titles(pair: ClausePair, language: str | None) -> bool:
+    """Whether a clause names a tracker outside the titles of the policies it names: "cookies" in
+    "la política de cookies de Bizum" or "our Cookie Policy" is a title's word, not a tracker used."""
+    documents = load_lexicon(language).documents if language else None
+    for clause in (pair.old, pair.new):
+        if clause is None:
+            continue
+        folded = clause.text.casefold()
+        spans = [m.span() for m in documents.finditer(folded)] if documents else []
+        titles = [i for i, token in enumerate(TOKEN.finditer(folded)) if any(a <= token.start() < b for a, b in spans)]
+        if any(mention.kind == "trackers" and not any(
+                mention.position - TITLE_REACH <= t <= mention.position + len(mention.words) - 1 + TITLE_REACH
+                for t in titles) for mention in stated_mentions(clause.text, language)):
+            return True
+    return False
+
+
+TITLE_REACH = 2
+"""How many words from a policy's head word a tracker word may stand and be part of its title
+("política de cookies", "Cookie Policy")."""
 
 
 ALSO_REPORTED_KINDS = ("safeguards",)
@@ -368,7 +392,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
             run = runs[clause.block]
             done.add(id(run))
             text = ", ".join(c.text.rstrip(" ,") for c in run)  # "138 Cheapside," then "London EC2V 6BJ,"
-            category = classify_clause(text, clause.section, language).category
+            category = classify_clause(_up_to_its_addresses(run, text, language), clause.section, language).category
             if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
                 continue  # an address block that also gives an e-mail is where to write, whatever it names
             if _authority_moved(language, context) and context.about_complaints(side, clause, language):
@@ -391,6 +415,18 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
         return []
     finding = postal_address_finding(first, removed, added)
     return [_as_authority_contact(finding) if set(removed + added) <= set(authorities) else finding]
+
+
+def _up_to_its_addresses(run: list[Clause], text: str, language: str | None) -> str:
+    """An address block's lines up to its last address, which say what the address is for: a
+    paragraph that runs on past it ("... to our office at: 4052 S 124th Street, Greenfield, WI 53228;
+    **Special Note for Parents** ...") is about something else from there."""
+    addresses = contacts.find_postal_addresses(text, language)
+    for end in range(1, len(run)):
+        head = ", ".join(c.text.rstrip(" ,") for c in run[:end])
+        if contacts.find_postal_addresses(head, language) == addresses:
+            return head
+    return text
 
 
 ADDRESS_LIST = 4

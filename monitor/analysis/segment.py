@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -160,13 +161,53 @@ def split_clauses(text: str) -> list[Clause]:
     return list(_split_clauses(text))
 
 
+RUNNING_HEAD_REPEATS = 3
+"""A line written this many times in a document, its numbers aside, is a printed page's running head
+or foot ("Privalia | 53")."""
+
+
+def _page_furniture_key(line: str) -> str:
+    return re.sub(r"\d+", "#", line)
+
+
+def _stops_mid_sentence(line: str) -> bool:
+    """A line whose last word is no sentence's end: "or for", "veinticuatro (24)", "the data,"."""
+    last = line.rstrip("\"')]»”*_")[-1:]
+    return last.isalnum() or last in ",-–"
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The lines with each hard-wrapped paragraph made one again (a PDF's text, one printed line per
+    paragraph): a line that starts in lower case goes on the paragraph or list item before it when
+    that one stops mid-sentence ("... or for" + "three years after your last interaction"), over a
+    page's running head if one stands between them."""
+    lines = list(lines)
+    repeats = Counter(_page_furniture_key(line) for line in lines)
+    open_line: int | None = None
+    for index, line in enumerate(lines):
+        if not line:
+            continue
+        plain = not (HEADING.match(line) or TABLE_ROW.match(line) or LIST_ITEM.match(line))
+        if open_line is not None and plain and repeats[_page_furniture_key(line)] >= RUNNING_HEAD_REPEATS:
+            continue  # a page's running head between the two halves of a sentence
+        if open_line is not None and plain and line[0].islower():
+            lines[open_line], lines[index] = f"{lines[open_line]} {line}", ""
+        elif plain or LIST_ITEM.match(line):
+            open_line = index
+        else:
+            open_line = None
+        if open_line is not None and not _stops_mid_sentence(lines[open_line]):
+            open_line = None
+    return lines
+
+
 @lru_cache(maxsize=32)
 def _split_clauses(text: str) -> tuple[Clause, ...]:
     clauses: list[Clause] = []
     section = ""
     header: list[str] = []
     captions = 0  # caption rows (one filled cell) just read in a table
-    lines = [raw.strip() for raw in text.split("\n")]
+    lines = _unwrapped([raw.strip() for raw in text.split("\n")])
     demoted = _headings_in_name_only(lines)
     for index, line in enumerate(lines):
         if not line:
