@@ -2082,6 +2082,15 @@ def test_a_typeset_apostrophe_is_an_apostrophe():
     assert compare_texts(POLICY, POLICY.replace("do not sell", "don’t sell")).material is False
 
 
+def test_breach_notification_is_new_though_the_old_version_protected_data_against_unauthorised_access():
+    """Guarding against unauthorised access is how data is kept safe, not what happens after a breach."""
+    guarded = edit("# Your rights", "# Security\nWe use firewalls to prevent unauthorized access to your personal information.\n"
+                   "# Your rights")
+    notified = edit("# Your rights", "We will notify you of a suspected data security breach where the law requires it.\n"
+                    "# Your rights", guarded)
+    assert material(guarded, notified)["security"].summary == "Now states how data breaches are handled"
+
+
 def test_detecting_security_incidents_is_a_purpose_not_how_breaches_are_handled():
     """"To prevent, detect and investigate security incidents" says why data is used; a breach of the
     terms ("sanctions en cas de violation éventuelle") is no data breach. Telling people of a breach
