@@ -193,6 +193,14 @@ def test_a_hard_wrapped_paragraph_is_read_as_its_sentences_not_its_printed_lines
         ("Our Partners", "sentence"), ("We share your data with our hosting provider.", "item")]
 
 
+def test_only_the_rest_of_a_sentence_goes_on_the_line_before_it():
+    text = ("Prospects' data is kept for\n\nthree years after the last contact.\n\nWe use your data to\n\n"
+            "a) answer your questions\n\nAccept all | Reject all | Cookie settings\n\nupdated on 10/12/2021")
+    assert [c.text for c in split_clauses(text)] == [
+        "Prospects' data is kept for three years after the last contact.", "We use your data to",
+        "a) answer your questions", "Accept all | Reject all | Cookie settings", "updated on 10/12/2021"]
+
+
 def test_a_sentence_broken_by_a_printed_pages_running_head_is_one_sentence_and_the_head_stays_apart():
     head = "Example Ltd Privacy Notice"
     text = f"{head}\n\nWe collect your name and\n\n{head}\n\nyour address.\n\n{head}\n\nWe keep it a year."
@@ -200,6 +208,9 @@ def test_a_sentence_broken_by_a_printed_pages_running_head_is_one_sentence_and_t
         head, "We collect your name and your address.", head, head, "We keep it a year."]
     footed = "We share your name with\n\nExample | 52\n\ncarriers, and your address with\n\nExample | 53\n\nbanks.\n\nExample | 54"
     assert [c.text for c in split_clauses(footed)][0] == "We share your name with carriers, and your address with banks."
+    page = "Our terms\n\nWe collect your name and\n\nOur terms\n\nyour address."  # a line twice: no running head
+    twice = page + "\n\n" + page  # a page captured twice writes each line twice as often
+    assert [c.text for c in split_clauses(twice)] == [c.text for c in split_clauses(page)] * 2
 
 
 def test_a_moved_clause_is_aligned_with_itself_and_a_modified_one_with_its_old_self():

@@ -162,8 +162,10 @@ def split_clauses(text: str) -> list[Clause]:
 
 
 RUNNING_HEAD_REPEATS = 3
-"""A line written this many times in a document, its numbers aside, is a printed page's running head
-or foot ("Privalia | 53")."""
+"""A line written this many times as often as the document's ordinary line, its numbers aside, is a
+printed page's running head or foot ("Privalia | 53"); a page captured twice writes each line twice."""
+LETTERED_ITEM = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
+"""A list item lettered in lower case ("b) Debug to identify and repair errors"): no sentence's rest."""
 
 
 def _page_furniture_key(line: str) -> str:
@@ -171,9 +173,16 @@ def _page_furniture_key(line: str) -> str:
 
 
 def _stops_mid_sentence(line: str) -> bool:
-    """A line whose last word is no sentence's end: "or for", "veinticuatro (24)", "the data,"."""
+    """A line whose last word is no sentence's end ("or for", "veinticuatro (24)", "the data,"), and
+    no menu of links ("Accept all | Reject all | Cookie settings")."""
     last = line.rstrip("\"')]»”*_")[-1:]
-    return last.isalnum() or last in ",-–"
+    return (last.isalnum() or last in ",-–") and "|" not in line
+
+
+def _goes_on(line: str) -> bool:
+    """Whether a line can be the rest of a sentence: it starts in lower case, and is no lettered list
+    item ("b) Debug…")."""
+    return line[0].islower() and not LETTERED_ITEM.match(line)
 
 
 def _unwrapped(lines: list[str]) -> list[str]:
@@ -182,15 +191,16 @@ def _unwrapped(lines: list[str]) -> list[str]:
     that one stops mid-sentence ("... or for" + "three years after your last interaction"), over a
     page's running head if one stands between them."""
     lines = list(lines)
-    repeats = Counter(_page_furniture_key(line) for line in lines)
+    repeats = Counter(_page_furniture_key(line) for line in lines if line)
+    ordinary = Counter(repeats.values()).most_common(1)[0][0] if repeats else 1
     open_line: int | None = None
     for index, line in enumerate(lines):
         if not line:
             continue
         plain = not (HEADING.match(line) or TABLE_ROW.match(line) or LIST_ITEM.match(line))
-        if open_line is not None and plain and repeats[_page_furniture_key(line)] >= RUNNING_HEAD_REPEATS:
+        if open_line is not None and plain and repeats[_page_furniture_key(line)] >= RUNNING_HEAD_REPEATS * ordinary:
             continue  # a page's running head between the two halves of a sentence
-        if open_line is not None and plain and line[0].islower():
+        if open_line is not None and plain and _goes_on(line):
             lines[open_line], lines[index] = f"{lines[open_line]} {line}", ""
         elif plain or LIST_ITEM.match(line):
             open_line = index
