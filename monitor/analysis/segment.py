@@ -169,6 +169,7 @@ LETTERED_ITEM = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
 
 
 def _page_furniture_key(line: str) -> str:
+    """A line with its numbers set aside: a running foot is the same line on every page ("Privalia | #")."""
     return re.sub(r"\d+", "#", line)
 
 
