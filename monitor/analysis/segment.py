@@ -168,9 +168,12 @@ LETTERED_ITEM = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s")
 """A list item lettered in lower case ("b) Debug to identify and repair errors"): no sentence's rest."""
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def _page_furniture_key(line: str) -> str:
     """A line with its numbers set aside: a running foot is the same line on every page ("Privalia | #")."""
-    return re.sub(r"\d+", "#", line)
+    return _DIGITS.sub("#", line)
 
 
 def _stops_mid_sentence(line: str) -> bool:
@@ -192,14 +195,15 @@ def _unwrapped(lines: list[str]) -> list[str]:
     that one stops mid-sentence ("... or for" + "three years after your last interaction"), over a
     page's running head if one stands between them."""
     lines = list(lines)
-    repeats = Counter(_page_furniture_key(line) for line in lines if line)
+    keys = [_page_furniture_key(line) if line else "" for line in lines]
+    repeats = Counter(key for key in keys if key)
     ordinary = Counter(repeats.values()).most_common(1)[0][0] if repeats else 1
     open_line: int | None = None
     for index, line in enumerate(lines):
         if not line:
             continue
         plain = not (HEADING.match(line) or TABLE_ROW.match(line) or LIST_ITEM.match(line))
-        if open_line is not None and plain and repeats[_page_furniture_key(line)] >= RUNNING_HEAD_REPEATS * ordinary:
+        if open_line is not None and plain and repeats[keys[index]] >= RUNNING_HEAD_REPEATS * ordinary:
             continue  # a page's running head between the two halves of a sentence
         if open_line is not None and plain and _goes_on(line):
             lines[open_line], lines[index] = f"{lines[open_line]} {line}", ""
