@@ -45,7 +45,8 @@ from monitor.analysis.findings import (
     seat_moves,
 )
 from monitor.analysis.lang import clause_language, detect_language
-from monitor.analysis.lexicon import TOKEN, Lexicon, company_names, find_labels, lexicons_for, load_lexicon, page_chrome
+from monitor.analysis.lexicon import (
+    TOKEN, Lexicon, company_names, find_labels, folded_for_cues, lexicons_for, load_lexicon, page_chrome)
 from monitor.analysis.model import SEVERITIES, Change, Comparison
 from monitor.analysis.practice import (
     CHANNEL_KIND, HEAD_KIND, KIND_CATEGORY, ORGANISATION_CATEGORIES, RECIPIENT_KINDS, DocumentPractices, Practice,
@@ -258,8 +259,10 @@ def _terms_aside(pair: ClausePair, language: str | None, context: DocumentContex
     if section_category(clause.section, language) in PRIVACY_SECTIONS:
         return False
     stating = {"transfer": ("data:", "safeguards:"), "tracking": ("data:", "trackers:")}.get(category, ("data:",))
-    if category == "tracking" and _names_a_document(pair, language):
-        if not _trackers_beside_titles(pair, language):
+    named = category == "tracking" and _names_a_document(pair, language)
+    documents = load_lexicon(language).documents if named else None
+    if documents is not None:
+        if not _trackers_beside_titles(pair, language, documents):
             return True  # "acepta ... la política de cookies de Bizum": a policy's title, no tracker used
         stating = ("data:",)
     return not any(label.startswith(stating) for c in (pair.old, pair.new) if c is not None
@@ -273,15 +276,15 @@ def _names_a_document(pair: ClausePair, language: str | None) -> bool:
         lexicon.documents.search(clause.text.casefold()) for clause in (pair.old, pair.new) if clause is not None)
 
 
-def _trackers_beside_titles(pair: ClausePair, language: str | None) -> bool:
+def _trackers_beside_titles(pair: ClausePair, language: str | None, documents: re.Pattern[str]) -> bool:
     """Whether a clause names a tracker outside the titles of the policies it names: "cookies" in
-    "la política de cookies de Bizum" or "our Cookie Policy" is a title's word, not a tracker used."""
-    documents = load_lexicon(language).documents if language else None
+    "la política de cookies de Bizum" or "our Cookie Policy" is a title's word, not a tracker used.
+    Words are counted in the text as `label_mentions` folds it, so that positions agree."""
     for clause in (pair.old, pair.new):
         if clause is None:
             continue
-        folded = clause.text.casefold()
-        spans = [m.span() for m in documents.finditer(folded)] if documents else []
+        folded = folded_for_cues(clause.text)
+        spans = [m.span() for m in documents.finditer(folded)]
         titles = [i for i, token in enumerate(TOKEN.finditer(folded)) if any(a <= token.start() < b for a, b in spans)]
         if any(mention.kind == "trackers" and not any(
                 mention.position - TITLE_REACH <= t <= mention.position + len(mention.words) - 1 + TITLE_REACH
@@ -391,7 +394,7 @@ def _address_block_findings(pairs: list[ClausePair], findings: list[Finding], la
                 continue
             run = runs[clause.block]
             done.add(id(run))
-            text = ", ".join(c.text.rstrip(" ,") for c in run)  # "138 Cheapside," then "London EC2V 6BJ,"
+            text = _block_text(run)
             category = classify_clause(_up_to_its_addresses(run, text, language), clause.section, language).category
             if category not in CONTACT_CATEGORIES and category is not None and not contacts.find_emails(text):
                 continue  # an address block that also gives an e-mail is where to write, whatever it names
@@ -423,10 +426,15 @@ def _up_to_its_addresses(run: list[Clause], text: str, language: str | None) -> 
     **Special Note for Parents** ...") is about something else from there."""
     addresses = contacts.find_postal_addresses(text, language)
     for end in range(1, len(run)):
-        head = ", ".join(c.text.rstrip(" ,") for c in run[:end])
+        head = _block_text(run[:end])
         if contacts.find_postal_addresses(head, language) == addresses:
             return head
     return text
+
+
+def _block_text(lines: list[Clause]) -> str:
+    """An address block's lines as one text: "138 Cheapside," then "London EC2V 6BJ,"."""
+    return ", ".join(c.text.rstrip(" ,") for c in lines)
 
 
 ADDRESS_LIST = 4
