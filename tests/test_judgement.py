@@ -2362,3 +2362,16 @@ def test_data_seen_by_anyone_or_by_users_of_other_apps_goes_to_other_users():
     assert "recipients:other-users" in clause_labels("Your live video stream can be seen by anyone who joins.", "en")
     assert "recipients:other-users" in clause_labels(
         "Your profile may be visible also to users of other applications and websites not owned by us.", "en")
+
+
+def test_the_details_of_a_party_to_the_processing_are_no_data_collected():
+    """"The identity and contact details of the data importer" are the company's own details, which a
+    data processing agreement records; "the contact details of our customers" are people's data."""
+    party = ("# Your rights", "Customer acknowledges that we must record the identity and contact details of the "
+             "data importer, including its data protection officer.\n# Your rights")
+    assert "collection" not in material(POLICY, edit(*party))
+    people = ("# Your rights", "We record the contact details of our customers who call us.\n# Your rights")
+    assert "collection" in material(POLICY, edit(*people))
+    assert "data:contact-details" not in clause_labels(
+        "Vous trouverez ci-dessous les coordonnées de notre délégué à la protection des données.", "fr")
+    assert "data:contact-details" in clause_labels("Nous collectons les coordonnées des clients.", "fr")

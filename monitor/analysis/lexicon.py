@@ -218,6 +218,10 @@ class Lexicon:
     representatives: re.Pattern[str] | None = None
     """Words for a company's representative ("EU/UK Representative: Mishcon de Reya"), its contact
     at another company's address."""
+    owners: re.Pattern[str] | None = None
+    """Whom a kind of data named right before them belongs to when that is a party to the processing,
+    not a person it is about ("the contact details of the data importer", « les coordonnées du
+    délégué à la protection des données »): the party's own details, no personal data collected."""
     residents: re.Pattern[str] | None = None
     """Phrases that say whom a rule applies to by where they live ("residents of", "users in")."""
     documents: re.Pattern[str] | None = None
@@ -305,6 +309,15 @@ def _personal_data_definition(entry: dict[str, list[str]], definitions: list[str
                       rf"(?:\([^)]{{0,60}}\)\s*)?[,:]?\s*(?:{_whole(verbs)})(?!\w)")
 
 
+def _owners_pattern(phrases: list[str]) -> re.Pattern[str] | None:
+    """The owners' phrases right after a kind of data, or after a second one joined to it ("name and
+    address of the controller"), matched where the kind's words end."""
+    if not phrases:
+        return None
+    return re.compile(rf"(?:\s+(?:and|or|et|ou|y|e|o|und|oder|en|of|a|nebo|и|или)\s+\w+(?:\s+\w+)?)?"
+                      rf"\s+(?:{_whole(phrases)})(?![\w'’])")
+
+
 def _contraction_pattern(contractions: dict[str, str]) -> re.Pattern[str] | None:
     """Contractions as whole words. A clitic ("n't" → " not") ends the word it hangs on ("don't"),
     never starts one ("'d" is not in "'device"); any other ("won't", "it's") is a word of its own."""
@@ -388,6 +401,7 @@ def load_lexicon(language: str) -> Lexicon | None:
         examples=_phrase_pattern([p.casefold() for p in data.get("examples", [])]),
         other_matters=_phrase_pattern([p.casefold() for p in data.get("other_matters", [])]),
         representatives=_phrase_pattern([p.casefold() for p in data.get("representatives", [])]),
+        owners=_owners_pattern([p.casefold() for p in data.get("owners", [])]),
         residents=_phrase_pattern([p.casefold() for p in data.get("residents", [])]),
         documents=_phrase_pattern([p.casefold() for p in data.get("documents", [])]),
         conditions=tuple(tuple(TOKEN.findall(p.casefold())) for p in data.get("conditions", [])),
@@ -557,6 +571,9 @@ def label_mentions(text: str, language: str | None) -> tuple[LabelMention, ...]:
                 continue  # "détecter et empêcher toute activité frauduleuse, violation de la sécurité": a purpose
             if group[1] == "data" and end < len(tokens) and _STATED_VALUE.fullmatch(tokens[end]):
                 continue  # "cod de identificare fiscală RO14399840", "Telefon 0800-123456": a value given, not data asked for
+            if group[1] == "data" and lexicon.owners is not None and lexicon.owners.match(
+                    folded_text, matches[end - 1].end()):
+                continue  # "the identity and contact details of the data importer": the party's own
             negated = group[1] in DENIABLE_KINDS and (
                 _denied(position, readable, matches, folded_text, denying, lexicon.restrictives,
                         lexicon.negation_partners)
