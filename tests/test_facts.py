@@ -336,6 +336,14 @@ def test_places_listed_after_where_people_live_are_where_they_live_too():
     assert transfer_destinations("Our servers are located in the United States.", "en") == ["US"]
 
 
+def test_a_body_of_a_place_is_whose_law_applies_not_where_people_live():
+    """"For residents of Switzerland, the Swiss commissioner replaces the EU bodies": the clause covers
+    people in Switzerland; the EU is named for its bodies, as for its laws."""
+    sentence = "For residents of Switzerland, the Swiss commissioner will replace the EU bodies."
+    assert [(p.code, p.role) for p in find_places(sentence, "en")] == [("CH", "residence"), ("EU", "law")]
+    assert [(p.code, p.role) for p in find_places("You may complain to the UK courts.", "en")] == [("GB", "law")]
+
+
 def test_places_outside_the_destinations_are_other():
     places = find_places("we store it in the United States or other jurisdictions outside the EEA and the UK", "en")
     assert [(p.code, p.role) for p in places] == [("US", "destination"), ("EEA", "outside"), ("GB", "outside")]

@@ -81,7 +81,8 @@ class _Matcher:
     law: re.Pattern[str] | None = None
     """Words for a law or a legal instrument after a place, maybe past words that say what the law is
     about ("EU data protection rules", "U.S. state consumer privacy laws", "UK GDPR", "EU Standard
-    Contractual Clauses"): the place whose law it is, not where data goes."""
+    Contractual Clauses"), or for a body that applies it ("the EU bodies", "UK courts"): the place whose
+    law it is, not where data goes nor where the people a clause covers live."""
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
@@ -321,10 +322,10 @@ def _nearest_cue(pattern: re.Pattern[str] | None, folded: str, begin: int, end: 
 def _role(folded: str, start: int, end: int, sentence: tuple[int, int], matcher: _Matcher) -> str:
     if _in_address_parentheses(folded, start, sentence) or _ends_postal_address(folded, start, end, sentence, matcher):
         return "address"
+    if matcher.law and matcher.law.match(folded, end):
+        return "law"  # "in accordance with EU data protection rules", "the EU bodies": whose law, not where data goes
     if matcher.residence and matcher.residence.search(folded, sentence[0], start):
         return "residence"  # "si vous résidez en Corée": whom the clause is about, wherever the data goes
-    if matcher.law and matcher.law.match(folded, end):
-        return "law"  # "in accordance with EU data protection rules": whose law, not where the data goes
     if matcher.outside and matcher.outside.search(folded, sentence[0], start):
         return "outside"
     address_cue = _nearest_cue(matcher.address, folded, sentence[0], start)
