@@ -2375,3 +2375,11 @@ def test_the_details_of_a_party_to_the_processing_are_no_data_collected():
     assert "data:contact-details" not in clause_labels(
         "Vous trouverez ci-dessous les coordonnées de notre délégué à la protection des données.", "fr")
     assert "data:contact-details" in clause_labels("Nous collectons les coordonnées des clients.", "fr")
+
+
+def test_a_possessive_leaves_a_cue_word_what_it_is():
+    """"The Information Commissioner's Office" names the authority people may complain to, as "the
+    Information Commissioner" does; a word's possessive is the word."""
+    assert "rights:complaint" in clause_labels("You may contact the Information Commissioner's Office.", "en")
+    assert "rights:complaint" in clause_labels("You may contact the Information Commissioner.", "en")
+    assert "rights:complaint" not in clause_labels("You may contact the Information Office.", "en")

@@ -49,12 +49,21 @@ def _word_matcher(word: str) -> tuple[str, object]:
 
 def _word_matches(kind: str, value, token: str) -> bool:
     if kind == "exact":
-        return token == value
+        return token == value or token == value + POSSESSIVE
     if kind == "prefix":
         return token.startswith(value)
     if kind == "any":
         return True
     return bool(value.match(token))
+
+
+POSSESSIVE = "'s"
+"""A possessive ending a word ("the Information Commissioner's Office", "a child's account"): the word
+is its cue's word all the same."""
+
+
+def without_possessive(token: str) -> str:
+    return token[:-2] if token.endswith(POSSESSIVE) and len(token) > 3 else token
 
 
 def folded_for_cues(text: str) -> str:
@@ -125,6 +134,8 @@ class CueIndex:
                 continue
             after = tokens[i + 1]
             longer = [*by_second.get(after, ()), *others, *bigram.get((token, after), ())]
+            if (bare := without_possessive(after)) != after:
+                longer += [*by_second.get(bare, ()), *bigram.get((token, bare), ())]
             for idx in longer:
                 if idx in found:
                     continue
@@ -145,6 +156,8 @@ class CueIndex:
         if known is not None:
             return known
         candidates = list(self._exact.get(token, ()))
+        if (bare := without_possessive(token)) != token:
+            candidates += self._exact.get(bare, ())
         size = len(token)
         for length in self._prefix_lengths:
             if length > size:
