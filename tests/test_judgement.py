@@ -2383,3 +2383,14 @@ def test_a_possessive_leaves_a_cue_word_what_it_is():
     assert "rights:complaint" in clause_labels("You may contact the Information Commissioner's Office.", "en")
     assert "rights:complaint" in clause_labels("You may contact the Information Commissioner.", "en")
     assert "rights:complaint" not in clause_labels("You may contact the Information Office.", "en")
+
+
+def test_a_word_with_a_short_prefix_joined_on_says_what_the_old_word_said():
+    """"Precise geolocation" added where the old version collected "precise location" names nothing
+    new; "biometrics" where the old version wrote only "usage metrics" does, as its label is new."""
+    old = edit("and the pages you visit", "your precise location and the pages you visit")
+    assert "collection" not in material(old, edit("# How we use your data", "Precise geolocation helps us show nearby "
+                                                  "stores.\n# How we use your data", old))
+    old = edit("and the pages you visit", "usage metrics and the pages you visit")
+    assert "collection" in material(old, edit("# How we use your data", "We also collect biometrics to verify "
+                                              "your identity.\n# How we use your data", old))

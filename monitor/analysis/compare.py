@@ -1022,15 +1022,29 @@ def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -
         return set()
     old = context.casefolded("old")
 
-    def unheard(words: tuple[str, ...]) -> bool:
+    stated = context.practices("old", language).labels
+
+    def unheard(label: str, words: tuple[str, ...]) -> bool:
         phrase = " ".join(words)
-        if phrase in old:
+        if phrase in old or label in stated and any(re.search(rf"(?<![\w'-]){re.escape(' '.join(variant))}(?![\w'-])", old)
+                                                    for variant in _without_prefixes(words)):
             return False
         never_written = set(TOKEN.findall(phrase)) - context.words("old")
         return not (never_written and never_written <= context.systematic)
 
     return {f"{m.kind}:{m.label}" for m in stated_mentions(pair.new.text, language)
-            if m.kind in UNHEARD_KINDS and not m.negated and unheard(m.words)}
+            if m.kind in UNHEARD_KINDS and not m.negated and unheard(f"{m.kind}:{m.label}", m.words)}
+
+
+COMPOUND_PREFIX = 4
+"""How long a prefix may be that makes a word another ("geo" of "geolocation"), whose rest is at least as long."""
+
+
+def _without_prefixes(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """A phrase with one of its words cut of a short prefix joined on ("precise geolocation" as
+    "precise location"): where the old version wrote it so for the same label, it says the same."""
+    return [words[:i] + (word[cut:],) + words[i + 1:] for i, word in enumerate(words)
+            for cut in range(1, COMPOUND_PREFIX + 1) if len(word) - cut >= COMPOUND_PREFIX]
 
 
 LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))
