@@ -2320,6 +2320,20 @@ def test_a_numbered_section_the_capture_left_empty_filled_under_the_same_date_is
     assert material(old, filled.replace("3 March 2025", "9 April 2025")) != {}
 
 
+def test_a_section_the_page_did_not_serve_where_it_was_captured_is_no_change():
+    """A section that one capture gives as "This information is not available in your location", its
+    sub-sections included, was not served to the capture; the other capture's text in it is not
+    withdrawn. A section the publisher cut down to a sentence of its own is."""
+    old = edit("# Contact", "# Accounts Centre\n## What it is\nAdding your account to Accounts Centre means we "
+                            "share information with Acme Social to provide these benefits.\n## Your choices\n"
+                            "You can remove your account from Accounts Centre at any time.\n# Contact")
+    new = edit("# Contact", "# Accounts Centre\nThis information is not available in your location.\n# Contact")
+    comparison = compare_texts(old, new, "en")
+    assert {c.category for c in comparison.changes if c.material} == set()
+    assert any("not available where it was made" in note for note in comparison.notes)
+    assert "sharing" in material(old, edit("# Contact", "# Accounts Centre\nWe no longer offer it.\n# Contact"))
+
+
 @pytest.mark.parametrize("line", [
     "Email: [Email reserved for content takedown requests from Turkey only (takedown.tr@example.com)]",
     "E-posta adresi: [yalnızca Türkiye'den içerik kaldırma taleplerine ayrılmıştır (takedown.tr@example.com)]",

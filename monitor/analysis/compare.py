@@ -1397,9 +1397,14 @@ def _capture_notes(findings: list[Finding], context: DocumentContext) -> list[st
                 lost = context.lost_in_other(side)
                 headings = [f"“{quote(c.text, 60)}”" for c in context.clauses_of(side)
                             if c.block in lost and c.kind == "heading"]
-                notes.append(f"The {other} version's capture lost sections its own table of contents lists"
-                             + (f" ({join_words(headings, 4)})" if headings else "")
-                             + f": what the {side} version says in them is not compared.")
+                if lost:
+                    notes.append(f"The {other} version's capture lost sections its own table of contents lists"
+                                 + (f" ({join_words(headings, 4)})" if headings else "")
+                                 + f": what the {side} version says in them is not compared.")
+                if context.emptied_in_other(side) - lost:
+                    notes.append(f"The {other} version's capture gives some sections with nothing under them, or "
+                                 f"only a line saying they are not available where it was made: what the {side} "
+                                 "version says in them is not compared.")
     return notes
 
 

@@ -17,7 +17,7 @@ from monitor.analysis.facts.contacts import Phone, address_key
 from monitor.analysis.findings import CF_PLACEHOLDER, ClauseFacts, Finding, clause_facts, whole_days
 from monitor.analysis.lang import clause_language
 from monitor.analysis.lexicon import (
-    TOKEN, company_names, folded_for_cues, load_lexicon, product_aliases, region_name, region_names,
+    TOKEN, company_names, folded_for_cues, load_lexicon, page_chrome, product_aliases, region_name, region_names,
     renamed_companies,
 )
 from monitor.analysis.practice import DocumentPractices, practice_of
@@ -321,20 +321,30 @@ class DocumentContext:
         """Blocks of one version under a numbered heading that the other version, under the same
         date, gives with nothing under it: its next line is the next heading of the same rank ("2.4.1
         Obligation légale" then "2.4.2 …"). A published section is not empty; its capture lost the
-        body (a table the page drew with a script)."""
-        if not self.dates_unchanged:
-            return frozenset()
+        body (a table the page drew with a script). So is a section, with the sections under it up to
+        the next heading the other version holds, that the other version gives with only a line saying
+        it is not served where the page was captured ("This information is not available in your
+        location"), whatever the date."""
         clauses, others = self.clauses_of(side), self.clauses_of(OTHER_SIDE[side])
-        empty = set()
-        for here, following in zip(others, others[1:]):
+        empty, unserved = set(), set()
+        for here, following in zip(others, others[1:]) if self.dates_unchanged else ():
             number, next_number = _part_number(here.text), _part_number(following.text)
             if (here.kind == following.kind == "heading" and number and next_number
                     and len(number) == len(next_number)):
                 empty.add(heading_key(here))
+        for at, here in enumerate(others):
+            body = others[at + 1:next((j for j in range(at + 1, len(others)) if others[j].kind == "heading"), len(others))]
+            if here.kind == "heading" and body and all(_says_unavailable(c.text) for c in body):
+                unserved.add(heading_key(here))
+        if not empty and not unserved:
+            return frozenset()
+        other_headings = {heading_key(c) for c in others if c.kind == "heading"}
         lost: set[int] = set()
         for at, clause in enumerate(clauses):
-            if clause.kind == "heading" and heading_key(clause) in empty:
-                end = next((j for j in range(at + 1, len(clauses)) if clauses[j].kind == "heading"), len(clauses))
+            key = heading_key(clause) if clause.kind == "heading" else None
+            if key in empty or key in unserved:
+                end = next((j for j in range(at + 1, len(clauses)) if clauses[j].kind == "heading" and (
+                    key in empty or heading_key(clauses[j]) in other_headings)), len(clauses))
                 lost.update(c.block for c in clauses[at + 1:end])
         return frozenset(lost)
 
@@ -691,6 +701,18 @@ def places_named(text: str, language: str | None) -> list[str]:
     """Countries and states a text names, other than as where data goes or in a company's name."""
     found = [p.code for p in places.find_places(text, language) if p.role not in ("destination", "name", "law")]
     return list(dict.fromkeys(found + [region_name(m.group(0)) for m in region_names().finditer(text)]))
+
+
+UNAVAILABLE_WORDS = 15
+"""At most this many words to a line that says a section is not available where the page was captured."""
+
+
+def _says_unavailable(text: str) -> bool:
+    """A short line saying the page does not serve this here ("This information is not available in
+    your location"): what a capture got in place of a section (`unavailable` in lexicons/page_chrome.json)."""
+    folded = " ".join(folded_for_cues(text).split())
+    return (len(folded.split()) <= UNAVAILABLE_WORDS
+            and any(phrase in folded for phrase in page_chrome()["unavailable"]))
 
 
 REDUCED_SECTIONS = 2

@@ -686,4 +686,5 @@ def page_chrome() -> dict[str, frozenset[str]]:
         "navigation": frozenset(n.casefold() for n in data["navigation"]),
         "accessibility": frozenset(a.casefold() for a in data["accessibility"]),
         "user_voice": frozenset(w.casefold() for w in data["user_voice"]),
+        "unavailable": frozenset(u.casefold() for u in data["unavailable"]),
     }
