@@ -1027,7 +1027,7 @@ def _unheard(pair: ClausePair, language: str | None, context: DocumentContext) -
     def unheard(label: str, words: tuple[str, ...]) -> bool:
         phrase = " ".join(words)
         if phrase in old or label in stated and any(re.search(rf"(?<![\w'-]){re.escape(' '.join(variant))}(?![\w'-])", old)
-                                                    for variant in _without_prefixes(words)):
+                                                    for variant in _without_prefixes(words, context.words("old"))):
             return False
         never_written = set(TOKEN.findall(phrase)) - context.words("old")
         return not (never_written and never_written <= context.systematic)
@@ -1040,11 +1040,12 @@ COMPOUND_PREFIX = 4
 """How long a prefix may be that makes a word another ("geo" of "geolocation"), whose rest is at least as long."""
 
 
-def _without_prefixes(words: tuple[str, ...]) -> list[tuple[str, ...]]:
-    """A phrase with one of its words cut of a short prefix joined on ("precise geolocation" as
-    "precise location"): where the old version wrote it so for the same label, it says the same."""
+def _without_prefixes(words: tuple[str, ...], written: frozenset[str]) -> list[tuple[str, ...]]:
+    """A phrase with one of its words cut of a short prefix joined on, to a word the old version
+    writes ("precise geolocation" as "precise location"): where the old version wrote the phrase so
+    for the same label, it says the same."""
     return [words[:i] + (word[cut:],) + words[i + 1:] for i, word in enumerate(words)
-            for cut in range(1, COMPOUND_PREFIX + 1) if len(word) - cut >= COMPOUND_PREFIX]
+            for cut in range(1, COMPOUND_PREFIX + 1) if len(word) - cut >= COMPOUND_PREFIX and word[cut:] in written]
 
 
 LABEL_CATEGORIES = (("rights:", "rights"), ("trackers:", "tracking"))

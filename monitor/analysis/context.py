@@ -332,10 +332,11 @@ class DocumentContext:
             if (here.kind == following.kind == "heading" and number and next_number
                     and len(number) == len(next_number)):
                 empty.add(heading_key(here))
-        for at, here in enumerate(others):
-            body = others[at + 1:next((j for j in range(at + 1, len(others)) if others[j].kind == "heading"), len(others))]
-            if here.kind == "heading" and body and all(_says_unavailable(c.text) for c in body):
-                unserved.add(heading_key(here))
+        headings = [at for at, c in enumerate(others) if c.kind == "heading"] + [len(others)]
+        for at, following in zip(headings, headings[1:]):
+            body = others[at + 1:following]
+            if body and all(_says_unavailable(c.text) for c in body):
+                unserved.add(heading_key(others[at]))
         if not empty and not unserved:
             return frozenset()
         other_headings = {heading_key(c) for c in others if c.kind == "heading"}

@@ -62,7 +62,8 @@ POSSESSIVE = "'s"
 is its cue's word all the same."""
 
 
-def without_possessive(token: str) -> str:
+def _without_possessive(token: str) -> str:
+    """A word without its possessive ("commissioner's" → "commissioner"); one of three letters or fewer stays whole."""
     return token[:-2] if token.endswith(POSSESSIVE) and len(token) > 3 else token
 
 
@@ -134,7 +135,7 @@ class CueIndex:
                 continue
             after = tokens[i + 1]
             longer = [*by_second.get(after, ()), *others, *bigram.get((token, after), ())]
-            if (bare := without_possessive(after)) != after:
+            if (bare := _without_possessive(after)) != after:
                 longer += [*by_second.get(bare, ()), *bigram.get((token, bare), ())]
             for idx in longer:
                 if idx in found:
@@ -156,7 +157,7 @@ class CueIndex:
         if known is not None:
             return known
         candidates = list(self._exact.get(token, ()))
-        if (bare := without_possessive(token)) != token:
+        if (bare := _without_possessive(token)) != token:
             candidates += self._exact.get(bare, ())
         size = len(token)
         for length in self._prefix_lengths:
