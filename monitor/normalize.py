@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # BeautifulSoup, markdown-it and charset detection load only 
     from bs4 import BeautifulSoup
     from markdown_it import MarkdownIt
 
-NORMALIZER_VERSION: int = 2
+NORMALIZER_VERSION: int = 3
 """1: the first; 2: a mailto link whose text is not an address shows its address ("write to us
 (privacy@example.com)"), so that a contact e-mail behind "here" or "e-mail us" is compared."""
 
@@ -914,7 +914,12 @@ def normalize_html(html: str | bytes, select: list[str] | None = None, remove: l
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # commonmark's preset stops parsing past 20 nested blocks and drops the rest of the document; a
+    # scraped list of entities nests deeper than that (the "default" preset's limit is 100).
+    return MarkdownIt("commonmark", {"html": True, "maxNesting": MARKDOWN_NESTING}).enable(["table", "strikethrough"])
+
+
+MARKDOWN_NESTING = 100
 
 
 _MARKDOWN_DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "head")

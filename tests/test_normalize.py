@@ -556,3 +556,15 @@ def test_a_form_feed_breaks_a_preformatted_line_wherever_it_stands() -> None:
     beside_a_script = normalize_document(b"<html><body><pre>ab<script>s</script>\x0ccd</pre></body></html>",
                                          "text/html")
     assert plain == beside_a_script == "ab\ncd"
+
+
+def test_a_list_nested_deeper_than_twenty_levels_keeps_its_deepest_items_and_what_follows() -> None:
+    """A scraped list of entities, each country's contacts indented under the one before, nests past
+    the 20 levels at which commonmark's parser gives up: nothing of it, nor of what follows, is lost."""
+    lines = [f"{'    ' * depth}* Entity {depth}" for depth in range(14)]
+    lines += [f"{'    ' * 14}* [UKInfo@support.example.com](mailto:UKInfo@support.example.com)", "", "# Contact",
+              "Write to dpo@example.com."]
+    text = normalize_markdown("\n".join(lines))
+    assert "Entity 13" in text
+    assert "UKInfo@support.example.com" in text
+    assert "Write to dpo@example.com." in text
