@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # BeautifulSoup, markdown-it and charset detection load only 
 
 NORMALIZER_VERSION: int = 3
 """1: the first; 2: a mailto link whose text is not an address shows its address ("write to us
-(privacy@example.com)"), so that a contact e-mail behind "here" or "e-mail us" is compared."""
+(privacy@example.com)"), so that a contact e-mail behind "here" or "e-mail us" is compared; 3: Markdown
+nested deeper than 20 blocks is read whole (`MARKDOWN_NESTING`)."""
 
 # --------------------------------------------------------------------------------------------
 # Unicode clean-up shared by every format
@@ -910,16 +911,17 @@ def normalize_html(html: str | bytes, select: list[str] | None = None, remove: l
 # --------------------------------------------------------------------------------------------
 
 
+MARKDOWN_NESTING = 100
+"""How deep Markdown blocks may nest: commonmark's preset stops parsing past 20 and drops the rest of the
+document, which a scraped list of entities nested country under country reaches (markdown-it's default
+preset allows 100)."""
+
+
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
-    # commonmark's preset stops parsing past 20 nested blocks and drops the rest of the document; a
-    # scraped list of entities nests deeper than that (the "default" preset's limit is 100).
     return MarkdownIt("commonmark", {"html": True, "maxNesting": MARKDOWN_NESTING}).enable(["table", "strikethrough"])
-
-
-MARKDOWN_NESTING = 100
 
 
 _MARKDOWN_DROPPED = ("script", "style", "noscript", "template", "svg", "iframe", "head")

@@ -49,7 +49,8 @@ def _word_matcher(word: str) -> tuple[str, object]:
 
 def _word_matches(kind: str, value, token: str) -> bool:
     if kind == "exact":
-        return token == value or token == value + POSSESSIVE
+        return token == value or (len(token) == len(value) + len(POSSESSIVE) and token.endswith(POSSESSIVE)
+                                  and token.startswith(value))
     if kind == "prefix":
         return token.startswith(value)
     if kind == "any":
@@ -678,7 +679,8 @@ def region_name(written: str) -> str:
 
 @lru_cache(maxsize=1)
 def page_chrome() -> dict[str, frozenset[str]]:
-    """Consent-banner buttons and navigation links of every language (lexicons/page_chrome.json)."""
+    """Consent-banner buttons, navigation links and the lines a page writes in place of a section it
+    does not serve, of every language (lexicons/page_chrome.json)."""
     path = resources.files(LEXICON_PACKAGE).joinpath("lexicons", "page_chrome.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     buttons = frozenset(b.casefold() for b in data["consent_buttons"])
